@@ -1,0 +1,154 @@
+// pybind11 glue every unit uses: type casters for half, shapes and operands, the
+// tensor class itself (buffer protocol, shape, printing) and error translation.
+#pragma once
+
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <string>
+#include <vector>
+
+#include "half.h"
+#include "io.h"
+#include "operand.h"
+#include "tensor.h"
+
+namespace py = pybind11;
+
+template <>
+struct pybind11::format_descriptor<satchel::half> {
+  static std::string format() { return "e"; }
+};
+
+namespace pybind11::detail {
+
+template <>
+struct type_caster<satchel::half> {
+  PYBIND11_TYPE_CASTER(satchel::half, const_name("float"));
+  bool load(handle src, bool convert) {
+    make_caster<float> f;
+    if (!f.load(src, convert)) return false;
+    value = satchel::half(static_cast<float>(f));
+    return true;
+  }
+  static handle cast(satchel::half h, return_value_policy, handle) { return PyFloat_FromDouble(float(h)); }
+};
+
+// A shape: an int or a sequence of ints; returned as a tuple.
+template <>
+struct type_caster<satchel::Dims> {
+  PYBIND11_TYPE_CASTER(satchel::Dims, const_name("tuple[int, ...]"));
+  bool load(handle src, bool) {
+    if (PyLong_Check(src.ptr())) {
+      value = satchel::Dims{src.cast<int64_t>()};
+      return true;
+    }
+    if (!PySequence_Check(src.ptr()) || PyUnicode_Check(src.ptr()) || PyBytes_Check(src.ptr())) return false;
+    const sequence seq = reinterpret_borrow<sequence>(src);
+    value.resize(int(seq.size()));
+    for (size_t i = 0; i < seq.size(); ++i) {
+      const object item = seq[i];
+      if (!PyIndex_Check(item.ptr())) return false;
+      value[int(i)] = item.cast<int64_t>();
+    }
+    return true;
+  }
+  static handle cast(const satchel::Dims& d, return_value_policy, handle) {
+    tuple t(d.size());
+    for (int i = 0; i < d.size(); ++i) PyTuple_SET_ITEM(t.ptr(), i, PyLong_FromLongLong(d[i]));
+    return t.release();
+  }
+};
+
+// A pointwise input: a tensor of the unit or a Python number of its dtype.
+template <class TensorT>
+struct type_caster<satchel::Operand<TensorT>> {
+  using T = typename TensorT::value_type;
+  static constexpr auto name = make_caster<TensorT>::name + const_name(" | ") + make_caster<T>::name;
+  template <class>
+  using cast_op_type = satchel::Operand<TensorT>;
+
+  bool load(handle src, bool convert) {
+    if (tensor_.load(src, convert)) {
+      is_tensor_ = true;
+      return true;
+    }
+    is_tensor_ = false;
+    return scalar_.load(src, convert);
+  }
+  operator satchel::Operand<TensorT>() {
+    if (is_tensor_) return satchel::Operand<TensorT>(static_cast<TensorT&>(tensor_));
+    return satchel::Operand<TensorT>(static_cast<T>(scalar_));
+  }
+
+ private:
+  make_caster<TensorT> tensor_;
+  make_caster<T> scalar_;
+  bool is_tensor_ = false;
+};
+
+}  // namespace pybind11::detail
+
+namespace satchel {
+
+// The error types of the runtime, raised in Python as the matching exceptions.
+inline void register_errors() {
+  py::register_local_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const FileError& e) {
+      errno = e.error;
+      PyErr_SetFromErrnoWithFilename(PyExc_OSError, e.path.c_str());
+    }
+  });
+}
+
+template <class TensorT>
+py::object to_python_list(const TensorT& t, int d, const typename TensorT::value_type* p) {
+  if (d == t.dim()) return py::cast(*p);
+  py::list out(t.size(d));
+  for (int64_t i = 0; i < t.size(d); ++i)
+    PyList_SET_ITEM(out.ptr(), i, to_python_list(t, d + 1, p + i * t.stride(d)).release().ptr());
+  return out;
+}
+
+// The Python class of a unit's tensors, with what every unit has whatever its
+// ops: shape and strides, conversion to Python values, the buffer protocol.
+template <class TensorT>
+py::class_<TensorT> bind_tensor(py::module_& m, const char* name, const char* dtype, const char* device) {
+  using T = typename TensorT::value_type;
+  py::class_<TensorT> cls(m, name, py::buffer_protocol());
+  cls.attr("dtype") = dtype;
+  cls.attr("device") = device;
+  if constexpr (TensorT::device == Device::cpu) {
+    cls.def_buffer([](TensorT& t) {
+      std::vector<py::ssize_t> shape(t.sizes().begin(), t.sizes().end());
+      std::vector<py::ssize_t> strides;
+      for (int64_t s : t.strides()) strides.push_back(s * py::ssize_t(sizeof(T)));
+      return py::buffer_info(t.data(), sizeof(T), py::format_descriptor<T>::format(), t.dim(), shape, strides);
+    });
+    cls.def("tolist", [](const TensorT& t) { return to_python_list(t, 0, t.data()); },
+            "The elements as nested Python lists (a number for a 0-d tensor).");
+    cls.def("item", [](const TensorT& t) {
+      if (t.numel() != 1)
+        throw py::value_error("item: the tensor has " + std::to_string(t.numel()) + " elements, not 1");
+      const T* p = t.data();
+      return py::cast(*p);
+    }, "The only element of a one-element tensor, as a Python number.");
+  }
+  cls.def_property_readonly("shape", [](const TensorT& t) { return t.sizes(); }, "The size of each dimension.");
+  cls.def_property_readonly("ndim", &TensorT::dim, "The number of dimensions.");
+  cls.def_property_readonly("strides", [](const TensorT& t) { return t.strides(); },
+                            "The step of each dimension, in elements (NumPy counts bytes).");
+  cls.def("numel", &TensorT::numel, "The number of elements.");
+  cls.def("storage_offset", &TensorT::storage_offset, "Index of the first element in the storage.");
+  cls.def("is_contiguous", &TensorT::is_contiguous, "Whether the elements lie in row-major order without gaps.");
+  cls.def("__len__", [](const TensorT& t) {
+    if (t.dim() == 0) throw py::type_error("len() of a 0-d tensor");
+    return t.size(0);
+  });
+  cls.def("__repr__", [](py::object self) { return py::module_::import("satchel._printing").attr("format_tensor")(self); });
+  return cls;
+}
+
+}  // namespace satchel

@@ -1,0 +1,128 @@
+// The native op `tensor`: a new tensor copied from a Python number, a nested
+// sequence or any object with the buffer protocol.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+#include <cstring>
+#include <string>
+
+#include "bind.h"
+#include "cast.h"
+#include "pointwise.h"
+
+namespace satchel {
+namespace detail {
+
+// Copies a strided buffer of source type S into contiguous dst.
+template <class T, class S>
+void copy_buffer(const py::buffer_info& info, T* dst) {
+  Dims idx(int(info.ndim));
+  const int64_t n = info.size;
+  const char* p = static_cast<const char*>(info.ptr);
+  for (int64_t i = 0; i < n; ++i) {
+    S v;
+    std::memcpy(&v, p, sizeof v);
+    dst[i] = convert<T>(v);
+    for (int d = int(info.ndim) - 1; d >= 0; --d) {
+      p += info.strides[d];
+      if (++idx[d] < info.shape[d]) break;
+      p -= info.strides[d] * info.shape[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+template <class T>
+void copy_any_buffer(const py::buffer_info& info, T* dst) {
+  std::string f = info.format;
+  if (!f.empty() && (f[0] == '@' || f[0] == '=' || f[0] == '<')) f = f.substr(1);
+  const auto size = info.itemsize;
+  if (f.size() == 1) {
+    const char c = f[0];
+    if (c == '?') return copy_buffer<T, bool>(info, dst);
+    if (c == 'e') return copy_buffer<T, half>(info, dst);
+    if (c == 'f') return copy_buffer<T, float>(info, dst);
+    if (c == 'd') return copy_buffer<T, double>(info, dst);
+    if (std::string("bhilqn").find(c) != std::string::npos) {
+      if (size == 1) return copy_buffer<T, int8_t>(info, dst);
+      if (size == 2) return copy_buffer<T, int16_t>(info, dst);
+      if (size == 4) return copy_buffer<T, int32_t>(info, dst);
+      if (size == 8) return copy_buffer<T, int64_t>(info, dst);
+    }
+    if (std::string("BHILQN").find(c) != std::string::npos) {
+      if (size == 1) return copy_buffer<T, uint8_t>(info, dst);
+      if (size == 2) return copy_buffer<T, uint16_t>(info, dst);
+      if (size == 4) return copy_buffer<T, uint32_t>(info, dst);
+      if (size == 8) return copy_buffer<T, uint64_t>(info, dst);
+    }
+  }
+  throw py::type_error("tensor: cannot read buffer elements of format '" + info.format + "'");
+}
+
+inline bool is_sequence(py::handle h) {
+  return PySequence_Check(h.ptr()) && !PyUnicode_Check(h.ptr()) && !PyBytes_Check(h.ptr());
+}
+
+inline std::string index_text(const Dims& idx, int depth) {
+  std::string s = "[";
+  for (int i = 0; i < depth; ++i) s += (i ? ", " : "") + std::to_string(idx[i]);
+  return s + "]";
+}
+
+template <class T>
+void fill_from_sequence(py::handle h, const Dims& shape, int depth, Dims& idx, T*& out) {
+  if (depth == shape.size()) {
+    if (is_sequence(h))
+      throw py::value_error("tensor: ragged nested sequence: element " + index_text(idx, depth) +
+                            " is a sequence where a number was expected");
+    try {
+      *out++ = h.cast<T>();
+    } catch (const py::cast_error&) {
+      throw py::type_error("tensor: element " + index_text(idx, depth) + " is " + py::repr(h).cast<std::string>() +
+                           ", not a number of dtype " + DType<T>::name);
+    }
+    return;
+  }
+  if (!is_sequence(h) || py::len(h) != std::size_t(shape[depth]))
+    throw py::value_error("tensor: ragged nested sequence: element " + index_text(idx, depth) +
+                          " should be a sequence of length " + std::to_string(shape[depth]));
+  const py::sequence seq = py::reinterpret_borrow<py::sequence>(h);
+  for (int64_t i = 0; i < shape[depth]; ++i) {
+    idx[depth] = i;
+    fill_from_sequence(seq[std::size_t(i)], shape, depth + 1, idx, out);
+  }
+}
+
+}  // namespace detail
+
+namespace native {
+
+template <class TensorT>
+TensorT tensor(py::object data) {
+  using T = typename TensorT::value_type;
+  if (py::isinstance<TensorT>(data)) return contiguous_copy(data.cast<const TensorT&>());
+  if (PyObject_CheckBuffer(data.ptr()) && !PyBytes_Check(data.ptr())) {
+    const py::buffer_info info = py::reinterpret_borrow<py::buffer>(data).request();
+    Dims shape(int(info.ndim));
+    for (int d = 0; d < shape.size(); ++d) shape[d] = info.shape[d];
+    TensorT t = TensorT::empty(shape);
+    if (t.numel()) detail::copy_any_buffer(info, t.data());
+    return t;
+  }
+  Dims shape;
+  for (py::object h = data; detail::is_sequence(h);) {
+    const std::size_t n = py::len(h);
+    shape.push_back(int64_t(n));
+    if (n == 0) break;
+    h = py::reinterpret_borrow<py::sequence>(h)[0];
+  }
+  TensorT t = TensorT::empty(shape);
+  Dims idx(shape.size());
+  T* out = t.data();
+  detail::fill_from_sequence(data, shape, 0, idx, out);
+  return t;
+}
+
+}  // namespace native
+}  // namespace satchel

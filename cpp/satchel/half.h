@@ -1,0 +1,90 @@
+// IEEE 754 binary16, stored as bits; arithmetic happens in float (the spec's
+// `compute: float`), so this type only converts.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+#include "config.h"
+
+#if defined(__F16C__) && !defined(__CUDA_ARCH__)
+#include <immintrin.h>
+#endif
+
+namespace satchel {
+
+struct half {
+  uint16_t bits = 0;
+
+  half() = default;
+  SATCHEL_HD half(float f) : bits(from_float(f)) {}
+  SATCHEL_HD operator float() const { return to_float(bits); }
+
+  static SATCHEL_HD half from_bits(uint16_t b) {
+    half h;
+    h.bits = b;
+    return h;
+  }
+
+  static SATCHEL_HD float to_float(uint16_t h) {
+#if defined(__F16C__) && !defined(__CUDA_ARCH__)
+    return _cvtsh_ss(h);
+#else
+    const uint32_t sign = uint32_t(h & 0x8000u) << 16;
+    uint32_t exp = (h >> 10) & 0x1fu;
+    uint32_t mant = h & 0x3ffu;
+    uint32_t bits;
+    if (exp == 0x1f) {  // inf or NaN
+      bits = sign | 0x7f800000u | (mant << 13);
+    } else if (exp != 0) {  // normal
+      bits = sign | ((exp + 112) << 23) | (mant << 13);
+    } else if (mant == 0) {  // zero
+      bits = sign;
+    } else {  // subnormal: normalise
+      exp = 113;
+      while ((mant & 0x400u) == 0) {
+        mant <<= 1;
+        --exp;
+      }
+      bits = sign | (exp << 23) | ((mant & 0x3ffu) << 13);
+    }
+    float f;
+    std::memcpy(&f, &bits, sizeof f);
+    return f;
+#endif
+  }
+
+  // Round to nearest even, as hardware conversions do.
+  static SATCHEL_HD uint16_t from_float(float f) {
+#if defined(__F16C__) && !defined(__CUDA_ARCH__)
+    return _cvtss_sh(f, _MM_FROUND_TO_NEAREST_INT);
+#else
+    uint32_t x;
+    std::memcpy(&x, &f, sizeof x);
+    const uint16_t sign = uint16_t((x >> 16) & 0x8000u);
+    const uint32_t absx = x & 0x7fffffffu;
+    if (absx >= 0x7f800000u)  // inf or NaN (keep NaN quiet)
+      return sign | 0x7c00u | (absx > 0x7f800000u ? 0x200u : 0u);
+    if (absx >= 0x477ff000u)  // rounds past the largest half (65504)
+      return sign | 0x7c00u;
+    if (absx < 0x38800000u) {  // below the smallest normal half: subnormal or zero
+      if (absx < 0x33000000u) return sign;  // under half the smallest subnormal
+      const uint32_t mant = (absx & 0x7fffffu) | 0x800000u;
+      const int shift = 126 - int(absx >> 23);  // 14..24
+      uint32_t r = mant >> shift;
+      const uint32_t rem = mant & ((1u << shift) - 1);
+      const uint32_t halfway = 1u << (shift - 1);
+      if (rem > halfway || (rem == halfway && (r & 1u))) ++r;
+      return sign | uint16_t(r);
+    }
+    uint32_t r = ((absx >> 13) - (112u << 10));
+    const uint32_t rem = absx & 0x1fffu;
+    if (rem > 0x1000u || (rem == 0x1000u && (r & 1u))) ++r;
+    return sign | uint16_t(r);
+#endif
+  }
+};
+
+static_assert(sizeof(half) == 2, "half must be two bytes");
+
+}  // namespace satchel

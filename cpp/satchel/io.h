@@ -1,0 +1,183 @@
+// read1d_file / write1d_file: TH's DiskFile formats. Text is numbers separated by
+// any whitespace; binary is raw little-endian elements.
+#pragma once
+
+#include <bit>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <unistd.h>
+
+#include "dtype.h"
+#include "tensor.h"
+
+namespace satchel {
+
+static_assert(std::endian::native == std::endian::little, "binary files are read as little-endian");
+
+// An operating-system error on a file; the bindings raise it as OSError.
+struct FileError {
+  std::string path;
+  int error;
+};
+
+namespace detail {
+
+inline std::string read_whole_file(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) throw FileError{path, errno};
+  std::string data;
+  char buf[1 << 16];
+  std::size_t got;
+  while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) data.append(buf, got);
+  const bool failed = std::ferror(f);
+  const int err = errno;
+  std::fclose(f);
+  if (failed) throw FileError{path, err};
+  return data;
+}
+
+template <class T>
+std::string range_text() {
+  return "[" + std::to_string(+std::numeric_limits<T>::lowest()) + ", " +
+         std::to_string(+std::numeric_limits<T>::max()) + "]";
+}
+
+// Parses one token as a T; returns an error text (empty on success).
+template <class T>
+std::string parse_token(const std::string& token, T& out) {
+  const char* name = DType<T>::name;
+  if constexpr (std::is_same_v<T, bool>) {
+    if (token == "0" || token == "false" || token == "False") return out = false, "";
+    if (token == "1" || token == "true" || token == "True") return out = true, "";
+    return "'" + token + "' is not a bool (0, 1, true or false)";
+  } else if constexpr (is_floating<T>) {
+    char* end = nullptr;
+    errno = 0;
+    const double v = std::strtod(token.c_str(), &end);
+    if (end != token.c_str() + token.size() || token.empty())
+      return "'" + token + "' is not a number of dtype " + name;
+    const bool overflow = (errno == ERANGE && std::isinf(v)) || (std::isfinite(v) && std::fabs(v) > max_value<T>());
+    if (overflow) {
+      if constexpr (std::is_same_v<T, half>) {
+        if (std::fabs(v) < 65520.0) return out = T(float(v)), "";  // rounds to the largest half
+      }
+      return "'" + token + "' is out of range for " + name;
+    }
+    out = T(v);
+    return "";
+  } else {
+    const char* b = token.data();
+    const char* e = b + token.size();
+    if (b != e && *b == '+') ++b;
+    const bool negative = b != e && *b == '-';
+    std::conditional_t<std::is_signed_v<T>, int64_t, uint64_t> v{};
+    auto [ptr, ec] = std::from_chars(negative && std::is_unsigned_v<T> ? b + 1 : b, e, v);
+    if (ptr != e || b == e || ec == std::errc::invalid_argument)
+      return "'" + token + "' is not an integer of dtype " + name;
+    if (ec == std::errc::result_out_of_range || (negative && std::is_unsigned_v<T> && v != 0) ||
+        double(v) < lowest_value<T>() || double(v) > max_value<T>())
+      return "'" + token + "' is out of range for " + name + " " + range_text<T>();
+    out = T(v);
+    return "";
+  }
+}
+
+}  // namespace detail
+
+namespace native {
+
+template <class TensorT>
+TensorT read1d_file(const std::string& path, int64_t size, bool binary) {
+  using T = typename TensorT::value_type;
+  if (size < 0) throw std::invalid_argument("read1d_file: size must be >= 0, got " + std::to_string(size));
+  const std::string data = detail::read_whole_file(path);
+  TensorT t = TensorT::empty(Dims{size});
+  T* out = t.data();
+  if (binary) {
+    const std::size_t need = std::size_t(size) * sizeof(T);
+    if (data.size() < need)
+      throw std::invalid_argument(path + ": expected " + std::to_string(size) + " " + DType<T>::name + " elements (" +
+                                  std::to_string(need) + " bytes), found " +
+                                  std::to_string(data.size() / sizeof(T)) + " (" + std::to_string(data.size()) +
+                                  " bytes)");
+    if (need) std::memcpy(static_cast<void*>(out), data.data(), need);
+    return t;
+  }
+  int64_t found = 0;
+  int line = 1;
+  std::size_t line_start = 0;
+  std::size_t i = 0;
+  while (found < size) {
+    while (i < data.size() && std::isspace(static_cast<unsigned char>(data[i]))) {
+      if (data[i] == '\n') {
+        ++line;
+        line_start = i + 1;
+      }
+      ++i;
+    }
+    if (i == data.size()) break;
+    const std::size_t begin = i;
+    while (i < data.size() && !std::isspace(static_cast<unsigned char>(data[i]))) ++i;
+    const std::string error = detail::parse_token(data.substr(begin, i - begin), out[found]);
+    if (!error.empty())
+      throw std::invalid_argument(path + ":" + std::to_string(line) + ":" + std::to_string(begin - line_start + 1) +
+                                  ": " + error);
+    ++found;
+  }
+  if (found < size)
+    throw std::invalid_argument(path + ": expected " + std::to_string(size) + " numbers, found " +
+                                std::to_string(found));
+  return t;
+}
+
+template <class T>
+std::string format_number(T v) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return v ? "1" : "0";
+  } else {
+    char buf[64];
+    std::to_chars_result r;
+    if constexpr (std::is_same_v<T, half>) r = std::to_chars(buf, buf + sizeof buf, float(v));
+    else r = std::to_chars(buf, buf + sizeof buf, v);  // shortest text that reads back exactly
+    return std::string(buf, r.ptr);
+  }
+}
+
+template <class TensorT>
+void write1d_file(const TensorT& t, const std::string& path, bool binary) {
+  using T = typename TensorT::value_type;
+  if (t.dim() != 1)
+    throw std::invalid_argument("write1d_file: expected a 1-D tensor, got shape " + to_string(t.sizes()));
+  std::string data;
+  const T* p = t.data();
+  for (int64_t i = 0; i < t.numel(); ++i) {
+    const T v = p[i * t.stride(0)];
+    if (binary) data.append(reinterpret_cast<const char*>(&v), sizeof v);
+    else data += format_number(v) + "\n";
+  }
+  // Write beside the target and rename over it, so a failure leaves no partial file.
+  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) throw FileError{path, errno};
+  const bool ok = std::fwrite(data.data(), 1, data.size(), f) == data.size();
+  int err = errno;
+  const bool closed = std::fclose(f) == 0;
+  if (!closed && ok) err = errno;
+  if (!ok || !closed || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    if (ok && closed) err = errno;
+    std::remove(tmp.c_str());
+    throw FileError{path, err};
+  }
+}
+
+}  // namespace native
+}  // namespace satchel

@@ -1,0 +1,150 @@
+// Strided iteration over several operands of one shape, written once for every
+// pointwise op and reduction (TH's apply macros). Dimensions that are contiguous
+// in every operand are collapsed, so most loops end up one flat loop; big loops
+// split across cores.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include <omp.h>
+
+#include "shape.h"
+
+namespace satchel {
+
+// The shape operands broadcast to, or an error naming every operand's shape.
+template <std::size_t N>
+Dims broadcast_shapes(const std::array<const Dims*, N>& shapes) {
+  int nd = 0;
+  for (const Dims* s : shapes) nd = std::max(nd, s->size());
+  Dims out(nd, 1);
+  for (const Dims* s : shapes) {
+    for (int i = 0; i < s->size(); ++i) {
+      int64_t& o = out[nd - s->size() + i];
+      const int64_t v = (*s)[i];
+      if (v == o || v == 1) continue;
+      if (o != 1) {
+        std::string msg = "shapes do not broadcast:";
+        for (const Dims* t : shapes) msg += " " + to_string(*t);
+        throw std::invalid_argument(msg);
+      }
+      o = v;
+    }
+  }
+  return out;
+}
+
+// N operands laid over one shape: per operand a base pointer (as bytes) and
+// strides in bytes, with dimensions of size 1 dropped and mergeable ones merged.
+template <std::size_t N>
+struct Layout {
+  Dims sizes;
+  std::array<Dims, N> strides;  // bytes
+  std::array<char*, N> base;
+  int64_t numel = 1;
+
+  // Operand k's element strides (for `from` dims, right-aligned) broadcast to `shape`.
+  void add(std::size_t k, char* ptr, const Dims& from_sizes, const Dims& from_strides,
+           int64_t itemsize, const Dims& shape) {
+    base[k] = ptr;
+    strides[k] = Dims(shape.size(), 0);
+    const int lead = shape.size() - from_sizes.size();
+    for (int i = 0; i < from_sizes.size(); ++i)
+      if (from_sizes[i] != 1) strides[k][lead + i] = from_strides[i] * itemsize;
+  }
+
+  void collapse(const Dims& shape) {
+    numel = 1;
+    for (int64_t s : shape) numel *= s;
+    Dims sz;
+    std::array<Dims, N> st;
+    for (int i = 0; i < shape.size(); ++i) {
+      if (shape[i] == 1) continue;
+      const int last = sz.size() - 1;
+      bool merge = last >= 0;
+      for (std::size_t k = 0; merge && k < N; ++k)
+        merge = st[k][last] == strides[k][i] * shape[i];
+      if (merge) {
+        sz[last] *= shape[i];
+        for (std::size_t k = 0; k < N; ++k) st[k][last] = strides[k][i];
+      } else {
+        sz.push_back(shape[i]);
+        for (std::size_t k = 0; k < N; ++k) st[k].push_back(strides[k][i]);
+      }
+    }
+    if (sz.empty()) {  // a single element
+      sz.push_back(1);
+      for (std::size_t k = 0; k < N; ++k) st[k].push_back(0);
+    }
+    sizes = sz;
+    strides = st;
+  }
+
+  // Calls segment(ptrs, inner_strides, n) for the runs of the innermost dimension
+  // covering linear indices [begin, end).
+  template <class Segment>
+  void for_range(int64_t begin, int64_t end, Segment&& segment) const {
+    const int nd = sizes.size();
+    const int inner = nd - 1;
+    Dims idx(nd);
+    int64_t rest = begin;
+    for (int d = nd - 1; d >= 0; --d) {
+      idx[d] = rest % sizes[d];
+      rest /= sizes[d];
+    }
+    std::array<char*, N> ptr;
+    std::array<int64_t, N> inner_stride;
+    for (std::size_t k = 0; k < N; ++k) {
+      ptr[k] = base[k];
+      for (int d = 0; d < nd; ++d) ptr[k] += idx[d] * strides[k][d];
+      inner_stride[k] = strides[k][inner];
+    }
+    int64_t pos = begin;
+    while (pos < end) {
+      const int64_t n = std::min(sizes[inner] - idx[inner], end - pos);
+      segment(ptr, inner_stride, n);
+      pos += n;
+      if (pos >= end) break;
+      // Step past the finished run, carrying into the outer dimensions.
+      for (std::size_t k = 0; k < N; ++k) ptr[k] += n * inner_stride[k];
+      int d = inner;
+      idx[d] += n;
+      while (d > 0 && idx[d] == sizes[d]) {
+        for (std::size_t k = 0; k < N; ++k) ptr[k] -= sizes[d] * strides[k][d];
+        idx[d] = 0;
+        --d;
+        ++idx[d];
+        for (std::size_t k = 0; k < N; ++k) ptr[k] += strides[k][d];
+      }
+    }
+  }
+};
+
+inline int worker_count(int64_t numel) {
+  if (numel < 2 * kParallelGrain) return 1;
+  return int(std::min<int64_t>(omp_get_max_threads(), numel / kParallelGrain));
+}
+
+// Runs body(begin, end, worker) over [0, numel) in contiguous chunks, one per
+// worker; chunk boundaries are multiples of 64 elements to keep cache lines whole.
+template <class Body>
+void parallel_chunks(int64_t numel, int workers, Body&& body) {
+  if (workers <= 1) {
+    body(int64_t(0), numel, 0);
+    return;
+  }
+  const int64_t chunk = (numel / workers + 63) / 64 * 64;
+#pragma omp parallel num_threads(workers)
+  {
+    const int w = omp_get_thread_num();
+    const int64_t b = std::min(numel, w * chunk);
+    const int64_t e = w == workers - 1 ? numel : std::min(numel, b + chunk);
+    body(b, e, w);
+  }
+}
+
+}  // namespace satchel

@@ -1,0 +1,57 @@
+// Operand: an input of a pointwise op, either a tensor or a Python number that
+// broadcasts like a 0-d tensor (without allocating one).
+#pragma once
+
+#include <utility>
+
+#include "tensor.h"
+
+namespace satchel {
+
+template <class TensorT>
+class Operand {
+ public:
+  using T = typename TensorT::value_type;
+
+  Operand(const TensorT& t) : kind_(Kind::borrowed), borrowed_(&t) {}  // NOLINT: implicit by design
+  Operand(T value) : kind_(Kind::scalar), scalar_(value) {}            // NOLINT: implicit by design
+
+  bool is_scalar() const { return kind_ == Kind::scalar; }
+  const Dims& sizes() const { return is_scalar() ? no_dims() : tensor().sizes(); }
+  const Dims& strides() const { return is_scalar() ? no_dims() : tensor().strides(); }
+  const T* data() const { return is_scalar() ? &scalar_ : tensor().data(); }
+  const TensorT& tensor() const { return kind_ == Kind::owned ? owned_ : *borrowed_; }
+
+  // True when this input shares memory with out but is not laid out exactly as
+  // out: reading it while writing out could see already-written elements.
+  bool overlaps_differently(const TensorT& out) const {
+    if (is_scalar()) return false;
+    const TensorT& t = tensor();
+    if (t.storage().data() != out.storage().data() || t.numel() == 0) return false;
+    return !(t.data() == out.data() && t.sizes() == out.sizes() && t.strides() == out.strides());
+  }
+
+  // This input as a fresh contiguous tensor; `copy` makes one from a tensor.
+  template <class Copy>
+  Operand detached(const Copy& copy) const {
+    if (is_scalar()) return *this;
+    Operand o(copy(tensor()));
+    return o;
+  }
+
+ private:
+  enum class Kind { borrowed, owned, scalar };
+  explicit Operand(TensorT&& t) : kind_(Kind::owned), owned_(std::move(t)) {}
+
+  static const Dims& no_dims() {
+    static const Dims none;
+    return none;
+  }
+
+  Kind kind_;
+  const TensorT* borrowed_ = nullptr;
+  TensorT owned_;
+  T scalar_{};
+};
+
+}  // namespace satchel

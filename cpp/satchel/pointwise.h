@@ -1,0 +1,143 @@
+// Elementwise kernels on the CPU: out[i] = fn(inputs[i]...), with broadcasting.
+// `fn` is a functor generated from the spec's pointwise body; it takes and returns
+// the unit's compute type C.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <utility>
+
+#include "gil.h"
+#include "iter.h"
+#include "operand.h"
+#include "tensor.h"
+
+namespace satchel {
+
+namespace detail {
+
+// One run of the innermost dimension. Inputs whose bit is set in `Broadcast`
+// have stride 0 (a scalar or an expanded dimension): they are read once, so the
+// loop over the others stays a plain vectorisable loop.
+template <class T, class C, unsigned Broadcast, class Fn, std::size_t... I>
+void contiguous_run(const Fn& fn, T* out, [[maybe_unused]] const std::array<const T*, sizeof...(I)>& in, int64_t n,
+                    std::index_sequence<I...>) {
+  const std::array<C, sizeof...(I)> fixed{C(in[I][0])...};
+  for (int64_t i = 0; i < n; ++i)
+    out[i] = T(fn((Broadcast >> I & 1u ? fixed[I] : C(in[I][i]))...));
+}
+
+template <class T, class C, class Fn, std::size_t... I>
+void strided_run(const Fn& fn, char* out, int64_t out_stride, std::array<const char*, sizeof...(I)> in,
+                 const std::array<int64_t, sizeof...(I)>& stride, int64_t n, std::index_sequence<I...>) {
+  for (int64_t i = 0; i < n; ++i) {
+    *reinterpret_cast<T*>(out) = T(fn(C(*reinterpret_cast<const T*>(in[I]))...));
+    out += out_stride;
+    ((in[I] += stride[I]), ...);
+  }
+}
+
+template <class T, class C, unsigned Mask, class Fn, std::size_t... I>
+bool try_contiguous(unsigned mask, const Fn& fn, T* out, const std::array<const T*, sizeof...(I)>& in,
+                    int64_t n, std::index_sequence<I...> seq) {
+  if (mask != Mask) return false;
+  contiguous_run<T, C, Mask>(fn, out, in, n, seq);
+  return true;
+}
+
+template <class T, class C, class Fn, std::size_t... I, unsigned... M>
+void dispatch_contiguous(unsigned mask, const Fn& fn, T* out, const std::array<const T*, sizeof...(I)>& in,
+                         int64_t n, std::index_sequence<I...> seq, std::integer_sequence<unsigned, M...>) {
+  (try_contiguous<T, C, M>(mask, fn, out, in, n, seq) || ...);
+}
+
+template <class T, class C, class Fn, std::size_t N>
+void run_segment(const Fn& fn, const std::array<char*, N + 1>& ptr, const std::array<int64_t, N + 1>& stride,
+                 int64_t n) {
+  constexpr int64_t item = sizeof(T);
+  std::array<const T*, N> in;
+  std::array<const char*, N> in_bytes;
+  std::array<int64_t, N> in_stride;
+  bool unit = stride[0] == item;
+  unsigned mask = 0;
+  for (std::size_t k = 0; k < N; ++k) {
+    in[k] = reinterpret_cast<const T*>(ptr[k + 1]);
+    in_bytes[k] = ptr[k + 1];
+    in_stride[k] = stride[k + 1];
+    if (stride[k + 1] == 0) mask |= 1u << k;
+    else unit = unit && stride[k + 1] == item;
+  }
+  if (unit)
+    dispatch_contiguous<T, C>(mask, fn, reinterpret_cast<T*>(ptr[0]), in, n, std::make_index_sequence<N>{},
+                              std::make_integer_sequence<unsigned, (1u << N)>{});
+  else
+    strided_run<T, C>(fn, ptr[0], stride[0], in_bytes, in_stride, n, std::make_index_sequence<N>{});
+}
+
+struct Identity {
+  template <class V>
+  V operator()(V v) const {
+    return v;
+  }
+};
+
+}  // namespace detail
+
+template <class C, class TensorT, class Fn, class... In>
+void map_into(const Fn& fn, const TensorT& out, const In&... inputs);
+
+// A contiguous copy of t.
+template <class TensorT>
+TensorT contiguous_copy(const TensorT& t) {
+  using T = typename TensorT::value_type;
+  TensorT c = TensorT::empty(t.sizes());
+  map_into<T>(detail::Identity{}, c, Operand<TensorT>(t));
+  return c;
+}
+
+// Writes fn(inputs...) into out; inputs broadcast to out's shape. An input that
+// overlaps out without being exactly out is copied first, so in-place updates
+// never read what they already wrote.
+template <class C, class TensorT, class Fn, class... In>
+void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
+  using T = typename TensorT::value_type;
+  constexpr std::size_t N = sizeof...(In);
+  const Dims& shape = out.sizes();
+  if constexpr (N > 0) {
+    std::array<const Dims*, N + 1> shapes{&shape, &inputs.sizes()...};
+    if (broadcast_shapes(shapes) != shape) {
+      std::string msg = "cannot write a result of broadcast shape";
+      std::array<const Dims*, N> in_shapes{&inputs.sizes()...};
+      msg += " " + to_string(broadcast_shapes(in_shapes)) + " into a tensor of shape " + to_string(shape);
+      throw std::invalid_argument(msg);
+    }
+  }
+  if ((inputs.overlaps_differently(out) || ...)) {
+    map_into<C>(fn, out, inputs.detached(contiguous_copy<TensorT>)...);
+    return;
+  }
+  if (out.numel() == 0) return;
+  Layout<N + 1> layout;
+  layout.add(0, reinterpret_cast<char*>(out.data()), out.sizes(), out.strides(), sizeof(T), shape);
+  std::size_t k = 1;
+  (layout.add(k++, const_cast<char*>(reinterpret_cast<const char*>(inputs.data())), inputs.sizes(),
+              inputs.strides(), sizeof(T), shape),
+   ...);
+  layout.collapse(shape);
+  ReleaseGil unlocked(layout.numel);
+  parallel_chunks(layout.numel, worker_count(layout.numel), [&](int64_t b, int64_t e, int) {
+    layout.for_range(b, e, [&](const std::array<char*, N + 1>& p, const std::array<int64_t, N + 1>& s,
+                               int64_t n) { detail::run_segment<T, C, Fn, N>(fn, p, s, n); });
+  });
+}
+
+// A new tensor holding fn(inputs...) over the inputs' broadcast shape.
+template <class C, class TensorT, class Fn, class First, class... Rest>
+TensorT map(const Fn& fn, const First& first, const Rest&... rest) {
+  std::array<const Dims*, 1 + sizeof...(Rest)> shapes{&first.sizes(), &rest.sizes()...};
+  TensorT out = TensorT::empty(broadcast_shapes(shapes));
+  map_into<C>(fn, out, first, rest...);
+  return out;
+}
+
+}  // namespace satchel

@@ -1,0 +1,89 @@
+// Reductions of whole tensors to one number: combine(map(elements)...) folded in
+// the accumulator type Acc. `combine` must be associative with `init` as its
+// identity; without an init the first element seeds every partial result, which
+// is right for idempotent combines (min, max).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gil.h"
+#include "iter.h"
+#include "tensor.h"
+
+namespace satchel {
+
+namespace detail {
+
+// Independent lanes let the compiler vectorise a fold it may not reorder.
+inline constexpr int kLanes = 8;
+
+template <class Acc, class C, class T, class Map, class Combine, std::size_t... I>
+Acc fold_run(const Map& map, const Combine& combine, Acc seed, const std::array<char*, sizeof...(I)>& ptr,
+             const std::array<int64_t, sizeof...(I)>& stride, int64_t n, std::index_sequence<I...>) {
+  constexpr int64_t item = sizeof(T);
+  if (((stride[I] == item) && ...)) {
+    const std::array<const T*, sizeof...(I)> p{reinterpret_cast<const T*>(ptr[I])...};
+    Acc lane[kLanes];
+    for (Acc& l : lane) l = seed;
+    int64_t i = 0;
+    for (; i + kLanes <= n; i += kLanes)
+      for (int j = 0; j < kLanes; ++j) lane[j] = combine(lane[j], map(Acc(C(p[I][i + j]))...));
+    for (; i < n; ++i) lane[0] = combine(lane[0], map(Acc(C(p[I][i]))...));
+    for (int w = kLanes / 2; w > 0; w /= 2)
+      for (int j = 0; j < w; ++j) lane[j] = combine(lane[j], lane[j + w]);
+    return lane[0];
+  }
+  std::array<const char*, sizeof...(I)> q{ptr[I]...};
+  Acc acc = seed;
+  for (int64_t i = 0; i < n; ++i) {
+    acc = combine(acc, map(Acc(C(*reinterpret_cast<const T*>(q[I])))...));
+    ((q[I] += stride[I]), ...);
+  }
+  return acc;
+}
+
+}  // namespace detail
+
+template <class Acc, class C, class Map, class Combine, class TensorT, class... More>
+Acc reduce(const char* op, const Map& map, const Combine& combine, std::optional<Acc> init,
+           const TensorT& first, const More&... more) {
+  using T = typename TensorT::value_type;
+  constexpr std::size_t N = 1 + sizeof...(More);
+  if (((more.sizes() != first.sizes()) || ...)) {
+    std::string msg = std::string(op) + ": tensors must have the same shape, got " + to_string(first.sizes());
+    ((msg += " and " + to_string(more.sizes())), ...);
+    throw std::invalid_argument(msg);
+  }
+  if (first.numel() == 0) {
+    if (init) return *init;
+    throw std::invalid_argument(std::string(op) + ": the tensor is empty, so it has no result");
+  }
+  const Acc seed = init ? *init : map(Acc(C(*first.data())), Acc(C(*more.data()))...);
+  const Dims& shape = first.sizes();
+  Layout<N> layout;
+  std::size_t k = 0;
+  layout.add(k++, reinterpret_cast<char*>(first.data()), first.sizes(), first.strides(), sizeof(T), shape);
+  (layout.add(k++, reinterpret_cast<char*>(more.data()), more.sizes(), more.strides(), sizeof(T), shape), ...);
+  layout.collapse(shape);
+  ReleaseGil unlocked(layout.numel);
+  const int workers = worker_count(layout.numel);
+  std::vector<Acc> partial(workers, seed);
+  parallel_chunks(layout.numel, workers, [&](int64_t b, int64_t e, int w) {
+    Acc acc = seed;
+    layout.for_range(b, e, [&](const std::array<char*, N>& p, const std::array<int64_t, N>& s, int64_t n) {
+      acc = combine(acc, detail::fold_run<Acc, C, T>(map, combine, seed, p, s, n, std::make_index_sequence<N>{}));
+    });
+    partial[w] = acc;
+  });
+  Acc result = seed;
+  for (const Acc& p : partial) result = combine(result, p);
+  return result;
+}
+
+}  // namespace satchel

@@ -1,0 +1,64 @@
+// Tensor: storage + sizes + strides + offset, as TH's THTensor. Strides count
+// elements, not bytes. Copies of a Tensor are views of the same storage.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "shape.h"
+#include "storage.h"
+
+namespace satchel {
+
+template <class T, Device D>
+class Tensor {
+ public:
+  using value_type = T;
+  static constexpr Device device = D;
+
+  Tensor() = default;
+  Tensor(Storage storage, int64_t offset, Dims sizes, Dims strides)
+      : storage_(std::move(storage)), offset_(offset), sizes_(sizes), strides_(strides) {
+    numel_ = checked_numel(sizes_);
+  }
+
+  // A new contiguous tensor; its elements are not initialised.
+  static Tensor empty(const Dims& sizes) {
+    const int64_t n = checked_numel(sizes);
+    if (n > int64_t(std::numeric_limits<std::size_t>::max() / sizeof(T)))
+      throw AllocationError(std::numeric_limits<std::size_t>::max());
+    static_assert(D == Device::cpu, "device tensors are allocated by the CUDA runtime");
+    return Tensor(allocate_host(std::size_t(n) * sizeof(T)), 0, sizes, contiguous_strides(sizes));
+  }
+
+  T* data() const { return static_cast<T*>(storage_.data()) + offset_; }
+  const Storage& storage() const { return storage_; }
+  int64_t storage_offset() const { return offset_; }
+  const Dims& sizes() const { return sizes_; }
+  const Dims& strides() const { return strides_; }
+  int dim() const { return sizes_.size(); }
+  int64_t numel() const { return numel_; }
+  int64_t size(int d) const { return sizes_[d]; }
+  int64_t stride(int d) const { return strides_[d]; }
+
+  bool is_contiguous() const {
+    int64_t expected = 1;
+    for (int i = dim() - 1; i >= 0; --i) {
+      if (sizes_[i] != 1 && strides_[i] != expected) return false;
+      expected *= sizes_[i];
+    }
+    return true;
+  }
+
+ private:
+  Storage storage_;
+  int64_t offset_ = 0;
+  Dims sizes_;
+  Dims strides_;
+  int64_t numel_ = 0;
+};
+
+}  // namespace satchel

@@ -1,0 +1,11 @@
+// Everything a generated CPU unit includes.
+#pragma once
+
+#include "bind.h"
+#include "create.h"
+#include "dtype.h"
+#include "from_python.h"
+#include "io.h"
+#include "math.h"
+#include "pointwise.h"
+#include "reduce.h"

@@ -1,0 +1,25 @@
+"""satchel: typed tensor units generated from one spec, behind one facade.
+
+Each unit is an extension module for one (dtype, device), e.g.
+``satchel.cpu.float32``; its tensor class has TH's name (``satchel.FloatTensor``).
+Units are imported when first asked for, so ``import satchel`` never fails even
+where none was built.
+"""
+
+from __future__ import annotations
+
+from ._registry import Namespace, UnitNotFound, unit, units
+
+cpu = Namespace("cpu")
+
+__all__ = ["UnitNotFound", "cpu", "unit", "units"]
+
+
+def __getattr__(name: str) -> object:
+    """TH names: ``satchel.FloatTensor`` is the tensor class of ``satchel.cpu.float32``."""
+    from ._registry import th_class
+
+    cls = th_class(name)
+    if cls is None:
+        raise AttributeError(f"module 'satchel' has no attribute {name!r}")
+    return cls

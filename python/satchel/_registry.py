@@ -1,0 +1,72 @@
+"""Finding units: which the spec declares, which were built, and importing them."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from functools import cache
+from types import ModuleType
+
+
+class UnitNotFound(LookupError):
+    """A (dtype, device) that was not declared or not built."""
+
+
+@cache
+def _declared() -> tuple[tuple[str, str, str, str], ...]:
+    """(module, device, dtype, TH name) of every unit in the spec."""
+    try:
+        from ._units.registry import UNITS
+    except ImportError:  # nothing built yet
+        return ()
+    return UNITS
+
+
+def _is_built(module: str) -> bool:
+    return importlib.util.find_spec(f"satchel._units.{module}") is not None
+
+
+def units(device: str | None = None) -> list[str]:
+    """The built units as ``"device.dtype"`` names, optionally of one device."""
+    return [f"{dev}.{dtype}" for module, dev, dtype, _ in _declared()
+            if (device is None or dev == device) and _is_built(module)]
+
+
+def unit(dtype: str, device: str = "cpu") -> ModuleType:
+    """The unit module for (dtype, device), e.g. ``unit("float32", "cpu")``."""
+    module = f"{device}_{dtype}"
+    if any(m == module for m, *_ in _declared()) and _is_built(module):
+        return importlib.import_module(f"satchel._units.{module}")
+    built = units()
+    raise UnitNotFound(
+        f"no unit {device}.{dtype}; built units: {', '.join(built) if built else 'none (build satchel first)'}"
+    )
+
+
+def th_class(name: str) -> type | None:
+    """The tensor class called ``name`` (a TH name such as FloatTensor) of a CPU unit."""
+    for module, device, dtype, th in _declared():
+        if th == name and device == "cpu":
+            return getattr(unit(dtype, device), th)  # type: ignore[no-any-return]
+    return None
+
+
+class Namespace:
+    """``satchel.cpu``: its attributes are the units of one device, by dtype."""
+
+    def __init__(self, device: str) -> None:
+        self._device = device
+
+    def __getattr__(self, dtype: str) -> ModuleType:
+        if dtype.startswith("__"):
+            raise AttributeError(dtype)
+        try:
+            return unit(dtype, self._device)
+        except UnitNotFound as e:
+            raise AttributeError(str(e)) from None
+
+    def __dir__(self) -> list[str]:
+        return [u.split(".", 1)[1] for u in units(self._device)]
+
+    def __repr__(self) -> str:
+        return f"<satchel.{self._device}: {', '.join(self.__dir__())}>"

@@ -1,0 +1,1 @@
+"""The built units: one extension module per (device, dtype), named ``<device>_<dtype>``."""

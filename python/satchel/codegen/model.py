@@ -1,0 +1,325 @@
+"""The spec as typed, frozen objects, validated as they are built.
+
+``load_spec(root)`` reads ``spec/types.yaml`` and ``spec/ops.yaml``; every
+problem raises one SpecError naming the file, the line and the op or dtype.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .signature import Signature, SignatureError, Type
+from .yamlload import Location, Node, SpecError, load_yaml
+
+LEAF_CLASSES = ("bool", "unsigned", "signed", "floating")
+
+
+class AccReal(enum.Enum):
+    """The accumulator types a dtype may name: (C++ type, Python type)."""
+
+    INT64 = ("int64", "int64_t", "int")
+    UINT64 = ("uint64", "uint64_t", "int")
+    FLOAT64 = ("float64", "double", "float")
+
+    @property
+    def cpp(self) -> str:
+        return self.value[1]
+
+    @property
+    def python(self) -> str:
+        return self.value[2]
+
+    @staticmethod
+    def parse(text: object, where: Location, what: str) -> AccReal:
+        for a in AccReal:
+            if a.value[0] == text:
+                return a
+        known = ", ".join(a.value[0] for a in AccReal)
+        raise SpecError(where, f"{what}: unknown accreal {text!r} (known: {known})")
+
+
+@dataclass(frozen=True)
+class DType:
+    name: str
+    cpp: str
+    compute: str  # the C++ type arithmetic runs in
+    cls: str  # a leaf class
+    accreal: AccReal
+    th: str
+    location: Location = field(compare=False, repr=False)
+
+    @property
+    def python(self) -> str:
+        """The Python type of one element."""
+        return {"bool": "bool", "floating": "float"}.get(self.cls, "int")
+
+
+@dataclass(frozen=True)
+class Device:
+    name: str
+    doc: str
+    location: Location = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Types:
+    classes: dict[str, frozenset[str]]  # class name -> leaf classes
+    dtypes: tuple[DType, ...]
+    devices: tuple[Device, ...]
+
+    def dtypes_of(self, cls: str) -> tuple[DType, ...]:
+        leaves = self.classes[cls]
+        return tuple(d for d in self.dtypes if d.cls in leaves)
+
+
+@dataclass(frozen=True)
+class Pointwise:
+    expr: str
+
+
+@dataclass(frozen=True)
+class Reduce:
+    map: str
+    combine: str
+    init: str | None
+
+
+@dataclass(frozen=True)
+class Native:
+    name: str
+
+
+Body = Pointwise | Reduce | Native
+
+# Python operators an op may provide: name -> number of tensor operands.
+OPERATORS = {"add": 2, "sub": 2, "mul": 2, "truediv": 2, "neg": 1, "abs": 1}
+
+
+@dataclass(frozen=True)
+class Op:
+    name: str
+    doc: str
+    sig: Signature
+    dtypes: str  # a class of Types.classes
+    body: Body
+    inplace: bool
+    operator: str | None
+    location: Location = field(compare=False, repr=False)
+
+    def inplace_sig(self) -> Signature:
+        """The signature of ``<op>_``: self is written and returned."""
+        self_arg = self.sig.args[0]
+        args = (type(self_arg)(self_arg.name, Type.TENSOR_OUT),) + self.sig.args[1:]
+        return Signature(self.name + "_", args, Type.TENSOR_OUT)
+
+
+@dataclass(frozen=True)
+class Spec:
+    types: Types
+    ops: tuple[Op, ...]
+
+    def ops_for(self, dtype: DType) -> tuple[Op, ...]:
+        return tuple(op for op in self.ops if dtype.cls in self.types.classes[op.dtypes])
+
+
+# ---- types.yaml ---------------------------------------------------------------
+
+_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
+
+
+def _name(node: Node, key: str, what: str) -> str:
+    value = node.pop_required(key, what)
+    if not isinstance(value, str) or not _NAME.match(value):
+        raise SpecError(node.where(key), f"{what}: {key} {value!r} is not a lowercase identifier")
+    return value
+
+
+def _text(node: Node, key: str, what: str, default: str | None = None) -> str:
+    value = node.pop(key, default) if default is not None else node.pop_required(key, what)
+    if not isinstance(value, str) or not value.strip():
+        raise SpecError(node.where(key), f"{what}: {key} must be a non-empty string")
+    return value.strip()
+
+
+def _list_of_nodes(value: object, where: Location, what: str) -> list[Node]:
+    if not isinstance(value, list) or not all(isinstance(v, Node) for v in value):
+        raise SpecError(where, f"{what} must be a list of mappings")
+    return value
+
+
+def parse_types(root: Node | object, path: str) -> Types:
+    if not isinstance(root, Node):
+        raise SpecError(Location(path, 1), "expected a mapping with keys classes, dtypes, devices")
+    classes = _parse_classes(root)
+    dtype_nodes = _list_of_nodes(root.pop_required("dtypes", path), root.where("dtypes"), "dtypes")
+    device_nodes = _list_of_nodes(root.pop_required("devices", path), root.where("devices"), "devices")
+    root.reject_leftovers(path, ["classes", "dtypes", "devices"])
+    dtypes: list[DType] = []
+    for node in dtype_nodes:
+        name = _name(node, "name", "dtype")
+        what = f"dtype '{name}'"
+        cls = node.pop_required("class", what)
+        if cls not in LEAF_CLASSES:
+            raise SpecError(node.where("class"), f"{what}: unknown class {cls!r} (known: {', '.join(LEAF_CLASSES)})")
+        cpp = _text(node, "cpp", what)
+        dtype = DType(
+            name=name, cpp=cpp, compute=_text(node, "compute", what, cpp), cls=cls,
+            accreal=AccReal.parse(node.pop_required("accreal", what), node.where("accreal"), what),
+            th=_text(node, "th", what), location=node.location,
+        )
+        node.reject_leftovers(what, ["name", "cpp", "compute", "class", "accreal", "th"])
+        if any(d.name == name for d in dtypes):
+            raise SpecError(node.location, f"{what} is declared twice")
+        dtypes.append(dtype)
+    devices: list[Device] = []
+    for node in device_nodes:
+        name = _name(node, "name", "device")
+        devices.append(Device(name, _text(node, "doc", f"device '{name}'"), node.location))
+        node.reject_leftovers(f"device '{name}'", ["name", "doc"])
+    return Types(classes, tuple(dtypes), tuple(devices))
+
+
+def _parse_classes(root: Node) -> dict[str, frozenset[str]]:
+    classes = {c: frozenset([c]) for c in LEAF_CLASSES}
+    unions = root.pop("classes", None) or Node()
+    if not isinstance(unions, Node):
+        raise SpecError(root.where("classes"), "classes must map a name to a list of classes")
+    for name, members in unions.items():
+        where = unions.where(name)
+        if name in classes:
+            raise SpecError(where, f"class '{name}' is declared twice")
+        if not isinstance(members, list) or not members:
+            raise SpecError(where, f"class '{name}' must list its member classes")
+        leaves: set[str] = set()
+        for m in members:
+            if m not in classes:
+                raise SpecError(where, f"class '{name}': unknown class {m!r} (known: {', '.join(classes)})")
+            leaves |= classes[m]
+        classes[name] = frozenset(leaves)
+    return classes
+
+
+# ---- ops.yaml -------------------------------------------------------------------
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_:]*")
+
+
+def _names_in(expr: str) -> list[tuple[str, bool]]:
+    """Identifiers of a C++ expression, each with whether it is called."""
+    out = []
+    for m in _WORD.finditer(expr):
+        if m.start() > 0 and (expr[m.start() - 1].isdigit() or expr[m.start() - 1] == "."):
+            continue  # part of a number such as 1e5 or 0.5f
+        rest = expr[m.end():].lstrip()
+        out.append((m.group(), rest.startswith("(")))
+    return out
+
+
+def _check_expr(expr: object, allowed: set[str], where: Location, what: str, key: str) -> str:
+    if not isinstance(expr, (str, int, float)) or isinstance(expr, bool) or not str(expr).strip():
+        raise SpecError(where, f"{what}: {key} must be a C++ expression")
+    text = str(expr).strip()
+    for name, called in _names_in(text):
+        if not called and name not in allowed:
+            raise SpecError(where, f"{what}: {key} '{text}' uses '{name}', which is not one of "
+                                   f"{', '.join(sorted(allowed))}")
+    return text
+
+
+def _parse_body(node: Node, sig: Signature, what: str) -> Body:
+    kinds = [k for k in ("pointwise", "reduce", "native") if k in node]
+    if len(kinds) != 1:
+        raise SpecError(node.location, f"{what}: needs exactly one body (pointwise, reduce or native), "
+                                       f"found {len(kinds) or 'none'}")
+    kind = kinds[0]
+    where = node.where(kind)
+    value = node.pop(kind)
+    arg_names = {a.name for a in sig.args}
+    if kind == "native":
+        if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
+            raise SpecError(where, f"{what}: native must name a C++ template in satchel::native")
+        return Native(value)
+    bad = [a for a in sig.args if a.type not in (Type.TENSOR, Type.TENSOR_OUT, Type.SCALAR)]
+    if bad:
+        raise SpecError(where, f"{what}: a {kind} op takes only Tensor and Scalar arguments, "
+                               f"not {bad[0].type.value} {bad[0].name}")
+    if not sig.is_method:
+        raise SpecError(where, f"{what}: a {kind} op's first argument must be 'Tensor self'")
+    if kind == "pointwise":
+        expected = Type.TENSOR_OUT if sig.args[0].type == Type.TENSOR_OUT else Type.TENSOR
+        if sig.returns != expected:
+            raise SpecError(where, f"{what}: a pointwise op returns {expected.value}")
+        return Pointwise(_check_expr(value, arg_names, where, what, kind))
+    if not isinstance(value, Node):
+        raise SpecError(where, f"{what}: reduce needs a mapping with map, combine and optionally init")
+    if sig.returns not in (Type.ACCREAL, Type.REAL):
+        raise SpecError(where, f"{what}: a reduction returns accreal or real")
+    if any(a.type != Type.TENSOR for a in sig.args):
+        raise SpecError(where, f"{what}: a reduction takes only Tensor arguments")
+    body = Reduce(
+        map=_check_expr(value.pop_required("map", what), arg_names, value.where("map"), what, "map"),
+        combine=_check_expr(value.pop_required("combine", what), {"x", "y"}, value.where("combine"), what, "combine"),
+        init=_check_expr(value.pop("init"), set(), value.where("init"), what, "init") if "init" in value else None,
+    )
+    value.reject_leftovers(f"{what}: reduce", ["map", "combine", "init"])
+    return body
+
+
+OP_KEYS = ["op", "doc", "sig", "dtypes", "pointwise", "reduce", "native", "inplace", "operator"]
+
+
+def parse_op(node: Node, types: Types) -> Op:
+    name = node.pop_required("op", "op entry")
+    if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        raise SpecError(node.where("op"), f"op name {name!r} is not a lowercase identifier")
+    what = f"op '{name}'"
+    try:
+        sig = Signature.parse(_text(node, "sig", what))
+    except SignatureError as e:
+        raise SpecError(node.where("sig"), f"{what}: malformed signature: {e}") from None
+    if sig.name != name:
+        raise SpecError(node.where("sig"), f"{what}: the signature names '{sig.name}'")
+    cls = node.pop_required("dtypes", what)
+    if cls not in types.classes:
+        raise SpecError(node.where("dtypes"), f"{what}: unknown dtype class {cls!r} "
+                                              f"(known: {', '.join(types.classes)})")
+    doc = _text(node, "doc", what)
+    body = _parse_body(node, sig, what)
+    inplace = node.pop("inplace", False)
+    if not isinstance(inplace, bool):
+        raise SpecError(node.where("inplace"), f"{what}: inplace must be true or false")
+    if inplace and (not isinstance(body, Pointwise) or sig.args[0].type != Type.TENSOR):
+        raise SpecError(node.where("inplace"), f"{what}: only an out-of-place pointwise op has an in-place form")
+    operator = node.pop("operator", None)
+    if operator is not None:
+        if operator not in OPERATORS:
+            raise SpecError(node.where("operator"), f"{what}: unknown operator {operator!r} "
+                                                    f"(known: {', '.join(OPERATORS)})")
+        if not isinstance(body, Pointwise) or len(sig.args) != OPERATORS[operator]:
+            raise SpecError(node.where("operator"), f"{what}: operator '{operator}' needs a pointwise op "
+                                                    f"of {OPERATORS[operator]} argument(s)")
+    node.reject_leftovers(what, OP_KEYS)
+    return Op(name, doc, sig, cls, body, inplace, operator, node.location)
+
+
+def parse_ops(root: object, path: str, types: Types) -> tuple[Op, ...]:
+    nodes = _list_of_nodes(root, Location(path, 1), path)
+    ops: dict[str, Op] = {}
+    for node in nodes:
+        op = parse_op(node, types)
+        names = [op.name] + ([op.name + "_"] if op.inplace else [])
+        for n in names:
+            if n in ops:
+                raise SpecError(node.location, f"op '{n}' is declared twice (first at {ops[n].location})")
+            ops[n] = op
+    return tuple(dict.fromkeys(ops.values()))
+
+
+def load_spec(root: Path) -> Spec:
+    """Load and validate the spec under ``root`` (the repository)."""
+    types = parse_types(load_yaml(root / "spec/types.yaml", "spec/types.yaml"), "spec/types.yaml")
+    ops = parse_ops(load_yaml(root / "spec/ops.yaml", "spec/ops.yaml"), "spec/ops.yaml", types)
+    return Spec(types, ops)
