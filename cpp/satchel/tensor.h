@@ -28,8 +28,8 @@ class Tensor {
   // A new contiguous tensor; its elements are not initialised.
   static Tensor empty(const Dims& sizes) {
     const int64_t n = checked_numel(sizes);
-    if (n > int64_t(std::numeric_limits<std::size_t>::max() / sizeof(T)))
-      throw AllocationError(std::numeric_limits<std::size_t>::max());
+    if (uint64_t(n) > std::numeric_limits<std::size_t>::max() / sizeof(T))
+      throw std::overflow_error("shape " + to_string(sizes) + " needs more bytes than fit in memory");
     static_assert(D == Device::cpu, "device tensors are allocated by the CUDA runtime");
     return Tensor(allocate_host(std::size_t(n) * sizeof(T)), 0, sizes, contiguous_strides(sizes));
   }

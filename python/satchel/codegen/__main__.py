@@ -12,15 +12,12 @@ from .model import load_spec
 from .yamlload import SpecError
 
 
-def default_root() -> Path:
-    return Path(__file__).resolve().parents[3]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m satchel.codegen", description=__doc__)
     parser.add_argument("--check", action="store_true",
                         help="write nothing; fail listing the files that differ from the spec")
-    parser.add_argument("--root", type=Path, default=default_root(), help="the repository (holds spec/)")
+    parser.add_argument("--root", type=Path, default=Path.cwd(),
+                        help="the repository, holding spec/ and templates/ (default: the current directory)")
     parser.add_argument("--quiet", action="store_true", help="print nothing when successful")
     args = parser.parse_args(argv)
     start = time.perf_counter()
