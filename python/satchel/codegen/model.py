@@ -276,6 +276,7 @@ def parse_op(node: Node, types: Types) -> Op:
     if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
         raise SpecError(node.where("op"), f"op name {name!r} is not a lowercase identifier")
     what = f"op '{name}'"
+    node.reject_unknown(what, OP_KEYS)
     try:
         sig = Signature.parse(_text(node, "sig", what))
     except SignatureError as e:
@@ -301,7 +302,6 @@ def parse_op(node: Node, types: Types) -> Op:
         if not isinstance(body, Pointwise) or len(sig.args) != OPERATORS[operator]:
             raise SpecError(node.where("operator"), f"{what}: operator '{operator}' needs a pointwise op "
                                                     f"of {OPERATORS[operator]} argument(s)")
-    node.reject_leftovers(what, OP_KEYS)
     return Op(name, doc, sig, cls, body, inplace, operator, node.location)
 
 

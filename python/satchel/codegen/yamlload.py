@@ -43,7 +43,14 @@ class Node(dict):  # type: ignore[type-arg]
 
     def reject_leftovers(self, what: str, known: list[str]) -> None:
         """Fail on any key that parsing did not pop: a misspelling is an error."""
+        self.reject_unknown(what, known, set())
+
+    def reject_unknown(self, what: str, known: list[str], allowed: set[str] | None = None) -> None:
+        """Fail on any key outside ``allowed`` (default: ``known``)."""
+        allowed = set(known) if allowed is None else allowed
         for key in self:
+            if key in allowed:
+                continue
             raise SpecError(
                 self.where(key),
                 f"{what}: unknown key '{key}' (known: {', '.join(known)})",

@@ -1,0 +1,189 @@
+"""The generator: spec validation errors, signature round trips, --check, minimal writes."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from satchel.codegen.__main__ import main
+from satchel.codegen.emit import render_all, sync
+from satchel.codegen.model import load_spec
+from satchel.codegen.signature import Signature
+from satchel.codegen.yamlload import SpecError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A copy of the spec, templates and generated output to break."""
+    for name in ("spec", "templates", "generated"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    return tmp_path
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def spec_error(repo: Path) -> str:
+    with pytest.raises(SpecError) as info:
+        load_spec(repo)
+    return str(info.value)
+
+
+def line_of(path: Path, needle: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
+
+
+# ---- validation: one test per kind of error ------------------------------------
+
+
+def test_unknown_key_names_file_line_and_op(repo: Path) -> None:
+    ops = repo / "spec/ops.yaml"
+    edit(ops, "  dtypes: floating\n  pointwise: exp(self)", "  dtypes: floating\n  pointwize: exp(self)")
+    msg = spec_error(repo)
+    assert msg.startswith(f"spec/ops.yaml:{line_of(ops, 'pointwize')}: op 'exp'")
+    assert "unknown key 'pointwize'" in msg
+
+
+def test_misspelled_optional_key(repo: Path) -> None:
+    ops = repo / "spec/ops.yaml"
+    edit(ops, "  inplace: true\n  operator: add", "  inplace: true\n  operater: add")
+    msg = spec_error(repo)
+    assert msg == (f"spec/ops.yaml:{line_of(ops, 'operater')}: op 'add': unknown key 'operater' "
+                   "(known: op, doc, sig, dtypes, pointwise, reduce, native, inplace, operator)")
+
+
+def test_unknown_dtype_class(repo: Path) -> None:
+    ops = repo / "spec/ops.yaml"
+    edit(ops, "  sig: dot(Tensor self, Tensor other) -> accreal\n  dtypes: all",
+         "  sig: dot(Tensor self, Tensor other) -> accreal\n  dtypes: floaty")
+    msg = spec_error(repo)
+    assert msg.startswith(f"spec/ops.yaml:{line_of(ops, 'floaty')}: op 'dot': unknown dtype class 'floaty'")
+    assert "(known: bool, unsigned, signed, floating, integral, numeric, all)" in msg
+
+
+def test_duplicate_op(repo: Path) -> None:
+    ops = repo / "spec/ops.yaml"
+    ops.write_text(ops.read_text() + "\n- op: sumall\n  doc: again\n  sig: sumall(Tensor self) -> accreal\n"
+                   "  dtypes: all\n  native: sumall\n")
+    msg = spec_error(repo)
+    assert "op 'sumall' is declared twice (first at spec/ops.yaml:" in msg
+
+
+def test_inplace_form_clashing_with_an_op(repo: Path) -> None:
+    ops = repo / "spec/ops.yaml"
+    ops.write_text(ops.read_text() + "\n- op: add_\n  doc: clash\n  sig: add_(Tensor! self, Scalar v) -> Tensor!\n"
+                   "  dtypes: all\n  pointwise: v\n")
+    assert "op 'add_' is declared twice" in spec_error(repo)
+
+
+@pytest.mark.parametrize(("sig", "problem"), [
+    ("dot(Tensor self, Tensor other -> accreal", "expected 'name(args) -> Type'"),
+    ("dot(Tensor self, Tensr other) -> accreal", "unknown argument type 'Tensr'"),
+    ("dot(Tensor self, Tensor self) -> accreal", "argument 'self' appears twice"),
+    ("dot(Tensor self, Tensor other) -> acreal", "unknown return type 'acreal'"),
+    ("dot(Tensor self, Tensor other=None) -> accreal", "defaults to None, so its type needs '?'"),
+    ("dotty(Tensor self, Tensor other) -> accreal", "the signature names 'dotty'"),
+])
+def test_malformed_signature(repo: Path, sig: str, problem: str) -> None:
+    ops = repo / "spec/ops.yaml"
+    edit(ops, "sig: dot(Tensor self, Tensor other) -> accreal", f"sig: {sig}")
+    msg = spec_error(repo)
+    assert msg.startswith(f"spec/ops.yaml:{line_of(ops, sig)}: op 'dot'")
+    assert problem in msg
+
+
+def test_op_without_body(repo: Path) -> None:
+    ops = repo / "spec/ops.yaml"
+    edit(ops, "  dtypes: floating\n  pointwise: log(self)\n", "  dtypes: floating\n")
+    msg = spec_error(repo)
+    assert "op 'log': needs exactly one body (pointwise, reduce or native), found none" in msg
+
+
+def test_body_using_an_unknown_name(repo: Path) -> None:
+    edit(repo / "spec/ops.yaml", "pointwise: self - other", "pointwise: self - othr")
+    assert "op 'sub': pointwise 'self - othr' uses 'othr'" in spec_error(repo)
+
+
+def test_unknown_dtype_field(repo: Path) -> None:
+    types = repo / "spec/types.yaml"
+    edit(types, "    th: FloatTensor", "    th: FloatTensor\n    alias: float")
+    msg = spec_error(repo)
+    assert msg.startswith(f"spec/types.yaml:{line_of(types, 'alias')}: dtype 'float32': unknown key 'alias'")
+
+
+def test_unknown_leaf_class_and_accreal(repo: Path) -> None:
+    types = repo / "spec/types.yaml"
+    edit(types, "accreal: uint64", "accreal: uint65")
+    assert "dtype 'uint8': unknown accreal 'uint65' (known: int64, uint64, float64)" in spec_error(repo)
+
+
+def test_invalid_yaml(repo: Path) -> None:
+    (repo / "spec/ops.yaml").write_text("- op: [unclosed\n")
+    assert spec_error(repo).startswith("spec/ops.yaml:")
+
+
+def test_error_writes_nothing(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(repo / "spec/ops.yaml", "dtypes: floating", "dtypes: floaty")
+    shutil.rmtree(repo / "generated")
+    assert main(["--root", str(repo)]) == 1
+    assert not (repo / "generated").exists()
+    assert "unknown dtype class 'floaty'" in capsys.readouterr().err
+
+
+# ---- signatures -------------------------------------------------------------------
+
+
+def test_every_signature_round_trips() -> None:
+    for op in load_spec(ROOT).ops:
+        assert str(Signature.parse(str(op.sig))) == str(op.sig)
+    text = "f(Tensor self, Scalar? x=None, *, int[] size, bool flag=True, str mode='a') -> Tensor!"
+    assert str(Signature.parse(text)) == text
+
+
+# ---- output ---------------------------------------------------------------------
+
+
+def test_committed_output_is_current() -> None:
+    files = render_all(load_spec(ROOT), ROOT / "templates")
+    assert sync(files, ROOT / "generated", check=True).stale == []
+
+
+def test_check_lists_stale_files(repo: Path) -> None:
+    edit(repo / "spec/ops.yaml", "Elementwise hyperbolic tangent.", "Elementwise tanh.")
+    (repo / "generated/stray.txt").write_text("left over")
+    result = subprocess.run([sys.executable, "-m", "satchel.codegen", "--check", "--root", str(repo)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    stale = {line.strip() for line in result.stderr.splitlines()[1:]}
+    assert "generated/stray.txt" in stale
+    assert "generated/cpu/float32/unit.cpp" in stale
+    assert "generated/cpu/int32/unit.cpp" not in stale  # tanh is floating-only
+
+
+def test_one_op_edit_rewrites_only_the_units_that_have_it(repo: Path) -> None:
+    edit(repo / "spec/ops.yaml", "Elementwise hyperbolic tangent.", "Elementwise tanh.")
+    before = {p: p.stat().st_mtime_ns for p in (repo / "generated").rglob("*") if p.is_file()}
+    changes = sync(render_all(load_spec(repo), repo / "templates"), repo / "generated", check=False)
+    units = [p for p in changes.written if p.startswith(("cpu/", "cuda/"))]
+    assert {f"cpu/{t}/unit.cpp" for t in ("float16", "float32", "float64")} <= set(units)
+    assert all("/float" in p for p in units), units
+    for path, mtime in before.items():
+        rel = path.relative_to(repo / "generated").as_posix()
+        if rel not in changes.written:
+            assert path.stat().st_mtime_ns == mtime, rel
+
+
+def test_regenerating_everything_takes_under_a_second(repo: Path) -> None:
+    start = time.perf_counter()
+    assert main(["--root", str(repo), "--quiet"]) == 0
+    assert time.perf_counter() - start < 1.0
