@@ -22,21 +22,21 @@ class BoolTensor:
     def tolist(self) -> object: ...
     def item(self) -> bool: ...
     def __len__(self) -> int: ...
-    def write1d_file(self: BoolTensor, path: str, binary: bool = False) -> None:
+    def write1d_file(self, path: str, *, binary: bool = False) -> None:
         """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True. The file is replaced only once it is completely written."""
-    def fill_(self: BoolTensor, value: bool) -> BoolTensor:
+    def fill_(self, value: bool) -> BoolTensor:
         """Set every element of self to value."""
-    def copy_(self: BoolTensor, src: BoolTensor | bool) -> BoolTensor:
+    def copy_(self, src: BoolTensor | bool) -> BoolTensor:
         """Copy src (broadcast to self's shape) into self."""
-    def dot(self: BoolTensor, other: BoolTensor) -> int:
+    def dot(self, other: BoolTensor) -> int:
         """Sum of the elementwise products of two tensors of the same shape, accumulated in accreal (integer accumulators wrap around as their C type does)."""
-    def sumall(self: BoolTensor) -> int:
+    def sumall(self) -> int:
         """Sum of all elements, accumulated in accreal."""
-    def prodall(self: BoolTensor) -> int:
+    def prodall(self) -> int:
         """Product of all elements, accumulated in accreal."""
-    def minall(self: BoolTensor) -> bool:
+    def minall(self) -> bool:
         """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
-    def maxall(self: BoolTensor) -> bool:
+    def maxall(self) -> bool:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
 
 Tensor = BoolTensor
@@ -56,10 +56,10 @@ def full(size: int | Sequence[int], value: bool) -> BoolTensor:
 def tensor(data: object) -> BoolTensor:
     """A new tensor holding a copy of data: a number, a nested sequence of numbers, or any object with the buffer protocol (a NumPy array, another tensor)."""
 
-def read1d_file(path: str, size: int, binary: bool = False) -> BoolTensor:
+def read1d_file(path: str, size: int, *, binary: bool = False) -> BoolTensor:
     """Read size numbers into a 1-D tensor from a text file (numbers separated by any whitespace; extra numbers are ignored) or, with binary=True, from raw little-endian elements."""
 
-def write1d_file(self: BoolTensor, path: str, binary: bool = False) -> None:
+def write1d_file(self: BoolTensor, path: str, *, binary: bool = False) -> None:
     """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True. The file is replaced only once it is completely written."""
 
 def fill_(self: BoolTensor, value: bool) -> BoolTensor:

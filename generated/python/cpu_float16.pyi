@@ -22,80 +22,80 @@ class HalfTensor:
     def tolist(self) -> object: ...
     def item(self) -> float: ...
     def __len__(self) -> int: ...
-    def write1d_file(self: HalfTensor, path: str, binary: bool = False) -> None:
+    def write1d_file(self, path: str, *, binary: bool = False) -> None:
         """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True. The file is replaced only once it is completely written."""
-    def fill_(self: HalfTensor, value: float) -> HalfTensor:
+    def fill_(self, value: float) -> HalfTensor:
         """Set every element of self to value."""
-    def copy_(self: HalfTensor, src: HalfTensor | float) -> HalfTensor:
+    def copy_(self, src: HalfTensor | float) -> HalfTensor:
         """Copy src (broadcast to self's shape) into self."""
-    def dot(self: HalfTensor, other: HalfTensor) -> float:
+    def dot(self, other: HalfTensor) -> float:
         """Sum of the elementwise products of two tensors of the same shape, accumulated in accreal (integer accumulators wrap around as their C type does)."""
-    def sumall(self: HalfTensor) -> float:
+    def sumall(self) -> float:
         """Sum of all elements, accumulated in accreal."""
-    def prodall(self: HalfTensor) -> float:
+    def prodall(self) -> float:
         """Product of all elements, accumulated in accreal."""
-    def minall(self: HalfTensor) -> float:
+    def minall(self) -> float:
         """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
-    def maxall(self: HalfTensor) -> float:
+    def maxall(self) -> float:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
-    def add(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
+    def add(self, other: HalfTensor | float) -> HalfTensor:
         """Elementwise self + other; integers wrap around."""
-    def add_(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
+    def add_(self, other: HalfTensor | float) -> HalfTensor:
         """In-place add: writes the result into self and returns it."""
-    def sub(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
+    def sub(self, other: HalfTensor | float) -> HalfTensor:
         """Elementwise self - other; integers wrap around."""
-    def sub_(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
+    def sub_(self, other: HalfTensor | float) -> HalfTensor:
         """In-place sub: writes the result into self and returns it."""
-    def mul(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
+    def mul(self, other: HalfTensor | float) -> HalfTensor:
         """Elementwise self * other; integers wrap around."""
-    def mul_(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
+    def mul_(self, other: HalfTensor | float) -> HalfTensor:
         """In-place mul: writes the result into self and returns it."""
-    def div(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
+    def div(self, other: HalfTensor | float) -> HalfTensor:
         """Elementwise self / other. Integer units divide as C does, truncating toward zero (TH's semantics), and give 0 where other is 0."""
-    def div_(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
+    def div_(self, other: HalfTensor | float) -> HalfTensor:
         """In-place div: writes the result into self and returns it."""
-    def neg(self: HalfTensor) -> HalfTensor:
+    def neg(self) -> HalfTensor:
         """Elementwise -self; unsigned integers wrap around."""
-    def neg_(self: HalfTensor) -> HalfTensor:
+    def neg_(self) -> HalfTensor:
         """In-place neg: writes the result into self and returns it."""
-    def abs(self: HalfTensor) -> HalfTensor:
+    def abs(self) -> HalfTensor:
         """Elementwise absolute value (the most negative integer stays itself)."""
-    def abs_(self: HalfTensor) -> HalfTensor:
+    def abs_(self) -> HalfTensor:
         """In-place abs: writes the result into self and returns it."""
-    def exp(self: HalfTensor) -> HalfTensor:
+    def exp(self) -> HalfTensor:
         """Elementwise e to the power self."""
-    def exp_(self: HalfTensor) -> HalfTensor:
+    def exp_(self) -> HalfTensor:
         """In-place exp: writes the result into self and returns it."""
-    def log(self: HalfTensor) -> HalfTensor:
+    def log(self) -> HalfTensor:
         """Elementwise natural logarithm."""
-    def log_(self: HalfTensor) -> HalfTensor:
+    def log_(self) -> HalfTensor:
         """In-place log: writes the result into self and returns it."""
-    def sqrt(self: HalfTensor) -> HalfTensor:
+    def sqrt(self) -> HalfTensor:
         """Elementwise square root."""
-    def sqrt_(self: HalfTensor) -> HalfTensor:
+    def sqrt_(self) -> HalfTensor:
         """In-place sqrt: writes the result into self and returns it."""
-    def tanh(self: HalfTensor) -> HalfTensor:
+    def tanh(self) -> HalfTensor:
         """Elementwise hyperbolic tangent."""
-    def tanh_(self: HalfTensor) -> HalfTensor:
+    def tanh_(self) -> HalfTensor:
         """In-place tanh: writes the result into self and returns it."""
-    def sigmoid(self: HalfTensor) -> HalfTensor:
+    def sigmoid(self) -> HalfTensor:
         """Elementwise logistic function 1 / (1 + exp(-self))."""
-    def sigmoid_(self: HalfTensor) -> HalfTensor:
+    def sigmoid_(self) -> HalfTensor:
         """In-place sigmoid: writes the result into self and returns it."""
-    def __add__(self: HalfTensor, other: HalfTensor | float) -> HalfTensor: ...
+    def __add__(self, other: HalfTensor | float) -> HalfTensor: ...
     def __radd__(self, other: float) -> HalfTensor: ...
-    def __iadd__(self: HalfTensor, other: HalfTensor | float) -> HalfTensor: ...
-    def __sub__(self: HalfTensor, other: HalfTensor | float) -> HalfTensor: ...
+    def __iadd__(self, other: HalfTensor | float) -> HalfTensor: ...
+    def __sub__(self, other: HalfTensor | float) -> HalfTensor: ...
     def __rsub__(self, other: float) -> HalfTensor: ...
-    def __isub__(self: HalfTensor, other: HalfTensor | float) -> HalfTensor: ...
-    def __mul__(self: HalfTensor, other: HalfTensor | float) -> HalfTensor: ...
+    def __isub__(self, other: HalfTensor | float) -> HalfTensor: ...
+    def __mul__(self, other: HalfTensor | float) -> HalfTensor: ...
     def __rmul__(self, other: float) -> HalfTensor: ...
-    def __imul__(self: HalfTensor, other: HalfTensor | float) -> HalfTensor: ...
-    def __truediv__(self: HalfTensor, other: HalfTensor | float) -> HalfTensor: ...
+    def __imul__(self, other: HalfTensor | float) -> HalfTensor: ...
+    def __truediv__(self, other: HalfTensor | float) -> HalfTensor: ...
     def __rtruediv__(self, other: float) -> HalfTensor: ...
-    def __itruediv__(self: HalfTensor, other: HalfTensor | float) -> HalfTensor: ...
-    def __neg__(self: HalfTensor) -> HalfTensor: ...
-    def __abs__(self: HalfTensor) -> HalfTensor: ...
+    def __itruediv__(self, other: HalfTensor | float) -> HalfTensor: ...
+    def __neg__(self) -> HalfTensor: ...
+    def __abs__(self) -> HalfTensor: ...
 
 Tensor = HalfTensor
 
@@ -117,10 +117,10 @@ def arange(start: float, end: float | None = None, step: float = 1) -> HalfTenso
 def tensor(data: object) -> HalfTensor:
     """A new tensor holding a copy of data: a number, a nested sequence of numbers, or any object with the buffer protocol (a NumPy array, another tensor)."""
 
-def read1d_file(path: str, size: int, binary: bool = False) -> HalfTensor:
+def read1d_file(path: str, size: int, *, binary: bool = False) -> HalfTensor:
     """Read size numbers into a 1-D tensor from a text file (numbers separated by any whitespace; extra numbers are ignored) or, with binary=True, from raw little-endian elements."""
 
-def write1d_file(self: HalfTensor, path: str, binary: bool = False) -> None:
+def write1d_file(self: HalfTensor, path: str, *, binary: bool = False) -> None:
     """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True. The file is replaced only once it is completely written."""
 
 def fill_(self: HalfTensor, value: float) -> HalfTensor:

@@ -22,80 +22,80 @@ class FloatTensor:
     def tolist(self) -> object: ...
     def item(self) -> float: ...
     def __len__(self) -> int: ...
-    def write1d_file(self: FloatTensor, path: str, binary: bool = False) -> None:
+    def write1d_file(self, path: str, *, binary: bool = False) -> None:
         """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True. The file is replaced only once it is completely written."""
-    def fill_(self: FloatTensor, value: float) -> FloatTensor:
+    def fill_(self, value: float) -> FloatTensor:
         """Set every element of self to value."""
-    def copy_(self: FloatTensor, src: FloatTensor | float) -> FloatTensor:
+    def copy_(self, src: FloatTensor | float) -> FloatTensor:
         """Copy src (broadcast to self's shape) into self."""
-    def dot(self: FloatTensor, other: FloatTensor) -> float:
+    def dot(self, other: FloatTensor) -> float:
         """Sum of the elementwise products of two tensors of the same shape, accumulated in accreal (integer accumulators wrap around as their C type does)."""
-    def sumall(self: FloatTensor) -> float:
+    def sumall(self) -> float:
         """Sum of all elements, accumulated in accreal."""
-    def prodall(self: FloatTensor) -> float:
+    def prodall(self) -> float:
         """Product of all elements, accumulated in accreal."""
-    def minall(self: FloatTensor) -> float:
+    def minall(self) -> float:
         """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
-    def maxall(self: FloatTensor) -> float:
+    def maxall(self) -> float:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
-    def add(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
+    def add(self, other: FloatTensor | float) -> FloatTensor:
         """Elementwise self + other; integers wrap around."""
-    def add_(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
+    def add_(self, other: FloatTensor | float) -> FloatTensor:
         """In-place add: writes the result into self and returns it."""
-    def sub(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
+    def sub(self, other: FloatTensor | float) -> FloatTensor:
         """Elementwise self - other; integers wrap around."""
-    def sub_(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
+    def sub_(self, other: FloatTensor | float) -> FloatTensor:
         """In-place sub: writes the result into self and returns it."""
-    def mul(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
+    def mul(self, other: FloatTensor | float) -> FloatTensor:
         """Elementwise self * other; integers wrap around."""
-    def mul_(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
+    def mul_(self, other: FloatTensor | float) -> FloatTensor:
         """In-place mul: writes the result into self and returns it."""
-    def div(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
+    def div(self, other: FloatTensor | float) -> FloatTensor:
         """Elementwise self / other. Integer units divide as C does, truncating toward zero (TH's semantics), and give 0 where other is 0."""
-    def div_(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
+    def div_(self, other: FloatTensor | float) -> FloatTensor:
         """In-place div: writes the result into self and returns it."""
-    def neg(self: FloatTensor) -> FloatTensor:
+    def neg(self) -> FloatTensor:
         """Elementwise -self; unsigned integers wrap around."""
-    def neg_(self: FloatTensor) -> FloatTensor:
+    def neg_(self) -> FloatTensor:
         """In-place neg: writes the result into self and returns it."""
-    def abs(self: FloatTensor) -> FloatTensor:
+    def abs(self) -> FloatTensor:
         """Elementwise absolute value (the most negative integer stays itself)."""
-    def abs_(self: FloatTensor) -> FloatTensor:
+    def abs_(self) -> FloatTensor:
         """In-place abs: writes the result into self and returns it."""
-    def exp(self: FloatTensor) -> FloatTensor:
+    def exp(self) -> FloatTensor:
         """Elementwise e to the power self."""
-    def exp_(self: FloatTensor) -> FloatTensor:
+    def exp_(self) -> FloatTensor:
         """In-place exp: writes the result into self and returns it."""
-    def log(self: FloatTensor) -> FloatTensor:
+    def log(self) -> FloatTensor:
         """Elementwise natural logarithm."""
-    def log_(self: FloatTensor) -> FloatTensor:
+    def log_(self) -> FloatTensor:
         """In-place log: writes the result into self and returns it."""
-    def sqrt(self: FloatTensor) -> FloatTensor:
+    def sqrt(self) -> FloatTensor:
         """Elementwise square root."""
-    def sqrt_(self: FloatTensor) -> FloatTensor:
+    def sqrt_(self) -> FloatTensor:
         """In-place sqrt: writes the result into self and returns it."""
-    def tanh(self: FloatTensor) -> FloatTensor:
+    def tanh(self) -> FloatTensor:
         """Elementwise hyperbolic tangent."""
-    def tanh_(self: FloatTensor) -> FloatTensor:
+    def tanh_(self) -> FloatTensor:
         """In-place tanh: writes the result into self and returns it."""
-    def sigmoid(self: FloatTensor) -> FloatTensor:
+    def sigmoid(self) -> FloatTensor:
         """Elementwise logistic function 1 / (1 + exp(-self))."""
-    def sigmoid_(self: FloatTensor) -> FloatTensor:
+    def sigmoid_(self) -> FloatTensor:
         """In-place sigmoid: writes the result into self and returns it."""
-    def __add__(self: FloatTensor, other: FloatTensor | float) -> FloatTensor: ...
+    def __add__(self, other: FloatTensor | float) -> FloatTensor: ...
     def __radd__(self, other: float) -> FloatTensor: ...
-    def __iadd__(self: FloatTensor, other: FloatTensor | float) -> FloatTensor: ...
-    def __sub__(self: FloatTensor, other: FloatTensor | float) -> FloatTensor: ...
+    def __iadd__(self, other: FloatTensor | float) -> FloatTensor: ...
+    def __sub__(self, other: FloatTensor | float) -> FloatTensor: ...
     def __rsub__(self, other: float) -> FloatTensor: ...
-    def __isub__(self: FloatTensor, other: FloatTensor | float) -> FloatTensor: ...
-    def __mul__(self: FloatTensor, other: FloatTensor | float) -> FloatTensor: ...
+    def __isub__(self, other: FloatTensor | float) -> FloatTensor: ...
+    def __mul__(self, other: FloatTensor | float) -> FloatTensor: ...
     def __rmul__(self, other: float) -> FloatTensor: ...
-    def __imul__(self: FloatTensor, other: FloatTensor | float) -> FloatTensor: ...
-    def __truediv__(self: FloatTensor, other: FloatTensor | float) -> FloatTensor: ...
+    def __imul__(self, other: FloatTensor | float) -> FloatTensor: ...
+    def __truediv__(self, other: FloatTensor | float) -> FloatTensor: ...
     def __rtruediv__(self, other: float) -> FloatTensor: ...
-    def __itruediv__(self: FloatTensor, other: FloatTensor | float) -> FloatTensor: ...
-    def __neg__(self: FloatTensor) -> FloatTensor: ...
-    def __abs__(self: FloatTensor) -> FloatTensor: ...
+    def __itruediv__(self, other: FloatTensor | float) -> FloatTensor: ...
+    def __neg__(self) -> FloatTensor: ...
+    def __abs__(self) -> FloatTensor: ...
 
 Tensor = FloatTensor
 
@@ -117,10 +117,10 @@ def arange(start: float, end: float | None = None, step: float = 1) -> FloatTens
 def tensor(data: object) -> FloatTensor:
     """A new tensor holding a copy of data: a number, a nested sequence of numbers, or any object with the buffer protocol (a NumPy array, another tensor)."""
 
-def read1d_file(path: str, size: int, binary: bool = False) -> FloatTensor:
+def read1d_file(path: str, size: int, *, binary: bool = False) -> FloatTensor:
     """Read size numbers into a 1-D tensor from a text file (numbers separated by any whitespace; extra numbers are ignored) or, with binary=True, from raw little-endian elements."""
 
-def write1d_file(self: FloatTensor, path: str, binary: bool = False) -> None:
+def write1d_file(self: FloatTensor, path: str, *, binary: bool = False) -> None:
     """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True. The file is replaced only once it is completely written."""
 
 def fill_(self: FloatTensor, value: float) -> FloatTensor:

@@ -22,80 +22,80 @@ class DoubleTensor:
     def tolist(self) -> object: ...
     def item(self) -> float: ...
     def __len__(self) -> int: ...
-    def write1d_file(self: DoubleTensor, path: str, binary: bool = False) -> None:
+    def write1d_file(self, path: str, *, binary: bool = False) -> None:
         """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True. The file is replaced only once it is completely written."""
-    def fill_(self: DoubleTensor, value: float) -> DoubleTensor:
+    def fill_(self, value: float) -> DoubleTensor:
         """Set every element of self to value."""
-    def copy_(self: DoubleTensor, src: DoubleTensor | float) -> DoubleTensor:
+    def copy_(self, src: DoubleTensor | float) -> DoubleTensor:
         """Copy src (broadcast to self's shape) into self."""
-    def dot(self: DoubleTensor, other: DoubleTensor) -> float:
+    def dot(self, other: DoubleTensor) -> float:
         """Sum of the elementwise products of two tensors of the same shape, accumulated in accreal (integer accumulators wrap around as their C type does)."""
-    def sumall(self: DoubleTensor) -> float:
+    def sumall(self) -> float:
         """Sum of all elements, accumulated in accreal."""
-    def prodall(self: DoubleTensor) -> float:
+    def prodall(self) -> float:
         """Product of all elements, accumulated in accreal."""
-    def minall(self: DoubleTensor) -> float:
+    def minall(self) -> float:
         """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
-    def maxall(self: DoubleTensor) -> float:
+    def maxall(self) -> float:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
-    def add(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    def add(self, other: DoubleTensor | float) -> DoubleTensor:
         """Elementwise self + other; integers wrap around."""
-    def add_(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    def add_(self, other: DoubleTensor | float) -> DoubleTensor:
         """In-place add: writes the result into self and returns it."""
-    def sub(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    def sub(self, other: DoubleTensor | float) -> DoubleTensor:
         """Elementwise self - other; integers wrap around."""
-    def sub_(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    def sub_(self, other: DoubleTensor | float) -> DoubleTensor:
         """In-place sub: writes the result into self and returns it."""
-    def mul(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    def mul(self, other: DoubleTensor | float) -> DoubleTensor:
         """Elementwise self * other; integers wrap around."""
-    def mul_(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    def mul_(self, other: DoubleTensor | float) -> DoubleTensor:
         """In-place mul: writes the result into self and returns it."""
-    def div(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    def div(self, other: DoubleTensor | float) -> DoubleTensor:
         """Elementwise self / other. Integer units divide as C does, truncating toward zero (TH's semantics), and give 0 where other is 0."""
-    def div_(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    def div_(self, other: DoubleTensor | float) -> DoubleTensor:
         """In-place div: writes the result into self and returns it."""
-    def neg(self: DoubleTensor) -> DoubleTensor:
+    def neg(self) -> DoubleTensor:
         """Elementwise -self; unsigned integers wrap around."""
-    def neg_(self: DoubleTensor) -> DoubleTensor:
+    def neg_(self) -> DoubleTensor:
         """In-place neg: writes the result into self and returns it."""
-    def abs(self: DoubleTensor) -> DoubleTensor:
+    def abs(self) -> DoubleTensor:
         """Elementwise absolute value (the most negative integer stays itself)."""
-    def abs_(self: DoubleTensor) -> DoubleTensor:
+    def abs_(self) -> DoubleTensor:
         """In-place abs: writes the result into self and returns it."""
-    def exp(self: DoubleTensor) -> DoubleTensor:
+    def exp(self) -> DoubleTensor:
         """Elementwise e to the power self."""
-    def exp_(self: DoubleTensor) -> DoubleTensor:
+    def exp_(self) -> DoubleTensor:
         """In-place exp: writes the result into self and returns it."""
-    def log(self: DoubleTensor) -> DoubleTensor:
+    def log(self) -> DoubleTensor:
         """Elementwise natural logarithm."""
-    def log_(self: DoubleTensor) -> DoubleTensor:
+    def log_(self) -> DoubleTensor:
         """In-place log: writes the result into self and returns it."""
-    def sqrt(self: DoubleTensor) -> DoubleTensor:
+    def sqrt(self) -> DoubleTensor:
         """Elementwise square root."""
-    def sqrt_(self: DoubleTensor) -> DoubleTensor:
+    def sqrt_(self) -> DoubleTensor:
         """In-place sqrt: writes the result into self and returns it."""
-    def tanh(self: DoubleTensor) -> DoubleTensor:
+    def tanh(self) -> DoubleTensor:
         """Elementwise hyperbolic tangent."""
-    def tanh_(self: DoubleTensor) -> DoubleTensor:
+    def tanh_(self) -> DoubleTensor:
         """In-place tanh: writes the result into self and returns it."""
-    def sigmoid(self: DoubleTensor) -> DoubleTensor:
+    def sigmoid(self) -> DoubleTensor:
         """Elementwise logistic function 1 / (1 + exp(-self))."""
-    def sigmoid_(self: DoubleTensor) -> DoubleTensor:
+    def sigmoid_(self) -> DoubleTensor:
         """In-place sigmoid: writes the result into self and returns it."""
-    def __add__(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor: ...
+    def __add__(self, other: DoubleTensor | float) -> DoubleTensor: ...
     def __radd__(self, other: float) -> DoubleTensor: ...
-    def __iadd__(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor: ...
-    def __sub__(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor: ...
+    def __iadd__(self, other: DoubleTensor | float) -> DoubleTensor: ...
+    def __sub__(self, other: DoubleTensor | float) -> DoubleTensor: ...
     def __rsub__(self, other: float) -> DoubleTensor: ...
-    def __isub__(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor: ...
-    def __mul__(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor: ...
+    def __isub__(self, other: DoubleTensor | float) -> DoubleTensor: ...
+    def __mul__(self, other: DoubleTensor | float) -> DoubleTensor: ...
     def __rmul__(self, other: float) -> DoubleTensor: ...
-    def __imul__(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor: ...
-    def __truediv__(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor: ...
+    def __imul__(self, other: DoubleTensor | float) -> DoubleTensor: ...
+    def __truediv__(self, other: DoubleTensor | float) -> DoubleTensor: ...
     def __rtruediv__(self, other: float) -> DoubleTensor: ...
-    def __itruediv__(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor: ...
-    def __neg__(self: DoubleTensor) -> DoubleTensor: ...
-    def __abs__(self: DoubleTensor) -> DoubleTensor: ...
+    def __itruediv__(self, other: DoubleTensor | float) -> DoubleTensor: ...
+    def __neg__(self) -> DoubleTensor: ...
+    def __abs__(self) -> DoubleTensor: ...
 
 Tensor = DoubleTensor
 
@@ -117,10 +117,10 @@ def arange(start: float, end: float | None = None, step: float = 1) -> DoubleTen
 def tensor(data: object) -> DoubleTensor:
     """A new tensor holding a copy of data: a number, a nested sequence of numbers, or any object with the buffer protocol (a NumPy array, another tensor)."""
 
-def read1d_file(path: str, size: int, binary: bool = False) -> DoubleTensor:
+def read1d_file(path: str, size: int, *, binary: bool = False) -> DoubleTensor:
     """Read size numbers into a 1-D tensor from a text file (numbers separated by any whitespace; extra numbers are ignored) or, with binary=True, from raw little-endian elements."""
 
-def write1d_file(self: DoubleTensor, path: str, binary: bool = False) -> None:
+def write1d_file(self: DoubleTensor, path: str, *, binary: bool = False) -> None:
     """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True. The file is replaced only once it is completely written."""
 
 def fill_(self: DoubleTensor, value: float) -> DoubleTensor:

@@ -22,60 +22,60 @@ class ShortTensor:
     def tolist(self) -> object: ...
     def item(self) -> int: ...
     def __len__(self) -> int: ...
-    def write1d_file(self: ShortTensor, path: str, binary: bool = False) -> None:
+    def write1d_file(self, path: str, *, binary: bool = False) -> None:
         """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True. The file is replaced only once it is completely written."""
-    def fill_(self: ShortTensor, value: int) -> ShortTensor:
+    def fill_(self, value: int) -> ShortTensor:
         """Set every element of self to value."""
-    def copy_(self: ShortTensor, src: ShortTensor | int) -> ShortTensor:
+    def copy_(self, src: ShortTensor | int) -> ShortTensor:
         """Copy src (broadcast to self's shape) into self."""
-    def dot(self: ShortTensor, other: ShortTensor) -> int:
+    def dot(self, other: ShortTensor) -> int:
         """Sum of the elementwise products of two tensors of the same shape, accumulated in accreal (integer accumulators wrap around as their C type does)."""
-    def sumall(self: ShortTensor) -> int:
+    def sumall(self) -> int:
         """Sum of all elements, accumulated in accreal."""
-    def prodall(self: ShortTensor) -> int:
+    def prodall(self) -> int:
         """Product of all elements, accumulated in accreal."""
-    def minall(self: ShortTensor) -> int:
+    def minall(self) -> int:
         """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
-    def maxall(self: ShortTensor) -> int:
+    def maxall(self) -> int:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
-    def add(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    def add(self, other: ShortTensor | int) -> ShortTensor:
         """Elementwise self + other; integers wrap around."""
-    def add_(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    def add_(self, other: ShortTensor | int) -> ShortTensor:
         """In-place add: writes the result into self and returns it."""
-    def sub(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    def sub(self, other: ShortTensor | int) -> ShortTensor:
         """Elementwise self - other; integers wrap around."""
-    def sub_(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    def sub_(self, other: ShortTensor | int) -> ShortTensor:
         """In-place sub: writes the result into self and returns it."""
-    def mul(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    def mul(self, other: ShortTensor | int) -> ShortTensor:
         """Elementwise self * other; integers wrap around."""
-    def mul_(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    def mul_(self, other: ShortTensor | int) -> ShortTensor:
         """In-place mul: writes the result into self and returns it."""
-    def div(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    def div(self, other: ShortTensor | int) -> ShortTensor:
         """Elementwise self / other. Integer units divide as C does, truncating toward zero (TH's semantics), and give 0 where other is 0."""
-    def div_(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    def div_(self, other: ShortTensor | int) -> ShortTensor:
         """In-place div: writes the result into self and returns it."""
-    def neg(self: ShortTensor) -> ShortTensor:
+    def neg(self) -> ShortTensor:
         """Elementwise -self; unsigned integers wrap around."""
-    def neg_(self: ShortTensor) -> ShortTensor:
+    def neg_(self) -> ShortTensor:
         """In-place neg: writes the result into self and returns it."""
-    def abs(self: ShortTensor) -> ShortTensor:
+    def abs(self) -> ShortTensor:
         """Elementwise absolute value (the most negative integer stays itself)."""
-    def abs_(self: ShortTensor) -> ShortTensor:
+    def abs_(self) -> ShortTensor:
         """In-place abs: writes the result into self and returns it."""
-    def __add__(self: ShortTensor, other: ShortTensor | int) -> ShortTensor: ...
+    def __add__(self, other: ShortTensor | int) -> ShortTensor: ...
     def __radd__(self, other: int) -> ShortTensor: ...
-    def __iadd__(self: ShortTensor, other: ShortTensor | int) -> ShortTensor: ...
-    def __sub__(self: ShortTensor, other: ShortTensor | int) -> ShortTensor: ...
+    def __iadd__(self, other: ShortTensor | int) -> ShortTensor: ...
+    def __sub__(self, other: ShortTensor | int) -> ShortTensor: ...
     def __rsub__(self, other: int) -> ShortTensor: ...
-    def __isub__(self: ShortTensor, other: ShortTensor | int) -> ShortTensor: ...
-    def __mul__(self: ShortTensor, other: ShortTensor | int) -> ShortTensor: ...
+    def __isub__(self, other: ShortTensor | int) -> ShortTensor: ...
+    def __mul__(self, other: ShortTensor | int) -> ShortTensor: ...
     def __rmul__(self, other: int) -> ShortTensor: ...
-    def __imul__(self: ShortTensor, other: ShortTensor | int) -> ShortTensor: ...
-    def __truediv__(self: ShortTensor, other: ShortTensor | int) -> ShortTensor: ...
+    def __imul__(self, other: ShortTensor | int) -> ShortTensor: ...
+    def __truediv__(self, other: ShortTensor | int) -> ShortTensor: ...
     def __rtruediv__(self, other: int) -> ShortTensor: ...
-    def __itruediv__(self: ShortTensor, other: ShortTensor | int) -> ShortTensor: ...
-    def __neg__(self: ShortTensor) -> ShortTensor: ...
-    def __abs__(self: ShortTensor) -> ShortTensor: ...
+    def __itruediv__(self, other: ShortTensor | int) -> ShortTensor: ...
+    def __neg__(self) -> ShortTensor: ...
+    def __abs__(self) -> ShortTensor: ...
 
 Tensor = ShortTensor
 
@@ -97,10 +97,10 @@ def arange(start: float, end: float | None = None, step: float = 1) -> ShortTens
 def tensor(data: object) -> ShortTensor:
     """A new tensor holding a copy of data: a number, a nested sequence of numbers, or any object with the buffer protocol (a NumPy array, another tensor)."""
 
-def read1d_file(path: str, size: int, binary: bool = False) -> ShortTensor:
+def read1d_file(path: str, size: int, *, binary: bool = False) -> ShortTensor:
     """Read size numbers into a 1-D tensor from a text file (numbers separated by any whitespace; extra numbers are ignored) or, with binary=True, from raw little-endian elements."""
 
-def write1d_file(self: ShortTensor, path: str, binary: bool = False) -> None:
+def write1d_file(self: ShortTensor, path: str, *, binary: bool = False) -> None:
     """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True. The file is replaced only once it is completely written."""
 
 def fill_(self: ShortTensor, value: int) -> ShortTensor:

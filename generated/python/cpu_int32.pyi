@@ -22,60 +22,60 @@ class IntTensor:
     def tolist(self) -> object: ...
     def item(self) -> int: ...
     def __len__(self) -> int: ...
-    def write1d_file(self: IntTensor, path: str, binary: bool = False) -> None:
+    def write1d_file(self, path: str, *, binary: bool = False) -> None:
         """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True. The file is replaced only once it is completely written."""
-    def fill_(self: IntTensor, value: int) -> IntTensor:
+    def fill_(self, value: int) -> IntTensor:
         """Set every element of self to value."""
-    def copy_(self: IntTensor, src: IntTensor | int) -> IntTensor:
+    def copy_(self, src: IntTensor | int) -> IntTensor:
         """Copy src (broadcast to self's shape) into self."""
-    def dot(self: IntTensor, other: IntTensor) -> int:
+    def dot(self, other: IntTensor) -> int:
         """Sum of the elementwise products of two tensors of the same shape, accumulated in accreal (integer accumulators wrap around as their C type does)."""
-    def sumall(self: IntTensor) -> int:
+    def sumall(self) -> int:
         """Sum of all elements, accumulated in accreal."""
-    def prodall(self: IntTensor) -> int:
+    def prodall(self) -> int:
         """Product of all elements, accumulated in accreal."""
-    def minall(self: IntTensor) -> int:
+    def minall(self) -> int:
         """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
-    def maxall(self: IntTensor) -> int:
+    def maxall(self) -> int:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
-    def add(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    def add(self, other: IntTensor | int) -> IntTensor:
         """Elementwise self + other; integers wrap around."""
-    def add_(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    def add_(self, other: IntTensor | int) -> IntTensor:
         """In-place add: writes the result into self and returns it."""
-    def sub(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    def sub(self, other: IntTensor | int) -> IntTensor:
         """Elementwise self - other; integers wrap around."""
-    def sub_(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    def sub_(self, other: IntTensor | int) -> IntTensor:
         """In-place sub: writes the result into self and returns it."""
-    def mul(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    def mul(self, other: IntTensor | int) -> IntTensor:
         """Elementwise self * other; integers wrap around."""
-    def mul_(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    def mul_(self, other: IntTensor | int) -> IntTensor:
         """In-place mul: writes the result into self and returns it."""
-    def div(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    def div(self, other: IntTensor | int) -> IntTensor:
         """Elementwise self / other. Integer units divide as C does, truncating toward zero (TH's semantics), and give 0 where other is 0."""
-    def div_(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    def div_(self, other: IntTensor | int) -> IntTensor:
         """In-place div: writes the result into self and returns it."""
-    def neg(self: IntTensor) -> IntTensor:
+    def neg(self) -> IntTensor:
         """Elementwise -self; unsigned integers wrap around."""
-    def neg_(self: IntTensor) -> IntTensor:
+    def neg_(self) -> IntTensor:
         """In-place neg: writes the result into self and returns it."""
-    def abs(self: IntTensor) -> IntTensor:
+    def abs(self) -> IntTensor:
         """Elementwise absolute value (the most negative integer stays itself)."""
-    def abs_(self: IntTensor) -> IntTensor:
+    def abs_(self) -> IntTensor:
         """In-place abs: writes the result into self and returns it."""
-    def __add__(self: IntTensor, other: IntTensor | int) -> IntTensor: ...
+    def __add__(self, other: IntTensor | int) -> IntTensor: ...
     def __radd__(self, other: int) -> IntTensor: ...
-    def __iadd__(self: IntTensor, other: IntTensor | int) -> IntTensor: ...
-    def __sub__(self: IntTensor, other: IntTensor | int) -> IntTensor: ...
+    def __iadd__(self, other: IntTensor | int) -> IntTensor: ...
+    def __sub__(self, other: IntTensor | int) -> IntTensor: ...
     def __rsub__(self, other: int) -> IntTensor: ...
-    def __isub__(self: IntTensor, other: IntTensor | int) -> IntTensor: ...
-    def __mul__(self: IntTensor, other: IntTensor | int) -> IntTensor: ...
+    def __isub__(self, other: IntTensor | int) -> IntTensor: ...
+    def __mul__(self, other: IntTensor | int) -> IntTensor: ...
     def __rmul__(self, other: int) -> IntTensor: ...
-    def __imul__(self: IntTensor, other: IntTensor | int) -> IntTensor: ...
-    def __truediv__(self: IntTensor, other: IntTensor | int) -> IntTensor: ...
+    def __imul__(self, other: IntTensor | int) -> IntTensor: ...
+    def __truediv__(self, other: IntTensor | int) -> IntTensor: ...
     def __rtruediv__(self, other: int) -> IntTensor: ...
-    def __itruediv__(self: IntTensor, other: IntTensor | int) -> IntTensor: ...
-    def __neg__(self: IntTensor) -> IntTensor: ...
-    def __abs__(self: IntTensor) -> IntTensor: ...
+    def __itruediv__(self, other: IntTensor | int) -> IntTensor: ...
+    def __neg__(self) -> IntTensor: ...
+    def __abs__(self) -> IntTensor: ...
 
 Tensor = IntTensor
 
@@ -97,10 +97,10 @@ def arange(start: float, end: float | None = None, step: float = 1) -> IntTensor
 def tensor(data: object) -> IntTensor:
     """A new tensor holding a copy of data: a number, a nested sequence of numbers, or any object with the buffer protocol (a NumPy array, another tensor)."""
 
-def read1d_file(path: str, size: int, binary: bool = False) -> IntTensor:
+def read1d_file(path: str, size: int, *, binary: bool = False) -> IntTensor:
     """Read size numbers into a 1-D tensor from a text file (numbers separated by any whitespace; extra numbers are ignored) or, with binary=True, from raw little-endian elements."""
 
-def write1d_file(self: IntTensor, path: str, binary: bool = False) -> None:
+def write1d_file(self: IntTensor, path: str, *, binary: bool = False) -> None:
     """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True. The file is replaced only once it is completely written."""
 
 def fill_(self: IntTensor, value: int) -> IntTensor:

@@ -22,60 +22,60 @@ class LongTensor:
     def tolist(self) -> object: ...
     def item(self) -> int: ...
     def __len__(self) -> int: ...
-    def write1d_file(self: LongTensor, path: str, binary: bool = False) -> None:
+    def write1d_file(self, path: str, *, binary: bool = False) -> None:
         """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True. The file is replaced only once it is completely written."""
-    def fill_(self: LongTensor, value: int) -> LongTensor:
+    def fill_(self, value: int) -> LongTensor:
         """Set every element of self to value."""
-    def copy_(self: LongTensor, src: LongTensor | int) -> LongTensor:
+    def copy_(self, src: LongTensor | int) -> LongTensor:
         """Copy src (broadcast to self's shape) into self."""
-    def dot(self: LongTensor, other: LongTensor) -> int:
+    def dot(self, other: LongTensor) -> int:
         """Sum of the elementwise products of two tensors of the same shape, accumulated in accreal (integer accumulators wrap around as their C type does)."""
-    def sumall(self: LongTensor) -> int:
+    def sumall(self) -> int:
         """Sum of all elements, accumulated in accreal."""
-    def prodall(self: LongTensor) -> int:
+    def prodall(self) -> int:
         """Product of all elements, accumulated in accreal."""
-    def minall(self: LongTensor) -> int:
+    def minall(self) -> int:
         """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
-    def maxall(self: LongTensor) -> int:
+    def maxall(self) -> int:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
-    def add(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    def add(self, other: LongTensor | int) -> LongTensor:
         """Elementwise self + other; integers wrap around."""
-    def add_(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    def add_(self, other: LongTensor | int) -> LongTensor:
         """In-place add: writes the result into self and returns it."""
-    def sub(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    def sub(self, other: LongTensor | int) -> LongTensor:
         """Elementwise self - other; integers wrap around."""
-    def sub_(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    def sub_(self, other: LongTensor | int) -> LongTensor:
         """In-place sub: writes the result into self and returns it."""
-    def mul(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    def mul(self, other: LongTensor | int) -> LongTensor:
         """Elementwise self * other; integers wrap around."""
-    def mul_(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    def mul_(self, other: LongTensor | int) -> LongTensor:
         """In-place mul: writes the result into self and returns it."""
-    def div(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    def div(self, other: LongTensor | int) -> LongTensor:
         """Elementwise self / other. Integer units divide as C does, truncating toward zero (TH's semantics), and give 0 where other is 0."""
-    def div_(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    def div_(self, other: LongTensor | int) -> LongTensor:
         """In-place div: writes the result into self and returns it."""
-    def neg(self: LongTensor) -> LongTensor:
+    def neg(self) -> LongTensor:
         """Elementwise -self; unsigned integers wrap around."""
-    def neg_(self: LongTensor) -> LongTensor:
+    def neg_(self) -> LongTensor:
         """In-place neg: writes the result into self and returns it."""
-    def abs(self: LongTensor) -> LongTensor:
+    def abs(self) -> LongTensor:
         """Elementwise absolute value (the most negative integer stays itself)."""
-    def abs_(self: LongTensor) -> LongTensor:
+    def abs_(self) -> LongTensor:
         """In-place abs: writes the result into self and returns it."""
-    def __add__(self: LongTensor, other: LongTensor | int) -> LongTensor: ...
+    def __add__(self, other: LongTensor | int) -> LongTensor: ...
     def __radd__(self, other: int) -> LongTensor: ...
-    def __iadd__(self: LongTensor, other: LongTensor | int) -> LongTensor: ...
-    def __sub__(self: LongTensor, other: LongTensor | int) -> LongTensor: ...
+    def __iadd__(self, other: LongTensor | int) -> LongTensor: ...
+    def __sub__(self, other: LongTensor | int) -> LongTensor: ...
     def __rsub__(self, other: int) -> LongTensor: ...
-    def __isub__(self: LongTensor, other: LongTensor | int) -> LongTensor: ...
-    def __mul__(self: LongTensor, other: LongTensor | int) -> LongTensor: ...
+    def __isub__(self, other: LongTensor | int) -> LongTensor: ...
+    def __mul__(self, other: LongTensor | int) -> LongTensor: ...
     def __rmul__(self, other: int) -> LongTensor: ...
-    def __imul__(self: LongTensor, other: LongTensor | int) -> LongTensor: ...
-    def __truediv__(self: LongTensor, other: LongTensor | int) -> LongTensor: ...
+    def __imul__(self, other: LongTensor | int) -> LongTensor: ...
+    def __truediv__(self, other: LongTensor | int) -> LongTensor: ...
     def __rtruediv__(self, other: int) -> LongTensor: ...
-    def __itruediv__(self: LongTensor, other: LongTensor | int) -> LongTensor: ...
-    def __neg__(self: LongTensor) -> LongTensor: ...
-    def __abs__(self: LongTensor) -> LongTensor: ...
+    def __itruediv__(self, other: LongTensor | int) -> LongTensor: ...
+    def __neg__(self) -> LongTensor: ...
+    def __abs__(self) -> LongTensor: ...
 
 Tensor = LongTensor
 
@@ -97,10 +97,10 @@ def arange(start: float, end: float | None = None, step: float = 1) -> LongTenso
 def tensor(data: object) -> LongTensor:
     """A new tensor holding a copy of data: a number, a nested sequence of numbers, or any object with the buffer protocol (a NumPy array, another tensor)."""
 
-def read1d_file(path: str, size: int, binary: bool = False) -> LongTensor:
+def read1d_file(path: str, size: int, *, binary: bool = False) -> LongTensor:
     """Read size numbers into a 1-D tensor from a text file (numbers separated by any whitespace; extra numbers are ignored) or, with binary=True, from raw little-endian elements."""
 
-def write1d_file(self: LongTensor, path: str, binary: bool = False) -> None:
+def write1d_file(self: LongTensor, path: str, *, binary: bool = False) -> None:
     """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True. The file is replaced only once it is completely written."""
 
 def fill_(self: LongTensor, value: int) -> LongTensor:

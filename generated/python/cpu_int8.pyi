@@ -22,60 +22,60 @@ class CharTensor:
     def tolist(self) -> object: ...
     def item(self) -> int: ...
     def __len__(self) -> int: ...
-    def write1d_file(self: CharTensor, path: str, binary: bool = False) -> None:
+    def write1d_file(self, path: str, *, binary: bool = False) -> None:
         """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True. The file is replaced only once it is completely written."""
-    def fill_(self: CharTensor, value: int) -> CharTensor:
+    def fill_(self, value: int) -> CharTensor:
         """Set every element of self to value."""
-    def copy_(self: CharTensor, src: CharTensor | int) -> CharTensor:
+    def copy_(self, src: CharTensor | int) -> CharTensor:
         """Copy src (broadcast to self's shape) into self."""
-    def dot(self: CharTensor, other: CharTensor) -> int:
+    def dot(self, other: CharTensor) -> int:
         """Sum of the elementwise products of two tensors of the same shape, accumulated in accreal (integer accumulators wrap around as their C type does)."""
-    def sumall(self: CharTensor) -> int:
+    def sumall(self) -> int:
         """Sum of all elements, accumulated in accreal."""
-    def prodall(self: CharTensor) -> int:
+    def prodall(self) -> int:
         """Product of all elements, accumulated in accreal."""
-    def minall(self: CharTensor) -> int:
+    def minall(self) -> int:
         """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
-    def maxall(self: CharTensor) -> int:
+    def maxall(self) -> int:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
-    def add(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    def add(self, other: CharTensor | int) -> CharTensor:
         """Elementwise self + other; integers wrap around."""
-    def add_(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    def add_(self, other: CharTensor | int) -> CharTensor:
         """In-place add: writes the result into self and returns it."""
-    def sub(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    def sub(self, other: CharTensor | int) -> CharTensor:
         """Elementwise self - other; integers wrap around."""
-    def sub_(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    def sub_(self, other: CharTensor | int) -> CharTensor:
         """In-place sub: writes the result into self and returns it."""
-    def mul(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    def mul(self, other: CharTensor | int) -> CharTensor:
         """Elementwise self * other; integers wrap around."""
-    def mul_(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    def mul_(self, other: CharTensor | int) -> CharTensor:
         """In-place mul: writes the result into self and returns it."""
-    def div(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    def div(self, other: CharTensor | int) -> CharTensor:
         """Elementwise self / other. Integer units divide as C does, truncating toward zero (TH's semantics), and give 0 where other is 0."""
-    def div_(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    def div_(self, other: CharTensor | int) -> CharTensor:
         """In-place div: writes the result into self and returns it."""
-    def neg(self: CharTensor) -> CharTensor:
+    def neg(self) -> CharTensor:
         """Elementwise -self; unsigned integers wrap around."""
-    def neg_(self: CharTensor) -> CharTensor:
+    def neg_(self) -> CharTensor:
         """In-place neg: writes the result into self and returns it."""
-    def abs(self: CharTensor) -> CharTensor:
+    def abs(self) -> CharTensor:
         """Elementwise absolute value (the most negative integer stays itself)."""
-    def abs_(self: CharTensor) -> CharTensor:
+    def abs_(self) -> CharTensor:
         """In-place abs: writes the result into self and returns it."""
-    def __add__(self: CharTensor, other: CharTensor | int) -> CharTensor: ...
+    def __add__(self, other: CharTensor | int) -> CharTensor: ...
     def __radd__(self, other: int) -> CharTensor: ...
-    def __iadd__(self: CharTensor, other: CharTensor | int) -> CharTensor: ...
-    def __sub__(self: CharTensor, other: CharTensor | int) -> CharTensor: ...
+    def __iadd__(self, other: CharTensor | int) -> CharTensor: ...
+    def __sub__(self, other: CharTensor | int) -> CharTensor: ...
     def __rsub__(self, other: int) -> CharTensor: ...
-    def __isub__(self: CharTensor, other: CharTensor | int) -> CharTensor: ...
-    def __mul__(self: CharTensor, other: CharTensor | int) -> CharTensor: ...
+    def __isub__(self, other: CharTensor | int) -> CharTensor: ...
+    def __mul__(self, other: CharTensor | int) -> CharTensor: ...
     def __rmul__(self, other: int) -> CharTensor: ...
-    def __imul__(self: CharTensor, other: CharTensor | int) -> CharTensor: ...
-    def __truediv__(self: CharTensor, other: CharTensor | int) -> CharTensor: ...
+    def __imul__(self, other: CharTensor | int) -> CharTensor: ...
+    def __truediv__(self, other: CharTensor | int) -> CharTensor: ...
     def __rtruediv__(self, other: int) -> CharTensor: ...
-    def __itruediv__(self: CharTensor, other: CharTensor | int) -> CharTensor: ...
-    def __neg__(self: CharTensor) -> CharTensor: ...
-    def __abs__(self: CharTensor) -> CharTensor: ...
+    def __itruediv__(self, other: CharTensor | int) -> CharTensor: ...
+    def __neg__(self) -> CharTensor: ...
+    def __abs__(self) -> CharTensor: ...
 
 Tensor = CharTensor
 
@@ -97,10 +97,10 @@ def arange(start: float, end: float | None = None, step: float = 1) -> CharTenso
 def tensor(data: object) -> CharTensor:
     """A new tensor holding a copy of data: a number, a nested sequence of numbers, or any object with the buffer protocol (a NumPy array, another tensor)."""
 
-def read1d_file(path: str, size: int, binary: bool = False) -> CharTensor:
+def read1d_file(path: str, size: int, *, binary: bool = False) -> CharTensor:
     """Read size numbers into a 1-D tensor from a text file (numbers separated by any whitespace; extra numbers are ignored) or, with binary=True, from raw little-endian elements."""
 
-def write1d_file(self: CharTensor, path: str, binary: bool = False) -> None:
+def write1d_file(self: CharTensor, path: str, *, binary: bool = False) -> None:
     """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True. The file is replaced only once it is completely written."""
 
 def fill_(self: CharTensor, value: int) -> CharTensor:

@@ -22,60 +22,60 @@ class ByteTensor:
     def tolist(self) -> object: ...
     def item(self) -> int: ...
     def __len__(self) -> int: ...
-    def write1d_file(self: ByteTensor, path: str, binary: bool = False) -> None:
+    def write1d_file(self, path: str, *, binary: bool = False) -> None:
         """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True. The file is replaced only once it is completely written."""
-    def fill_(self: ByteTensor, value: int) -> ByteTensor:
+    def fill_(self, value: int) -> ByteTensor:
         """Set every element of self to value."""
-    def copy_(self: ByteTensor, src: ByteTensor | int) -> ByteTensor:
+    def copy_(self, src: ByteTensor | int) -> ByteTensor:
         """Copy src (broadcast to self's shape) into self."""
-    def dot(self: ByteTensor, other: ByteTensor) -> int:
+    def dot(self, other: ByteTensor) -> int:
         """Sum of the elementwise products of two tensors of the same shape, accumulated in accreal (integer accumulators wrap around as their C type does)."""
-    def sumall(self: ByteTensor) -> int:
+    def sumall(self) -> int:
         """Sum of all elements, accumulated in accreal."""
-    def prodall(self: ByteTensor) -> int:
+    def prodall(self) -> int:
         """Product of all elements, accumulated in accreal."""
-    def minall(self: ByteTensor) -> int:
+    def minall(self) -> int:
         """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
-    def maxall(self: ByteTensor) -> int:
+    def maxall(self) -> int:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
-    def add(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    def add(self, other: ByteTensor | int) -> ByteTensor:
         """Elementwise self + other; integers wrap around."""
-    def add_(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    def add_(self, other: ByteTensor | int) -> ByteTensor:
         """In-place add: writes the result into self and returns it."""
-    def sub(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    def sub(self, other: ByteTensor | int) -> ByteTensor:
         """Elementwise self - other; integers wrap around."""
-    def sub_(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    def sub_(self, other: ByteTensor | int) -> ByteTensor:
         """In-place sub: writes the result into self and returns it."""
-    def mul(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    def mul(self, other: ByteTensor | int) -> ByteTensor:
         """Elementwise self * other; integers wrap around."""
-    def mul_(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    def mul_(self, other: ByteTensor | int) -> ByteTensor:
         """In-place mul: writes the result into self and returns it."""
-    def div(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    def div(self, other: ByteTensor | int) -> ByteTensor:
         """Elementwise self / other. Integer units divide as C does, truncating toward zero (TH's semantics), and give 0 where other is 0."""
-    def div_(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    def div_(self, other: ByteTensor | int) -> ByteTensor:
         """In-place div: writes the result into self and returns it."""
-    def neg(self: ByteTensor) -> ByteTensor:
+    def neg(self) -> ByteTensor:
         """Elementwise -self; unsigned integers wrap around."""
-    def neg_(self: ByteTensor) -> ByteTensor:
+    def neg_(self) -> ByteTensor:
         """In-place neg: writes the result into self and returns it."""
-    def abs(self: ByteTensor) -> ByteTensor:
+    def abs(self) -> ByteTensor:
         """Elementwise absolute value (the most negative integer stays itself)."""
-    def abs_(self: ByteTensor) -> ByteTensor:
+    def abs_(self) -> ByteTensor:
         """In-place abs: writes the result into self and returns it."""
-    def __add__(self: ByteTensor, other: ByteTensor | int) -> ByteTensor: ...
+    def __add__(self, other: ByteTensor | int) -> ByteTensor: ...
     def __radd__(self, other: int) -> ByteTensor: ...
-    def __iadd__(self: ByteTensor, other: ByteTensor | int) -> ByteTensor: ...
-    def __sub__(self: ByteTensor, other: ByteTensor | int) -> ByteTensor: ...
+    def __iadd__(self, other: ByteTensor | int) -> ByteTensor: ...
+    def __sub__(self, other: ByteTensor | int) -> ByteTensor: ...
     def __rsub__(self, other: int) -> ByteTensor: ...
-    def __isub__(self: ByteTensor, other: ByteTensor | int) -> ByteTensor: ...
-    def __mul__(self: ByteTensor, other: ByteTensor | int) -> ByteTensor: ...
+    def __isub__(self, other: ByteTensor | int) -> ByteTensor: ...
+    def __mul__(self, other: ByteTensor | int) -> ByteTensor: ...
     def __rmul__(self, other: int) -> ByteTensor: ...
-    def __imul__(self: ByteTensor, other: ByteTensor | int) -> ByteTensor: ...
-    def __truediv__(self: ByteTensor, other: ByteTensor | int) -> ByteTensor: ...
+    def __imul__(self, other: ByteTensor | int) -> ByteTensor: ...
+    def __truediv__(self, other: ByteTensor | int) -> ByteTensor: ...
     def __rtruediv__(self, other: int) -> ByteTensor: ...
-    def __itruediv__(self: ByteTensor, other: ByteTensor | int) -> ByteTensor: ...
-    def __neg__(self: ByteTensor) -> ByteTensor: ...
-    def __abs__(self: ByteTensor) -> ByteTensor: ...
+    def __itruediv__(self, other: ByteTensor | int) -> ByteTensor: ...
+    def __neg__(self) -> ByteTensor: ...
+    def __abs__(self) -> ByteTensor: ...
 
 Tensor = ByteTensor
 
@@ -97,10 +97,10 @@ def arange(start: float, end: float | None = None, step: float = 1) -> ByteTenso
 def tensor(data: object) -> ByteTensor:
     """A new tensor holding a copy of data: a number, a nested sequence of numbers, or any object with the buffer protocol (a NumPy array, another tensor)."""
 
-def read1d_file(path: str, size: int, binary: bool = False) -> ByteTensor:
+def read1d_file(path: str, size: int, *, binary: bool = False) -> ByteTensor:
     """Read size numbers into a 1-D tensor from a text file (numbers separated by any whitespace; extra numbers are ignored) or, with binary=True, from raw little-endian elements."""
 
-def write1d_file(self: ByteTensor, path: str, binary: bool = False) -> None:
+def write1d_file(self: ByteTensor, path: str, *, binary: bool = False) -> None:
     """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True. The file is replaced only once it is completely written."""
 
 def fill_(self: ByteTensor, value: int) -> ByteTensor:

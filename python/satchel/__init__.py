@@ -8,17 +8,18 @@ where none was built.
 
 from __future__ import annotations
 
-from ._registry import Namespace, UnitNotFound, unit, units
+from ._registry import UnitNotFound, th_class, unit, units
 
-cpu = Namespace("cpu")
+try:  # the device namespaces (satchel.cpu, ...), generated with the units
+    from ._units.exports import *  # noqa: F403
+except ImportError:  # a source tree where nothing was built yet
+    pass
 
-__all__ = ["UnitNotFound", "cpu", "unit", "units"]
+__all__ = ["UnitNotFound", "unit", "units"]
 
 
 def __getattr__(name: str) -> object:
     """TH names: ``satchel.FloatTensor`` is the tensor class of ``satchel.cpu.float32``."""
-    from ._registry import th_class
-
     cls = th_class(name)
     if cls is None:
         raise AttributeError(f"module 'satchel' has no attribute {name!r}")

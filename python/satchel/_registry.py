@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from collections.abc import Callable
 from functools import cache
 from types import ModuleType
 
@@ -51,22 +52,15 @@ def th_class(name: str) -> type | None:
     return None
 
 
-class Namespace:
-    """``satchel.cpu``: its attributes are the units of one device, by dtype."""
+def device_attribute(device: str) -> Callable[[str], ModuleType]:
+    """The module ``__getattr__`` of ``satchel.<device>``: its attributes are units, by dtype."""
 
-    def __init__(self, device: str) -> None:
-        self._device = device
-
-    def __getattr__(self, dtype: str) -> ModuleType:
+    def __getattr__(dtype: str) -> ModuleType:
         if dtype.startswith("__"):
             raise AttributeError(dtype)
         try:
-            return unit(dtype, self._device)
+            return unit(dtype, device)
         except UnitNotFound as e:
             raise AttributeError(str(e)) from None
 
-    def __dir__(self) -> list[str]:
-        return [u.split(".", 1)[1] for u in units(self._device)]
-
-    def __repr__(self) -> str:
-        return f"<satchel.{self._device}: {', '.join(self.__dir__())}>"
+    return __getattr__

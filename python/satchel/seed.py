@@ -1,4 +1,4 @@
-"""The seed program: written once, run unchanged on every unit.
+"""The seed program: written once against the base signature, run unchanged on every unit.
 
 It reads two 1-D tensors of 10 numbers from files, takes their dot product and
 the sum of the first (both accreal) and gives the sum of the two.
@@ -7,13 +7,15 @@ the sum of the first (both accreal) and gives the sum of the two.
 from __future__ import annotations
 
 from pathlib import Path
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .signatures import AccRealT, RealT, Signature, TensorT
 
 DATA = Path(__file__).parent / "data"
 
 
-def app(T: ModuleType | Any, x: str | Path = DATA / "x", y: str | Path = DATA / "y") -> Any:
+def app(T: Signature[TensorT, RealT, AccRealT], x: str | Path = DATA / "x", y: str | Path = DATA / "y") -> float:
     xs = T.read1d_file(str(x), 10)
     ys = T.read1d_file(str(y), 10)
     d = T.dot(xs, ys)

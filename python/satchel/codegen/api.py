@@ -118,11 +118,41 @@ def _stub_type(t: Type, dtype: DType, tensor_cls: str, operand: bool) -> str:
     }[t]
 
 
-def _stub_param(arg: Arg, dtype: DType, tensor_cls: str, operand: bool) -> str:
-    t = _stub_type(arg.type, dtype, tensor_cls, operand)
+def _stub_param(arg: Arg, dtype: DType | None, tensor_cls: str, operand: bool) -> str:
+    """One parameter of a stub; dtype None spells the generic (Protocol) form."""
+    if dtype is None:
+        t = _generic_type(arg.type, operand)
+    else:
+        t = _stub_type(arg.type, dtype, tensor_cls, operand)
     if arg.optional:
         t += " | None"
     return f"{arg.name}: {t}" if arg.default is None else f"{arg.name}: {t} = {arg.default.replace(chr(39), chr(34))}"
+
+
+def _generic_type(t: Type, operand: bool) -> str:
+    if operand:
+        return "TensorT | RealT"
+    return {Type.TENSOR: "TensorT", Type.TENSOR_OUT: "TensorT", Type.SCALAR: "RealT", Type.REAL: "RealT",
+            Type.ACCREAL: "AccRealT", Type.INT: "int", Type.FLOAT: "float", Type.BOOL: "bool", Type.STR: "str",
+            Type.SHAPE: "int | Sequence[int]", Type.OBJECT: "object", Type.NONE: "None"}[t]
+
+
+def stub_params(sig: Signature, dtype: DType | None, tensor_cls: str, operand: set[str],
+                positional_only: bool = False) -> tuple[str, ...]:
+    """Stub parameters with '*' before keyword-only ones; with positional_only, the
+    leading required ones are positional-only so any implementation's names fit."""
+    out: list[str] = []
+    for i, arg in enumerate(sig.args):
+        if arg.keyword_only and "*" not in out:
+            if positional_only and "/" not in out and i:
+                out.append("/")
+            out.append("*")
+        elif positional_only and "/" not in out and i and arg.default is not None:
+            out.append("/")
+        out.append(_stub_param(arg, dtype, tensor_cls, arg.name in operand))
+    if positional_only and "/" not in out and "*" not in out and out:
+        out.append("/")
+    return tuple(out)
 
 
 def kernel_name(op: Op, part: str = "") -> str:
@@ -179,7 +209,7 @@ def _function(op: Op, sig: Signature, unit_dtype: DType, tensor_cls: str) -> Fun
         py_args=tuple(_py_arg(a) for a in sig.args), doc=op.doc if sig.name == op.name else
         f"In-place {op.name}: writes the result into self and returns it.",
         method=sig.is_method, returns_self=sig.returns == Type.TENSOR_OUT,
-        stub_params=tuple(_stub_param(a, unit_dtype, tensor_cls, a.name in operand) for a in sig.args),
+        stub_params=stub_params(sig, unit_dtype, tensor_cls, operand),
         stub_ret=_stub_type(sig.returns, unit_dtype, tensor_cls, False),
     )
 
@@ -217,3 +247,69 @@ def unit_for(spec: Spec, dtype: DType, device: Device) -> Unit:
 
 def units(spec: Spec) -> list[Unit]:
     return [unit_for(spec, dtype, device) for device in spec.types.devices for dtype in spec.types.dtypes]
+
+
+# ---- signatures: Protocols a program is written against ---------------------------
+
+
+@dataclass(frozen=True)
+class ProtocolMember:
+    name: str
+    params: tuple[str, ...]
+    ret: str
+    doc: str
+
+
+@dataclass(frozen=True)
+class SignatureProtocol:
+    """The functions every unit of a dtype class has, generic in its number types."""
+
+    name: str  # "FloatingSignature"
+    cls: str  # "floating"
+    dtypes: tuple[str, ...]
+    members: tuple[ProtocolMember, ...]
+
+
+def protocol_name(cls: str) -> str:
+    return "Signature" if cls == "all" else cls.capitalize() + "Signature"
+
+
+def _operands(op: Op, sig: Signature) -> set[str]:
+    return {a.name for a in sig.args[1:] if isinstance(op.body, Pointwise) and a.type == Type.TENSOR}
+
+
+def signature_protocols(spec: Spec) -> list[SignatureProtocol]:
+    out = []
+    for cls, leaves in spec.types.classes.items():
+        members = []
+        for op in spec.ops:
+            if not leaves <= spec.types.classes[op.dtypes]:
+                continue
+            for sig in [op.sig] + ([op.inplace_sig()] if op.inplace else []):
+                # The Protocol's own receiver is `self`, so the tensor argument is renamed
+                # (it is positional-only: implementations may call it anything).
+                params = ("self",) + tuple(p.replace("self:", "tensor:", 1) for p in
+                                           stub_params(sig, None, "", _operands(op, sig), positional_only=True))
+                members.append(ProtocolMember(sig.name, params, _generic_type(sig.returns, False),
+                                              op.doc.split(". ")[0].rstrip(".") + "."))
+        dtypes = tuple(d.name for d in spec.types.dtypes_of(cls))
+        out.append(SignatureProtocol(protocol_name(cls), cls, dtypes, tuple(members)))
+    return out
+
+
+@dataclass(frozen=True)
+class Conformance:
+    """A unit and a signature it must satisfy, for the generated mypy check."""
+
+    unit: Unit
+    protocol: SignatureProtocol
+
+    @property
+    def type_args(self) -> str:
+        d = self.unit.dtype
+        return f"{self.unit.module}.{self.unit.tensor_cls}, {d.python}, {d.accreal.python}"
+
+
+def conformances(spec: Spec) -> list[Conformance]:
+    protos = signature_protocols(spec)
+    return [Conformance(u, p) for u in units(spec) for p in protos if u.dtype.name in p.dtypes]

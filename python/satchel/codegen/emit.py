@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jinja2
 
-from .api import HEADER, Unit, units
+from .api import HEADER, Unit, conformances, signature_protocols, units
 from .model import Spec
 
 
@@ -37,6 +37,15 @@ def render_all(spec: Spec, templates: Path) -> dict[str, str]:
     for unit in all_units:
         add(f"{unit.device.name}/{unit.dtype.name}/unit.cpp", "unit.cpp.j2", unit=unit)
         add(f"python/{unit.module}.pyi", "unit.pyi.j2", unit=unit)
+    devices = [d.name for d in spec.types.devices]
+    for device in spec.types.devices:
+        device_units = [u for u in all_units if u.device == device]
+        add(f"python/{device.name}.py", "device.py.j2", device=device)
+        add(f"python/{device.name}.pyi", "device.pyi.j2", device=device, units=device_units)
+    add("python/exports.py", "exports.py.j2", devices=devices)
+    add("python/exports.pyi", "exports.pyi.j2", devices=devices, units=all_units)
+    add("python/signatures.py", "signatures.py.j2", protocols=signature_protocols(spec))
+    add("python/check_signatures.py", "check_signatures.py.j2", conformances=conformances(spec))
     add("python/registry.py", "registry.py.j2", units=all_units)
     add("units.cmake", "units.cmake.j2", units=all_units)
     add("docs/ops.md", "ops.md.j2", spec=spec, units=all_units)

@@ -61,6 +61,7 @@ class DType:
 class Device:
     name: str
     doc: str
+    runtime: str | None  # a Python module of device functions (is_available, ...)
     location: Location = field(compare=False, repr=False)
 
 
@@ -177,8 +178,12 @@ def parse_types(root: Node | object, path: str) -> Types:
     devices: list[Device] = []
     for node in device_nodes:
         name = _name(node, "name", "device")
-        devices.append(Device(name, _text(node, "doc", f"device '{name}'"), node.location))
-        node.reject_leftovers(f"device '{name}'", ["name", "doc"])
+        what = f"device '{name}'"
+        runtime = node.pop("runtime", None)
+        if runtime is not None and not (isinstance(runtime, str) and re.fullmatch(r"[a-z_][a-z0-9_.]*", runtime)):
+            raise SpecError(node.where("runtime"), f"{what}: runtime must name a Python module")
+        devices.append(Device(name, _text(node, "doc", what), runtime, node.location))
+        node.reject_leftovers(what, ["name", "doc", "runtime"])
     return Types(classes, tuple(dtypes), tuple(devices))
 
 

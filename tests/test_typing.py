@@ -1,0 +1,106 @@
+"""Signatures you can check: mypy over the generated conformance check, the
+examples and the facade; a negative check; stubs agreeing with the binaries."""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import satchel
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = Path(satchel.__file__).parent
+UNITS = [satchel.unit(name.split(".")[1], name.split(".")[0]) for name in satchel.units()]
+
+
+def mypy(*targets: str | Path, tmp: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    if "site-packages" not in str(PACKAGE):  # a source tree: point mypy at it
+        env["MYPYPATH"] = str(PACKAGE.parent)
+    return subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", str(tmp / "cache"),
+         *map(str, targets)],
+        capture_output=True, text=True, env=env, cwd=tmp, check=False)
+
+
+def test_every_unit_satisfies_its_signatures(tmp_path: Path) -> None:
+    result = mypy(PACKAGE / "_units/check_signatures.py", tmp=tmp_path)
+    assert result.returncode == 0, result.stdout
+
+
+def test_examples_and_facade_type_check(tmp_path: Path) -> None:
+    result = mypy(*sorted(ROOT.glob("examples/*.py")), *sorted(PACKAGE.glob("*.py")), tmp=tmp_path)
+    assert result.returncode == 0, result.stdout
+
+
+def test_integer_unit_is_rejected_where_floating_is_required(tmp_path: Path) -> None:
+    (tmp_path / "bad.py").write_text(
+        "import satchel\nfrom satchel import signatures\n"
+        "T: signatures.FloatingSignature[satchel.cpu.int32.IntTensor, int, int] = satchel.cpu.int32\n")
+    result = mypy("bad.py", tmp=tmp_path)
+    assert result.returncode == 1
+    assert ('bad.py:3: error: Incompatible types in assignment (expression has type Module, variable has type '
+            '"FloatingSignature[IntTensor, int, int]")') in result.stdout
+
+
+def test_dot_is_float_on_float_units_and_int_on_int_units(tmp_path: Path) -> None:
+    (tmp_path / "reveal.py").write_text(
+        "import satchel\n"
+        "F = satchel.cpu.float32\nI = satchel.cpu.int32\n"
+        "reveal_type(F.dot(F.ones(3), F.ones(3)))\n"
+        "reveal_type(I.dot(I.ones(3), I.ones(3)))\n"
+        "reveal_type(satchel.FloatTensor)\n")
+    out = mypy("reveal.py", tmp=tmp_path).stdout
+    assert re.search(r'reveal.py:4: note: Revealed type is "(builtins\.)?float"', out), out
+    assert re.search(r'reveal.py:5: note: Revealed type is "(builtins\.)?int"', out), out
+    assert "satchel._units.cpu_float32.FloatTensor" in out
+
+
+def _pybind_params(func: object) -> list[str]:
+    """Parameter names from a pybind11 docstring's first line: ``f(a: T, b: U = 1) -> R``."""
+    doc = (getattr(func, "__doc__", None) or "").lstrip()
+    inner = doc[doc.index("(") + 1: doc.index(") ->")]
+    names, depth, current = [], 0, ""
+    for ch in inner + ",":
+        depth += ch in "[(" and 1 or 0
+        depth -= ch in "])" and 1 or 0
+        if ch == "," and depth == 0:
+            if current.strip():
+                names.append(re.split(r"[:=]", current)[0].strip())
+            current = ""
+        else:
+            current += ch
+    return names
+
+
+def _stub_functions(unit: ModuleType) -> list[tuple[object, ast.FunctionDef]]:
+    stub = PACKAGE / "_units" / f"{unit.__name__.rsplit('.', 1)[1]}.pyi"
+    tree = ast.parse(stub.read_text())
+    out: list[tuple[object, ast.FunctionDef]] = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            out.append((unit, node))
+        elif isinstance(node, ast.ClassDef):
+            cls = getattr(unit, node.name)
+            out += [(cls, f) for f in node.body if isinstance(f, ast.FunctionDef)]
+    return out
+
+
+@pytest.mark.parametrize("unit", UNITS, ids=lambda u: u.__name__)
+def test_stub_matches_the_binary(unit: ModuleType) -> None:
+    for owner, fn in _stub_functions(unit):
+        assert hasattr(owner, fn.name), f"{owner}.{fn.name} is in the stub but not the module"
+        if any(isinstance(d, ast.Name) and d.id == "property" for d in fn.decorator_list):
+            continue
+        stub_names = [a.arg for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs]
+        bound = getattr(owner, fn.name)
+        if fn.name.startswith("__") or not getattr(bound, "__doc__", None) or "(" not in bound.__doc__:
+            continue
+        assert _pybind_params(bound) == stub_names, f"{owner}.{fn.name}"
