@@ -1,17 +1,21 @@
 // Storage: a refcounted block of memory that tensors view (TH's THStorage).
 #pragma once
 
+#include <sys/mman.h>
+
 #include <cstddef>
 #include <cstdlib>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <string>
 
 namespace satchel {
 
 // Memory is owned through a shared_ptr with a deleter that knows how it was
-// obtained (aligned malloc, a borrowed NumPy buffer, cudaMalloc), so every view
-// keeps its storage alive whatever the source.
+// obtained (the host allocator, a borrowed NumPy buffer, cudaMalloc), so every
+// view keeps its storage alive whatever the source.
 struct Storage {
   std::shared_ptr<void> memory;
   std::size_t nbytes = 0;
@@ -30,12 +34,67 @@ class AllocationError : public std::bad_alloc {
   std::string message_;
 };
 
-// 64-byte aligned host memory: a cache line and the widest vector register.
-inline Storage allocate_host(std::size_t nbytes) {
-  const std::size_t rounded = (nbytes + 63) / 64 * 64;
-  void* p = rounded < nbytes ? nullptr : std::aligned_alloc(64, rounded ? rounded : 64);
-  if (!p) throw AllocationError(nbytes);
-  return Storage{std::shared_ptr<void>(p, [](void* q) { std::free(q); }), nbytes};
-}
+// Host memory. Small blocks come from aligned malloc. Big blocks are 2 MiB
+// aligned and sized, backed by transparent huge pages, and recycled when freed:
+// a fresh result tensor then costs no page faults, which otherwise take more time
+// than the arithmetic filling it.
+class HostAllocator {
+ public:
+  static constexpr std::size_t kBig = std::size_t(1) << 20;
+  static constexpr std::size_t kPage = std::size_t(2) << 20;
+  static constexpr std::size_t kCacheLimit = std::size_t(1) << 30;  // bytes kept for reuse
+
+  static HostAllocator& instance() {
+    static HostAllocator* allocator = new HostAllocator();  // never destroyed: storages may outlive exit
+    return *allocator;
+  }
+
+  Storage allocate(std::size_t nbytes) {
+    if (nbytes < kBig) {
+      const std::size_t rounded = (nbytes + 63) / 64 * 64;
+      void* p = rounded < nbytes ? nullptr : std::aligned_alloc(64, rounded ? rounded : 64);
+      if (!p) throw AllocationError(nbytes);
+      return Storage{std::shared_ptr<void>(p, [](void* q) { std::free(q); }), nbytes};
+    }
+    const std::size_t size = (nbytes + kPage - 1) / kPage * kPage;
+    if (size < nbytes) throw AllocationError(nbytes);
+    void* p = take(size);
+    if (!p) {
+      p = std::aligned_alloc(kPage, size);
+      if (!p) throw AllocationError(nbytes);
+      madvise(p, size, MADV_HUGEPAGE);
+    }
+    return Storage{std::shared_ptr<void>(p, [size](void* q) { instance().give(q, size); }), nbytes};
+  }
+
+ private:
+  void* take(std::size_t size) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = free_.find(size);
+    if (it == free_.end()) return nullptr;
+    void* p = it->second;
+    free_.erase(it);
+    cached_ -= size;
+    return p;
+  }
+
+  void give(void* p, std::size_t size) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (cached_ + size <= kCacheLimit) {
+        free_.emplace(size, p);
+        cached_ += size;
+        return;
+      }
+    }
+    std::free(p);
+  }
+
+  std::mutex mutex_;
+  std::multimap<std::size_t, void*> free_;  // size -> block
+  std::size_t cached_ = 0;
+};
+
+inline Storage allocate_host(std::size_t nbytes) { return HostAllocator::instance().allocate(nbytes); }
 
 }  // namespace satchel
