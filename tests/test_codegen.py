@@ -59,7 +59,7 @@ def test_misspelled_optional_key(repo: Path) -> None:
     edit(ops, "  inplace: true\n  operator: add", "  inplace: true\n  operater: add")
     msg = spec_error(repo)
     assert msg == (f"spec/ops.yaml:{line_of(ops, 'operater')}: op 'add': unknown key 'operater' "
-                   "(known: op, doc, sig, dtypes, pointwise, reduce, native, inplace, operator)")
+                   "(known: op, doc, sig, dtypes, pointwise, reduce, native, inplace, operator, on_device)")
 
 
 def test_unknown_dtype_class(repo: Path) -> None:

@@ -26,9 +26,9 @@ template <>
 struct type_caster<satchel::half> {
   PYBIND11_TYPE_CASTER(satchel::half, const_name("float"));
   bool load(handle src, bool convert) {
-    make_caster<float> f;
-    if (!f.load(src, convert)) return false;
-    value = satchel::half(static_cast<float>(f));
+    make_caster<double> d;  // a Python float is a double: round it to half once
+    if (!d.load(src, convert)) return false;
+    value = satchel::half(static_cast<double>(d));
     return true;
   }
   static handle cast(satchel::half h, return_value_policy, handle) { return PyFloat_FromDouble(float(h)); }
@@ -38,9 +38,18 @@ struct type_caster<satchel::half> {
 template <>
 struct type_caster<satchel::Dims> {
   PYBIND11_TYPE_CASTER(satchel::Dims, const_name("tuple[int, ...]"));
+  // A size as int64; one that does not fit raises OverflowError.
+  static int64_t size(handle h) {
+    int overflow = 0;
+    const long long v = PyLong_AsLongLongAndOverflow(h.ptr(), &overflow);
+    if (overflow)
+      throw std::overflow_error("size " + std::string(str(h)) + " does not fit in int64");
+    if (v == -1 && PyErr_Occurred()) throw error_already_set();
+    return v;
+  }
   bool load(handle src, bool) {
     if (PyLong_Check(src.ptr())) {
-      value = satchel::Dims{src.cast<int64_t>()};
+      value = satchel::Dims{size(src)};
       return true;
     }
     if (!PySequence_Check(src.ptr()) || PyUnicode_Check(src.ptr()) || PyBytes_Check(src.ptr())) return false;
@@ -49,7 +58,7 @@ struct type_caster<satchel::Dims> {
     for (size_t i = 0; i < seq.size(); ++i) {
       const object item = seq[i];
       if (!PyIndex_Check(item.ptr())) return false;
-      value[int(i)] = item.cast<int64_t>();
+      value[int(i)] = size(item);
     }
     return true;
   }
@@ -69,10 +78,10 @@ struct type_caster<satchel::Operand<TensorT>> {
   using cast_op_type = satchel::Operand<TensorT>;
 
   bool load(handle src, bool convert) {
-    if (tensor_.load(src, convert)) {
-      is_tensor_ = true;
-      return true;
-    }
+    // Numbers first: a failed tensor load walks pybind11's conversion machinery.
+    is_tensor_ = !(PyFloat_Check(src.ptr()) || PyLong_Check(src.ptr()));
+    if (!is_tensor_) return scalar_.load(src, convert);
+    if (tensor_.load(src, convert)) return true;
     is_tensor_ = false;
     return scalar_.load(src, convert);
   }
@@ -102,6 +111,12 @@ inline void register_errors() {
     }
   });
 }
+
+// Basic indexing (indexing.h, which every unit includes after this file).
+template <class TensorT>
+TensorT index_view(const TensorT& t, const py::handle& key);
+template <class TensorT>
+void index_assign(const TensorT& t, const py::handle& key, const py::object& value);
 
 template <class TensorT>
 py::object to_python_list(const TensorT& t, int d, const typename TensorT::value_type* p) {
@@ -135,6 +150,16 @@ py::class_<TensorT> bind_tensor(py::module_& m, const char* name, const char* dt
       const T* p = t.data();
       return py::cast(*p);
     }, "The only element of a one-element tensor, as a Python number.");
+    cls.def("__getitem__", [](const TensorT& t, py::handle key) { return index_view(t, key); },
+            "t[key]: a view of t by NumPy's basic indexing (ints, slices, None, ...).");
+    cls.def("__setitem__", [](const TensorT& t, py::handle key, py::object value) { index_assign(t, key, value); },
+            "t[key] = value: writes value (a number or tensor, broadcast) into the view t[key].");
+    // Device copies: the device's unit of this dtype makes them (satchel.cuda.float32.from_host).
+    cls.def("cpu", [](py::object self) { return self; }, "This tensor: it is in host memory already.");
+    cls.def("to", [dtype = std::string(dtype)](py::object self, const std::string& to) -> py::object {
+      if (to == "cpu") return self;
+      return py::module_::import("satchel._registry").attr("unit")(dtype, to).attr("from_host")(self);
+    }, py::arg("device"), "This tensor on device (\"cpu\": itself; \"cuda\": a copy in the current GPU's memory).");
   }
   cls.def_property_readonly("shape", [](const TensorT& t) { return t.sizes(); }, "The size of each dimension.");
   cls.def_property_readonly("ndim", &TensorT::dim, "The number of dimensions.");

@@ -23,7 +23,8 @@ SATCHEL_HD To convert(From v) {
     if (x >= F(std::numeric_limits<To>::max())) return std::numeric_limits<To>::max();
     return To(x);
   } else if constexpr (std::is_same_v<To, half>) {
-    return half(float(x));
+    if constexpr (std::is_same_v<F, double>) return half(x);  // rounded once
+    else return half(float(x));
   } else {
     return To(x);
   }

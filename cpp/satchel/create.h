@@ -57,7 +57,11 @@ TensorT arange(double start, std::optional<double> end, double step) {
   const int64_t n = count > 0 ? int64_t(count) : 0;
   if (n > 0) {
     const double last = start + double(n - 1) * step;
-    if (std::min(start, last) < lowest_value<T>() || std::max(start, last) > max_value<T>())
+    // Integers truncate, so what is below max + 1 fits; max itself may not be a
+    // double (int64's max_value() is 2^63, one past the range).
+    const double top = std::max(start, last);
+    const bool too_high = std::is_integral_v<T> ? top >= max_value<T>() + 1.0 : top > max_value<T>();
+    if (std::min(start, last) < lowest_value<T>() || too_high)
       throw std::invalid_argument("arange: values from " + std::to_string(start) + " to " + std::to_string(last) +
                                   " do not fit in " + DType<T>::name);
   }

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include "config.h"
 
@@ -18,6 +19,9 @@ struct half {
 
   half() = default;
   SATCHEL_HD half(float f) : bits(from_float(f)) {}
+  // From double, rounded once (a template, so that half(1) still means half(1.0f)).
+  template <class D, std::enable_if_t<std::is_same_v<D, double>, int> = 0>
+  SATCHEL_HD half(D d) : bits(from_double(d)) {}
   SATCHEL_HD operator float() const { return to_float(bits); }
 
   static SATCHEL_HD half from_bits(uint16_t b) {
@@ -52,6 +56,22 @@ struct half {
     std::memcpy(&f, &bits, sizeof f);
     return f;
 #endif
+  }
+
+  // Round to nearest even, as NumPy does. Going through float rounded to nearest
+  // would round twice (1 + 2^-11 + 2^-40 would become 1, not 1 + 2^-10); float
+  // rounded to odd keeps what the second rounding needs, float having more than
+  // two bits to spare.
+  static SATCHEL_HD uint16_t from_double(double d) {
+    float f = float(d);
+    if (double(f) != d && d == d) {  // inexact (and not NaN)
+      uint32_t b;
+      std::memcpy(&b, &f, sizeof b);
+      if (d > 0 ? double(f) > d : double(f) < d) --b;  // rounded away from zero: truncate
+      b |= 1u;
+      std::memcpy(&f, &b, sizeof f);
+    }
+    return from_float(f);
   }
 
   // Round to nearest even, as hardware conversions do.

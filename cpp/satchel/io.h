@@ -65,19 +65,18 @@ std::string parse_token(const std::string& token, T& out) {
     const double v = std::strtod(token.c_str(), &end);
     if (end != token.c_str() + token.size() || token.empty())
       return "'" + token + "' is not a number of dtype " + name;
-    const bool overflow = (errno == ERANGE && std::isinf(v)) || (std::isfinite(v) && std::fabs(v) > max_value<T>());
-    if (overflow) {
-      if constexpr (std::is_same_v<T, half>) {
-        if (std::fabs(v) < 65520.0) return out = T(float(v)), "";  // rounds to the largest half
-      }
+    // Out of range only when the value rounds to infinity in T: the shortest text
+    // of the largest finite value (3.4028235e+38 for float) is a little above it.
+    const T rounded = T(v);
+    if ((errno == ERANGE && std::isinf(v)) || (std::isfinite(v) && std::isinf(double(rounded))))
       return "'" + token + "' is out of range for " + name;
-    }
-    out = T(v);
+    out = rounded;
     return "";
   } else {
     const char* b = token.data();
     const char* e = b + token.size();
-    if (b != e && *b == '+') ++b;
+    if (b != e && *b == '+' && ++b != e && *b == '-')  // "+-5"
+      return "'" + token + "' is not an integer of dtype " + name;
     const bool negative = b != e && *b == '-';
     std::conditional_t<std::is_signed_v<T>, int64_t, uint64_t> v{};
     auto [ptr, ec] = std::from_chars(negative && std::is_unsigned_v<T> ? b + 1 : b, e, v);

@@ -22,7 +22,7 @@ SATCHEL_HD auto divide(A a, B b) {
   using R = decltype(a / b);
   if constexpr (std::is_integral_v<R>) {
     if (b == 0) return R(0);
-    if constexpr (std::is_signed_v<R>) {
+    if constexpr (std::is_signed_v<B>) {
       if (b == B(-1)) return R(-a);
     }
   }
@@ -40,8 +40,14 @@ SATCHEL_HD T absolute(T a) {
   }
 }
 
+// 1 / (1 + exp(-a)), written as exp(a) / (1 + exp(a)) for negative a so that
+// exp never overflows: very negative a gives its tiny result, not 1 / inf = 0.
 template <class T>
 SATCHEL_HD T sigmoid(T a) {
+  if (a < T(0)) {
+    const T e = exp(a);
+    return e / (T(1) + e);
+  }
   return T(1) / (T(1) + exp(-a));
 }
 

@@ -45,6 +45,7 @@ class Tensor {
   int64_t stride(int d) const { return strides_[d]; }
 
   bool is_contiguous() const {
+    if (numel_ == 0) return true;  // whatever its strides, as NumPy and torch say
     int64_t expected = 1;
     for (int i = dim() - 1; i >= 0; --i) {
       if (sizes_[i] != 1 && strides_[i] != expected) return false;

@@ -11,6 +11,15 @@ from satchel._units import cpu_int64
 from satchel._units import cpu_float16
 from satchel._units import cpu_float32
 from satchel._units import cpu_float64
+from satchel._units import cuda_bool
+from satchel._units import cuda_uint8
+from satchel._units import cuda_int8
+from satchel._units import cuda_int16
+from satchel._units import cuda_int32
+from satchel._units import cuda_int64
+from satchel._units import cuda_float16
+from satchel._units import cuda_float32
+from satchel._units import cuda_float64
 
 cpu_bool_bool: signatures.BoolSignature[cpu_bool.BoolTensor, bool, int] = cpu_bool
 
@@ -73,3 +82,65 @@ cpu_float64_floating: signatures.FloatingSignature[cpu_float64.DoubleTensor, flo
 cpu_float64_numeric: signatures.NumericSignature[cpu_float64.DoubleTensor, float, float] = cpu_float64
 
 cpu_float64_all: signatures.Signature[cpu_float64.DoubleTensor, float, float] = cpu_float64
+
+cuda_bool_bool: signatures.BoolSignature[cuda_bool.BoolTensor, bool, int] = cuda_bool
+
+cuda_bool_all: signatures.Signature[cuda_bool.BoolTensor, bool, int] = cuda_bool
+
+cuda_uint8_unsigned: signatures.UnsignedSignature[cuda_uint8.ByteTensor, int, int] = cuda_uint8
+
+cuda_uint8_integral: signatures.IntegralSignature[cuda_uint8.ByteTensor, int, int] = cuda_uint8
+
+cuda_uint8_numeric: signatures.NumericSignature[cuda_uint8.ByteTensor, int, int] = cuda_uint8
+
+cuda_uint8_all: signatures.Signature[cuda_uint8.ByteTensor, int, int] = cuda_uint8
+
+cuda_int8_signed: signatures.SignedSignature[cuda_int8.CharTensor, int, int] = cuda_int8
+
+cuda_int8_integral: signatures.IntegralSignature[cuda_int8.CharTensor, int, int] = cuda_int8
+
+cuda_int8_numeric: signatures.NumericSignature[cuda_int8.CharTensor, int, int] = cuda_int8
+
+cuda_int8_all: signatures.Signature[cuda_int8.CharTensor, int, int] = cuda_int8
+
+cuda_int16_signed: signatures.SignedSignature[cuda_int16.ShortTensor, int, int] = cuda_int16
+
+cuda_int16_integral: signatures.IntegralSignature[cuda_int16.ShortTensor, int, int] = cuda_int16
+
+cuda_int16_numeric: signatures.NumericSignature[cuda_int16.ShortTensor, int, int] = cuda_int16
+
+cuda_int16_all: signatures.Signature[cuda_int16.ShortTensor, int, int] = cuda_int16
+
+cuda_int32_signed: signatures.SignedSignature[cuda_int32.IntTensor, int, int] = cuda_int32
+
+cuda_int32_integral: signatures.IntegralSignature[cuda_int32.IntTensor, int, int] = cuda_int32
+
+cuda_int32_numeric: signatures.NumericSignature[cuda_int32.IntTensor, int, int] = cuda_int32
+
+cuda_int32_all: signatures.Signature[cuda_int32.IntTensor, int, int] = cuda_int32
+
+cuda_int64_signed: signatures.SignedSignature[cuda_int64.LongTensor, int, int] = cuda_int64
+
+cuda_int64_integral: signatures.IntegralSignature[cuda_int64.LongTensor, int, int] = cuda_int64
+
+cuda_int64_numeric: signatures.NumericSignature[cuda_int64.LongTensor, int, int] = cuda_int64
+
+cuda_int64_all: signatures.Signature[cuda_int64.LongTensor, int, int] = cuda_int64
+
+cuda_float16_floating: signatures.FloatingSignature[cuda_float16.HalfTensor, float, float] = cuda_float16
+
+cuda_float16_numeric: signatures.NumericSignature[cuda_float16.HalfTensor, float, float] = cuda_float16
+
+cuda_float16_all: signatures.Signature[cuda_float16.HalfTensor, float, float] = cuda_float16
+
+cuda_float32_floating: signatures.FloatingSignature[cuda_float32.FloatTensor, float, float] = cuda_float32
+
+cuda_float32_numeric: signatures.NumericSignature[cuda_float32.FloatTensor, float, float] = cuda_float32
+
+cuda_float32_all: signatures.Signature[cuda_float32.FloatTensor, float, float] = cuda_float32
+
+cuda_float64_floating: signatures.FloatingSignature[cuda_float64.DoubleTensor, float, float] = cuda_float64
+
+cuda_float64_numeric: signatures.NumericSignature[cuda_float64.DoubleTensor, float, float] = cuda_float64
+
+cuda_float64_all: signatures.Signature[cuda_float64.DoubleTensor, float, float] = cuda_float64

@@ -2,7 +2,10 @@
 """satchel.cpu.bool: bool tensors on the cpu."""
 
 from collections.abc import Sequence
+from types import EllipsisType
 from typing import Literal
+
+_Key = int | slice | EllipsisType | None
 
 dtype: Literal["bool"]
 device: Literal["cpu"]
@@ -22,6 +25,10 @@ class BoolTensor:
     def tolist(self) -> object: ...
     def item(self) -> bool: ...
     def __len__(self) -> int: ...
+    def __getitem__(self, key: _Key | tuple[_Key, ...]) -> BoolTensor: ...
+    def __setitem__(self, key: _Key | tuple[_Key, ...], value: object) -> None: ...
+    def cpu(self) -> BoolTensor: ...
+    def to(self, device: str) -> object: ...
     def write1d_file(self, path: str, *, binary: bool = False) -> None:
         """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True. The file is replaced only once it is completely written."""
     def fill_(self, value: bool) -> BoolTensor:
@@ -38,6 +45,34 @@ class BoolTensor:
         """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
     def maxall(self) -> bool:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
+    def narrow(self, dim: int, start: int, length: int) -> BoolTensor:
+        """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
+    def select(self, dim: int, index: int) -> BoolTensor:
+        """The view of element index of dimension dim, with that dimension removed."""
+    def transpose(self, dim0: int, dim1: int) -> BoolTensor:
+        """The view with dimensions dim0 and dim1 swapped."""
+    def t(self) -> BoolTensor:
+        """The transposed view of a tensor of at most 2 dimensions."""
+    def permute(self, dims: int | Sequence[int]) -> BoolTensor:
+        """The view whose dimension i is self's dimension dims[i]."""
+    def unfold(self, dim: int, size: int, step: int) -> BoolTensor:
+        """The view of every window of size elements of dimension dim, step apart, as a new last dimension."""
+    def expand(self, size: int | Sequence[int]) -> BoolTensor:
+        """The view of self broadcast to size without copying (stride 0 in new leading dimensions and dimensions of size 1); -1 keeps a dimension's size."""
+    def view(self, shape: int | Sequence[int]) -> BoolTensor:
+        """The view of self with the given shape (one size may be -1); raises ValueError when self's strides allow no such view."""
+    def reshape(self, shape: int | Sequence[int]) -> BoolTensor:
+        """self with the given shape (one size may be -1): a view when self's strides allow one, else a copy."""
+    def squeeze(self, dim: int | None = None) -> BoolTensor:
+        """The view without dimensions of size 1, or only without dim when it is given (a no-op when dim's size is not 1)."""
+    def unsqueeze(self, dim: int) -> BoolTensor:
+        """The view with a new dimension of size 1 at position dim."""
+    def flatten(self) -> BoolTensor:
+        """self as a 1-D tensor; a view when self's strides allow one, else a copy."""
+    def contiguous(self) -> BoolTensor:
+        """self itself (sharing storage) when it is contiguous, else a contiguous copy."""
+    def clone(self) -> BoolTensor:
+        """A contiguous copy of self with its own storage."""
 
 Tensor = BoolTensor
 
@@ -82,3 +117,45 @@ def minall(self: BoolTensor) -> bool:
 
 def maxall(self: BoolTensor) -> bool:
     """The largest element (NaN if any element is NaN); the tensor must not be empty."""
+
+def narrow(self: BoolTensor, dim: int, start: int, length: int) -> BoolTensor:
+    """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
+
+def select(self: BoolTensor, dim: int, index: int) -> BoolTensor:
+    """The view of element index of dimension dim, with that dimension removed."""
+
+def transpose(self: BoolTensor, dim0: int, dim1: int) -> BoolTensor:
+    """The view with dimensions dim0 and dim1 swapped."""
+
+def t(self: BoolTensor) -> BoolTensor:
+    """The transposed view of a tensor of at most 2 dimensions."""
+
+def permute(self: BoolTensor, dims: int | Sequence[int]) -> BoolTensor:
+    """The view whose dimension i is self's dimension dims[i]."""
+
+def unfold(self: BoolTensor, dim: int, size: int, step: int) -> BoolTensor:
+    """The view of every window of size elements of dimension dim, step apart, as a new last dimension."""
+
+def expand(self: BoolTensor, size: int | Sequence[int]) -> BoolTensor:
+    """The view of self broadcast to size without copying (stride 0 in new leading dimensions and dimensions of size 1); -1 keeps a dimension's size."""
+
+def view(self: BoolTensor, shape: int | Sequence[int]) -> BoolTensor:
+    """The view of self with the given shape (one size may be -1); raises ValueError when self's strides allow no such view."""
+
+def reshape(self: BoolTensor, shape: int | Sequence[int]) -> BoolTensor:
+    """self with the given shape (one size may be -1): a view when self's strides allow one, else a copy."""
+
+def squeeze(self: BoolTensor, dim: int | None = None) -> BoolTensor:
+    """The view without dimensions of size 1, or only without dim when it is given (a no-op when dim's size is not 1)."""
+
+def unsqueeze(self: BoolTensor, dim: int) -> BoolTensor:
+    """The view with a new dimension of size 1 at position dim."""
+
+def flatten(self: BoolTensor) -> BoolTensor:
+    """self as a 1-D tensor; a view when self's strides allow one, else a copy."""
+
+def contiguous(self: BoolTensor) -> BoolTensor:
+    """self itself (sharing storage) when it is contiguous, else a contiguous copy."""
+
+def clone(self: BoolTensor) -> BoolTensor:
+    """A contiguous copy of self with its own storage."""

@@ -2,7 +2,10 @@
 """satchel.cpu.float16: float16 tensors on the cpu."""
 
 from collections.abc import Sequence
+from types import EllipsisType
 from typing import Literal
+
+_Key = int | slice | EllipsisType | None
 
 dtype: Literal["float16"]
 device: Literal["cpu"]
@@ -22,6 +25,10 @@ class HalfTensor:
     def tolist(self) -> object: ...
     def item(self) -> float: ...
     def __len__(self) -> int: ...
+    def __getitem__(self, key: _Key | tuple[_Key, ...]) -> HalfTensor: ...
+    def __setitem__(self, key: _Key | tuple[_Key, ...], value: object) -> None: ...
+    def cpu(self) -> HalfTensor: ...
+    def to(self, device: str) -> object: ...
     def write1d_file(self, path: str, *, binary: bool = False) -> None:
         """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True. The file is replaced only once it is completely written."""
     def fill_(self, value: float) -> HalfTensor:
@@ -82,6 +89,34 @@ class HalfTensor:
         """Elementwise logistic function 1 / (1 + exp(-self))."""
     def sigmoid_(self) -> HalfTensor:
         """In-place sigmoid: writes the result into self and returns it."""
+    def narrow(self, dim: int, start: int, length: int) -> HalfTensor:
+        """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
+    def select(self, dim: int, index: int) -> HalfTensor:
+        """The view of element index of dimension dim, with that dimension removed."""
+    def transpose(self, dim0: int, dim1: int) -> HalfTensor:
+        """The view with dimensions dim0 and dim1 swapped."""
+    def t(self) -> HalfTensor:
+        """The transposed view of a tensor of at most 2 dimensions."""
+    def permute(self, dims: int | Sequence[int]) -> HalfTensor:
+        """The view whose dimension i is self's dimension dims[i]."""
+    def unfold(self, dim: int, size: int, step: int) -> HalfTensor:
+        """The view of every window of size elements of dimension dim, step apart, as a new last dimension."""
+    def expand(self, size: int | Sequence[int]) -> HalfTensor:
+        """The view of self broadcast to size without copying (stride 0 in new leading dimensions and dimensions of size 1); -1 keeps a dimension's size."""
+    def view(self, shape: int | Sequence[int]) -> HalfTensor:
+        """The view of self with the given shape (one size may be -1); raises ValueError when self's strides allow no such view."""
+    def reshape(self, shape: int | Sequence[int]) -> HalfTensor:
+        """self with the given shape (one size may be -1): a view when self's strides allow one, else a copy."""
+    def squeeze(self, dim: int | None = None) -> HalfTensor:
+        """The view without dimensions of size 1, or only without dim when it is given (a no-op when dim's size is not 1)."""
+    def unsqueeze(self, dim: int) -> HalfTensor:
+        """The view with a new dimension of size 1 at position dim."""
+    def flatten(self) -> HalfTensor:
+        """self as a 1-D tensor; a view when self's strides allow one, else a copy."""
+    def contiguous(self) -> HalfTensor:
+        """self itself (sharing storage) when it is contiguous, else a contiguous copy."""
+    def clone(self) -> HalfTensor:
+        """A contiguous copy of self with its own storage."""
     def __add__(self, other: HalfTensor | float) -> HalfTensor: ...
     def __radd__(self, other: float) -> HalfTensor: ...
     def __iadd__(self, other: HalfTensor | float) -> HalfTensor: ...
@@ -209,3 +244,45 @@ def sigmoid(self: HalfTensor) -> HalfTensor:
 
 def sigmoid_(self: HalfTensor) -> HalfTensor:
     """In-place sigmoid: writes the result into self and returns it."""
+
+def narrow(self: HalfTensor, dim: int, start: int, length: int) -> HalfTensor:
+    """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
+
+def select(self: HalfTensor, dim: int, index: int) -> HalfTensor:
+    """The view of element index of dimension dim, with that dimension removed."""
+
+def transpose(self: HalfTensor, dim0: int, dim1: int) -> HalfTensor:
+    """The view with dimensions dim0 and dim1 swapped."""
+
+def t(self: HalfTensor) -> HalfTensor:
+    """The transposed view of a tensor of at most 2 dimensions."""
+
+def permute(self: HalfTensor, dims: int | Sequence[int]) -> HalfTensor:
+    """The view whose dimension i is self's dimension dims[i]."""
+
+def unfold(self: HalfTensor, dim: int, size: int, step: int) -> HalfTensor:
+    """The view of every window of size elements of dimension dim, step apart, as a new last dimension."""
+
+def expand(self: HalfTensor, size: int | Sequence[int]) -> HalfTensor:
+    """The view of self broadcast to size without copying (stride 0 in new leading dimensions and dimensions of size 1); -1 keeps a dimension's size."""
+
+def view(self: HalfTensor, shape: int | Sequence[int]) -> HalfTensor:
+    """The view of self with the given shape (one size may be -1); raises ValueError when self's strides allow no such view."""
+
+def reshape(self: HalfTensor, shape: int | Sequence[int]) -> HalfTensor:
+    """self with the given shape (one size may be -1): a view when self's strides allow one, else a copy."""
+
+def squeeze(self: HalfTensor, dim: int | None = None) -> HalfTensor:
+    """The view without dimensions of size 1, or only without dim when it is given (a no-op when dim's size is not 1)."""
+
+def unsqueeze(self: HalfTensor, dim: int) -> HalfTensor:
+    """The view with a new dimension of size 1 at position dim."""
+
+def flatten(self: HalfTensor) -> HalfTensor:
+    """self as a 1-D tensor; a view when self's strides allow one, else a copy."""
+
+def contiguous(self: HalfTensor) -> HalfTensor:
+    """self itself (sharing storage) when it is contiguous, else a contiguous copy."""
+
+def clone(self: HalfTensor) -> HalfTensor:
+    """A contiguous copy of self with its own storage."""

@@ -2,7 +2,10 @@
 """satchel.cpu.float64: float64 tensors on the cpu."""
 
 from collections.abc import Sequence
+from types import EllipsisType
 from typing import Literal
+
+_Key = int | slice | EllipsisType | None
 
 dtype: Literal["float64"]
 device: Literal["cpu"]
@@ -22,6 +25,10 @@ class DoubleTensor:
     def tolist(self) -> object: ...
     def item(self) -> float: ...
     def __len__(self) -> int: ...
+    def __getitem__(self, key: _Key | tuple[_Key, ...]) -> DoubleTensor: ...
+    def __setitem__(self, key: _Key | tuple[_Key, ...], value: object) -> None: ...
+    def cpu(self) -> DoubleTensor: ...
+    def to(self, device: str) -> object: ...
     def write1d_file(self, path: str, *, binary: bool = False) -> None:
         """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True. The file is replaced only once it is completely written."""
     def fill_(self, value: float) -> DoubleTensor:
@@ -82,6 +89,34 @@ class DoubleTensor:
         """Elementwise logistic function 1 / (1 + exp(-self))."""
     def sigmoid_(self) -> DoubleTensor:
         """In-place sigmoid: writes the result into self and returns it."""
+    def narrow(self, dim: int, start: int, length: int) -> DoubleTensor:
+        """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
+    def select(self, dim: int, index: int) -> DoubleTensor:
+        """The view of element index of dimension dim, with that dimension removed."""
+    def transpose(self, dim0: int, dim1: int) -> DoubleTensor:
+        """The view with dimensions dim0 and dim1 swapped."""
+    def t(self) -> DoubleTensor:
+        """The transposed view of a tensor of at most 2 dimensions."""
+    def permute(self, dims: int | Sequence[int]) -> DoubleTensor:
+        """The view whose dimension i is self's dimension dims[i]."""
+    def unfold(self, dim: int, size: int, step: int) -> DoubleTensor:
+        """The view of every window of size elements of dimension dim, step apart, as a new last dimension."""
+    def expand(self, size: int | Sequence[int]) -> DoubleTensor:
+        """The view of self broadcast to size without copying (stride 0 in new leading dimensions and dimensions of size 1); -1 keeps a dimension's size."""
+    def view(self, shape: int | Sequence[int]) -> DoubleTensor:
+        """The view of self with the given shape (one size may be -1); raises ValueError when self's strides allow no such view."""
+    def reshape(self, shape: int | Sequence[int]) -> DoubleTensor:
+        """self with the given shape (one size may be -1): a view when self's strides allow one, else a copy."""
+    def squeeze(self, dim: int | None = None) -> DoubleTensor:
+        """The view without dimensions of size 1, or only without dim when it is given (a no-op when dim's size is not 1)."""
+    def unsqueeze(self, dim: int) -> DoubleTensor:
+        """The view with a new dimension of size 1 at position dim."""
+    def flatten(self) -> DoubleTensor:
+        """self as a 1-D tensor; a view when self's strides allow one, else a copy."""
+    def contiguous(self) -> DoubleTensor:
+        """self itself (sharing storage) when it is contiguous, else a contiguous copy."""
+    def clone(self) -> DoubleTensor:
+        """A contiguous copy of self with its own storage."""
     def __add__(self, other: DoubleTensor | float) -> DoubleTensor: ...
     def __radd__(self, other: float) -> DoubleTensor: ...
     def __iadd__(self, other: DoubleTensor | float) -> DoubleTensor: ...
@@ -209,3 +244,45 @@ def sigmoid(self: DoubleTensor) -> DoubleTensor:
 
 def sigmoid_(self: DoubleTensor) -> DoubleTensor:
     """In-place sigmoid: writes the result into self and returns it."""
+
+def narrow(self: DoubleTensor, dim: int, start: int, length: int) -> DoubleTensor:
+    """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
+
+def select(self: DoubleTensor, dim: int, index: int) -> DoubleTensor:
+    """The view of element index of dimension dim, with that dimension removed."""
+
+def transpose(self: DoubleTensor, dim0: int, dim1: int) -> DoubleTensor:
+    """The view with dimensions dim0 and dim1 swapped."""
+
+def t(self: DoubleTensor) -> DoubleTensor:
+    """The transposed view of a tensor of at most 2 dimensions."""
+
+def permute(self: DoubleTensor, dims: int | Sequence[int]) -> DoubleTensor:
+    """The view whose dimension i is self's dimension dims[i]."""
+
+def unfold(self: DoubleTensor, dim: int, size: int, step: int) -> DoubleTensor:
+    """The view of every window of size elements of dimension dim, step apart, as a new last dimension."""
+
+def expand(self: DoubleTensor, size: int | Sequence[int]) -> DoubleTensor:
+    """The view of self broadcast to size without copying (stride 0 in new leading dimensions and dimensions of size 1); -1 keeps a dimension's size."""
+
+def view(self: DoubleTensor, shape: int | Sequence[int]) -> DoubleTensor:
+    """The view of self with the given shape (one size may be -1); raises ValueError when self's strides allow no such view."""
+
+def reshape(self: DoubleTensor, shape: int | Sequence[int]) -> DoubleTensor:
+    """self with the given shape (one size may be -1): a view when self's strides allow one, else a copy."""
+
+def squeeze(self: DoubleTensor, dim: int | None = None) -> DoubleTensor:
+    """The view without dimensions of size 1, or only without dim when it is given (a no-op when dim's size is not 1)."""
+
+def unsqueeze(self: DoubleTensor, dim: int) -> DoubleTensor:
+    """The view with a new dimension of size 1 at position dim."""
+
+def flatten(self: DoubleTensor) -> DoubleTensor:
+    """self as a 1-D tensor; a view when self's strides allow one, else a copy."""
+
+def contiguous(self: DoubleTensor) -> DoubleTensor:
+    """self itself (sharing storage) when it is contiguous, else a contiguous copy."""
+
+def clone(self: DoubleTensor) -> DoubleTensor:
+    """A contiguous copy of self with its own storage."""

@@ -2,7 +2,10 @@
 """satchel.cpu.int16: int16 tensors on the cpu."""
 
 from collections.abc import Sequence
+from types import EllipsisType
 from typing import Literal
+
+_Key = int | slice | EllipsisType | None
 
 dtype: Literal["int16"]
 device: Literal["cpu"]
@@ -22,6 +25,10 @@ class ShortTensor:
     def tolist(self) -> object: ...
     def item(self) -> int: ...
     def __len__(self) -> int: ...
+    def __getitem__(self, key: _Key | tuple[_Key, ...]) -> ShortTensor: ...
+    def __setitem__(self, key: _Key | tuple[_Key, ...], value: object) -> None: ...
+    def cpu(self) -> ShortTensor: ...
+    def to(self, device: str) -> object: ...
     def write1d_file(self, path: str, *, binary: bool = False) -> None:
         """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True. The file is replaced only once it is completely written."""
     def fill_(self, value: int) -> ShortTensor:
@@ -62,6 +69,34 @@ class ShortTensor:
         """Elementwise absolute value (the most negative integer stays itself)."""
     def abs_(self) -> ShortTensor:
         """In-place abs: writes the result into self and returns it."""
+    def narrow(self, dim: int, start: int, length: int) -> ShortTensor:
+        """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
+    def select(self, dim: int, index: int) -> ShortTensor:
+        """The view of element index of dimension dim, with that dimension removed."""
+    def transpose(self, dim0: int, dim1: int) -> ShortTensor:
+        """The view with dimensions dim0 and dim1 swapped."""
+    def t(self) -> ShortTensor:
+        """The transposed view of a tensor of at most 2 dimensions."""
+    def permute(self, dims: int | Sequence[int]) -> ShortTensor:
+        """The view whose dimension i is self's dimension dims[i]."""
+    def unfold(self, dim: int, size: int, step: int) -> ShortTensor:
+        """The view of every window of size elements of dimension dim, step apart, as a new last dimension."""
+    def expand(self, size: int | Sequence[int]) -> ShortTensor:
+        """The view of self broadcast to size without copying (stride 0 in new leading dimensions and dimensions of size 1); -1 keeps a dimension's size."""
+    def view(self, shape: int | Sequence[int]) -> ShortTensor:
+        """The view of self with the given shape (one size may be -1); raises ValueError when self's strides allow no such view."""
+    def reshape(self, shape: int | Sequence[int]) -> ShortTensor:
+        """self with the given shape (one size may be -1): a view when self's strides allow one, else a copy."""
+    def squeeze(self, dim: int | None = None) -> ShortTensor:
+        """The view without dimensions of size 1, or only without dim when it is given (a no-op when dim's size is not 1)."""
+    def unsqueeze(self, dim: int) -> ShortTensor:
+        """The view with a new dimension of size 1 at position dim."""
+    def flatten(self) -> ShortTensor:
+        """self as a 1-D tensor; a view when self's strides allow one, else a copy."""
+    def contiguous(self) -> ShortTensor:
+        """self itself (sharing storage) when it is contiguous, else a contiguous copy."""
+    def clone(self) -> ShortTensor:
+        """A contiguous copy of self with its own storage."""
     def __add__(self, other: ShortTensor | int) -> ShortTensor: ...
     def __radd__(self, other: int) -> ShortTensor: ...
     def __iadd__(self, other: ShortTensor | int) -> ShortTensor: ...
@@ -159,3 +194,45 @@ def abs(self: ShortTensor) -> ShortTensor:
 
 def abs_(self: ShortTensor) -> ShortTensor:
     """In-place abs: writes the result into self and returns it."""
+
+def narrow(self: ShortTensor, dim: int, start: int, length: int) -> ShortTensor:
+    """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
+
+def select(self: ShortTensor, dim: int, index: int) -> ShortTensor:
+    """The view of element index of dimension dim, with that dimension removed."""
+
+def transpose(self: ShortTensor, dim0: int, dim1: int) -> ShortTensor:
+    """The view with dimensions dim0 and dim1 swapped."""
+
+def t(self: ShortTensor) -> ShortTensor:
+    """The transposed view of a tensor of at most 2 dimensions."""
+
+def permute(self: ShortTensor, dims: int | Sequence[int]) -> ShortTensor:
+    """The view whose dimension i is self's dimension dims[i]."""
+
+def unfold(self: ShortTensor, dim: int, size: int, step: int) -> ShortTensor:
+    """The view of every window of size elements of dimension dim, step apart, as a new last dimension."""
+
+def expand(self: ShortTensor, size: int | Sequence[int]) -> ShortTensor:
+    """The view of self broadcast to size without copying (stride 0 in new leading dimensions and dimensions of size 1); -1 keeps a dimension's size."""
+
+def view(self: ShortTensor, shape: int | Sequence[int]) -> ShortTensor:
+    """The view of self with the given shape (one size may be -1); raises ValueError when self's strides allow no such view."""
+
+def reshape(self: ShortTensor, shape: int | Sequence[int]) -> ShortTensor:
+    """self with the given shape (one size may be -1): a view when self's strides allow one, else a copy."""
+
+def squeeze(self: ShortTensor, dim: int | None = None) -> ShortTensor:
+    """The view without dimensions of size 1, or only without dim when it is given (a no-op when dim's size is not 1)."""
+
+def unsqueeze(self: ShortTensor, dim: int) -> ShortTensor:
+    """The view with a new dimension of size 1 at position dim."""
+
+def flatten(self: ShortTensor) -> ShortTensor:
+    """self as a 1-D tensor; a view when self's strides allow one, else a copy."""
+
+def contiguous(self: ShortTensor) -> ShortTensor:
+    """self itself (sharing storage) when it is contiguous, else a contiguous copy."""
+
+def clone(self: ShortTensor) -> ShortTensor:
+    """A contiguous copy of self with its own storage."""

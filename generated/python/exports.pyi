@@ -2,6 +2,7 @@
 """What satchel exports for its units: device namespaces and TH class names."""
 
 from satchel._units import cpu as cpu
+from satchel._units import cuda as cuda
 from satchel._units.cpu_bool import BoolTensor as BoolTensor
 from satchel._units.cpu_uint8 import ByteTensor as ByteTensor
 from satchel._units.cpu_int8 import CharTensor as CharTensor

@@ -11,6 +11,15 @@ UNITS = (
     ("cpu_float16", "cpu", "float16", "HalfTensor"),
     ("cpu_float32", "cpu", "float32", "FloatTensor"),
     ("cpu_float64", "cpu", "float64", "DoubleTensor"),
+    ("cuda_bool", "cuda", "bool", "BoolTensor"),
+    ("cuda_uint8", "cuda", "uint8", "ByteTensor"),
+    ("cuda_int8", "cuda", "int8", "CharTensor"),
+    ("cuda_int16", "cuda", "int16", "ShortTensor"),
+    ("cuda_int32", "cuda", "int32", "IntTensor"),
+    ("cuda_int64", "cuda", "int64", "LongTensor"),
+    ("cuda_float16", "cuda", "float16", "HalfTensor"),
+    ("cuda_float32", "cuda", "float32", "FloatTensor"),
+    ("cuda_float64", "cuda", "float64", "DoubleTensor"),
 )
 
 DTYPE_CLASSES = {

@@ -25,7 +25,7 @@ class Tensor(Protocol):
 
 
 TensorT = TypeVar("TensorT", bound=Tensor)
-RealT = TypeVar("RealT", bound=float)  # int and bool are floats to a type checker
+RealT = TypeVar("RealT", bound=float, covariant=True)  # results only; int and bool are floats here
 AccRealT = TypeVar("AccRealT", bound=float, covariant=True)  # only ever returned
 
 
@@ -41,7 +41,7 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT]):
     def ones(self, size: int | Sequence[int], /) -> TensorT:
         """A tensor of the given shape filled with ones."""
 
-    def full(self, size: int | Sequence[int], value: RealT, /) -> TensorT:
+    def full(self, size: int | Sequence[int], value: bool, /) -> TensorT:
         """A tensor of the given shape filled with value."""
 
     def tensor(self, data: object, /) -> TensorT:
@@ -53,10 +53,10 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT]):
     def write1d_file(self, tensor: TensorT, path: str, /, *, binary: bool = False) -> None:
         """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True."""
 
-    def fill_(self, tensor: TensorT, value: RealT, /) -> TensorT:
+    def fill_(self, tensor: TensorT, value: bool, /) -> TensorT:
         """Set every element of self to value."""
 
-    def copy_(self, tensor: TensorT, src: TensorT | RealT, /) -> TensorT:
+    def copy_(self, tensor: TensorT, src: TensorT | bool, /) -> TensorT:
         """Copy src (broadcast to self's shape) into self."""
 
     def dot(self, tensor: TensorT, other: TensorT, /) -> AccRealT:
@@ -73,6 +73,48 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT]):
 
     def maxall(self, tensor: TensorT, /) -> RealT:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
+
+    def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
+        """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
+
+    def select(self, tensor: TensorT, dim: int, index: int, /) -> TensorT:
+        """The view of element index of dimension dim, with that dimension removed."""
+
+    def transpose(self, tensor: TensorT, dim0: int, dim1: int, /) -> TensorT:
+        """The view with dimensions dim0 and dim1 swapped."""
+
+    def t(self, tensor: TensorT, /) -> TensorT:
+        """The transposed view of a tensor of at most 2 dimensions."""
+
+    def permute(self, tensor: TensorT, dims: int | Sequence[int], /) -> TensorT:
+        """The view whose dimension i is self's dimension dims[i]."""
+
+    def unfold(self, tensor: TensorT, dim: int, size: int, step: int, /) -> TensorT:
+        """The view of every window of size elements of dimension dim, step apart, as a new last dimension."""
+
+    def expand(self, tensor: TensorT, size: int | Sequence[int], /) -> TensorT:
+        """The view of self broadcast to size without copying (stride 0 in new leading dimensions and dimensions of size 1); -1 keeps a dimension's size."""
+
+    def view(self, tensor: TensorT, shape: int | Sequence[int], /) -> TensorT:
+        """The view of self with the given shape (one size may be -1); raises ValueError when self's strides allow no such view."""
+
+    def reshape(self, tensor: TensorT, shape: int | Sequence[int], /) -> TensorT:
+        """self with the given shape (one size may be -1): a view when self's strides allow one, else a copy."""
+
+    def squeeze(self, tensor: TensorT, /, dim: int | None = None) -> TensorT:
+        """The view without dimensions of size 1, or only without dim when it is given (a no-op when dim's size is not 1)."""
+
+    def unsqueeze(self, tensor: TensorT, dim: int, /) -> TensorT:
+        """The view with a new dimension of size 1 at position dim."""
+
+    def flatten(self, tensor: TensorT, /) -> TensorT:
+        """self as a 1-D tensor; a view when self's strides allow one, else a copy."""
+
+    def contiguous(self, tensor: TensorT, /) -> TensorT:
+        """self itself (sharing storage) when it is contiguous, else a contiguous copy."""
+
+    def clone(self, tensor: TensorT, /) -> TensorT:
+        """A contiguous copy of self with its own storage."""
 
 
 class UnsignedSignature(Protocol[TensorT, RealT, AccRealT]):
@@ -87,7 +129,7 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT]):
     def ones(self, size: int | Sequence[int], /) -> TensorT:
         """A tensor of the given shape filled with ones."""
 
-    def full(self, size: int | Sequence[int], value: RealT, /) -> TensorT:
+    def full(self, size: int | Sequence[int], value: int, /) -> TensorT:
         """A tensor of the given shape filled with value."""
 
     def arange(self, start: float, /, end: float | None = None, step: float = 1) -> TensorT:
@@ -102,10 +144,10 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT]):
     def write1d_file(self, tensor: TensorT, path: str, /, *, binary: bool = False) -> None:
         """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True."""
 
-    def fill_(self, tensor: TensorT, value: RealT, /) -> TensorT:
+    def fill_(self, tensor: TensorT, value: int, /) -> TensorT:
         """Set every element of self to value."""
 
-    def copy_(self, tensor: TensorT, src: TensorT | RealT, /) -> TensorT:
+    def copy_(self, tensor: TensorT, src: TensorT | int, /) -> TensorT:
         """Copy src (broadcast to self's shape) into self."""
 
     def dot(self, tensor: TensorT, other: TensorT, /) -> AccRealT:
@@ -123,28 +165,28 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT]):
     def maxall(self, tensor: TensorT, /) -> RealT:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
 
-    def add(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def add(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self + other; integers wrap around."""
 
-    def add_(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def add_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self + other; integers wrap around."""
 
-    def sub(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def sub(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self - other; integers wrap around."""
 
-    def sub_(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def sub_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self - other; integers wrap around."""
 
-    def mul(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def mul(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self * other; integers wrap around."""
 
-    def mul_(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def mul_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self * other; integers wrap around."""
 
-    def div(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def div(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self / other."""
 
-    def div_(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def div_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self / other."""
 
     def neg(self, tensor: TensorT, /) -> TensorT:
@@ -158,6 +200,48 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT]):
 
     def abs_(self, tensor: TensorT, /) -> TensorT:
         """Elementwise absolute value (the most negative integer stays itself)."""
+
+    def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
+        """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
+
+    def select(self, tensor: TensorT, dim: int, index: int, /) -> TensorT:
+        """The view of element index of dimension dim, with that dimension removed."""
+
+    def transpose(self, tensor: TensorT, dim0: int, dim1: int, /) -> TensorT:
+        """The view with dimensions dim0 and dim1 swapped."""
+
+    def t(self, tensor: TensorT, /) -> TensorT:
+        """The transposed view of a tensor of at most 2 dimensions."""
+
+    def permute(self, tensor: TensorT, dims: int | Sequence[int], /) -> TensorT:
+        """The view whose dimension i is self's dimension dims[i]."""
+
+    def unfold(self, tensor: TensorT, dim: int, size: int, step: int, /) -> TensorT:
+        """The view of every window of size elements of dimension dim, step apart, as a new last dimension."""
+
+    def expand(self, tensor: TensorT, size: int | Sequence[int], /) -> TensorT:
+        """The view of self broadcast to size without copying (stride 0 in new leading dimensions and dimensions of size 1); -1 keeps a dimension's size."""
+
+    def view(self, tensor: TensorT, shape: int | Sequence[int], /) -> TensorT:
+        """The view of self with the given shape (one size may be -1); raises ValueError when self's strides allow no such view."""
+
+    def reshape(self, tensor: TensorT, shape: int | Sequence[int], /) -> TensorT:
+        """self with the given shape (one size may be -1): a view when self's strides allow one, else a copy."""
+
+    def squeeze(self, tensor: TensorT, /, dim: int | None = None) -> TensorT:
+        """The view without dimensions of size 1, or only without dim when it is given (a no-op when dim's size is not 1)."""
+
+    def unsqueeze(self, tensor: TensorT, dim: int, /) -> TensorT:
+        """The view with a new dimension of size 1 at position dim."""
+
+    def flatten(self, tensor: TensorT, /) -> TensorT:
+        """self as a 1-D tensor; a view when self's strides allow one, else a copy."""
+
+    def contiguous(self, tensor: TensorT, /) -> TensorT:
+        """self itself (sharing storage) when it is contiguous, else a contiguous copy."""
+
+    def clone(self, tensor: TensorT, /) -> TensorT:
+        """A contiguous copy of self with its own storage."""
 
 
 class SignedSignature(Protocol[TensorT, RealT, AccRealT]):
@@ -172,7 +256,7 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT]):
     def ones(self, size: int | Sequence[int], /) -> TensorT:
         """A tensor of the given shape filled with ones."""
 
-    def full(self, size: int | Sequence[int], value: RealT, /) -> TensorT:
+    def full(self, size: int | Sequence[int], value: int, /) -> TensorT:
         """A tensor of the given shape filled with value."""
 
     def arange(self, start: float, /, end: float | None = None, step: float = 1) -> TensorT:
@@ -187,10 +271,10 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT]):
     def write1d_file(self, tensor: TensorT, path: str, /, *, binary: bool = False) -> None:
         """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True."""
 
-    def fill_(self, tensor: TensorT, value: RealT, /) -> TensorT:
+    def fill_(self, tensor: TensorT, value: int, /) -> TensorT:
         """Set every element of self to value."""
 
-    def copy_(self, tensor: TensorT, src: TensorT | RealT, /) -> TensorT:
+    def copy_(self, tensor: TensorT, src: TensorT | int, /) -> TensorT:
         """Copy src (broadcast to self's shape) into self."""
 
     def dot(self, tensor: TensorT, other: TensorT, /) -> AccRealT:
@@ -208,28 +292,28 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT]):
     def maxall(self, tensor: TensorT, /) -> RealT:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
 
-    def add(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def add(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self + other; integers wrap around."""
 
-    def add_(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def add_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self + other; integers wrap around."""
 
-    def sub(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def sub(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self - other; integers wrap around."""
 
-    def sub_(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def sub_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self - other; integers wrap around."""
 
-    def mul(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def mul(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self * other; integers wrap around."""
 
-    def mul_(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def mul_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self * other; integers wrap around."""
 
-    def div(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def div(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self / other."""
 
-    def div_(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def div_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self / other."""
 
     def neg(self, tensor: TensorT, /) -> TensorT:
@@ -244,6 +328,48 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT]):
     def abs_(self, tensor: TensorT, /) -> TensorT:
         """Elementwise absolute value (the most negative integer stays itself)."""
 
+    def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
+        """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
+
+    def select(self, tensor: TensorT, dim: int, index: int, /) -> TensorT:
+        """The view of element index of dimension dim, with that dimension removed."""
+
+    def transpose(self, tensor: TensorT, dim0: int, dim1: int, /) -> TensorT:
+        """The view with dimensions dim0 and dim1 swapped."""
+
+    def t(self, tensor: TensorT, /) -> TensorT:
+        """The transposed view of a tensor of at most 2 dimensions."""
+
+    def permute(self, tensor: TensorT, dims: int | Sequence[int], /) -> TensorT:
+        """The view whose dimension i is self's dimension dims[i]."""
+
+    def unfold(self, tensor: TensorT, dim: int, size: int, step: int, /) -> TensorT:
+        """The view of every window of size elements of dimension dim, step apart, as a new last dimension."""
+
+    def expand(self, tensor: TensorT, size: int | Sequence[int], /) -> TensorT:
+        """The view of self broadcast to size without copying (stride 0 in new leading dimensions and dimensions of size 1); -1 keeps a dimension's size."""
+
+    def view(self, tensor: TensorT, shape: int | Sequence[int], /) -> TensorT:
+        """The view of self with the given shape (one size may be -1); raises ValueError when self's strides allow no such view."""
+
+    def reshape(self, tensor: TensorT, shape: int | Sequence[int], /) -> TensorT:
+        """self with the given shape (one size may be -1): a view when self's strides allow one, else a copy."""
+
+    def squeeze(self, tensor: TensorT, /, dim: int | None = None) -> TensorT:
+        """The view without dimensions of size 1, or only without dim when it is given (a no-op when dim's size is not 1)."""
+
+    def unsqueeze(self, tensor: TensorT, dim: int, /) -> TensorT:
+        """The view with a new dimension of size 1 at position dim."""
+
+    def flatten(self, tensor: TensorT, /) -> TensorT:
+        """self as a 1-D tensor; a view when self's strides allow one, else a copy."""
+
+    def contiguous(self, tensor: TensorT, /) -> TensorT:
+        """self itself (sharing storage) when it is contiguous, else a contiguous copy."""
+
+    def clone(self, tensor: TensorT, /) -> TensorT:
+        """A contiguous copy of self with its own storage."""
+
 
 class FloatingSignature(Protocol[TensorT, RealT, AccRealT]):
     """The floating units' functions (float16, float32, float64)."""
@@ -257,7 +383,7 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT]):
     def ones(self, size: int | Sequence[int], /) -> TensorT:
         """A tensor of the given shape filled with ones."""
 
-    def full(self, size: int | Sequence[int], value: RealT, /) -> TensorT:
+    def full(self, size: int | Sequence[int], value: float, /) -> TensorT:
         """A tensor of the given shape filled with value."""
 
     def arange(self, start: float, /, end: float | None = None, step: float = 1) -> TensorT:
@@ -272,10 +398,10 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT]):
     def write1d_file(self, tensor: TensorT, path: str, /, *, binary: bool = False) -> None:
         """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True."""
 
-    def fill_(self, tensor: TensorT, value: RealT, /) -> TensorT:
+    def fill_(self, tensor: TensorT, value: float, /) -> TensorT:
         """Set every element of self to value."""
 
-    def copy_(self, tensor: TensorT, src: TensorT | RealT, /) -> TensorT:
+    def copy_(self, tensor: TensorT, src: TensorT | float, /) -> TensorT:
         """Copy src (broadcast to self's shape) into self."""
 
     def dot(self, tensor: TensorT, other: TensorT, /) -> AccRealT:
@@ -293,28 +419,28 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT]):
     def maxall(self, tensor: TensorT, /) -> RealT:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
 
-    def add(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def add(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
         """Elementwise self + other; integers wrap around."""
 
-    def add_(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def add_(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
         """Elementwise self + other; integers wrap around."""
 
-    def sub(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def sub(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
         """Elementwise self - other; integers wrap around."""
 
-    def sub_(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def sub_(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
         """Elementwise self - other; integers wrap around."""
 
-    def mul(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def mul(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
         """Elementwise self * other; integers wrap around."""
 
-    def mul_(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def mul_(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
         """Elementwise self * other; integers wrap around."""
 
-    def div(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def div(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
         """Elementwise self / other."""
 
-    def div_(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def div_(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
         """Elementwise self / other."""
 
     def neg(self, tensor: TensorT, /) -> TensorT:
@@ -359,6 +485,48 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT]):
     def sigmoid_(self, tensor: TensorT, /) -> TensorT:
         """Elementwise logistic function 1 / (1 + exp(-self))."""
 
+    def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
+        """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
+
+    def select(self, tensor: TensorT, dim: int, index: int, /) -> TensorT:
+        """The view of element index of dimension dim, with that dimension removed."""
+
+    def transpose(self, tensor: TensorT, dim0: int, dim1: int, /) -> TensorT:
+        """The view with dimensions dim0 and dim1 swapped."""
+
+    def t(self, tensor: TensorT, /) -> TensorT:
+        """The transposed view of a tensor of at most 2 dimensions."""
+
+    def permute(self, tensor: TensorT, dims: int | Sequence[int], /) -> TensorT:
+        """The view whose dimension i is self's dimension dims[i]."""
+
+    def unfold(self, tensor: TensorT, dim: int, size: int, step: int, /) -> TensorT:
+        """The view of every window of size elements of dimension dim, step apart, as a new last dimension."""
+
+    def expand(self, tensor: TensorT, size: int | Sequence[int], /) -> TensorT:
+        """The view of self broadcast to size without copying (stride 0 in new leading dimensions and dimensions of size 1); -1 keeps a dimension's size."""
+
+    def view(self, tensor: TensorT, shape: int | Sequence[int], /) -> TensorT:
+        """The view of self with the given shape (one size may be -1); raises ValueError when self's strides allow no such view."""
+
+    def reshape(self, tensor: TensorT, shape: int | Sequence[int], /) -> TensorT:
+        """self with the given shape (one size may be -1): a view when self's strides allow one, else a copy."""
+
+    def squeeze(self, tensor: TensorT, /, dim: int | None = None) -> TensorT:
+        """The view without dimensions of size 1, or only without dim when it is given (a no-op when dim's size is not 1)."""
+
+    def unsqueeze(self, tensor: TensorT, dim: int, /) -> TensorT:
+        """The view with a new dimension of size 1 at position dim."""
+
+    def flatten(self, tensor: TensorT, /) -> TensorT:
+        """self as a 1-D tensor; a view when self's strides allow one, else a copy."""
+
+    def contiguous(self, tensor: TensorT, /) -> TensorT:
+        """self itself (sharing storage) when it is contiguous, else a contiguous copy."""
+
+    def clone(self, tensor: TensorT, /) -> TensorT:
+        """A contiguous copy of self with its own storage."""
+
 
 class IntegralSignature(Protocol[TensorT, RealT, AccRealT]):
     """The integral units' functions (uint8, int8, int16, int32, int64)."""
@@ -372,7 +540,7 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT]):
     def ones(self, size: int | Sequence[int], /) -> TensorT:
         """A tensor of the given shape filled with ones."""
 
-    def full(self, size: int | Sequence[int], value: RealT, /) -> TensorT:
+    def full(self, size: int | Sequence[int], value: int, /) -> TensorT:
         """A tensor of the given shape filled with value."""
 
     def arange(self, start: float, /, end: float | None = None, step: float = 1) -> TensorT:
@@ -387,10 +555,10 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT]):
     def write1d_file(self, tensor: TensorT, path: str, /, *, binary: bool = False) -> None:
         """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True."""
 
-    def fill_(self, tensor: TensorT, value: RealT, /) -> TensorT:
+    def fill_(self, tensor: TensorT, value: int, /) -> TensorT:
         """Set every element of self to value."""
 
-    def copy_(self, tensor: TensorT, src: TensorT | RealT, /) -> TensorT:
+    def copy_(self, tensor: TensorT, src: TensorT | int, /) -> TensorT:
         """Copy src (broadcast to self's shape) into self."""
 
     def dot(self, tensor: TensorT, other: TensorT, /) -> AccRealT:
@@ -408,28 +576,28 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT]):
     def maxall(self, tensor: TensorT, /) -> RealT:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
 
-    def add(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def add(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self + other; integers wrap around."""
 
-    def add_(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def add_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self + other; integers wrap around."""
 
-    def sub(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def sub(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self - other; integers wrap around."""
 
-    def sub_(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def sub_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self - other; integers wrap around."""
 
-    def mul(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def mul(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self * other; integers wrap around."""
 
-    def mul_(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def mul_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self * other; integers wrap around."""
 
-    def div(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def div(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self / other."""
 
-    def div_(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def div_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self / other."""
 
     def neg(self, tensor: TensorT, /) -> TensorT:
@@ -443,6 +611,48 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT]):
 
     def abs_(self, tensor: TensorT, /) -> TensorT:
         """Elementwise absolute value (the most negative integer stays itself)."""
+
+    def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
+        """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
+
+    def select(self, tensor: TensorT, dim: int, index: int, /) -> TensorT:
+        """The view of element index of dimension dim, with that dimension removed."""
+
+    def transpose(self, tensor: TensorT, dim0: int, dim1: int, /) -> TensorT:
+        """The view with dimensions dim0 and dim1 swapped."""
+
+    def t(self, tensor: TensorT, /) -> TensorT:
+        """The transposed view of a tensor of at most 2 dimensions."""
+
+    def permute(self, tensor: TensorT, dims: int | Sequence[int], /) -> TensorT:
+        """The view whose dimension i is self's dimension dims[i]."""
+
+    def unfold(self, tensor: TensorT, dim: int, size: int, step: int, /) -> TensorT:
+        """The view of every window of size elements of dimension dim, step apart, as a new last dimension."""
+
+    def expand(self, tensor: TensorT, size: int | Sequence[int], /) -> TensorT:
+        """The view of self broadcast to size without copying (stride 0 in new leading dimensions and dimensions of size 1); -1 keeps a dimension's size."""
+
+    def view(self, tensor: TensorT, shape: int | Sequence[int], /) -> TensorT:
+        """The view of self with the given shape (one size may be -1); raises ValueError when self's strides allow no such view."""
+
+    def reshape(self, tensor: TensorT, shape: int | Sequence[int], /) -> TensorT:
+        """self with the given shape (one size may be -1): a view when self's strides allow one, else a copy."""
+
+    def squeeze(self, tensor: TensorT, /, dim: int | None = None) -> TensorT:
+        """The view without dimensions of size 1, or only without dim when it is given (a no-op when dim's size is not 1)."""
+
+    def unsqueeze(self, tensor: TensorT, dim: int, /) -> TensorT:
+        """The view with a new dimension of size 1 at position dim."""
+
+    def flatten(self, tensor: TensorT, /) -> TensorT:
+        """self as a 1-D tensor; a view when self's strides allow one, else a copy."""
+
+    def contiguous(self, tensor: TensorT, /) -> TensorT:
+        """self itself (sharing storage) when it is contiguous, else a contiguous copy."""
+
+    def clone(self, tensor: TensorT, /) -> TensorT:
+        """A contiguous copy of self with its own storage."""
 
 
 class NumericSignature(Protocol[TensorT, RealT, AccRealT]):
@@ -457,7 +667,7 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT]):
     def ones(self, size: int | Sequence[int], /) -> TensorT:
         """A tensor of the given shape filled with ones."""
 
-    def full(self, size: int | Sequence[int], value: RealT, /) -> TensorT:
+    def full(self, size: int | Sequence[int], value: int, /) -> TensorT:
         """A tensor of the given shape filled with value."""
 
     def arange(self, start: float, /, end: float | None = None, step: float = 1) -> TensorT:
@@ -472,10 +682,10 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT]):
     def write1d_file(self, tensor: TensorT, path: str, /, *, binary: bool = False) -> None:
         """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True."""
 
-    def fill_(self, tensor: TensorT, value: RealT, /) -> TensorT:
+    def fill_(self, tensor: TensorT, value: int, /) -> TensorT:
         """Set every element of self to value."""
 
-    def copy_(self, tensor: TensorT, src: TensorT | RealT, /) -> TensorT:
+    def copy_(self, tensor: TensorT, src: TensorT | int, /) -> TensorT:
         """Copy src (broadcast to self's shape) into self."""
 
     def dot(self, tensor: TensorT, other: TensorT, /) -> AccRealT:
@@ -493,28 +703,28 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT]):
     def maxall(self, tensor: TensorT, /) -> RealT:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
 
-    def add(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def add(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self + other; integers wrap around."""
 
-    def add_(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def add_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self + other; integers wrap around."""
 
-    def sub(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def sub(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self - other; integers wrap around."""
 
-    def sub_(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def sub_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self - other; integers wrap around."""
 
-    def mul(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def mul(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self * other; integers wrap around."""
 
-    def mul_(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def mul_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self * other; integers wrap around."""
 
-    def div(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def div(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self / other."""
 
-    def div_(self, tensor: TensorT, other: TensorT | RealT, /) -> TensorT:
+    def div_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self / other."""
 
     def neg(self, tensor: TensorT, /) -> TensorT:
@@ -529,6 +739,48 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT]):
     def abs_(self, tensor: TensorT, /) -> TensorT:
         """Elementwise absolute value (the most negative integer stays itself)."""
 
+    def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
+        """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
+
+    def select(self, tensor: TensorT, dim: int, index: int, /) -> TensorT:
+        """The view of element index of dimension dim, with that dimension removed."""
+
+    def transpose(self, tensor: TensorT, dim0: int, dim1: int, /) -> TensorT:
+        """The view with dimensions dim0 and dim1 swapped."""
+
+    def t(self, tensor: TensorT, /) -> TensorT:
+        """The transposed view of a tensor of at most 2 dimensions."""
+
+    def permute(self, tensor: TensorT, dims: int | Sequence[int], /) -> TensorT:
+        """The view whose dimension i is self's dimension dims[i]."""
+
+    def unfold(self, tensor: TensorT, dim: int, size: int, step: int, /) -> TensorT:
+        """The view of every window of size elements of dimension dim, step apart, as a new last dimension."""
+
+    def expand(self, tensor: TensorT, size: int | Sequence[int], /) -> TensorT:
+        """The view of self broadcast to size without copying (stride 0 in new leading dimensions and dimensions of size 1); -1 keeps a dimension's size."""
+
+    def view(self, tensor: TensorT, shape: int | Sequence[int], /) -> TensorT:
+        """The view of self with the given shape (one size may be -1); raises ValueError when self's strides allow no such view."""
+
+    def reshape(self, tensor: TensorT, shape: int | Sequence[int], /) -> TensorT:
+        """self with the given shape (one size may be -1): a view when self's strides allow one, else a copy."""
+
+    def squeeze(self, tensor: TensorT, /, dim: int | None = None) -> TensorT:
+        """The view without dimensions of size 1, or only without dim when it is given (a no-op when dim's size is not 1)."""
+
+    def unsqueeze(self, tensor: TensorT, dim: int, /) -> TensorT:
+        """The view with a new dimension of size 1 at position dim."""
+
+    def flatten(self, tensor: TensorT, /) -> TensorT:
+        """self as a 1-D tensor; a view when self's strides allow one, else a copy."""
+
+    def contiguous(self, tensor: TensorT, /) -> TensorT:
+        """self itself (sharing storage) when it is contiguous, else a contiguous copy."""
+
+    def clone(self, tensor: TensorT, /) -> TensorT:
+        """A contiguous copy of self with its own storage."""
+
 
 class Signature(Protocol[TensorT, RealT, AccRealT]):
     """The all units' functions (bool, uint8, int8, int16, int32, int64, float16, float32, float64)."""
@@ -542,7 +794,7 @@ class Signature(Protocol[TensorT, RealT, AccRealT]):
     def ones(self, size: int | Sequence[int], /) -> TensorT:
         """A tensor of the given shape filled with ones."""
 
-    def full(self, size: int | Sequence[int], value: RealT, /) -> TensorT:
+    def full(self, size: int | Sequence[int], value: bool, /) -> TensorT:
         """A tensor of the given shape filled with value."""
 
     def tensor(self, data: object, /) -> TensorT:
@@ -554,10 +806,10 @@ class Signature(Protocol[TensorT, RealT, AccRealT]):
     def write1d_file(self, tensor: TensorT, path: str, /, *, binary: bool = False) -> None:
         """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True."""
 
-    def fill_(self, tensor: TensorT, value: RealT, /) -> TensorT:
+    def fill_(self, tensor: TensorT, value: bool, /) -> TensorT:
         """Set every element of self to value."""
 
-    def copy_(self, tensor: TensorT, src: TensorT | RealT, /) -> TensorT:
+    def copy_(self, tensor: TensorT, src: TensorT | bool, /) -> TensorT:
         """Copy src (broadcast to self's shape) into self."""
 
     def dot(self, tensor: TensorT, other: TensorT, /) -> AccRealT:
@@ -574,3 +826,45 @@ class Signature(Protocol[TensorT, RealT, AccRealT]):
 
     def maxall(self, tensor: TensorT, /) -> RealT:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
+
+    def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
+        """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
+
+    def select(self, tensor: TensorT, dim: int, index: int, /) -> TensorT:
+        """The view of element index of dimension dim, with that dimension removed."""
+
+    def transpose(self, tensor: TensorT, dim0: int, dim1: int, /) -> TensorT:
+        """The view with dimensions dim0 and dim1 swapped."""
+
+    def t(self, tensor: TensorT, /) -> TensorT:
+        """The transposed view of a tensor of at most 2 dimensions."""
+
+    def permute(self, tensor: TensorT, dims: int | Sequence[int], /) -> TensorT:
+        """The view whose dimension i is self's dimension dims[i]."""
+
+    def unfold(self, tensor: TensorT, dim: int, size: int, step: int, /) -> TensorT:
+        """The view of every window of size elements of dimension dim, step apart, as a new last dimension."""
+
+    def expand(self, tensor: TensorT, size: int | Sequence[int], /) -> TensorT:
+        """The view of self broadcast to size without copying (stride 0 in new leading dimensions and dimensions of size 1); -1 keeps a dimension's size."""
+
+    def view(self, tensor: TensorT, shape: int | Sequence[int], /) -> TensorT:
+        """The view of self with the given shape (one size may be -1); raises ValueError when self's strides allow no such view."""
+
+    def reshape(self, tensor: TensorT, shape: int | Sequence[int], /) -> TensorT:
+        """self with the given shape (one size may be -1): a view when self's strides allow one, else a copy."""
+
+    def squeeze(self, tensor: TensorT, /, dim: int | None = None) -> TensorT:
+        """The view without dimensions of size 1, or only without dim when it is given (a no-op when dim's size is not 1)."""
+
+    def unsqueeze(self, tensor: TensorT, dim: int, /) -> TensorT:
+        """The view with a new dimension of size 1 at position dim."""
+
+    def flatten(self, tensor: TensorT, /) -> TensorT:
+        """self as a 1-D tensor; a view when self's strides allow one, else a copy."""
+
+    def contiguous(self, tensor: TensorT, /) -> TensorT:
+        """self itself (sharing storage) when it is contiguous, else a contiguous copy."""
+
+    def clone(self, tensor: TensorT, /) -> TensorT:
+        """A contiguous copy of self with its own storage."""

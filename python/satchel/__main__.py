@@ -24,7 +24,7 @@ def demo(args: argparse.Namespace) -> int:
         try:
             T = _registry.unit(dtype, device)
             print(f"satchel.{device}.{dtype}: {app(T, args.x, args.y)}")
-        except (OSError, ValueError, LookupError) as e:
+        except (OSError, ValueError, LookupError, RuntimeError) as e:  # RuntimeError: satchel.cuda.CudaError
             print(f"satchel.{device}.{dtype}: error: {e}", file=sys.stderr)
             failed = True
     return 1 if failed else 0

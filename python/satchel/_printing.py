@@ -44,8 +44,8 @@ def format_tensor(t: Any) -> str:
     cls = type(t)
     shape = t.shape
     footer = f"[satchel.{cls.device}.{cls.__name__} of size {'x'.join(map(str, shape)) or '()'}]"
-    if cls.device != "cpu":
-        return footer
+    if cls.device != "cpu":  # the values through a host copy; the footer still names the device
+        t = t.cpu()
     data = t.tolist()
     values = _flatten(data)
     if t.numel() == 0:

@@ -211,6 +211,62 @@ Tensor& abs_(Tensor& self) {
   return self;
 }
 
+Tensor narrow(const Tensor& self, int64_t dim, int64_t start, int64_t length) {
+  return satchel::native::narrow<Tensor>(self, dim, start, length);
+}
+
+Tensor select(const Tensor& self, int64_t dim, int64_t index) {
+  return satchel::native::select<Tensor>(self, dim, index);
+}
+
+Tensor transpose(const Tensor& self, int64_t dim0, int64_t dim1) {
+  return satchel::native::transpose<Tensor>(self, dim0, dim1);
+}
+
+Tensor t(const Tensor& self) {
+  return satchel::native::t<Tensor>(self);
+}
+
+Tensor permute(const Tensor& self, const satchel::Dims& dims) {
+  return satchel::native::permute<Tensor>(self, dims);
+}
+
+Tensor unfold(const Tensor& self, int64_t dim, int64_t size, int64_t step) {
+  return satchel::native::unfold<Tensor>(self, dim, size, step);
+}
+
+Tensor expand(const Tensor& self, const satchel::Dims& size) {
+  return satchel::native::expand<Tensor>(self, size);
+}
+
+Tensor view(const Tensor& self, const satchel::Dims& shape) {
+  return satchel::native::view<Tensor>(self, shape);
+}
+
+Tensor reshape(const Tensor& self, const satchel::Dims& shape) {
+  return satchel::native::reshape<Tensor>(self, shape);
+}
+
+Tensor squeeze(const Tensor& self, std::optional<int64_t> dim) {
+  return satchel::native::squeeze<Tensor>(self, dim);
+}
+
+Tensor unsqueeze(const Tensor& self, int64_t dim) {
+  return satchel::native::unsqueeze<Tensor>(self, dim);
+}
+
+Tensor flatten(const Tensor& self) {
+  return satchel::native::flatten<Tensor>(self);
+}
+
+Tensor contiguous(const Tensor& self) {
+  return satchel::native::contiguous<Tensor>(self);
+}
+
+Tensor clone(const Tensor& self) {
+  return satchel::native::clone<Tensor>(self);
+}
+
 Tensor add_reflected(const Tensor& self, real other) {
   return satchel::map<compute, Tensor>(kernels::Add{}, In(other), In(self));
 }
@@ -375,6 +431,76 @@ PYBIND11_MODULE(cpu_int64, m) {
   cls.def("abs_", &ops::abs_,
           py::return_value_policy::reference,
           R"doc(In-place abs: writes the result into self and returns it.)doc");
+
+  m.def("narrow", &ops::narrow, py::arg("self"), py::arg("dim"), py::arg("start"), py::arg("length"),
+        R"doc(The view of length elements of dimension dim from start on (a negative start counts from the end).)doc");
+  cls.def("narrow", &ops::narrow, py::arg("dim"), py::arg("start"), py::arg("length"),
+          R"doc(The view of length elements of dimension dim from start on (a negative start counts from the end).)doc");
+
+  m.def("select", &ops::select, py::arg("self"), py::arg("dim"), py::arg("index"),
+        R"doc(The view of element index of dimension dim, with that dimension removed.)doc");
+  cls.def("select", &ops::select, py::arg("dim"), py::arg("index"),
+          R"doc(The view of element index of dimension dim, with that dimension removed.)doc");
+
+  m.def("transpose", &ops::transpose, py::arg("self"), py::arg("dim0"), py::arg("dim1"),
+        R"doc(The view with dimensions dim0 and dim1 swapped.)doc");
+  cls.def("transpose", &ops::transpose, py::arg("dim0"), py::arg("dim1"),
+          R"doc(The view with dimensions dim0 and dim1 swapped.)doc");
+
+  m.def("t", &ops::t, py::arg("self"),
+        R"doc(The transposed view of a tensor of at most 2 dimensions.)doc");
+  cls.def("t", &ops::t,
+          R"doc(The transposed view of a tensor of at most 2 dimensions.)doc");
+
+  m.def("permute", &ops::permute, py::arg("self"), py::arg("dims"),
+        R"doc(The view whose dimension i is self's dimension dims[i].)doc");
+  cls.def("permute", &ops::permute, py::arg("dims"),
+          R"doc(The view whose dimension i is self's dimension dims[i].)doc");
+
+  m.def("unfold", &ops::unfold, py::arg("self"), py::arg("dim"), py::arg("size"), py::arg("step"),
+        R"doc(The view of every window of size elements of dimension dim, step apart, as a new last dimension.)doc");
+  cls.def("unfold", &ops::unfold, py::arg("dim"), py::arg("size"), py::arg("step"),
+          R"doc(The view of every window of size elements of dimension dim, step apart, as a new last dimension.)doc");
+
+  m.def("expand", &ops::expand, py::arg("self"), py::arg("size"),
+        R"doc(The view of self broadcast to size without copying (stride 0 in new leading dimensions and dimensions of size 1); -1 keeps a dimension's size.)doc");
+  cls.def("expand", &ops::expand, py::arg("size"),
+          R"doc(The view of self broadcast to size without copying (stride 0 in new leading dimensions and dimensions of size 1); -1 keeps a dimension's size.)doc");
+
+  m.def("view", &ops::view, py::arg("self"), py::arg("shape"),
+        R"doc(The view of self with the given shape (one size may be -1); raises ValueError when self's strides allow no such view.)doc");
+  cls.def("view", &ops::view, py::arg("shape"),
+          R"doc(The view of self with the given shape (one size may be -1); raises ValueError when self's strides allow no such view.)doc");
+
+  m.def("reshape", &ops::reshape, py::arg("self"), py::arg("shape"),
+        R"doc(self with the given shape (one size may be -1): a view when self's strides allow one, else a copy.)doc");
+  cls.def("reshape", &ops::reshape, py::arg("shape"),
+          R"doc(self with the given shape (one size may be -1): a view when self's strides allow one, else a copy.)doc");
+
+  m.def("squeeze", &ops::squeeze, py::arg("self"), py::arg("dim") = py::none(),
+        R"doc(The view without dimensions of size 1, or only without dim when it is given (a no-op when dim's size is not 1).)doc");
+  cls.def("squeeze", &ops::squeeze, py::arg("dim") = py::none(),
+          R"doc(The view without dimensions of size 1, or only without dim when it is given (a no-op when dim's size is not 1).)doc");
+
+  m.def("unsqueeze", &ops::unsqueeze, py::arg("self"), py::arg("dim"),
+        R"doc(The view with a new dimension of size 1 at position dim.)doc");
+  cls.def("unsqueeze", &ops::unsqueeze, py::arg("dim"),
+          R"doc(The view with a new dimension of size 1 at position dim.)doc");
+
+  m.def("flatten", &ops::flatten, py::arg("self"),
+        R"doc(self as a 1-D tensor; a view when self's strides allow one, else a copy.)doc");
+  cls.def("flatten", &ops::flatten,
+          R"doc(self as a 1-D tensor; a view when self's strides allow one, else a copy.)doc");
+
+  m.def("contiguous", &ops::contiguous, py::arg("self"),
+        R"doc(self itself (sharing storage) when it is contiguous, else a contiguous copy.)doc");
+  cls.def("contiguous", &ops::contiguous,
+          R"doc(self itself (sharing storage) when it is contiguous, else a contiguous copy.)doc");
+
+  m.def("clone", &ops::clone, py::arg("self"),
+        R"doc(A contiguous copy of self with its own storage.)doc");
+  cls.def("clone", &ops::clone,
+          R"doc(A contiguous copy of self with its own storage.)doc");
 
   cls.def("__add__", &ops::add, py::is_operator());
   cls.def("__radd__", &ops::add_reflected, py::is_operator());

@@ -108,36 +108,47 @@ def _py_arg(arg: Arg) -> str:
     return text if arg.default is None else f"{text} = {_py_default(arg)}"
 
 
-def _stub_type(t: Type, dtype: DType, tensor_cls: str, operand: bool) -> str:
+@dataclass(frozen=True)
+class Spelling:
+    """How a stub spells the types that depend on the unit: its tensor class, the
+    number type its Scalar parameters take, and the types of real and accreal results."""
+
+    tensor: str
+    scalar: str
+    real: str
+    accreal: str
+
+    @staticmethod
+    def of_unit(dtype: DType, tensor_cls: str) -> Spelling:
+        return Spelling(tensor_cls, dtype.python, dtype.python, dtype.accreal.python)
+
+    @staticmethod
+    def generic(dtypes: tuple[DType, ...]) -> Spelling:
+        """For a Protocol over several dtypes: Scalar parameters take the narrowest
+        number type every one of them accepts (bool < int < float)."""
+        kinds = {d.python for d in dtypes}
+        scalar = next(k for k in ("bool", "int", "float") if k in kinds)
+        return Spelling("TensorT", scalar, "RealT", "AccRealT")
+
+
+def _stub_type(t: Type, spelling: Spelling, operand: bool) -> str:
     if operand:
-        return f"{tensor_cls} | {dtype.python}"
+        return f"{spelling.tensor} | {spelling.scalar}"
     return {
-        Type.TENSOR: tensor_cls, Type.TENSOR_OUT: tensor_cls, Type.SCALAR: dtype.python, Type.INT: "int",
-        Type.FLOAT: "float", Type.BOOL: "bool", Type.STR: "str", Type.SHAPE: "int | Sequence[int]",
-        Type.OBJECT: "object", Type.REAL: dtype.python, Type.ACCREAL: dtype.accreal.python, Type.NONE: "None",
+        Type.TENSOR: spelling.tensor, Type.TENSOR_OUT: spelling.tensor, Type.SCALAR: spelling.scalar,
+        Type.INT: "int", Type.FLOAT: "float", Type.BOOL: "bool", Type.STR: "str", Type.SHAPE: "int | Sequence[int]",
+        Type.OBJECT: "object", Type.REAL: spelling.real, Type.ACCREAL: spelling.accreal, Type.NONE: "None",
     }[t]
 
 
-def _stub_param(arg: Arg, dtype: DType | None, tensor_cls: str, operand: bool) -> str:
-    """One parameter of a stub; dtype None spells the generic (Protocol) form."""
-    if dtype is None:
-        t = _generic_type(arg.type, operand)
-    else:
-        t = _stub_type(arg.type, dtype, tensor_cls, operand)
+def _stub_param(arg: Arg, spelling: Spelling, operand: bool) -> str:
+    t = _stub_type(arg.type, spelling, operand)
     if arg.optional:
         t += " | None"
     return f"{arg.name}: {t}" if arg.default is None else f"{arg.name}: {t} = {arg.default.replace(chr(39), chr(34))}"
 
 
-def _generic_type(t: Type, operand: bool) -> str:
-    if operand:
-        return "TensorT | RealT"
-    return {Type.TENSOR: "TensorT", Type.TENSOR_OUT: "TensorT", Type.SCALAR: "RealT", Type.REAL: "RealT",
-            Type.ACCREAL: "AccRealT", Type.INT: "int", Type.FLOAT: "float", Type.BOOL: "bool", Type.STR: "str",
-            Type.SHAPE: "int | Sequence[int]", Type.OBJECT: "object", Type.NONE: "None"}[t]
-
-
-def stub_params(sig: Signature, dtype: DType | None, tensor_cls: str, operand: set[str],
+def stub_params(sig: Signature, spelling: Spelling, operand: set[str],
                 positional_only: bool = False) -> tuple[str, ...]:
     """Stub parameters with '*' before keyword-only ones; with positional_only, the
     leading required ones are positional-only so any implementation's names fit."""
@@ -149,7 +160,7 @@ def stub_params(sig: Signature, dtype: DType | None, tensor_cls: str, operand: s
             out.append("*")
         elif positional_only and "/" not in out and i and arg.default is not None:
             out.append("/")
-        out.append(_stub_param(arg, dtype, tensor_cls, arg.name in operand))
+        out.append(_stub_param(arg, spelling, arg.name in operand))
     if positional_only and "/" not in out and "*" not in out and out:
         out.append("/")
     return tuple(out)
@@ -177,7 +188,7 @@ def _kernel_for(op: Op) -> list[Kernel]:
     return []
 
 
-def _function(op: Op, sig: Signature, unit_dtype: DType, tensor_cls: str) -> Function:
+def _function(op: Op, sig: Signature, unit_dtype: DType, tensor_cls: str, runtime: str = "satchel") -> Function:
     body = op.body
     pointwise = isinstance(body, Pointwise)
     # Pointwise inputs after self may be Python numbers as well as tensors.
@@ -190,35 +201,35 @@ def _function(op: Op, sig: Signature, unit_dtype: DType, tensor_cls: str) -> Fun
                   for a in sig.args if a.type == Type.TENSOR or (a.name == "self" and sig.name != op.sig.name)]
         if sig.returns == Type.TENSOR_OUT:
             call = ", ".join([fn, "self"] + inputs)
-            text = f"satchel::map_into<compute>({call});\n  return self;"
+            text = f"{runtime}::map_into<compute>({call});\n  return self;"
         else:
-            text = f"return satchel::map<compute, Tensor>({', '.join([fn] + inputs)});"
+            text = f"return {runtime}::map<compute, Tensor>({', '.join([fn] + inputs)});"
     elif isinstance(body, Reduce):
         acc = "accreal" if sig.returns == Type.ACCREAL else "compute"
         init = f"std::optional<{acc}>({acc}({body.init}))" if body.init is not None else "std::nullopt"
         tensors = ", ".join(a.name for a in sig.args)
-        value = (f'satchel::reduce<{acc}, compute>("{op.name}", kernels::{kernel_name(op, "map")}{{}}, '
+        value = (f'{runtime}::reduce<{acc}, compute>("{op.name}", kernels::{kernel_name(op, "map")}{{}}, '
                  f"kernels::{kernel_name(op, 'combine')}{{}}, {init}, {tensors})")
         text = f"return {value};" if acc == "accreal" else f"return real({value});"
     else:
         assert isinstance(body, Native)
-        call = f"satchel::native::{body.name}<Tensor>({', '.join(a.name for a in sig.args)})"
+        call = f"{runtime}::native::{body.name}<Tensor>({', '.join(a.name for a in sig.args)})"
         text = f"{call};" if sig.returns == Type.NONE else f"return {call};"
     return Function(
         name=sig.name, ret=_cpp_return(sig.returns), params=params, body=text,
         py_args=tuple(_py_arg(a) for a in sig.args), doc=op.doc if sig.name == op.name else
         f"In-place {op.name}: writes the result into self and returns it.",
         method=sig.is_method, returns_self=sig.returns == Type.TENSOR_OUT,
-        stub_params=stub_params(sig, unit_dtype, tensor_cls, operand),
-        stub_ret=_stub_type(sig.returns, unit_dtype, tensor_cls, False),
+        stub_params=stub_params(sig, Spelling.of_unit(unit_dtype, tensor_cls), operand),
+        stub_ret=_stub_type(sig.returns, Spelling.of_unit(unit_dtype, tensor_cls), False),
     )
 
 
-def _reflected(op: Op, dtype: DType, tensor_cls: str) -> Function:
+def _reflected(op: Op, dtype: DType, tensor_cls: str, runtime: str = "satchel") -> Function:
     """``other <op> self`` for a Python number other (__radd__ and friends)."""
     return Function(
         name=f"{op.name}_reflected", ret="Tensor", params=("const Tensor& self", "real other"),
-        body=f"return satchel::map<compute, Tensor>(kernels::{kernel_name(op)}{{}}, In(other), In(self));",
+        body=f"return {runtime}::map<compute, Tensor>(kernels::{kernel_name(op)}{{}}, In(other), In(self));",
         py_args=('py::arg("self")', 'py::arg("other")'), doc=f"other {op.operator} self", method=True,
         returns_self=False, stub_params=("self", f"other: {dtype.python}"), stub_ret=tensor_cls,
     )
@@ -229,15 +240,16 @@ def unit_for(spec: Spec, dtype: DType, device: Device) -> Unit:
     functions: list[Function] = []
     reflected: list[Function] = []
     operators: list[Operator] = []
-    for op in spec.ops_for(dtype):
+    runtime = runtime_namespace(device)
+    for op in spec.ops_for(dtype, device.name):
         kernels += _kernel_for(op)
-        functions.append(_function(op, op.sig, dtype, dtype.th))
+        functions.append(_function(op, op.sig, dtype, dtype.th, runtime))
         if op.inplace:
-            functions.append(_function(op, op.inplace_sig(), dtype, dtype.th))
+            functions.append(_function(op, op.inplace_sig(), dtype, dtype.th, runtime))
         if op.operator:
             operators.append(Operator(f"__{op.operator}__", op.name))
             if len(op.sig.args) == 2:
-                reflected.append(_reflected(op, dtype, dtype.th))
+                reflected.append(_reflected(op, dtype, dtype.th, runtime))
                 operators.append(Operator(f"__r{op.operator}__", f"{op.name}_reflected"))
                 if op.inplace:
                     operators.append(Operator(f"__i{op.operator}__", f"{op.name}_"))
@@ -282,6 +294,7 @@ def signature_protocols(spec: Spec) -> list[SignatureProtocol]:
     out = []
     for cls, leaves in spec.types.classes.items():
         members = []
+        spelling = Spelling.generic(spec.types.dtypes_of(cls))
         for op in spec.ops:
             if not leaves <= spec.types.classes[op.dtypes]:
                 continue
@@ -289,8 +302,8 @@ def signature_protocols(spec: Spec) -> list[SignatureProtocol]:
                 # The Protocol's own receiver is `self`, so the tensor argument is renamed
                 # (it is positional-only: implementations may call it anything).
                 params = ("self",) + tuple(p.replace("self:", "tensor:", 1) for p in
-                                           stub_params(sig, None, "", _operands(op, sig), positional_only=True))
-                members.append(ProtocolMember(sig.name, params, _generic_type(sig.returns, False),
+                                           stub_params(sig, spelling, _operands(op, sig), positional_only=True))
+                members.append(ProtocolMember(sig.name, params, _stub_type(sig.returns, spelling, False),
                                               op.doc.split(". ")[0].rstrip(".") + "."))
         dtypes = tuple(d.name for d in spec.types.dtypes_of(cls))
         out.append(SignatureProtocol(protocol_name(cls), cls, dtypes, tuple(members)))
@@ -313,3 +326,53 @@ class Conformance:
 def conformances(spec: Spec) -> list[Conformance]:
     protos = signature_protocols(spec)
     return [Conformance(u, p) for u in units(spec) for p in protos if u.dtype.name in p.dtypes]
+
+
+# ---- devices: how a unit's C++ is split into files --------------------------------
+
+
+def runtime_namespace(device: Device) -> str:
+    """The C++ namespace of a device's runtime (map, map_into, reduce, natives)."""
+    return "satchel" if device.name == "cpu" else f"satchel::{device.name}"
+
+
+@dataclass(frozen=True)
+class UnitCode:
+    """How one unit's C++ is laid out in files.
+
+    unit.cpp, compiled by the host compiler, always holds the bindings and the
+    natives. A device whose kernels are compiled apart (cuda) also gets kernels.cu,
+    compiled by nvcc, holding the functors and the pointwise and reduction ops;
+    unit.cpp then only declares those ops.
+    """
+
+    unit: Unit
+    runtime_header: str  # what unit.cpp includes
+    kernels_header: str | None  # what kernels.cu includes; None: the unit has no kernels.cu
+    namespace: str  # of the unit's C++ ("" for an anonymous namespace)
+    host_functions: tuple[Function, ...]  # defined in unit.cpp
+    kernel_functions: tuple[Function, ...]  # defined in kernels.cu, declared in unit.cpp
+    instantiations: tuple[str, ...]  # explicit instantiations in kernels.cu, for the runtime
+    setup: tuple[str, ...]  # statements of the module's init, after its tensor class is bound
+
+
+def unit_code(spec: Spec, unit: Unit) -> UnitCode:
+    device = unit.device
+    every = unit.functions + unit.reflected
+    if not device.separate_kernels:
+        return UnitCode(unit, "satchel/unit.h", None, "", every, (), (), ())
+    in_kernels = {f.name for f in unit.reflected}
+    for op in spec.ops_for(unit.dtype, device.name):
+        if not isinstance(op.body, Native):
+            in_kernels |= {op.name} | ({op.inplace_sig().name} if op.inplace else set())
+    runtime = runtime_namespace(device)
+    return UnitCode(
+        unit=unit,
+        runtime_header=f"satchel/{device.name}/unit.h",
+        kernels_header=f"satchel/{device.name}/kernels.cuh",
+        namespace=f"satchel_{unit.module}",
+        host_functions=tuple(f for f in every if f.name not in in_kernels),
+        kernel_functions=tuple(f for f in every if f.name in in_kernels),
+        instantiations=(f"template struct {runtime}::Copies<{unit.dtype.cpp}>;",),
+        setup=(f'{runtime}::bind_unit<Tensor>(m, cls, "{unit.dtype.name}");',),
+    )

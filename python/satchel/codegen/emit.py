@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jinja2
 
-from .api import HEADER, Unit, conformances, signature_protocols, units
+from .api import HEADER, Unit, conformances, signature_protocols, unit_code, units
 from .model import Spec
 
 
@@ -35,7 +35,10 @@ def render_all(spec: Spec, templates: Path) -> dict[str, str]:
         files[path] = env.get_template(template).render(header=HEADER, **context)
 
     for unit in all_units:
-        add(f"{unit.device.name}/{unit.dtype.name}/unit.cpp", "unit.cpp.j2", unit=unit)
+        code = unit_code(spec, unit)
+        add(f"{unit.device.name}/{unit.dtype.name}/unit.cpp", "unit.cpp.j2", unit=unit, code=code)
+        if code.kernels_header:  # kernels compiled apart, by nvcc
+            add(f"{unit.device.name}/{unit.dtype.name}/kernels.cu", "unit_kernels.cu.j2", unit=unit, code=code)
         add(f"python/{unit.module}.pyi", "unit.pyi.j2", unit=unit)
     devices = [d.name for d in spec.types.devices]
     for device in spec.types.devices:

@@ -6,6 +6,7 @@ problem raises one SpecError naming the file, the line and the op or dtype.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import re
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from .signature import Signature, SignatureError, Type
 from .yamlload import Location, Node, SpecError, load_yaml
 
 LEAF_CLASSES = ("bool", "unsigned", "signed", "floating")
+KERNEL_LANGUAGES = ("c++", "cuda")
 
 
 class AccReal(enum.Enum):
@@ -62,7 +64,13 @@ class Device:
     name: str
     doc: str
     runtime: str | None  # a Python module of device functions (is_available, ...)
+    kernels: str  # the language of its kernels: "c++" (compiled with the bindings) or "cuda"
     location: Location = field(compare=False, repr=False)
+
+    @property
+    def separate_kernels(self) -> bool:
+        """Whether its kernels are compiled apart from the bindings (by nvcc, for cuda)."""
+        return self.kernels != "c++"
 
 
 @dataclass(frozen=True)
@@ -95,6 +103,15 @@ class Native:
 
 Body = Pointwise | Reduce | Native
 
+
+@dataclass(frozen=True)
+class DeviceBody:
+    """An op's body on one device, replacing its own there, and why it must differ."""
+
+    device: str
+    body: Body
+    why: str
+
 # Python operators an op may provide: name -> number of tensor operands.
 OPERATORS = {"add": 2, "sub": 2, "mul": 2, "truediv": 2, "neg": 1, "abs": 1}
 
@@ -108,7 +125,15 @@ class Op:
     body: Body
     inplace: bool
     operator: str | None
+    device_bodies: tuple[DeviceBody, ...]
     location: Location = field(compare=False, repr=False)
+
+    def on(self, device: str) -> Op:
+        """The op as a unit of ``device`` has it: with that device's body where the spec names one."""
+        for d in self.device_bodies:
+            if d.device == device:
+                return dataclasses.replace(self, body=d.body, device_bodies=())
+        return self
 
     def inplace_sig(self) -> Signature:
         """The signature of ``<op>_``: self is written and returned."""
@@ -122,8 +147,10 @@ class Spec:
     types: Types
     ops: tuple[Op, ...]
 
-    def ops_for(self, dtype: DType) -> tuple[Op, ...]:
-        return tuple(op for op in self.ops if dtype.cls in self.types.classes[op.dtypes])
+    def ops_for(self, dtype: DType, device: str | None = None) -> tuple[Op, ...]:
+        """The ops of dtype's units; with a device, as that device has them (``Op.on``)."""
+        ops = tuple(op for op in self.ops if dtype.cls in self.types.classes[op.dtypes])
+        return ops if device is None else tuple(op.on(device) for op in ops)
 
 
 # ---- types.yaml ---------------------------------------------------------------
@@ -182,8 +209,12 @@ def parse_types(root: Node | object, path: str) -> Types:
         runtime = node.pop("runtime", None)
         if runtime is not None and not (isinstance(runtime, str) and re.fullmatch(r"[a-z_][a-z0-9_.]*", runtime)):
             raise SpecError(node.where("runtime"), f"{what}: runtime must name a Python module")
-        devices.append(Device(name, _text(node, "doc", what), runtime, node.location))
-        node.reject_leftovers(what, ["name", "doc", "runtime"])
+        kernels = node.pop("kernels", "c++")
+        if kernels not in KERNEL_LANGUAGES:
+            raise SpecError(node.where("kernels"), f"{what}: unknown kernels language {kernels!r} "
+                                                   f"(known: {', '.join(KERNEL_LANGUAGES)})")
+        devices.append(Device(name, _text(node, "doc", what), runtime, kernels, node.location))
+        node.reject_leftovers(what, ["name", "doc", "runtime", "kernels"])
     return Types(classes, tuple(dtypes), tuple(devices))
 
 
@@ -273,7 +304,34 @@ def _parse_body(node: Node, sig: Signature, what: str) -> Body:
     return body
 
 
-OP_KEYS = ["op", "doc", "sig", "dtypes", "pointwise", "reduce", "native", "inplace", "operator"]
+OP_KEYS = ["op", "doc", "sig", "dtypes", "pointwise", "reduce", "native", "inplace", "operator", "on_device"]
+
+
+def _parse_device_bodies(node: Node, sig: Signature, body: Body, types: Types, what: str) -> tuple[DeviceBody, ...]:
+    """``on_device: {cuda: {native: name, why: text}}``: a body for some devices, each with its reason."""
+    value = node.pop("on_device", None)
+    if value is None:
+        return ()
+    if not isinstance(value, Node) or not value:
+        raise SpecError(node.where("on_device"), f"{what}: on_device must map device names to bodies")
+    devices = [d.name for d in types.devices]
+    out = []
+    for device, entry in value.items():
+        where = value.where(device)
+        dwhat = f"{what} on device '{device}'"
+        if device not in devices:
+            raise SpecError(where, f"{what}: on_device names unknown device {device!r} (known: {', '.join(devices)})")
+        if not isinstance(entry, Node):
+            raise SpecError(where, f"{dwhat}: needs a body (pointwise, reduce or native) and why")
+        entry.reject_unknown(dwhat, ["pointwise", "reduce", "native", "why"])
+        if "why" not in entry:
+            raise SpecError(where, f"{dwhat}: a device-specific body must say why (key 'why')")
+        why = _text(entry, "why", dwhat)
+        device_body = _parse_body(entry, sig, dwhat)
+        if device_body == body:
+            raise SpecError(where, f"{dwhat}: the body is the op's own; drop it")
+        out.append(DeviceBody(device, device_body, why))
+    return tuple(out)
 
 
 def parse_op(node: Node, types: Types) -> Op:
@@ -299,6 +357,10 @@ def parse_op(node: Node, types: Types) -> Op:
         raise SpecError(node.where("inplace"), f"{what}: inplace must be true or false")
     if inplace and (not isinstance(body, Pointwise) or sig.args[0].type != Type.TENSOR):
         raise SpecError(node.where("inplace"), f"{what}: only an out-of-place pointwise op has an in-place form")
+    device_bodies = _parse_device_bodies(node, sig, body, types, what)
+    if (inplace or node.get("operator") is not None) and any(not isinstance(d.body, Pointwise) for d in device_bodies):
+        raise SpecError(node.where("on_device"), f"{what}: an op with an in-place form or an operator "
+                                                 f"needs a pointwise body on every device")
     operator = node.pop("operator", None)
     if operator is not None:
         if operator not in OPERATORS:
@@ -307,7 +369,7 @@ def parse_op(node: Node, types: Types) -> Op:
         if not isinstance(body, Pointwise) or len(sig.args) != OPERATORS[operator]:
             raise SpecError(node.where("operator"), f"{what}: operator '{operator}' needs a pointwise op "
                                                     f"of {OPERATORS[operator]} argument(s)")
-    return Op(name, doc, sig, cls, body, inplace, operator, node.location)
+    return Op(name, doc, sig, cls, body, inplace, operator, device_bodies, node.location)
 
 
 def parse_ops(root: object, path: str, types: Types) -> tuple[Op, ...]:

@@ -1,0 +1,114 @@
+"""The CUDA units on a machine with a GPU: their tests, then memory bandwidth.
+
+    python benchmarks/cuda.py [--no-tests] [--dtype float32 ...] [--elements N]
+    (PYTHONPATH=python python benchmarks/cuda.py after an in-tree cmake build)
+
+1. Runs tests/test_cuda.py (each op of each CUDA unit against the CPU unit of its
+   dtype, the natives, host <-> device copies, the runtime); stops if they fail.
+2. Times add (reads 2 tensors, writes 1), sumall (reads 1) and dot (reads 2) on
+   tensors of N elements (default 2^28: 1 GiB of float32 per tensor) and gives each
+   one's bandwidth as a fraction of the device's peak (memory clock x bus width x
+   2), beside copy_ (reads 1, writes 1) as what an elementwise kernel can reach.
+
+Prints one table; --json FILE also writes the numbers. Exits 0 after printing the
+reason when no GPU can be used, 1 when the tests fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import satchel
+
+ROOT = Path(__file__).resolve().parents[1]
+ITEMSIZE = {"bool": 1, "uint8": 1, "int8": 1, "int16": 2, "int32": 4, "int64": 8, "float16": 2, "float32": 4,
+            "float64": 8}
+
+
+def run_tests() -> int:
+    print("== tests/test_cuda.py", flush=True)
+    return subprocess.call([sys.executable, "-m", "pytest", str(ROOT / "tests/test_cuda.py"), "-q", "-rs"],
+                           cwd=ROOT)
+
+
+def seconds_per_call(fn: Any, repeat: int, syncs: bool) -> float:
+    """Best of three rounds of `repeat` calls. Calls that return a number wait for the
+    device themselves; kernel launches are timed until the device has run them all."""
+    fn()  # warm up: the first call loads kernels and fills the allocator's cache
+    satchel.cuda.synchronize()
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        for _ in range(repeat):
+            fn()
+        if not syncs:
+            satchel.cuda.synchronize()
+        best = min(best, (time.perf_counter() - start) / repeat)
+    return best
+
+
+def bench(dtype: str, n: int, repeat: int, peak: float) -> list[dict[str, Any]]:
+    T = satchel.unit(dtype, "cuda")
+    item = ITEMSIZE[dtype]
+    x = T.ones([n])
+    y = T.ones([n])
+    out = T.empty([n])
+    cases = [
+        ("copy_", lambda: out.copy_(x), 2, False),
+        ("add", lambda: T.add(x, y), 3, False),
+        ("sumall", lambda: T.sumall(x), 1, True),
+        ("dot", lambda: T.dot(x, y), 2, True),
+    ]
+    rows = []
+    for name, fn, tensors, syncs in cases:
+        t = seconds_per_call(fn, repeat, syncs)
+        bandwidth = tensors * n * item / t
+        rows.append({"op": name, "dtype": dtype, "elements": n, "us": t * 1e6, "GB/s": bandwidth / 1e9,
+                     "of_peak": bandwidth / peak if peak else None})
+    del x, y, out
+    satchel.cuda.empty_cache()
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--no-tests", action="store_true", help="only the benchmarks")
+    parser.add_argument("--dtype", action="append", help="dtypes to time (repeatable; default float32)")
+    parser.add_argument("--elements", type=int, default=1 << 28, help="elements per tensor (default 2^28)")
+    parser.add_argument("--repeat", type=int, default=20, help="calls per timing round (default 20)")
+    parser.add_argument("--peak-gbps", type=float, help="the device's peak bandwidth, if the driver reports none")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+
+    if not satchel.cuda.is_available():
+        print(f"no CUDA device: {satchel.cuda.unavailable_reason()}")
+        return 0
+    if not args.no_tests and run_tests() != 0:
+        print("tests/test_cuda.py failed; not timing", file=sys.stderr)
+        return 1
+
+    props = satchel.cuda.device_properties()
+    peak = args.peak_gbps * 1e9 if args.peak_gbps else float(props["peak_bandwidth"])
+    print(f"\n== {props['name']} (sm_{props['compute_capability'][0]}{props['compute_capability'][1]}, "
+          f"{props['multiprocessors']} SMs, {props['total_memory'] / 2**30:.0f} GiB), "
+          f"peak {peak / 1e9:.0f} GB/s ({props['memory_bus_width']}-bit bus at {props['memory_clock_khz'] / 1e6:.2f} GHz)")
+    rows = []
+    for dtype in args.dtype or ["float32"]:
+        rows += bench(dtype, args.elements, args.repeat, peak)
+    print(f"\n{'op':8} {'dtype':8} {'elements':>11} {'time (us)':>10} {'GB/s':>8} {'of peak':>8}")
+    for r in rows:
+        frac = f"{r['of_peak']:.0%}" if r["of_peak"] else "?"
+        print(f"{r['op']:8} {r['dtype']:8} {r['elements']:>11} {r['us']:>10.1f} {r['GB/s']:>8.0f} {frac:>8}")
+    if args.json:
+        args.json.write_text(json.dumps({"device": props, "peak_bandwidth": peak, "results": rows}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

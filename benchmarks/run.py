@@ -1,0 +1,383 @@
+"""Times satchel against NumPy and PyTorch on dot, sumall, add, add in place and exp.
+
+    PYTHONPATH=python python benchmarks/run.py [--quick] [--dtypes float32,int32] [--sizes 1,1e6]
+
+One process: a memory-bandwidth probe, the timing table, the per-call overhead of
+element and view access, and the rounding error of a float32 sumall of 10^7
+numbers. benchmarks/README.md explains the columns.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import itertools
+import math
+import operator
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import numpy as np
+
+import satchel
+
+DEFAULT_DTYPES = ("float32", "float64", "int32", "int64", "float16")
+DEFAULT_SIZES = (1, 10, 100, 10**4, 10**6, 10**7)
+HUGE_SIZE = 10**8  # added for float32 only, unless --quick
+QUICK_SIZES = (1, 100, 10**4, 10**6)
+BIG_SIZE = 10**6  # from here on the table shows GB/s
+ERROR_SIZE = 10**7
+PROBE_BYTES = 2**29  # per array; well past the last-level cache
+TORCH_THREADS = 2
+LIB_NAMES = ("satchel", "numpy", "torch")
+MIN_REPEATS, MAX_REPEATS = 3, 7
+
+
+@dataclass(frozen=True)
+class Op:
+    name: str
+    arity: int  # tensors it reads
+    traffic: int  # elements read plus written, per element of the input
+    floating_only: bool = False
+
+
+OPS = (
+    Op("dot", arity=2, traffic=2),
+    Op("sumall", arity=1, traffic=1),
+    Op("add", arity=2, traffic=3),  # z = x + y, a new tensor
+    Op("add_", arity=2, traffic=3),  # x += y
+    Op("exp", arity=1, traffic=2, floating_only=True),
+)
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How long to time one (library, op, dtype, size): timeit's autorange, then repeats."""
+
+    min_batch_s: float  # loop a call until one batch takes at least this long
+    target_s: float  # aim for this much time over all repeats
+
+
+FULL_BUDGET = Budget(min_batch_s=0.02, target_s=0.15)
+QUICK_BUDGET = Budget(min_batch_s=0.004, target_s=0.025)
+
+
+# ---- libraries ----------------------------------------------------------------
+
+
+# Element and view access: label -> how to build the call on a library's tensor t.
+Access = dict[str, Callable[[Any], Callable[[], Any]]]
+
+
+@dataclass
+class Library:
+    """One library under test: how it copies a NumPy array in and spells each op."""
+
+    name: str
+    convert: Callable[[np.ndarray], Any]
+    function: Callable[[str, str], Callable[..., Any] | None]  # (op, dtype) -> callable
+    access: Access
+
+
+def satchel_function(op: str, dtype: str) -> Callable[..., Any] | None:
+    unit = satchel.unit(dtype)
+    return {
+        "dot": unit.dot,
+        "sumall": unit.sumall,
+        "add": operator.add,
+        "add_": operator.iadd,
+        "exp": getattr(unit, "exp", None),
+    }[op]
+
+
+def numpy_function(op: str, dtype: str) -> Callable[..., Any]:
+    functions: dict[str, Callable[..., Any]] = {"dot": np.dot, "sumall": np.sum, "add": operator.add, "add_": operator.iadd, "exp": np.exp}
+    return functions[op]
+
+
+def torch_function(torch: Any, op: str, dtype: str) -> Callable[..., Any]:
+    return {"dot": torch.dot, "sumall": torch.sum, "add": operator.add, "add_": operator.iadd, "exp": torch.exp}[op]
+
+
+COMMON_ACCESS: Access = {
+    "t.shape": lambda t: partial(getattr, t, "shape"),
+    "t[3] (element)": lambda t: partial(operator.getitem, t, 3),
+    "t.item() (1 element)": lambda t: t.item,
+    "t[2:8] (view)": lambda t: partial(operator.getitem, t, slice(2, 8)),
+}
+NARROW = "t.narrow(0, 2, 6) (view)"
+AS_NUMPY = "np.asarray(t) (zero-copy)"
+SATCHEL_ACCESS: Access = {**COMMON_ACCESS, NARROW: lambda t: partial(t.narrow, 0, 2, 6),
+                          AS_NUMPY: lambda t: partial(np.asarray, t)}
+NUMPY_ACCESS: Access = {**COMMON_ACCESS, AS_NUMPY: lambda t: partial(np.asarray, t)}
+TORCH_ACCESS: Access = {**COMMON_ACCESS, NARROW: lambda t: partial(t.narrow, 0, 2, 6), AS_NUMPY: lambda t: t.numpy}
+
+
+def load_libraries() -> tuple[list[Library], str | None]:
+    """satchel, NumPy and, when importable, PyTorch; plus why PyTorch is missing."""
+    libs = [
+        Library("satchel", lambda a: satchel.unit(a.dtype.name).tensor(a), satchel_function, SATCHEL_ACCESS),
+        Library("numpy", np.copy, numpy_function, NUMPY_ACCESS),
+    ]
+    try:
+        import torch
+    except ImportError as e:
+        return libs, f"PyTorch not importable ({e}); its columns are empty"
+    torch.set_num_threads(TORCH_THREADS)
+    libs.append(Library("torch", lambda a: torch.from_numpy(a.copy()), partial(torch_function, torch),
+                        TORCH_ACCESS))
+    return libs, None
+
+
+# ---- timing -------------------------------------------------------------------
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def batch_time(fn: Callable[[], Any], number: int) -> float:
+    start = time.perf_counter()
+    for _ in itertools.repeat(None, number):
+        fn()
+    return time.perf_counter() - start
+
+
+def calibrate(fn: Callable[[], Any], min_batch_s: float) -> tuple[int, float]:
+    """Calls per batch (1, 2, 5, 10, 20, ...) so a batch lasts min_batch_s; warms fn up."""
+    for number in (m * 10**e for e in itertools.count() for m in (1, 2, 5)):
+        elapsed = batch_time(fn, number)
+        if elapsed >= min_batch_s:
+            return number, elapsed
+    raise AssertionError("unreachable")
+
+
+def time_per_call(fn: Callable[[], Any], budget: Budget) -> float:
+    """Median seconds per call of fn over several batches; fn has been called already."""
+    with gc_paused():
+        number, elapsed = calibrate(fn, budget.min_batch_s)
+        repeats = min(MAX_REPEATS, max(MIN_REPEATS, int(budget.target_s / elapsed)))
+        return statistics.median(batch_time(fn, number) / number for _ in range(repeats))
+
+
+def first_call(fn: Callable[[], Any]) -> str | None:
+    """Runs fn once as a warm-up; the reason when the library cannot do it."""
+    try:
+        fn()
+    except (TypeError, AttributeError, NotImplementedError, RuntimeError, ValueError) as e:
+        return f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+    return None
+
+
+# ---- inputs -------------------------------------------------------------------
+
+
+def random_array(rng: np.random.Generator, dtype: str, n: int) -> np.ndarray:
+    """n numbers: uniform in [0, 1) for floating dtypes, integers in [0, 100) otherwise."""
+    kind = np.dtype(dtype)
+    if kind.kind == "f":
+        draw_as = kind if kind.itemsize >= 4 else np.dtype(np.float32)
+        return rng.random(n, dtype=draw_as).astype(kind, copy=False)
+    return rng.integers(0, 100, n, dtype=kind)
+
+
+# ---- formatting ---------------------------------------------------------------
+
+
+def format_time(seconds: float | None) -> str:
+    if seconds is None:
+        return "n/a"
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 1e-9:.3g} ns"
+
+
+def format_ratio(numerator: float | None, denominator: float | None) -> str:
+    if numerator is None or denominator is None:
+        return "-"
+    return f"{numerator / denominator:.2f}"
+
+
+def format_rate(bytes_moved: int, seconds: float | None) -> str:
+    return "-" if seconds is None else f"{bytes_moved / seconds / 1e9:.1f}"
+
+
+def format_size(n: int) -> str:
+    exponent = round(math.log10(n)) if n > 0 else 0
+    return f"1e{exponent}" if n >= 10**4 and n == 10**exponent else str(n)
+
+
+def print_row(cells: Sequence[str], widths: Sequence[int]) -> None:
+    print("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))), flush=True)
+
+
+# ---- sections -----------------------------------------------------------------
+
+
+def print_environment(libs: list[Library], torch_note: str | None) -> None:
+    print(f"Python {platform.python_version()}, NumPy {np.__version__}", end="")
+    torch_lib = next((lib for lib in libs if lib.name == "torch"), None)
+    if torch_lib is not None:
+        import torch
+
+        print(f", PyTorch {torch.__version__} ({torch.get_num_threads()} threads)", end="")
+    print(f"; {os.cpu_count()} CPUs; satchel OpenMP threads: {os.environ.get('OMP_NUM_THREADS', 'default (all)')}")
+    print(f"Load average at start (1 min): {os.getloadavg()[0]:.2f}; anything else running skews the numbers")
+    if torch_note:
+        print(torch_note)
+
+
+def measure_bandwidth() -> float:
+    """GB/s of a single-threaded NumPy copy between two big arrays (bytes read + written)."""
+    src = np.ones(PROBE_BYTES // 8, dtype=np.float64)
+    dst = np.empty_like(src)
+    copy = partial(np.copyto, dst, src)
+    copy()
+    with gc_paused():
+        seconds = statistics.median(batch_time(copy, 1) for _ in range(5))
+    return 2 * src.nbytes / seconds / 1e9
+
+
+def sizes_for(dtype: str, args: argparse.Namespace) -> tuple[int, ...]:
+    if args.sizes:
+        return args.sizes
+    if args.quick:
+        return QUICK_SIZES
+    return DEFAULT_SIZES + ((HUGE_SIZE,) if dtype == "float32" else ())
+
+
+def time_op(lib: Library, op: Op, dtype: str, inputs: Sequence[np.ndarray], budget: Budget,
+            notes: dict[str, str]) -> float | None:
+    """Seconds per call of op in lib on its own copy of inputs; None (and a note) when unsupported."""
+    try:
+        function = lib.function(op.name, dtype)
+        args = [lib.convert(a) for a in inputs[: op.arity]]
+    except (satchel.UnitNotFound, TypeError, ValueError) as e:
+        notes[f"{lib.name} {op.name} {dtype}"] = f"{type(e).__name__}: {e}"
+        return None
+    if function is None:
+        notes[f"{lib.name} {op.name} {dtype}"] = "no such op"
+        return None
+    call = partial(function, *args)
+    problem = first_call(call)
+    if problem:
+        notes[f"{lib.name} {op.name} {dtype}"] = problem
+        return None
+    return time_per_call(call, budget)
+
+
+def run_table(libs: list[Library], args: argparse.Namespace, budget: Budget) -> None:
+    header = (["op", "dtype", "n"] + [f"{name} /call" for name in LIB_NAMES]
+              + ["numpy/sat", "torch/sat", "GB/s sat", "GB/s np", "GB/s torch"])
+    widths = [6, 7, 5, 13, 11, 11, 9, 9, 8, 7, 10]
+    print_row(header, widths)
+    notes: dict[str, str] = {}
+    rng = np.random.default_rng(0)
+    for dtype in args.dtypes:
+        itemsize = np.dtype(dtype).itemsize
+        for n in sizes_for(dtype, args):
+            inputs = [random_array(rng, dtype, n) for _ in range(2)]
+            for op in OPS:
+                if op.floating_only and np.dtype(dtype).kind != "f":
+                    continue
+                times = {lib.name: time_op(lib, op, dtype, inputs, budget, notes) for lib in libs}
+                sat, np_, torch_ = (times.get(name) for name in LIB_NAMES)
+                moved = op.traffic * n * itemsize
+                rates = [format_rate(moved, t) if n >= BIG_SIZE else "" for t in (sat, np_, torch_)]
+                print_row([op.name, dtype, format_size(n)] + [format_time(t) for t in (sat, np_, torch_)]
+                          + [format_ratio(np_, sat), format_ratio(torch_, sat)] + rates, widths)
+            del inputs
+    for where, why in notes.items():
+        print(f"  n/a: {where}: {why}")
+
+
+def access_time(lib: Library | None, label: str, size: int, budget: Budget) -> str:
+    """Per-call time of one access on a float32 tensor of size elements, or n/a."""
+    if lib is None or label not in lib.access:
+        return "n/a"
+    t = lib.convert(np.arange(size, dtype=np.float32))
+    try:
+        call = lib.access[label](t)
+    except AttributeError:
+        return "n/a"
+    return "n/a" if first_call(call) else format_time(time_per_call(call, budget))
+
+
+def run_access(libs: list[Library], budget: Budget) -> None:
+    """Per-call cost of element and view access on a small float32 tensor."""
+    print("\nElement and view access on a 10-element float32 tensor, per call (n/a: no such access)")
+    widths = [28, 11, 11, 11]
+    print_row(["access"] + list(LIB_NAMES), widths)
+    by_name = {lib.name: lib for lib in libs}
+    for label in dict.fromkeys(label for lib in libs for label in lib.access):
+        size = 1 if "1 element" in label else 10
+        print_row([label] + [access_time(by_name.get(name), label, size, budget) for name in LIB_NAMES], widths)
+
+
+def run_sum_error(libs: list[Library]) -> None:
+    """Relative error of a float32 sumall of ERROR_SIZE uniform numbers against math.fsum."""
+    print(f"\nfloat32 sumall of {format_size(ERROR_SIZE)} uniform [0, 1) numbers vs math.fsum")
+    a = np.random.default_rng(1).random(ERROR_SIZE, dtype=np.float32)
+    exact = math.fsum(a.tolist())
+    print(f"  exact (math.fsum)  {exact!r}")
+    for lib in libs:
+        sumall = lib.function("sumall", "float32")
+        assert sumall is not None
+        total = float(sumall(lib.convert(a)))
+        print(f"  {lib.name:<17}  {total!r:<22} relative error {abs(total - exact) / exact:.2e}")
+
+
+# ---- main ---------------------------------------------------------------------
+
+
+def parse_size(text: str) -> int:
+    value = float(text)
+    if value < 1 or value != int(value):
+        raise argparse.ArgumentTypeError(f"not a positive whole size: {text}")
+    return int(value)
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer sizes and shorter timing (under 30 s)")
+    parser.add_argument("--dtypes", type=lambda s: tuple(s.split(",")), default=DEFAULT_DTYPES,
+                        help=f"comma-separated dtypes (default {','.join(DEFAULT_DTYPES)})")
+    parser.add_argument("--sizes", type=lambda s: tuple(parse_size(x) for x in s.split(",")), default=None,
+                        help="comma-separated element counts, e.g. 1,100,1e6 (default: "
+                             f"{','.join(map(format_size, DEFAULT_SIZES))}, and 1e8 for float32)")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str]) -> None:
+    args = parse_args(argv)
+    budget = QUICK_BUDGET if args.quick else FULL_BUDGET
+    start = time.perf_counter()
+    libs, torch_note = load_libraries()
+    print_environment(libs, torch_note)
+    print(f"Memory bandwidth probe (NumPy copy of {PROBE_BYTES >> 20} MiB, 1 thread): "
+          f"{measure_bandwidth():.1f} GB/s\n")
+    with np.errstate(all="ignore"):  # NumPy's float16 dot and sum overflow to inf at large n
+        run_table(libs, args, budget)
+    run_access(libs, budget)
+    run_sum_error(libs)
+    print(f"\nTotal time {time.perf_counter() - start:.0f} s")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,107 @@
+// Python basic indexing of tensors (NumPy's rules): t[1], t[-1], t[2:8:3],
+// t[::-1], t[..., None], t[1, :, 2]. Every result is a view of t; an index for
+// every dimension gives a 0-d tensor. Assigning through an index writes a
+// number, a tensor or anything `tensor()` accepts, broadcast to the view.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+#include <string>
+#include <vector>
+
+#include "from_python.h"
+#include "operand.h"
+#include "pointwise.h"
+#include "views.h"
+
+namespace satchel {
+
+namespace py = pybind11;
+
+// The view t[key].
+template <class TensorT>
+TensorT index_view(const TensorT& t, const py::handle& key) {
+  std::vector<py::handle> items;
+  if (PyTuple_Check(key.ptr())) {
+    for (const py::handle h : py::reinterpret_borrow<py::tuple>(key)) items.push_back(h);
+  } else {
+    items.push_back(key);
+  }
+  // How many dims the key consumes, to know what an Ellipsis stands for.
+  int consumed = 0;
+  bool ellipsis = false;
+  for (const py::handle h : items) {
+    if (h.is_none()) continue;
+    if (h.ptr() == Py_Ellipsis) {
+      if (ellipsis) throw py::index_error("an index can only have a single ellipsis ('...')");
+      ellipsis = true;
+      continue;
+    }
+    if (PyBool_Check(h.ptr()) || !(PySlice_Check(h.ptr()) || PyIndex_Check(h.ptr())))
+      throw py::type_error("satchel tensors are indexed by ints, slices, None and ..., not " +
+                           std::string(py::str(py::type::handle_of(h).attr("__name__"))));
+    ++consumed;
+  }
+  if (consumed > t.dim())
+    throw py::index_error("too many indices for a tensor of " + std::to_string(t.dim()) + " dimensions: " +
+                          std::to_string(consumed) + " were indexed");
+  int64_t offset = t.storage_offset();
+  Dims sizes, strides;
+  int d = 0;  // the next dim of t
+  for (const py::handle h : items) {
+    if (h.is_none()) {
+      sizes.push_back(1);
+      strides.push_back(d < t.dim() ? t.stride(d) * t.size(d) : 1);
+    } else if (h.ptr() == Py_Ellipsis) {
+      for (const int stop = d + t.dim() - consumed; d < stop; ++d) {
+        sizes.push_back(t.size(d));
+        strides.push_back(t.stride(d));
+      }
+    } else if (PySlice_Check(h.ptr())) {
+      Py_ssize_t start, stop, step;
+      if (PySlice_Unpack(h.ptr(), &start, &stop, &step) < 0) throw py::error_already_set();
+      const Py_ssize_t n = PySlice_AdjustIndices(Py_ssize_t(t.size(d)), &start, &stop, step);
+      if (n > 0) offset += int64_t(start) * t.stride(d);
+      sizes.push_back(n);
+      strides.push_back(int64_t(step) * t.stride(d));
+      ++d;
+    } else {
+      PyObject* as_index = PyNumber_Index(h.ptr());
+      if (!as_index) throw py::error_already_set();
+      const int64_t index = py::reinterpret_steal<py::int_>(as_index).template cast<int64_t>();
+      const int64_t size = t.size(d);
+      if (index < -size || index >= size)
+        throw py::index_error("index " + std::to_string(index) + " is out of range for dim " + std::to_string(d) +
+                              " of size " + std::to_string(size));
+      offset += (index < 0 ? index + size : index) * t.stride(d);
+      ++d;
+    }
+  }
+  for (; d < t.dim(); ++d) {
+    sizes.push_back(t.size(d));
+    strides.push_back(t.stride(d));
+  }
+  return TensorT(t.storage(), offset, sizes, strides);
+}
+
+// t[key] = value.
+template <class TensorT>
+void index_assign(const TensorT& t, const py::handle& key, const py::object& value) {
+  using T = typename TensorT::value_type;
+  const TensorT target = index_view(t, key);
+  if (py::isinstance<TensorT>(value)) {
+    map_into<T>(detail::Identity{}, target, Operand<TensorT>(value.cast<const TensorT&>()));
+    return;
+  }
+  if (PyBool_Check(value.ptr()) || PyLong_Check(value.ptr()) || PyFloat_Check(value.ptr())) {
+    py::detail::make_caster<T> scalar;
+    if (scalar.load(value, true)) {
+      map_into<T>(detail::Identity{}, target, Operand<TensorT>(static_cast<T>(scalar)));
+      return;
+    }
+  }
+  const TensorT src = native::tensor<TensorT>(value);
+  map_into<T>(detail::Identity{}, target, Operand<TensorT>(src));
+}
+
+}  // namespace satchel

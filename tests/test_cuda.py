@@ -1,0 +1,475 @@
+"""CUDA units (satchel.cuda.<dtype>).
+
+With a GPU: every op of the spec on every built CUDA unit, compared with the CPU
+unit of the same dtype on the same inputs (contiguous, broadcast, strided,
+in place, with Python numbers, empty and large), the natives, host <-> device
+copies and the runtime (allocator, device, streams). Those tests skip, giving
+the reason, where no GPU can be used.
+
+Without one (they also run on a GPU machine, in a child process that sees no
+device): ``import satchel`` works, ``satchel.cuda.is_available()`` is False and
+using a CUDA unit raises one error, ``CudaError("no CUDA device: ...")``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import satchel
+from satchel.codegen.model import Op, Pointwise, Reduce, load_spec
+from satchel.codegen.yamlload import SpecError
+from satchel.seed import DATA, app
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC = load_spec(ROOT)
+CUDA_DECLARED = any(d.name == "cuda" for d in SPEC.types.devices)
+CUDA_BUILT = [u.split(".", 1)[1] for u in satchel.units("cuda")]
+GPU = satchel.cuda.is_available()
+
+needs_units = pytest.mark.skipif(not CUDA_BUILT, reason="satchel was built without its CUDA units "
+                                                        "(CMake found no CUDA compiler)")
+needs_gpu = pytest.mark.skipif(not GPU, reason=f"no CUDA device: {satchel.cuda.unavailable_reason()}")
+# Units compared on a GPU: those whose CPU unit was built too.
+PAIRED = [d for d in CUDA_BUILT if f"cpu.{d}" in satchel.units("cpu")]
+
+
+def _dtype(name: str) -> Any:
+    return next(d for d in SPEC.types.dtypes if d.name == name)
+
+
+# ---- without a GPU ----------------------------------------------------------------------
+
+
+def _run_without_device(code: str) -> subprocess.CompletedProcess[str]:
+    """Python code in a child process for which the driver shows no device."""
+    env = dict(os.environ, CUDA_VISIBLE_DEVICES="")
+    env["PYTHONPATH"] = os.pathsep.join([str(Path(satchel.__file__).parents[1]), env.get("PYTHONPATH", "")])
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                          env=env, check=False, timeout=120)
+
+
+def test_spec_declares_cuda() -> None:
+    assert CUDA_DECLARED
+    cuda = next(d for d in SPEC.types.devices if d.name == "cuda")
+    assert cuda.kernels == "cuda" and cuda.separate_kernels
+    for dtype in SPEC.types.dtypes:  # one nvcc kernels file and one bindings file per dtype
+        assert (ROOT / f"generated/cuda/{dtype.name}/kernels.cu").is_file()
+        assert (ROOT / f"generated/cuda/{dtype.name}/unit.cpp").is_file()
+
+
+def test_cuda_units_use_the_cpu_units_functors() -> None:
+    """The functors of a CUDA unit are the CPU unit's, text for text (one rendering of the spec)."""
+    for dtype in SPEC.types.dtypes:
+        cpu = (ROOT / f"generated/cpu/{dtype.name}/unit.cpp").read_text()
+        cu = (ROOT / f"generated/cuda/{dtype.name}/kernels.cu").read_text()
+
+        def functors(text: str) -> str:
+            start = text.index("namespace kernels {")
+            return text[start:text.index("}  // namespace kernels", start)]
+
+        assert functors(cpu) == functors(cu), dtype.name
+        assert "SATCHEL_HD" in functors(cu)
+
+
+def test_import_and_is_available_without_a_device() -> None:
+    result = _run_without_device("""
+        import json, satchel
+        print(json.dumps([satchel.cuda.is_available(), satchel.cuda.device_count(),
+                          satchel.cuda.unavailable_reason(), satchel.cuda.memory_allocated()]))
+        satchel.cuda.empty_cache()  # nothing to give back: not an error
+    """)
+    assert result.returncode == 0, result.stderr
+    available, count, reason, allocated = json.loads(result.stdout)
+    assert (available, count, allocated) == (False, 0, 0)
+    assert isinstance(reason, str) and reason
+
+
+@needs_units
+def test_using_a_cuda_unit_without_a_device_raises_one_clear_error() -> None:
+    result = _run_without_device(f"""
+        import json, satchel, tempfile
+        dtypes = {CUDA_BUILT!r}
+        path = tempfile.mktemp()
+        open(path, "w").write("1 0 1")
+        out = []
+        def attempt(f):
+            try:
+                f()
+            except Exception as e:
+                out.append([type(e).__name__, isinstance(e, RuntimeError), isinstance(e, satchel.cuda.CudaError),
+                            str(e)])
+            else:
+                out.append(None)
+        for d in dtypes:
+            T = getattr(satchel.cuda, d)  # the unit imports
+            assert T.device == "cuda" and T.dtype == d
+            attempt(lambda: T.zeros(3))
+            attempt(lambda: T.empty([0]))
+            attempt(lambda: T.tensor([1, 0, 1]))
+            attempt(lambda: T.read1d_file(path, 3))
+            if "cpu." + d in satchel.units("cpu"):
+                host = satchel.unit(d, "cpu").ones(2)
+                attempt(lambda: host.to("cuda"))
+                attempt(lambda: T.from_host(host))
+        attempt(lambda: satchel.cuda.set_device(0))
+        attempt(lambda: satchel.cuda.synchronize())
+        attempt(lambda: satchel.cuda.Stream())
+        print(json.dumps(out))
+    """)
+    assert result.returncode == 0, result.stderr
+    errors = json.loads(result.stdout)
+    assert errors and None not in errors
+    for name, is_runtime_error, is_cuda_error, message in errors:
+        assert (name, is_runtime_error, is_cuda_error) == ("CudaError", True, True)
+        assert message.startswith("no CUDA device: "), message
+
+
+@pytest.mark.skipif(GPU, reason="a CUDA device is available")
+def test_is_available_is_false_here() -> None:
+    assert satchel.cuda.is_available() is False
+    assert satchel.cuda.device_count() == 0
+    assert satchel.cuda.unavailable_reason()
+
+
+@needs_units
+def test_units_lists_the_cuda_units() -> None:
+    assert set(CUDA_BUILT) <= {t.name for t in SPEC.types.dtypes}
+    assert all(f"cuda.{d}" in satchel.units() for d in CUDA_BUILT)
+    for d in CUDA_BUILT:
+        T = getattr(satchel.cuda, d)
+        assert T is satchel.unit(d, "cuda")
+        assert T.Tensor.device == "cuda" and T.Tensor.__name__ == _dtype(d).th
+        assert T.__name__ == f"satchel._units.cuda_{d}"
+
+
+def test_device_specific_body_needs_a_reason(tmp_path: Path) -> None:
+    import shutil
+
+    for name in ("spec", "templates"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    ops = tmp_path / "spec/ops.yaml"
+    text = ops.read_text()
+    exp_body = "  pointwise: exp(self)\n"
+    assert exp_body in text
+    ops.write_text(text.replace(exp_body, exp_body + "  on_device:\n    cuda: {pointwise: exp(self) + 0}\n", 1))
+    with pytest.raises(SpecError, match="must say why"):
+        load_spec(tmp_path)
+    ops.write_text(text.replace(exp_body, exp_body + "  on_device:\n    gpu: {pointwise: exp(self), why: x}\n", 1))
+    with pytest.raises(SpecError, match="unknown device 'gpu'"):
+        load_spec(tmp_path)
+    ops.write_text(text.replace(exp_body, exp_body + "  on_device:\n    cuda: {pointwise: exp(self), why: x}\n", 1))
+    with pytest.raises(SpecError, match="the op's own"):
+        load_spec(tmp_path)
+    ops.write_text(text.replace(exp_body, exp_body + "  on_device:\n"
+                                "    cuda: {pointwise: exp(self) * 1, why: a test of the mechanism}\n", 1))
+    spec = load_spec(tmp_path)
+    op = next(o for o in spec.ops if o.name == "exp")
+    assert op.on("cuda").body == Pointwise("exp(self) * 1") and op.on("cpu").body == Pointwise("exp(self)")
+    from satchel.codegen.emit import render_all
+
+    files = render_all(spec, tmp_path / "templates")
+    assert "return exp(self) * 1;" in files["cuda/float32/kernels.cu"]
+    assert "return exp(self) * 1;" not in files["cpu/float32/unit.cpp"]
+
+
+# ---- with a GPU: each CUDA unit against the CPU unit of its dtype -----------------------
+
+RNG = np.random.default_rng(20240601)
+TRANSCENDENTAL = {"exp", "log", "sqrt", "tanh", "sigmoid"}
+
+
+def _values(dtype: str, shape: tuple[int, ...], *, near_one: bool = False) -> np.ndarray:
+    d = _dtype(dtype)
+    np_dtype = np.dtype(dtype)
+    if d.cls == "bool":
+        return RNG.integers(0, 2, shape).astype(bool)
+    if d.cls == "floating":
+        if near_one:  # products of a million of them stay far from overflow and underflow
+            return RNG.uniform(0.999, 1.001, shape).astype(np_dtype)
+        return RNG.uniform(-8, 8, shape).astype(np_dtype)
+    info = np.iinfo(np_dtype)
+    lo, hi = (0, 3) if near_one else (max(info.min, -1000), min(info.max, 1000))
+    v = RNG.integers(lo, hi, shape, endpoint=True).astype(np_dtype)
+    if v.size > 2 and not near_one:  # the wrap-around corners
+        v.flat[0], v.flat[1] = info.min, info.max
+    return v
+
+
+def _pair(dtype: str) -> tuple[Any, Any]:
+    return satchel.unit(dtype, "cpu"), satchel.unit(dtype, "cuda")
+
+
+def _host(t: Any) -> np.ndarray:
+    return np.asarray(t.cpu() if t.device == "cuda" else t)
+
+
+def _compare(op: str, dtype: str, got: Any, want: Any) -> None:
+    if isinstance(want, (int, float, bool)) or np.isscalar(want):
+        assert type(got) is type(want), (op, dtype, got, want)
+        if isinstance(want, float):
+            np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-9, equal_nan=True, err_msg=f"{op} {dtype}")
+        else:
+            assert got == want, (op, dtype)
+        return
+    assert got.device == "cuda" and type(got).__name__ == type(want).__name__
+    assert got.shape == want.shape, (op, dtype, got.shape, want.shape)
+    g, w = _host(got), _host(want)
+    assert g.dtype == w.dtype
+    if op in TRANSCENDENTAL:
+        eps = float(np.finfo(g.dtype).eps)
+        np.testing.assert_allclose(g.astype(np.float64), w.astype(np.float64), rtol=16 * eps, atol=4 * eps,
+                                   equal_nan=True, err_msg=f"{op} {dtype}")
+    else:
+        np.testing.assert_array_equal(g, w, err_msg=f"{op} {dtype}", strict=True)
+
+
+def _ops(dtype: str, kind: type) -> list[Op]:
+    return [op for op in SPEC.ops_for(_dtype(dtype), "cuda") if isinstance(op.body, kind)]
+
+
+def _gpu_cases(kind: type) -> list[Any]:
+    return [pytest.param(d, op, id=f"{d}-{op.name}") for d in PAIRED for op in _ops(d, kind)]
+
+
+SHAPES = {  # self shape, other shape
+    "same": ((5, 7), (5, 7)),
+    "broadcast": ((4, 1, 3), (5, 1)),
+    "row": ((6, 5), (5,)),
+    "empty": ((0, 3), (3,)),
+    "large": (((1 << 20) + 3,), ((1 << 20) + 3,)),
+    "scalar-shaped": ((), ()),
+}
+
+
+@needs_gpu
+@pytest.mark.parametrize("shapes", list(SHAPES), ids=str)
+@pytest.mark.parametrize(("dtype", "op"), _gpu_cases(Pointwise))
+def test_pointwise_matches_cpu(dtype: str, op: Op, shapes: str) -> None:
+    C, G = _pair(dtype)
+    a_shape, b_shape = SHAPES[shapes]
+    tensors = [a for a in op.sig.args if a.type.is_tensor]
+    scalars = [a for a in op.sig.args if a.type.value == "Scalar"]
+    arrays = [_values(dtype, a_shape if i == 0 else b_shape) for i, _ in enumerate(tensors)]
+    numbers = [_values(dtype, ()).item() for _ in scalars]
+
+    def call(T: Any, fn: str, with_number: bool = False) -> Any:
+        ts = [T.tensor(a) for a in arrays]
+        args: list[Any] = []
+        for a in op.sig.args:
+            if a.type.is_tensor:
+                t = ts.pop(0)
+                args.append(t.item() if with_number and args and t.numel() == 1 else t)
+            else:
+                args.append(numbers[scalars.index(a)])
+        return getattr(T, fn)(*args), args[0]
+
+    if op.sig.args[0].type.value == "Tensor!":  # fill_, copy_: written in place; the other broadcasts to self
+        if shapes == "broadcast":
+            pytest.skip("an in-place result keeps self's shape")
+        got, self_g = call(G, op.name)
+        want, self_c = call(C, op.name)
+        assert got is self_g
+        _compare(op.name, dtype, self_g, self_c)
+        return
+    _compare(op.name, dtype, call(G, op.name)[0], call(C, op.name)[0])
+    if len(tensors) == 2 and shapes == "same":  # a Python number for other
+        arrays[1] = arrays[1][:1, :1]
+        _compare(op.name, dtype, call(G, op.name, True)[0], call(C, op.name, True)[0])
+    if op.inplace and shapes != "broadcast":  # op_ writes into self (other broadcasts to it)
+        got, self_g = call(G, op.name + "_")
+        want, self_c = call(C, op.name + "_")
+        assert got is self_g
+        _compare(op.name, dtype, self_g, self_c)
+
+
+@needs_gpu
+@pytest.mark.parametrize(("dtype", "op"), _gpu_cases(Pointwise))
+def test_pointwise_on_strided_views_and_operators(dtype: str, op: Op) -> None:
+    C, G = _pair(dtype)
+    tensors = [a for a in op.sig.args if a.type == a.type.TENSOR]
+    if op.sig.args[0].type.value == "Tensor!" or not tensors:
+        pytest.skip("not an out-of-place op over tensors")
+    base = [_values(dtype, (6, 9)) for _ in tensors]
+
+    def run(T: Any) -> list[Any]:
+        ts = [T.tensor(a) for a in base]
+        views = [t.transpose(0, 1)[1:8:2] for t in ts]  # strided, non-contiguous
+        out = [getattr(T, op.name)(*views)]
+        if op.operator and len(tensors) == 2:
+            dunder = f"__{op.operator}__"
+            n = _values(dtype, ()).item()
+            out += [getattr(views[0], dunder)(views[1]), getattr(views[0], dunder)(n),
+                    getattr(views[0], f"__r{op.operator}__")(n)]
+        if op.inplace:  # in place through a view writes into its base
+            getattr(views[0], op.name + "_")(*views[1:])
+            out.append(ts[0])
+        return out
+
+    for got, want in zip(run(G), run(C), strict=True):
+        _compare(op.name, dtype, got, want)
+
+
+@needs_gpu
+@pytest.mark.parametrize("n", [1, 7, 1000, (1 << 20) + 5])
+@pytest.mark.parametrize(("dtype", "op"), _gpu_cases(Reduce))
+def test_reductions_match_cpu(dtype: str, op: Op, n: int) -> None:
+    C, G = _pair(dtype)
+    near_one = op.name == "prodall"
+    arrays = [_values(dtype, (n,), near_one=near_one) for _ in op.sig.args]
+    want = getattr(C, op.name)(*[C.tensor(a) for a in arrays])
+    got = getattr(G, op.name)(*[G.tensor(a) for a in arrays])
+    _same_reduction(op, arrays, got, want)
+    if n > 1:  # strided inputs: every other element
+        halves = [a[::2] for a in arrays]
+        want = getattr(C, op.name)(*[C.tensor(a)[::2] for a in arrays])
+        got = getattr(G, op.name)(*[G.tensor(a)[::2] for a in arrays])
+        _same_reduction(op, halves, got, want)
+
+
+def _same_reduction(op: Op, arrays: list[np.ndarray], got: Any, want: Any) -> None:
+    """Integers exactly (wrapping is order-free); float sums within rounding of the summation order."""
+    assert type(got) is type(want), (got, want)
+    if not isinstance(want, float):
+        assert got == want
+        return
+    terms = np.prod([a.astype(np.float64) for a in arrays], axis=0)
+    tol = 1e-12 * (float(np.sum(np.abs(terms))) or 1.0) if op.name in ("dot", "sumall") else 1e-9 * abs(want)
+    assert abs(got - want) <= tol or (want != want and got != got), (op.name, got, want)
+
+
+@needs_gpu
+@pytest.mark.parametrize("dtype", PAIRED)
+def test_reduction_edge_cases(dtype: str) -> None:
+    C, G = _pair(dtype)
+    for name in ("sumall", "prodall", "dot"):
+        args = [G.empty([0])] * (2 if name == "dot" else 1)
+        assert getattr(G, name)(*args) == getattr(C, name)(*[C.empty([0])] * len(args))
+    for name in ("minall", "maxall"):
+        with pytest.raises(ValueError, match="empty"):
+            getattr(G, name)(G.empty([0]))
+    with pytest.raises(ValueError, match="same shape"):
+        G.dot(G.ones(3), G.ones(4))
+    if _dtype(dtype).cls == "floating":
+        x = np.array([1.0, np.nan, -2.0], dtype=dtype)
+        assert np.isnan(G.minall(G.tensor(x))) and np.isnan(G.maxall(G.tensor(x)))
+
+
+@needs_gpu
+@pytest.mark.parametrize("dtype", PAIRED)
+def test_natives_match_cpu(dtype: str, tmp_path: Path) -> None:
+    C, G = _pair(dtype)
+    numeric = _dtype(dtype).cls != "bool"
+    e = G.empty([2, 3])
+    assert e.shape == (2, 3) and e.device == "cuda"
+    one = 1 if numeric else True
+    pairs = [(G.zeros([2, 3]), C.zeros([2, 3])), (G.ones(4), C.ones(4)),
+             (G.full([3, 2], one), C.full([3, 2], one))]
+    if numeric:
+        pairs += [(G.arange(10), C.arange(10)), (G.arange(2, 11, 3), C.arange(2, 11, 3))]
+    a = _values(dtype, (3, 4))
+    pairs += [(G.tensor(a), C.tensor(a)), (G.tensor(a.tolist()), C.tensor(a.tolist())),
+              (G.tensor(C.tensor(a)), C.tensor(a)), (G.tensor(G.tensor(a)), C.tensor(a)),
+              (G.tensor(a.T), C.tensor(a.T))]
+    for g, c in pairs:
+        _compare("native", dtype, g, c)
+    # views and copies, then a round trip through the files of read1d_file / write1d_file
+    g, c = G.tensor(a), C.tensor(a)
+    for f in (lambda t: t.t(), lambda t: t.narrow(1, 1, 2), lambda t: t.select(0, 2), lambda t: t.unfold(1, 2, 1),
+              lambda t: t.t().contiguous(), lambda t: t.t().reshape([-1]), lambda t: t.t().flatten(),
+              lambda t: t.clone(), lambda t: t.expand([2, 3, 4]), lambda t: t.unsqueeze(0).squeeze()):
+        _compare("view", dtype, f(g), f(c))
+    for binary in (False, True):
+        path = tmp_path / f"v{binary}"
+        G.write1d_file(g.t()[1], str(path), binary=binary)
+        _compare("io", dtype, G.read1d_file(str(path), 3, binary=binary), C.tensor(a.T[1]))
+
+
+@needs_gpu
+@pytest.mark.parametrize("dtype", PAIRED)
+def test_host_device_copies(dtype: str) -> None:
+    C, G = _pair(dtype)
+    a = _values(dtype, (4, 5))
+    host = C.tensor(a)
+    dev = host.to("cuda")
+    assert type(dev) is G.Tensor and dev.shape == (4, 5) and dev.is_contiguous()
+    back = dev.cpu()
+    assert type(back) is C.Tensor
+    np.testing.assert_array_equal(np.asarray(back), a, strict=True)
+    assert dev.to("cuda") is dev and host.to("cpu") is host and host.cpu() is host
+    np.testing.assert_array_equal(np.asarray(dev.to("cpu")), a, strict=True)
+    np.testing.assert_array_equal(np.asarray(G.from_host(host.t())), a.T, strict=True)  # strided source
+    np.testing.assert_array_equal(np.asarray(dev.t().cpu()), a.T, strict=True)  # strided device tensor
+    np.testing.assert_array_equal(np.asarray(dev), a, strict=True)  # __array__
+    assert dev.tolist() == host.tolist() and dev[1, 2].item() == host[1, 2].item()
+    dev[1:3, ::2] = host[0, ::2]
+    host[1:3, ::2] = host[0, ::2]
+    dev[0] = 1
+    host[0] = 1
+    np.testing.assert_array_equal(np.asarray(dev), np.asarray(host), strict=True)
+    with pytest.raises(TypeError, match="from_host"):
+        G.from_host(a)
+    with pytest.raises(ValueError, match="unknown device"):
+        dev.to("tpu")
+    assert "satchel.cuda" in repr(dev)
+
+
+@needs_gpu
+@pytest.mark.parametrize("dtype", [d for d in ("float32", "int32") if d in PAIRED])
+def test_seed_program_runs_unchanged(dtype: str) -> None:
+    want = app(satchel.unit(dtype, "cpu"))
+    got = app(getattr(satchel.cuda, dtype))
+    assert got == want == 440 and type(got) is type(want)
+
+
+@needs_gpu
+def test_runtime_allocator_device_and_streams() -> None:
+    d = "float32" if "float32" in CUDA_BUILT else next(d for d in CUDA_BUILT if _dtype(d).cls == "floating")
+    G = satchel.unit(d, "cuda")
+    assert satchel.cuda.device_count() >= 1
+    satchel.cuda.set_device(satchel.cuda.current_device())
+    props = satchel.cuda.device_properties()
+    assert props["multiprocessors"] > 0 and props["peak_bandwidth"] > 0
+    satchel.cuda.synchronize()
+    satchel.cuda.empty_cache()
+    assert satchel.cuda.memory_cached() == 0
+    t = G.zeros(1 << 20)
+    held = satchel.cuda.memory_allocated()
+    assert held >= t.numel() * np.dtype(d).itemsize
+    del t
+    assert satchel.cuda.memory_allocated() < held
+    cached = satchel.cuda.memory_cached()
+    assert cached > 0  # the freed block is kept ...
+    u = G.zeros(1 << 20)
+    assert satchel.cuda.memory_cached() < cached  # ... and reused for the same size
+    del u
+    satchel.cuda.empty_cache()
+    assert satchel.cuda.memory_cached() == 0
+    default = satchel.cuda.current_stream()
+    assert default.handle == 0
+    s = satchel.cuda.Stream()
+    with s:
+        assert satchel.cuda.current_stream() == s
+        x = G.ones(1000)
+        total = G.sumall(x + x)
+    assert satchel.cuda.current_stream() == default
+    assert total == 2000
+    s.synchronize()
+    with pytest.raises(ValueError, match="no device"):
+        satchel.cuda.set_device(satchel.cuda.device_count())
+
+
+@needs_gpu
+def test_errors_name_the_cuda_call() -> None:
+    G = satchel.unit(CUDA_BUILT[0], "cuda")
+    with pytest.raises(MemoryError, match="cudaMalloc"):
+        G.empty([1 << 62 >> 3])  # more bytes than any device has
+
