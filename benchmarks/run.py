@@ -353,10 +353,22 @@ def parse_size(text: str) -> int:
     return int(value)
 
 
+def parse_dtypes(text: str) -> tuple[str, ...]:
+    dtypes = tuple(text.split(","))
+    for dtype in dtypes:
+        try:
+            numeric = np.dtype(dtype).kind in "fiu"
+        except TypeError:
+            numeric = False
+        if not numeric:
+            raise argparse.ArgumentTypeError(f"not a numeric dtype: {dtype}")
+    return dtypes
+
+
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer sizes and shorter timing (under 30 s)")
-    parser.add_argument("--dtypes", type=lambda s: tuple(s.split(",")), default=DEFAULT_DTYPES,
+    parser.add_argument("--dtypes", type=parse_dtypes, default=DEFAULT_DTYPES,
                         help=f"comma-separated dtypes (default {','.join(DEFAULT_DTYPES)})")
     parser.add_argument("--sizes", type=lambda s: tuple(parse_size(x) for x in s.split(",")), default=None,
                         help="comma-separated element counts, e.g. 1,100,1e6 (default: "

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <type_traits>
 
@@ -10,7 +12,55 @@
 
 namespace satchel::math {
 
-using std::exp;
+namespace detail {
+
+inline float bits_to_float(uint32_t b) {
+  float f;
+  std::memcpy(&f, &b, sizeof f);
+  return f;
+}
+
+// 2^n for integral n in [-254, 254], as two normal factors so that results in
+// the subnormal range come out right.
+inline float exp2_int(float n) {
+  const int32_t a = int32_t(n) / 2;
+  const int32_t b = int32_t(n) - a;
+  return bits_to_float(uint32_t(a + 127) << 23) * bits_to_float(uint32_t(b + 127) << 23);
+}
+
+// e^x in float, branch-free so that loops over it vectorise (libm's expf is an
+// opaque call): x = n ln2 + r with |r| <= ln2/2, e^r by Cephes' polynomial
+// (error within 1 ulp), then scaled by 2^n.
+inline float expf_vectorisable(float x) {
+  const float hi = 88.7228394f;   // e^hi is the largest float
+  const float lo = -103.972084f;  // e^lo rounds to 0
+  const float xc = x < lo ? lo : (x > hi ? hi : x);
+  const float shift = 12582912.0f;  // 1.5 * 2^23: adding it rounds to an integer
+  const float n = (xc * 1.44269504088896341f + shift) - shift;
+  float r = std::fma(n, -0.693359375f, xc);
+  r = std::fma(n, 2.12194440e-4f, r);
+  float p = 1.9875691500e-4f;
+  p = std::fma(p, r, 1.3981999507e-3f);
+  p = std::fma(p, r, 8.3334519073e-3f);
+  p = std::fma(p, r, 4.1665795894e-2f);
+  p = std::fma(p, r, 1.6666665459e-1f);
+  p = std::fma(p, r, 5.0000001201e-1f);
+  const float er = std::fma(p, r * r, r) + 1.0f;
+  const float y = er * exp2_int(n);
+  const float clamped = x > hi ? std::numeric_limits<float>::infinity() : (x < lo ? 0.0f : y);
+  return x != x ? x : clamped;
+}
+
+}  // namespace detail
+
+template <class T>
+SATCHEL_HD T exp(T x) {
+#if !defined(__CUDA_ARCH__)
+  if constexpr (std::is_same_v<T, float>) return detail::expf_vectorisable(x);
+#endif
+  return std::exp(x);
+}
+
 using std::log;
 using std::sqrt;
 using std::tanh;

@@ -28,7 +28,7 @@ void contiguous_run(const Fn& fn, T* out, [[maybe_unused]] const std::array<cons
 }
 
 template <class T, class C, class Fn, std::size_t... I>
-void strided_run(const Fn& fn, char* out, int64_t out_stride, std::array<const char*, sizeof...(I)> in,
+void strided_run(const Fn& fn, char* out, int64_t out_stride, [[maybe_unused]] std::array<const char*, sizeof...(I)> in,
                  const std::array<int64_t, sizeof...(I)>& stride, int64_t n, std::index_sequence<I...>) {
   for (int64_t i = 0; i < n; ++i) {
     *reinterpret_cast<T*>(out) = T(fn(C(*reinterpret_cast<const T*>(in[I]))...));

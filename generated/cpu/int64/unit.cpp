@@ -16,7 +16,10 @@ using Tensor = satchel::Tensor<real, satchel::Device::cpu>;
 using In = satchel::Operand<Tensor>;
 
 namespace kernels {
-using namespace satchel::math;
+using satchel::math::absolute;
+using satchel::math::divide;
+using satchel::math::maximum;
+using satchel::math::minimum;
 
 struct Fill {
   compute value;

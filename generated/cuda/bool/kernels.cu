@@ -14,7 +14,8 @@ using In = satchel::Operand<Tensor>;
 namespace {
 
 namespace kernels {
-using namespace satchel::math;
+using satchel::math::maximum;
+using satchel::math::minimum;
 
 struct Fill {
   compute value;

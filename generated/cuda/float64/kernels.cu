@@ -14,7 +14,15 @@ using In = satchel::Operand<Tensor>;
 namespace {
 
 namespace kernels {
-using namespace satchel::math;
+using satchel::math::absolute;
+using satchel::math::divide;
+using satchel::math::exp;
+using satchel::math::log;
+using satchel::math::maximum;
+using satchel::math::minimum;
+using satchel::math::sigmoid;
+using satchel::math::sqrt;
+using satchel::math::tanh;
 
 struct Fill {
   compute value;

@@ -14,7 +14,10 @@ using In = satchel::Operand<Tensor>;
 namespace {
 
 namespace kernels {
-using namespace satchel::math;
+using satchel::math::absolute;
+using satchel::math::divide;
+using satchel::math::maximum;
+using satchel::math::minimum;
 
 struct Fill {
   compute value;

@@ -243,7 +243,7 @@ def _parse_classes(root: Node) -> dict[str, frozenset[str]]:
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_:]*")
 
 
-def _names_in(expr: str) -> list[tuple[str, bool]]:
+def names_in(expr: str) -> list[tuple[str, bool]]:
     """Identifiers of a C++ expression, each with whether it is called."""
     out = []
     for m in _WORD.finditer(expr):
@@ -258,7 +258,7 @@ def _check_expr(expr: object, allowed: set[str], where: Location, what: str, key
     if not isinstance(expr, (str, int, float)) or isinstance(expr, bool) or not str(expr).strip():
         raise SpecError(where, f"{what}: {key} must be a C++ expression")
     text = str(expr).strip()
-    for name, called in _names_in(text):
+    for name, called in names_in(text):
         if not called and name not in allowed:
             raise SpecError(where, f"{what}: {key} '{text}' uses '{name}', which is not one of "
                                    f"{', '.join(sorted(allowed))}")
