@@ -156,10 +156,9 @@ py::class_<TensorT> bind_tensor(py::module_& m, const char* name, const char* dt
             "t[key] = value: writes value (a number or tensor, broadcast) into the view t[key].");
     // Device copies: the device's unit of this dtype makes them (satchel.cuda.float32.from_host).
     cls.def("cpu", [](py::object self) { return self; }, "This tensor: it is in host memory already.");
-    cls.def("to", [dtype = std::string(dtype)](py::object self, const std::string& to) -> py::object {
-      if (to == "cpu") return self;
-      return py::module_::import("satchel._registry").attr("unit")(dtype, to).attr("from_host")(self);
-    }, py::arg("device"), "This tensor on device (\"cpu\": itself; \"cuda\": a copy in the current GPU's memory).");
+    cls.def("to", [](py::object self, const std::string& target) {
+      return py::module_::import("satchel._registry").attr("to")(self, target);
+    }, py::arg("target"), "This tensor as another dtype or on another device: a copy, or itself if it is one already.");
   }
   cls.def_property_readonly("shape", [](const TensorT& t) { return t.sizes(); }, "The size of each dimension.");
   cls.def_property_readonly("ndim", &TensorT::dim, "The number of dimensions.");

@@ -33,6 +33,26 @@ void copy_buffer(const py::buffer_info& info, T* dst) {
   }
 }
 
+// What a buffer's elements are: '?' bool, 'i' signed, 'u' unsigned, 'f' float, 0 unknown.
+inline char element_kind(const py::buffer_info& info) {
+  std::string f = info.format;
+  if (!f.empty() && (f[0] == '@' || f[0] == '=' || f[0] == '<')) f = f.substr(1);
+  if (f.size() != 1) return 0;
+  if (f[0] == '?') return '?';
+  if (std::string("efd").find(f[0]) != std::string::npos) return 'f';
+  if (std::string("bhilqn").find(f[0]) != std::string::npos) return 'i';
+  if (std::string("BHILQN").find(f[0]) != std::string::npos) return 'u';
+  return 0;
+}
+
+template <class T>
+constexpr char element_kind() {
+  if constexpr (std::is_same_v<T, bool>) return '?';
+  else if constexpr (is_floating<T>) return 'f';
+  else if constexpr (std::is_signed_v<T>) return 'i';
+  else return 'u';
+}
+
 template <class T>
 void copy_any_buffer(const py::buffer_info& info, T* dst) {
   std::string f = info.format;
@@ -122,6 +142,35 @@ TensorT tensor(py::object data) {
   T* out = t.data();
   detail::fill_from_sequence(data, shape, 0, idx, out);
   return t;
+}
+
+// Zero-copy view of a buffer whose elements are exactly T; the storage holds a
+// reference to the exporting object (released under the GIL).
+template <class TensorT>
+TensorT from_numpy(py::object array) {
+  using T = typename TensorT::value_type;
+  if (!PyObject_CheckBuffer(array.ptr()))
+    throw py::type_error("from_numpy: " + py::str(py::type::of(array)).cast<std::string>() +
+                         " does not support the buffer protocol");
+  const py::buffer_info info = py::reinterpret_borrow<py::buffer>(array).request(true);
+  if (detail::element_kind(info) != detail::element_kind<T>() || info.itemsize != py::ssize_t(sizeof(T)))
+    throw py::type_error(std::string("from_numpy: elements of format '") + info.format + "' (" +
+                         std::to_string(info.itemsize) + " bytes) are not " + DType<T>::name +
+                         "; tensor() copies and converts");
+  Dims sizes(int(info.ndim)), strides(int(info.ndim));
+  for (int d = 0; d < sizes.size(); ++d) {
+    if (info.strides[d] % py::ssize_t(sizeof(T)) != 0)
+      throw py::value_error("from_numpy: stride " + std::to_string(info.strides[d]) + " of dim " +
+                            std::to_string(d) + " is not a multiple of the item size");
+    sizes[d] = info.shape[d];
+    strides[d] = info.strides[d] / py::ssize_t(sizeof(T));
+  }
+  auto* owner = new py::object(array);
+  std::shared_ptr<void> memory(info.ptr, [owner](void*) {
+    py::gil_scoped_acquire gil;
+    delete owner;
+  });
+  return TensorT(Storage{std::move(memory), 0}, 0, sizes, strides);
 }
 
 }  // namespace native

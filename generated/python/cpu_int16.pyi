@@ -28,7 +28,7 @@ class ShortTensor:
     def __getitem__(self, key: _Key | tuple[_Key, ...]) -> ShortTensor: ...
     def __setitem__(self, key: _Key | tuple[_Key, ...], value: object) -> None: ...
     def cpu(self) -> ShortTensor: ...
-    def to(self, device: str) -> object: ...
+    def to(self, target: str) -> object: ...
     def write1d_file(self, path: str, *, binary: bool = False) -> None:
         """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True. The file is replaced only once it is completely written."""
     def fill_(self, value: int) -> ShortTensor:
@@ -131,6 +131,9 @@ def arange(start: float, end: float | None = None, step: float = 1) -> ShortTens
 
 def tensor(data: object) -> ShortTensor:
     """A new tensor holding a copy of data: a number, a nested sequence of numbers, or any object with the buffer protocol (a NumPy array, another tensor)."""
+
+def from_numpy(array: object) -> ShortTensor:
+    """A tensor sharing memory with array (a NumPy array or any writable buffer of exactly the unit's dtype, strides multiples of its item size), which it keeps alive; any other dtype is refused (tensor() copies and converts). Device units copy."""
 
 def read1d_file(path: str, size: int, *, binary: bool = False) -> ShortTensor:
     """Read size numbers into a 1-D tensor from a text file (numbers separated by any whitespace; extra numbers are ignored) or, with binary=True, from raw little-endian elements."""

@@ -47,6 +47,9 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT]):
     def tensor(self, data: object, /) -> TensorT:
         """A new tensor holding a copy of data: a number, a nested sequence of numbers, or any object with the buffer protocol (a NumPy array, another tensor)."""
 
+    def from_numpy(self, array: object, /) -> TensorT:
+        """A tensor sharing memory with array (a NumPy array or any writable buffer of exactly the unit's dtype, strides multiples of its item size), which it keeps alive; any other dtype is refused (tensor() copies and converts)."""
+
     def read1d_file(self, path: str, size: int, /, *, binary: bool = False) -> TensorT:
         """Read size numbers into a 1-D tensor from a text file (numbers separated by any whitespace; extra numbers are ignored) or, with binary=True, from raw little-endian elements."""
 
@@ -137,6 +140,9 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT]):
 
     def tensor(self, data: object, /) -> TensorT:
         """A new tensor holding a copy of data: a number, a nested sequence of numbers, or any object with the buffer protocol (a NumPy array, another tensor)."""
+
+    def from_numpy(self, array: object, /) -> TensorT:
+        """A tensor sharing memory with array (a NumPy array or any writable buffer of exactly the unit's dtype, strides multiples of its item size), which it keeps alive; any other dtype is refused (tensor() copies and converts)."""
 
     def read1d_file(self, path: str, size: int, /, *, binary: bool = False) -> TensorT:
         """Read size numbers into a 1-D tensor from a text file (numbers separated by any whitespace; extra numbers are ignored) or, with binary=True, from raw little-endian elements."""
@@ -265,6 +271,9 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT]):
     def tensor(self, data: object, /) -> TensorT:
         """A new tensor holding a copy of data: a number, a nested sequence of numbers, or any object with the buffer protocol (a NumPy array, another tensor)."""
 
+    def from_numpy(self, array: object, /) -> TensorT:
+        """A tensor sharing memory with array (a NumPy array or any writable buffer of exactly the unit's dtype, strides multiples of its item size), which it keeps alive; any other dtype is refused (tensor() copies and converts)."""
+
     def read1d_file(self, path: str, size: int, /, *, binary: bool = False) -> TensorT:
         """Read size numbers into a 1-D tensor from a text file (numbers separated by any whitespace; extra numbers are ignored) or, with binary=True, from raw little-endian elements."""
 
@@ -391,6 +400,9 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT]):
 
     def tensor(self, data: object, /) -> TensorT:
         """A new tensor holding a copy of data: a number, a nested sequence of numbers, or any object with the buffer protocol (a NumPy array, another tensor)."""
+
+    def from_numpy(self, array: object, /) -> TensorT:
+        """A tensor sharing memory with array (a NumPy array or any writable buffer of exactly the unit's dtype, strides multiples of its item size), which it keeps alive; any other dtype is refused (tensor() copies and converts)."""
 
     def read1d_file(self, path: str, size: int, /, *, binary: bool = False) -> TensorT:
         """Read size numbers into a 1-D tensor from a text file (numbers separated by any whitespace; extra numbers are ignored) or, with binary=True, from raw little-endian elements."""
@@ -549,6 +561,9 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT]):
     def tensor(self, data: object, /) -> TensorT:
         """A new tensor holding a copy of data: a number, a nested sequence of numbers, or any object with the buffer protocol (a NumPy array, another tensor)."""
 
+    def from_numpy(self, array: object, /) -> TensorT:
+        """A tensor sharing memory with array (a NumPy array or any writable buffer of exactly the unit's dtype, strides multiples of its item size), which it keeps alive; any other dtype is refused (tensor() copies and converts)."""
+
     def read1d_file(self, path: str, size: int, /, *, binary: bool = False) -> TensorT:
         """Read size numbers into a 1-D tensor from a text file (numbers separated by any whitespace; extra numbers are ignored) or, with binary=True, from raw little-endian elements."""
 
@@ -676,6 +691,9 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT]):
     def tensor(self, data: object, /) -> TensorT:
         """A new tensor holding a copy of data: a number, a nested sequence of numbers, or any object with the buffer protocol (a NumPy array, another tensor)."""
 
+    def from_numpy(self, array: object, /) -> TensorT:
+        """A tensor sharing memory with array (a NumPy array or any writable buffer of exactly the unit's dtype, strides multiples of its item size), which it keeps alive; any other dtype is refused (tensor() copies and converts)."""
+
     def read1d_file(self, path: str, size: int, /, *, binary: bool = False) -> TensorT:
         """Read size numbers into a 1-D tensor from a text file (numbers separated by any whitespace; extra numbers are ignored) or, with binary=True, from raw little-endian elements."""
 
@@ -799,6 +817,9 @@ class Signature(Protocol[TensorT, RealT, AccRealT]):
 
     def tensor(self, data: object, /) -> TensorT:
         """A new tensor holding a copy of data: a number, a nested sequence of numbers, or any object with the buffer protocol (a NumPy array, another tensor)."""
+
+    def from_numpy(self, array: object, /) -> TensorT:
+        """A tensor sharing memory with array (a NumPy array or any writable buffer of exactly the unit's dtype, strides multiples of its item size), which it keeps alive; any other dtype is refused (tensor() copies and converts)."""
 
     def read1d_file(self, path: str, size: int, /, *, binary: bool = False) -> TensorT:
         """Read size numbers into a 1-D tensor from a text file (numbers separated by any whitespace; extra numbers are ignored) or, with binary=True, from raw little-endian elements."""

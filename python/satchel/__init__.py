@@ -8,14 +8,14 @@ where none was built.
 
 from __future__ import annotations
 
-from ._registry import UnitNotFound, th_class, unit, units
+from ._registry import UnitNotFound, th_class, unit, unit_of, units
 
 try:  # the device namespaces (satchel.cpu, ...), generated with the units
     from ._units.exports import *  # noqa: F403
 except ImportError:  # a source tree where nothing was built yet
     pass
 
-__all__ = ["UnitNotFound", "unit", "units"]
+__all__ = ["UnitNotFound", "unit", "unit_of", "units"]
 
 
 def __getattr__(name: str) -> object:

@@ -44,6 +44,30 @@ def unit(dtype: str, device: str = "cpu") -> ModuleType:
     )
 
 
+def unit_of(tensor: object) -> ModuleType:
+    """The unit a tensor belongs to."""
+    cls = type(tensor)
+    return unit(getattr(cls, "dtype", "?"), getattr(cls, "device", "?"))
+
+
+def to(tensor: object, target: str) -> object:
+    """``tensor.to(target)``: a copy as dtype or device ``target``, or tensor itself.
+
+    Between dtypes, elements convert as C++ does, made total: floats to integers
+    truncate toward zero and saturate at the integer's range, NaN gives 0;
+    integers wrap around modulo 2^bits; anything nonzero is true.
+    """
+    cls = type(tensor)
+    if target in (cls.dtype, cls.device):  # type: ignore[attr-defined]
+        return tensor
+    if any(device == target for _, device, _, _ in _declared()):
+        return unit(cls.dtype, target).from_host(tensor)  # type: ignore[attr-defined]
+    if not any(dtype == target for _, _, dtype, _ in _declared()):
+        known = sorted({d for _, _, d, _ in _declared()} | {d for _, d, _, _ in _declared()})
+        raise ValueError(f"to: {target!r} is neither a dtype nor a device (known: {', '.join(known)})")
+    return unit(target, cls.device).tensor(tensor)  # type: ignore[attr-defined]
+
+
 def th_class(name: str) -> type | None:
     """The tensor class called ``name`` (a TH name such as FloatTensor) of a CPU unit."""
     for module, device, dtype, th in _declared():

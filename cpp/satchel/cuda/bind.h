@@ -79,11 +79,12 @@ void bind_unit(py::module_& m, py::class_<TensorT>& cls, const char* dtype) {
     py::module_::import(host_module.c_str());  // registers the class of the result
     return to_host(t);
   }, ("A copy in host memory: a tensor of " + host_name + ".").c_str());
-  cls.def("to", [](const py::object& self, const std::string& device) -> py::object {
-    if (device == "cuda") return self;
-    if (device == "cpu") return self.attr("cpu")();
-    throw py::value_error("to: unknown device '" + device + "' (known: cpu, cuda)");
-  }, py::arg("device"), "This tensor on device: itself for \"cuda\", a host copy for \"cpu\".");
+  cls.def("to", [](const py::object& self, const std::string& target) -> py::object {
+    if (target == "cuda") return self;
+    if (target == "cpu") return self.attr("cpu")();
+    // Another dtype: converted on the host, then copied back.
+    return py::module_::import("satchel._registry").attr("to")(self.attr("cpu")().attr("to")(target), "cuda");
+  }, py::arg("target"), "This tensor as another dtype or on another device: itself for \"cuda\", a host copy for \"cpu\".");
   cls.def("tolist", [](const py::object& self) { return self.attr("cpu")().attr("tolist")(); },
           "The elements as nested Python lists (a number for a 0-d tensor), through the host.");
   cls.def("item", [](const TensorT& t) {

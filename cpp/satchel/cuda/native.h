@@ -78,6 +78,11 @@ TensorT tensor(py::object data) {
 }
 
 template <class TensorT>
+TensorT from_numpy(py::object array) {  // device memory cannot alias host memory: a copy
+  return tensor<TensorT>(std::move(array));
+}
+
+template <class TensorT>
 TensorT read1d_file(const std::string& path, int64_t size, bool binary) {
   using T = typename TensorT::value_type;
   return to_device(satchel::native::read1d_file<HostTensor<T>>(path, size, binary));

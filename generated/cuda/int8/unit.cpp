@@ -68,6 +68,10 @@ Tensor tensor(py::object data) {
   return satchel::cuda::native::tensor<Tensor>(data);
 }
 
+Tensor from_numpy(py::object array) {
+  return satchel::cuda::native::from_numpy<Tensor>(array);
+}
+
 Tensor read1d_file(const std::string& path, int64_t size, bool binary) {
   return satchel::cuda::native::read1d_file<Tensor>(path, size, binary);
 }
@@ -164,6 +168,9 @@ PYBIND11_MODULE(cuda_int8, m) {
 
   m.def("tensor", &ops::tensor, py::arg("data"),
         R"doc(A new tensor holding a copy of data: a number, a nested sequence of numbers, or any object with the buffer protocol (a NumPy array, another tensor).)doc");
+
+  m.def("from_numpy", &ops::from_numpy, py::arg("array"),
+        R"doc(A tensor sharing memory with array (a NumPy array or any writable buffer of exactly the unit's dtype, strides multiples of its item size), which it keeps alive; any other dtype is refused (tensor() copies and converts). Device units copy.)doc");
 
   m.def("read1d_file", &ops::read1d_file, py::arg("path"), py::arg("size"), py::arg("binary") = false,
         R"doc(Read size numbers into a 1-D tensor from a text file (numbers separated by any whitespace; extra numbers are ignored) or, with binary=True, from raw little-endian elements.)doc");
