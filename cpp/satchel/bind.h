@@ -156,6 +156,10 @@ py::class_<TensorT> bind_tensor(py::module_& m, const char* name, const char* dt
             "t[key] = value: writes value (a number or tensor, broadcast) into the view t[key].");
     // Device copies: the device's unit of this dtype makes them (satchel.cuda.float32.from_host).
     cls.def("cpu", [](py::object self) { return self; }, "This tensor: it is in host memory already.");
+    cls.def("__dlpack__", [](py::object self, py::kwargs kwargs) {
+      return py::module_::import("satchel._dlpack").attr("export")(self, **kwargs);
+    }, "A DLPack capsule sharing this tensor's memory (stream, max_version, dl_device, copy as the protocol says).");
+    cls.def("__dlpack_device__", [](py::object) { return py::make_tuple(1, 0); }, "(kDLCPU, 0).");
     cls.def("to", [](py::object self, const std::string& target) {
       return py::module_::import("satchel._registry").attr("to")(self, target);
     }, py::arg("target"), "This tensor as another dtype or on another device: a copy, or itself if it is one already.");

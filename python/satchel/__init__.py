@@ -8,6 +8,7 @@ where none was built.
 
 from __future__ import annotations
 
+from ._dlpack import from_dlpack
 from ._registry import UnitNotFound, th_class, unit, unit_of, units
 
 try:  # the device namespaces (satchel.cpu, ...), generated with the units
@@ -15,7 +16,7 @@ try:  # the device namespaces (satchel.cpu, ...), generated with the units
 except ImportError:  # a source tree where nothing was built yet
     pass
 
-__all__ = ["UnitNotFound", "unit", "unit_of", "units"]
+__all__ = ["UnitNotFound", "from_dlpack", "unit", "unit_of", "units"]
 
 
 def __getattr__(name: str) -> object:
