@@ -55,27 +55,19 @@ constexpr char element_kind() {
 
 template <class T>
 void copy_any_buffer(const py::buffer_info& info, T* dst) {
-  std::string f = info.format;
-  if (!f.empty() && (f[0] == '@' || f[0] == '=' || f[0] == '<')) f = f.substr(1);
-  const auto size = info.itemsize;
-  if (f.size() == 1) {
-    const char c = f[0];
-    if (c == '?') return copy_buffer<T, bool>(info, dst);
-    if (c == 'e') return copy_buffer<T, half>(info, dst);
-    if (c == 'f') return copy_buffer<T, float>(info, dst);
-    if (c == 'd') return copy_buffer<T, double>(info, dst);
-    if (std::string("bhilqn").find(c) != std::string::npos) {
-      if (size == 1) return copy_buffer<T, int8_t>(info, dst);
-      if (size == 2) return copy_buffer<T, int16_t>(info, dst);
-      if (size == 4) return copy_buffer<T, int32_t>(info, dst);
-      if (size == 8) return copy_buffer<T, int64_t>(info, dst);
-    }
-    if (std::string("BHILQN").find(c) != std::string::npos) {
-      if (size == 1) return copy_buffer<T, uint8_t>(info, dst);
-      if (size == 2) return copy_buffer<T, uint16_t>(info, dst);
-      if (size == 4) return copy_buffer<T, uint32_t>(info, dst);
-      if (size == 8) return copy_buffer<T, uint64_t>(info, dst);
-    }
+  switch (element_kind(info) * 16 + int(info.itemsize)) {
+    case '?' * 16 + 1: return copy_buffer<T, bool>(info, dst);
+    case 'f' * 16 + 2: return copy_buffer<T, half>(info, dst);
+    case 'f' * 16 + 4: return copy_buffer<T, float>(info, dst);
+    case 'f' * 16 + 8: return copy_buffer<T, double>(info, dst);
+    case 'i' * 16 + 1: return copy_buffer<T, int8_t>(info, dst);
+    case 'i' * 16 + 2: return copy_buffer<T, int16_t>(info, dst);
+    case 'i' * 16 + 4: return copy_buffer<T, int32_t>(info, dst);
+    case 'i' * 16 + 8: return copy_buffer<T, int64_t>(info, dst);
+    case 'u' * 16 + 1: return copy_buffer<T, uint8_t>(info, dst);
+    case 'u' * 16 + 2: return copy_buffer<T, uint16_t>(info, dst);
+    case 'u' * 16 + 4: return copy_buffer<T, uint32_t>(info, dst);
+    case 'u' * 16 + 8: return copy_buffer<T, uint64_t>(info, dst);
   }
   throw py::type_error("tensor: cannot read buffer elements of format '" + info.format + "'");
 }

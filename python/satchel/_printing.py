@@ -30,10 +30,12 @@ def _formatter(values: list[Any], floating: bool) -> tuple[str, Any]:
         fmt = "{:.4f}"
     else:
         fmt = "{:.4f}"
-    texts = [fmt.format(v / factor) if math.isfinite(v) else str(v) for v in values]
-    width = max((len(s) for s in texts), default=1)
-    lookup = dict(zip(map(id, values), texts, strict=False))
-    return scale, lambda v: lookup.get(id(v), fmt.format(v / factor)).rjust(width)
+
+    def text(v: float) -> str:
+        return fmt.format(v / factor) if math.isfinite(v) else str(v)
+
+    width = max((len(text(v)) for v in values), default=1)
+    return scale, lambda v: text(v).rjust(width)
 
 
 def _flatten(x: Any) -> list[Any]:
@@ -50,19 +52,12 @@ def format_tensor(t: Any) -> str:
     values = _flatten(data)
     if t.numel() == 0:
         return f"[{footer[1:-1]} with no elements]"
-    if cls.dtype == "bool":
-        values = [int(v) for v in values]
-        data = t.tolist()
     scale, fmt = _formatter(values, _is_float(cls))
     if len(shape) == 0:
         return f"{scale}{fmt(values[0])}\n{footer}"
     lines: list[str] = []
-    _emit(data if cls.dtype != "bool" else _to_int(data), shape, (), fmt, scale, lines)
+    _emit(data, shape, (), fmt, scale, lines)
     return "\n".join(lines) + "\n" + footer
-
-
-def _to_int(x: Any) -> Any:
-    return [_to_int(v) for v in x] if isinstance(x, list) else int(x)
 
 
 def _emit(data: Any, shape: tuple[int, ...], index: tuple[int, ...], fmt: Any, scale: str,
