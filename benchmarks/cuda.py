@@ -8,7 +8,9 @@
 2. Times add (reads 2 tensors, writes 1), sumall (reads 1) and dot (reads 2) on
    tensors of N elements (default 2^28: 1 GiB of float32 per tensor) and gives each
    one's bandwidth as a fraction of the device's peak (memory clock x bus width x
-   2), beside copy_ (reads 1, writes 1) as what an elementwise kernel can reach.
+   2), beside copy_ (reads 1, writes 1) as what an elementwise kernel can reach,
+   and, where PyTorch with CUDA is installed, PyTorch's time for the same call on
+   the same device in the same run (torch/sat > 1: satchel faster).
 
 Prints one table; --json FILE also writes the numbers. Exits 0 after printing the
 reason when no GPU can be used, 1 when the tests fail.
@@ -53,6 +55,42 @@ def seconds_per_call(fn: Any, repeat: int, syncs: bool) -> float:
     return best
 
 
+def torch_cuda() -> Any:
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch if torch.cuda.is_available() else None
+
+
+def torch_seconds(torch: Any, dtype: str, n: int, repeat: int) -> dict[str, float]:
+    """PyTorch's time for the same calls; sums and dots accumulate in the tensor's dtype
+    there except for integers (int64), so its figures are for the cheaper job."""
+    tdtype = getattr(torch, dtype)
+    x = torch.ones(n, dtype=tdtype, device="cuda")
+    y = torch.ones(n, dtype=tdtype, device="cuda")
+    out = torch.empty(n, dtype=tdtype, device="cuda")
+
+    def timed(fn: Any) -> float:
+        fn()
+        torch.cuda.synchronize()
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            for _ in range(repeat):
+                fn()
+            torch.cuda.synchronize()
+            best = min(best, (time.perf_counter() - start) / repeat)
+        return best
+
+    dot = (lambda: torch.dot(x, y).item()) if dtype.startswith("float") else (lambda: (x * y).sum().item())
+    times = {"copy_": timed(lambda: out.copy_(x)), "add": timed(lambda: torch.add(x, y)),
+             "sumall": timed(lambda: x.sum().item()), "dot": timed(dot)}
+    del x, y, out
+    torch.cuda.empty_cache()
+    return times
+
+
 def bench(dtype: str, n: int, repeat: int, peak: float) -> list[dict[str, Any]]:
     T = satchel.unit(dtype, "cuda")
     item = ITEMSIZE[dtype]
@@ -73,6 +111,10 @@ def bench(dtype: str, n: int, repeat: int, peak: float) -> list[dict[str, Any]]:
                      "of_peak": bandwidth / peak if peak else None})
     del x, y, out
     satchel.cuda.empty_cache()
+    torch = torch_cuda()
+    if torch is not None and hasattr(torch, dtype):
+        for row, t in zip(rows, torch_seconds(torch, dtype, n, repeat).values()):
+            row["torch_us"] = t * 1e6
     return rows
 
 
@@ -101,10 +143,12 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for dtype in args.dtype or ["float32"]:
         rows += bench(dtype, args.elements, args.repeat, peak)
-    print(f"\n{'op':8} {'dtype':8} {'elements':>11} {'time (us)':>10} {'GB/s':>8} {'of peak':>8}")
+    print(f"\n{'op':8} {'dtype':8} {'elements':>11} {'time (us)':>10} {'GB/s':>8} {'of peak':>8}"
+          f" {'torch (us)':>10} {'torch/sat':>9}")
     for r in rows:
         frac = f"{r['of_peak']:.0%}" if r["of_peak"] else "?"
-        print(f"{r['op']:8} {r['dtype']:8} {r['elements']:>11} {r['us']:>10.1f} {r['GB/s']:>8.0f} {frac:>8}")
+        vs = f"{r['torch_us']:>10.1f} {r['torch_us'] / r['us']:>9.2f}" if "torch_us" in r else ""
+        print(f"{r['op']:8} {r['dtype']:8} {r['elements']:>11} {r['us']:>10.1f} {r['GB/s']:>8.0f} {frac:>8} {vs}")
     if args.json:
         args.json.write_text(json.dumps({"device": props, "peak_bandwidth": peak, "results": rows}, indent=2))
     return 0

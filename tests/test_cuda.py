@@ -299,6 +299,7 @@ def test_pointwise_on_strided_views_and_operators(dtype: str, op: Op) -> None:
     if op.sig.args[0].type.value == "Tensor!" or not tensors:
         pytest.skip("not an out-of-place op over tensors")
     base = [_values(dtype, (6, 9)) for _ in tensors]
+    n = _values(dtype, ()).item()  # one Python number for both units
 
     def run(T: Any) -> list[Any]:
         ts = [T.tensor(a) for a in base]
@@ -306,7 +307,6 @@ def test_pointwise_on_strided_views_and_operators(dtype: str, op: Op) -> None:
         out = [getattr(T, op.name)(*views)]
         if op.operator and len(tensors) == 2:
             dunder = f"__{op.operator}__"
-            n = _values(dtype, ()).item()
             out += [getattr(views[0], dunder)(views[1]), getattr(views[0], dunder)(n),
                     getattr(views[0], f"__r{op.operator}__")(n)]
         if op.inplace:  # in place through a view writes into its base
