@@ -1,7 +1,7 @@
 // The device half of the CUDA runtime, included only by the kernels.cu of each
 // unit (compiled by nvcc): map / map_into (elementwise kernels over the same
-// broadcast-and-collapse Layout as the CPU's iter.h), reduce (CUB), and the
-// definitions of Copies<T>. The functors they run are the unit's, generated from
+// broadcast-and-collapse Layout as the CPU's iter.h), reduce (two passes, block
+// sums by cub::BlockReduce), and the definitions of Copies<T>. The functors they run are the unit's, generated from
 // the spec's bodies with SATCHEL_HD (__host__ __device__).
 #pragma once
 
@@ -17,8 +17,7 @@
 #include <typeinfo>
 #include <utility>
 
-#include <cub/device/device_reduce.cuh>
-#include <thrust/iterator/counting_iterator.h>
+#include <cub/block/block_reduce.cuh>
 
 #include "../iter.h"
 #include "../math.h"
@@ -28,8 +27,22 @@ namespace satchel::cuda {
 
 namespace detail {
 
-inline constexpr int kBlock = 256;   // threads per block
-inline constexpr int kUnroll = 4;    // elements in flight per thread (contiguous kernel)
+inline constexpr int kBlock = 256;  // threads per block
+
+// Contiguous kernels move 16 bytes per access (kVector<T> elements) when every
+// pointer is 16-byte aligned, else one element; each thread keeps kUnroll<V>
+// accesses in flight per input, enough to cover memory latency at full occupancy.
+template <class T>
+inline constexpr int kVector = sizeof(T) < 16 ? int(16 / sizeof(T)) : 1;
+template <int V>
+inline constexpr int kUnroll = V == 1 ? 4 : 2;
+
+template <class T, int V>
+struct alignas(sizeof(T) * V) Packet {
+  T v[V];
+};
+
+inline bool aligned16(const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 16 == 0; }
 
 // Blocks for n elements at per_thread elements a thread, capped at one full wave
 // of the current device; kernels loop over the rest (grid-stride).
@@ -97,31 +110,50 @@ struct StridedArgs {
   int64_t strides[N + 1][kMaxDims];
 };
 
-template <class T, class C, class Fn, std::size_t N, std::size_t... I>
-__device__ __forceinline__ C apply_contiguous(const ContiguousArgs<T, C, Fn, N>& a, const C* fixed, int64_t i,
-                                              std::index_sequence<I...>) {
-  return a.fn((a.step[I] ? C(a.in[I][i]) : fixed[I])...);
+template <class T, class C, class Fn, std::size_t N, int V, std::size_t... I>
+__device__ __forceinline__ C apply_packet(const ContiguousArgs<T, C, Fn, N>& a, const Packet<T, V>* in,
+                                          const C* fixed, int e, std::index_sequence<I...>) {
+  return a.fn((a.step[I] ? C(in[I].v[e]) : fixed[I])...);
 }
 
-template <class T, class C, class Fn, std::size_t N>
+// Packets of V elements, then (V > 1) the last n % V elements one by one.
+template <int V, class T, class C, class Fn, std::size_t N>
 __global__ void __launch_bounds__(kBlock) contiguous_kernel(const ContiguousArgs<T, C, Fn, N> a) {
+  using P = Packet<T, V>;
+  constexpr int U = kUnroll<V>;
   C fixed[kSlots<N>];
 #pragma unroll
   for (int k = 0; k < int(N); ++k) fixed[k] = a.in[k] ? C(a.in[k][0]) : a.value[k];
-  const int64_t n = a.n;
-  const int64_t step = int64_t(gridDim.x) * kBlock * kUnroll;
-  for (int64_t base = int64_t(blockIdx.x) * kBlock * kUnroll + threadIdx.x; base < n; base += step) {
+  const int64_t packets = a.n / V;
+  const int64_t step = int64_t(gridDim.x) * kBlock * U;
+  for (int64_t base = int64_t(blockIdx.x) * kBlock * U + threadIdx.x; base < packets; base += step) {
     // All loads, then all stores: in-place ops (out == an input) stay correct.
-    C r[kUnroll];
+    P in[U][kSlots<N>];
 #pragma unroll
-    for (int u = 0; u < kUnroll; ++u) {
-      const int64_t i = base + int64_t(u) * kBlock;
-      if (i < n) r[u] = apply_contiguous(a, fixed, i, std::make_index_sequence<N>{});
+    for (int u = 0; u < U; ++u) {
+      const int64_t p = base + int64_t(u) * kBlock;
+#pragma unroll
+      for (int k = 0; k < int(N); ++k)
+        if (p < packets && a.step[k]) in[u][k] = reinterpret_cast<const P*>(a.in[k])[p];
     }
 #pragma unroll
-    for (int u = 0; u < kUnroll; ++u) {
-      const int64_t i = base + int64_t(u) * kBlock;
-      if (i < n) a.out[i] = T(r[u]);
+    for (int u = 0; u < U; ++u) {
+      const int64_t p = base + int64_t(u) * kBlock;
+      if (p >= packets) break;
+      P r;
+#pragma unroll
+      for (int e = 0; e < V; ++e) r.v[e] = T(apply_packet(a, in[u], fixed, e, std::make_index_sequence<N>{}));
+      reinterpret_cast<P*>(a.out)[p] = r;
+    }
+  }
+  if (V > 1 && blockIdx.x == 0) {
+    const int64_t i = packets * V + threadIdx.x;  // V - 1 < kBlock elements at most
+    if (i < a.n) {
+      P one[kSlots<N>];
+#pragma unroll
+      for (int k = 0; k < int(N); ++k)
+        if (a.step[k]) one[k].v[0] = a.in[k][i];
+      a.out[i] = T(apply_packet(a, one, fixed, 0, std::make_index_sequence<N>{}));
     }
   }
 }
@@ -149,20 +181,97 @@ __global__ void __launch_bounds__(kBlock) strided_kernel(const StridedArgs<T, C,
   }
 }
 
-// Reductions read element i of each (contiguous) input through this functor,
-// applied by CUB to a counting iterator.
-template <class Acc, class C, class T, class Map, std::size_t N>
-struct MapAt {
-  Map map;
-  const T* p[N];
+// A fold's partial result; `has` is false where a thread or block saw no element.
+template <class Acc>
+struct Partial {
+  Acc value;
+  bool has;
+};
 
-  SATCHEL_HD Acc operator()(int64_t i) const { return at(i, std::make_index_sequence<N>{}); }
-
-  template <std::size_t... I>
-  SATCHEL_HD Acc at(int64_t i, std::index_sequence<I...>) const {
-    return map(Acc(C(p[I][i]))...);
+template <class Acc, class Combine>
+struct CombinePartials {
+  Combine combine;
+  SATCHEL_HD Partial<Acc> operator()(const Partial<Acc>& a, const Partial<Acc>& b) const {
+    if (!a.has) return b;
+    if (!b.has) return a;
+    return {combine(a.value, b.value), true};
   }
 };
+
+template <class Acc, class C, class T, class Map, int V, std::size_t N, std::size_t... I>
+__device__ __forceinline__ Acc map_packet(const Map& map, const Packet<T, V>* in, int e, std::index_sequence<I...>) {
+  return map(Acc(C(in[I].v[e]))...);
+}
+
+// The inputs of a reduction (a plain array: std::array is host code for nvcc).
+template <class T, std::size_t N>
+struct Inputs {
+  const T* p[N];
+};
+
+// Pass one: block b folds its threads' strided share of the n elements (packets
+// of V, the last n % V one by one) into out[b].
+template <int V, class Acc, class C, class T, class Map, class Combine, std::size_t N>
+__global__ void __launch_bounds__(kBlock) reduce_kernel(const Map map, const Combine combine,
+                                                        const Inputs<T, N> in, const int64_t n,
+                                                        Partial<Acc>* out) {
+  using P = Packet<T, V>;
+  constexpr int U = kUnroll<V>;
+  const auto at = [&](const P* packet, int e) {
+    return map_packet<Acc, C, T, Map, V, N>(map, packet, e, std::make_index_sequence<N>{});
+  };
+  const int64_t packets = n / V;
+  const int64_t step = int64_t(gridDim.x) * kBlock * U;
+  Partial<Acc> mine{Acc(), false};
+  for (int64_t base = int64_t(blockIdx.x) * kBlock * U + threadIdx.x; base < packets; base += step) {
+    P loaded[U][N];
+#pragma unroll
+    for (int u = 0; u < U; ++u) {
+      const int64_t p = base + int64_t(u) * kBlock;
+#pragma unroll
+      for (std::size_t k = 0; k < N; ++k)
+        if (p < packets) loaded[u][k] = reinterpret_cast<const P*>(in.p[k])[p];
+    }
+    // base < packets: the first packet exists, so the fold needs no flag inside.
+    Acc acc = mine.has ? combine(mine.value, at(loaded[0], 0)) : at(loaded[0], 0);
+#pragma unroll
+    for (int e = 1; e < V; ++e) acc = combine(acc, at(loaded[0], e));
+#pragma unroll
+    for (int u = 1; u < U; ++u) {
+      if (base + int64_t(u) * kBlock >= packets) break;
+#pragma unroll
+      for (int e = 0; e < V; ++e) acc = combine(acc, at(loaded[u], e));
+    }
+    mine = {acc, true};
+  }
+  if (V > 1 && blockIdx.x == 0) {
+    const int64_t i = packets * V + threadIdx.x;  // V - 1 < kBlock elements at most
+    if (i < n) {
+      P one[N];
+#pragma unroll
+      for (std::size_t k = 0; k < N; ++k) one[k].v[0] = in.p[k][i];
+      const Acc v = at(one, 0);
+      mine = {mine.has ? combine(mine.value, v) : v, true};
+    }
+  }
+  using BlockReduce = cub::BlockReduce<Partial<Acc>, kBlock>;
+  __shared__ typename BlockReduce::TempStorage temp;
+  const Partial<Acc> total = BlockReduce(temp).Reduce(mine, CombinePartials<Acc, Combine>{combine});
+  if (threadIdx.x == 0) out[blockIdx.x] = total;
+}
+
+// Pass two: one block folds the count partials of pass one into *out.
+template <class Acc, class Combine>
+__global__ void __launch_bounds__(kBlock) reduce_partials(const Combine combine, const Partial<Acc>* in,
+                                                          const int count, Partial<Acc>* out) {
+  const CombinePartials<Acc, Combine> op{combine};
+  Partial<Acc> mine{Acc(), false};
+  for (int i = threadIdx.x; i < count; i += kBlock) mine = op(mine, in[i]);
+  using BlockReduce = cub::BlockReduce<Partial<Acc>, kBlock>;
+  __shared__ typename BlockReduce::TempStorage temp;
+  const Partial<Acc> total = BlockReduce(temp).Reduce(mine, op);
+  if (threadIdx.x == 0) *out = total;
+}
 
 template <class TensorT>
 TensorT contiguous_or_self(const TensorT& t) {
@@ -228,8 +337,13 @@ void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
       a.value[j] = value[j];
     }
     a.n = layout.numel;
-    detail::contiguous_kernel<T, C, Fn, N>
-        <<<detail::grid_for(a.n, detail::kUnroll), detail::kBlock, 0, stream>>>(a);
+    bool aligned = detail::aligned16(a.out);
+    for (int j = 0; j < int(N); ++j) aligned = aligned && (!a.step[j] || detail::aligned16(a.in[j]));
+    constexpr int V = detail::kVector<T>;
+    if (aligned && V > 1)
+      detail::contiguous_kernel<V><<<detail::grid_for(a.n, V * detail::kUnroll<V>), detail::kBlock, 0, stream>>>(a);
+    else
+      detail::contiguous_kernel<1><<<detail::grid_for(a.n, detail::kUnroll<1>), detail::kBlock, 0, stream>>>(a);
   } else {
     detail::StridedArgs<T, C, Fn, N> a{fn};
     a.out = reinterpret_cast<T*>(layout.base[0]);
@@ -257,14 +371,15 @@ TensorT map(const Fn& fn, const First& first, const Rest&... rest) {
   return out;
 }
 
-// combine(map(elements)...) folded in Acc over tensors of one shape, by CUB's
-// device-wide reduction; as reduce.h on the CPU, without an init the first
-// element seeds the fold (right for idempotent combines: min, max). Strided
-// inputs are first copied to contiguous memory. Waits for the result.
+// combine(map(elements)...) folded in Acc over tensors of one shape; as reduce.h
+// on the CPU, an init is folded in once and without one the tensor must not be
+// empty. Strided inputs are first copied to contiguous memory. The order of the
+// fold depends on the device's size, not on the run. Waits for the result.
 template <class Acc, class C, class Map, class Combine, class TensorT, class... More>
 Acc reduce(const char* op, const Map& map, const Combine& combine, std::optional<Acc> init, const TensorT& first,
            const More&... more) {
   using T = typename TensorT::value_type;
+  using Partial = detail::Partial<Acc>;
   static_assert(TensorT::device == Device::cuda);
   constexpr std::size_t N = 1 + sizeof...(More);
   if (((more.sizes() != first.sizes()) || ...)) {
@@ -279,37 +394,33 @@ Acc reduce(const char* op, const Map& map, const Combine& combine, std::optional
     throw std::invalid_argument(std::string(op) + ": the tensor is empty, so it has no result");
   }
   const std::array<TensorT, N> held{detail::contiguous_or_self(first), detail::contiguous_or_self(more)...};
-  detail::MapAt<Acc, C, T, Map, N> at{map};
-  for (std::size_t k = 0; k < N; ++k) at.p[k] = held[k].data();
-  Acc seed;
-  if (init) {
-    seed = *init;
-  } else {
-    T firsts[N];
-    for (std::size_t k = 0; k < N; ++k)
-      check(cudaMemcpyAsync(&firsts[k], held[k].data(), sizeof(T), cudaMemcpyDeviceToHost, stream),
-            "cudaMemcpyAsync (device to host)");
-    check(cudaStreamSynchronize(stream), "cudaStreamSynchronize");
-    detail::MapAt<Acc, C, T, Map, N> host_at{map};
-    for (std::size_t k = 0; k < N; ++k) host_at.p[k] = &firsts[k];
-    seed = host_at(0);
+  detail::Inputs<T, N> in;
+  bool aligned = true;
+  for (std::size_t k = 0; k < N; ++k) {
+    in.p[k] = held[k].data();
+    aligned = aligned && detail::aligned16(in.p[k]);
   }
-  const thrust::counting_iterator<int64_t> index(0);
-  std::size_t temp_bytes = 0;
-  check(cub::DeviceReduce::TransformReduce(nullptr, temp_bytes, index, static_cast<Acc*>(nullptr), n, combine, at,
-                                           seed, stream),
-        "cub::DeviceReduce::TransformReduce");
-  const std::size_t result_at = (temp_bytes + 255) / 256 * 256;
-  const Storage temp = allocate_device(result_at + sizeof(Acc));
-  char* base = static_cast<char*>(temp.data());
-  Acc* result = reinterpret_cast<Acc*>(base + result_at);
-  check(cub::DeviceReduce::TransformReduce(base, temp_bytes, index, result, n, combine, at, seed, stream),
-        "cub::DeviceReduce::TransformReduce");
-  Acc value;
-  check(cudaMemcpyAsync(&value, result, sizeof(Acc), cudaMemcpyDeviceToHost, stream),
+  constexpr int V = detail::kVector<T>;
+  const bool vector = aligned && V > 1;
+  const unsigned blocks = vector ? detail::grid_for(n, V * detail::kUnroll<V>) : detail::grid_for(n, detail::kUnroll<1>);
+  const Storage temp = allocate_device((blocks + 1) * sizeof(Partial));
+  Partial* partials = static_cast<Partial*>(temp.data());
+  if (vector)
+    detail::reduce_kernel<V, Acc, C><<<blocks, detail::kBlock, 0, stream>>>(map, combine, in, n, partials);
+  else
+    detail::reduce_kernel<1, Acc, C><<<blocks, detail::kBlock, 0, stream>>>(map, combine, in, n, partials);
+  detail::check_launch<Map>();
+  Partial* result = partials;
+  if (blocks > 1) {
+    result = partials + blocks;
+    detail::reduce_partials<Acc><<<1, detail::kBlock, 0, stream>>>(combine, partials, int(blocks), result);
+    detail::check_launch<Combine>();
+  }
+  Partial total;
+  check(cudaMemcpyAsync(&total, result, sizeof(Partial), cudaMemcpyDeviceToHost, stream),
         "cudaMemcpyAsync (device to host)");
   check(cudaStreamSynchronize(stream), "cudaStreamSynchronize");
-  return value;
+  return init ? combine(*init, total.value) : total.value;
 }
 
 template <class T>
