@@ -417,7 +417,7 @@ def test_host_device_copies(dtype: str) -> None:
     np.testing.assert_array_equal(np.asarray(dev), np.asarray(host), strict=True)
     with pytest.raises(TypeError, match="from_host"):
         G.from_host(a)
-    with pytest.raises(ValueError, match="unknown device"):
+    with pytest.raises(ValueError, match="neither a dtype nor a device"):
         dev.to("tpu")
     assert "satchel.cuda" in repr(dev)
 
@@ -473,3 +473,54 @@ def test_errors_name_the_cuda_call() -> None:
     with pytest.raises(MemoryError, match="cudaMalloc"):
         G.empty([1 << 62 >> 3])  # more bytes than any device has
 
+
+
+def _torch_cuda() -> Any:
+    torch = pytest.importorskip("torch")
+    if not torch.cuda.is_available():
+        pytest.skip("PyTorch has no CUDA device")
+    return torch
+
+
+@needs_gpu
+@pytest.mark.parametrize("dtype", PAIRED)
+def test_dlpack_shares_device_memory_with_pytorch(dtype: str) -> None:
+    torch = _torch_cuda()
+    G = satchel.unit(dtype, "cuda")
+    a = _values(dtype, (3, 4))
+    t = G.tensor(a)
+    assert t.__dlpack_device__() == (2, satchel.cuda.current_device())
+    x = torch.from_dlpack(t.t())  # a strided view, zero-copy
+    assert x.device.type == "cuda" and tuple(x.shape) == (4, 3) and x.stride() == t.t().strides
+    np.testing.assert_array_equal(x.cpu().numpy(), a.T, strict=True)
+    t.fill_(1)  # both libraries queue on the legacy default stream here
+    assert bool((x == 1).all())
+    y = torch.from_numpy(a.copy()).cuda()
+    s = satchel.from_dlpack(y)
+    assert satchel.unit_of(s) is G and s.device == "cuda"
+    np.testing.assert_array_equal(_host(s), a, strict=True)
+    y.fill_(0)
+    torch.cuda.synchronize()
+    assert not _host(s).any()
+    copied = satchel.from_dlpack(y, copy=True)
+    y.fill_(1)
+    torch.cuda.synchronize()
+    assert not _host(copied).any()
+    with pytest.raises(BufferError, match=f"the memory is on cpu:0; satchel.cuda.{dtype} takes memory on cuda:"):
+        G.from_dlpack(np.asarray(a))
+    with pytest.raises(BufferError, match=f"the memory is on cuda:.*satchel.cpu.{dtype} takes memory on cpu:0"):
+        satchel.unit(dtype, "cpu").from_dlpack(y)
+
+
+@needs_gpu
+def test_dlpack_capsules_and_streams() -> None:
+    G = satchel.cuda.float32
+    t = G.arange(6).view((2, 3))
+    for max_version in (None, (1, 0)):
+        s = G.from_dlpack(t.__dlpack__(max_version=max_version, stream=1))
+        assert s.tolist() == t.tolist() and s.strides == t.strides
+    with pytest.raises(ValueError, match="stream 0 is ambiguous"):
+        t.__dlpack__(stream=0)
+    with pytest.raises(BufferError, match="cannot export a tensor on cuda:0 to cpu:0"):
+        t.__dlpack__(dl_device=(1, 0))
+    assert G.from_dlpack(t.__dlpack__(stream=-1)).tolist() == t.tolist()

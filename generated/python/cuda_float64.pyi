@@ -31,6 +31,9 @@ class DoubleTensor:
     def __setitem__(self, key: _Key | tuple[_Key, ...], value: object) -> None: ...
     def cpu(self) -> HostTensor: ...
     def to(self, target: str) -> object: ...
+    def __dlpack__(self, *, stream: int | None = None, max_version: tuple[int, int] | None = None,
+                   dl_device: tuple[int, int] | None = None, copy: bool | None = None) -> object: ...
+    def __dlpack_device__(self) -> tuple[int, int]: ...
     def write1d_file(self, path: str, *, binary: bool = False) -> None:
         """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True. The file is replaced only once it is completely written."""
     def fill_(self, value: float) -> DoubleTensor:
@@ -159,6 +162,9 @@ def tensor(data: object) -> DoubleTensor:
 
 def from_numpy(array: object) -> DoubleTensor:
     """A tensor sharing memory with array (a NumPy array or any writable buffer of exactly the unit's dtype, strides multiples of its item size), which it keeps alive; any other dtype is refused (tensor() copies and converts). Device units copy."""
+
+def from_dlpack(obj: object, *, copy: bool | None = None) -> DoubleTensor:
+    """A tensor sharing the memory of obj, a DLPack producer (NumPy, PyTorch, CuPy, ...) or capsule whose elements are the unit's dtype on the unit's device (the current one for CUDA); a copy where copy=True or the producer's memory is read-only (copy=False then raises BufferError). satchel.from_dlpack picks the unit itself."""
 
 def read1d_file(path: str, size: int, *, binary: bool = False) -> DoubleTensor:
     """Read size numbers into a 1-D tensor from a text file (numbers separated by any whitespace; extra numbers are ignored) or, with binary=True, from raw little-endian elements."""

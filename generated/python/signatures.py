@@ -50,6 +50,9 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT]):
     def from_numpy(self, array: object, /) -> TensorT:
         """A tensor sharing memory with array (a NumPy array or any writable buffer of exactly the unit's dtype, strides multiples of its item size), which it keeps alive; any other dtype is refused (tensor() copies and converts)."""
 
+    def from_dlpack(self, obj: object, /, *, copy: bool | None = None) -> TensorT:
+        """A tensor sharing the memory of obj, a DLPack producer (NumPy, PyTorch, CuPy, ...) or capsule whose elements are the unit's dtype on the unit's device (the current one for CUDA); a copy where copy=True or the producer's memory is read-only (copy=False then raises BufferError)."""
+
     def read1d_file(self, path: str, size: int, /, *, binary: bool = False) -> TensorT:
         """Read size numbers into a 1-D tensor from a text file (numbers separated by any whitespace; extra numbers are ignored) or, with binary=True, from raw little-endian elements."""
 
@@ -143,6 +146,9 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT]):
 
     def from_numpy(self, array: object, /) -> TensorT:
         """A tensor sharing memory with array (a NumPy array or any writable buffer of exactly the unit's dtype, strides multiples of its item size), which it keeps alive; any other dtype is refused (tensor() copies and converts)."""
+
+    def from_dlpack(self, obj: object, /, *, copy: bool | None = None) -> TensorT:
+        """A tensor sharing the memory of obj, a DLPack producer (NumPy, PyTorch, CuPy, ...) or capsule whose elements are the unit's dtype on the unit's device (the current one for CUDA); a copy where copy=True or the producer's memory is read-only (copy=False then raises BufferError)."""
 
     def read1d_file(self, path: str, size: int, /, *, binary: bool = False) -> TensorT:
         """Read size numbers into a 1-D tensor from a text file (numbers separated by any whitespace; extra numbers are ignored) or, with binary=True, from raw little-endian elements."""
@@ -274,6 +280,9 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT]):
     def from_numpy(self, array: object, /) -> TensorT:
         """A tensor sharing memory with array (a NumPy array or any writable buffer of exactly the unit's dtype, strides multiples of its item size), which it keeps alive; any other dtype is refused (tensor() copies and converts)."""
 
+    def from_dlpack(self, obj: object, /, *, copy: bool | None = None) -> TensorT:
+        """A tensor sharing the memory of obj, a DLPack producer (NumPy, PyTorch, CuPy, ...) or capsule whose elements are the unit's dtype on the unit's device (the current one for CUDA); a copy where copy=True or the producer's memory is read-only (copy=False then raises BufferError)."""
+
     def read1d_file(self, path: str, size: int, /, *, binary: bool = False) -> TensorT:
         """Read size numbers into a 1-D tensor from a text file (numbers separated by any whitespace; extra numbers are ignored) or, with binary=True, from raw little-endian elements."""
 
@@ -403,6 +412,9 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT]):
 
     def from_numpy(self, array: object, /) -> TensorT:
         """A tensor sharing memory with array (a NumPy array or any writable buffer of exactly the unit's dtype, strides multiples of its item size), which it keeps alive; any other dtype is refused (tensor() copies and converts)."""
+
+    def from_dlpack(self, obj: object, /, *, copy: bool | None = None) -> TensorT:
+        """A tensor sharing the memory of obj, a DLPack producer (NumPy, PyTorch, CuPy, ...) or capsule whose elements are the unit's dtype on the unit's device (the current one for CUDA); a copy where copy=True or the producer's memory is read-only (copy=False then raises BufferError)."""
 
     def read1d_file(self, path: str, size: int, /, *, binary: bool = False) -> TensorT:
         """Read size numbers into a 1-D tensor from a text file (numbers separated by any whitespace; extra numbers are ignored) or, with binary=True, from raw little-endian elements."""
@@ -564,6 +576,9 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT]):
     def from_numpy(self, array: object, /) -> TensorT:
         """A tensor sharing memory with array (a NumPy array or any writable buffer of exactly the unit's dtype, strides multiples of its item size), which it keeps alive; any other dtype is refused (tensor() copies and converts)."""
 
+    def from_dlpack(self, obj: object, /, *, copy: bool | None = None) -> TensorT:
+        """A tensor sharing the memory of obj, a DLPack producer (NumPy, PyTorch, CuPy, ...) or capsule whose elements are the unit's dtype on the unit's device (the current one for CUDA); a copy where copy=True or the producer's memory is read-only (copy=False then raises BufferError)."""
+
     def read1d_file(self, path: str, size: int, /, *, binary: bool = False) -> TensorT:
         """Read size numbers into a 1-D tensor from a text file (numbers separated by any whitespace; extra numbers are ignored) or, with binary=True, from raw little-endian elements."""
 
@@ -694,6 +709,9 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT]):
     def from_numpy(self, array: object, /) -> TensorT:
         """A tensor sharing memory with array (a NumPy array or any writable buffer of exactly the unit's dtype, strides multiples of its item size), which it keeps alive; any other dtype is refused (tensor() copies and converts)."""
 
+    def from_dlpack(self, obj: object, /, *, copy: bool | None = None) -> TensorT:
+        """A tensor sharing the memory of obj, a DLPack producer (NumPy, PyTorch, CuPy, ...) or capsule whose elements are the unit's dtype on the unit's device (the current one for CUDA); a copy where copy=True or the producer's memory is read-only (copy=False then raises BufferError)."""
+
     def read1d_file(self, path: str, size: int, /, *, binary: bool = False) -> TensorT:
         """Read size numbers into a 1-D tensor from a text file (numbers separated by any whitespace; extra numbers are ignored) or, with binary=True, from raw little-endian elements."""
 
@@ -820,6 +838,9 @@ class Signature(Protocol[TensorT, RealT, AccRealT]):
 
     def from_numpy(self, array: object, /) -> TensorT:
         """A tensor sharing memory with array (a NumPy array or any writable buffer of exactly the unit's dtype, strides multiples of its item size), which it keeps alive; any other dtype is refused (tensor() copies and converts)."""
+
+    def from_dlpack(self, obj: object, /, *, copy: bool | None = None) -> TensorT:
+        """A tensor sharing the memory of obj, a DLPack producer (NumPy, PyTorch, CuPy, ...) or capsule whose elements are the unit's dtype on the unit's device (the current one for CUDA); a copy where copy=True or the producer's memory is read-only (copy=False then raises BufferError)."""
 
     def read1d_file(self, path: str, size: int, /, *, binary: bool = False) -> TensorT:
         """Read size numbers into a 1-D tensor from a text file (numbers separated by any whitespace; extra numbers are ignored) or, with binary=True, from raw little-endian elements."""

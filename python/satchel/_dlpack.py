@@ -1,35 +1,77 @@
-"""DLPack for CPU tensors, through NumPy's implementation of the protocol.
-
-A tensor exports the capsule of a NumPy array viewing its memory (the array keeps
-the tensor alive through the buffer protocol, the capsule keeps the array alive),
-and imports whatever NumPy can take in, as a tensor sharing that memory.
-"""
+"""DLPack on the Python side: how satchel asks a producer for its capsule, and which
+unit takes it. Capsules are made and consumed in C++ (cpp/satchel/dlpack.h)."""
 
 from __future__ import annotations
 
+import ctypes
 from typing import Any
 
 from ._registry import unit
 
-CPU = (1, 0)  # (kDLCPU, device 0)
+DEVICES = {1: "cpu", 2: "cuda"}  # kDLCPU, kDLCUDA
+DTYPES = {(0, 8): "int8", (0, 16): "int16", (0, 32): "int32", (0, 64): "int64", (1, 8): "uint8",
+          (2, 16): "float16", (2, 32): "float32", (2, 64): "float64", (6, 8): "bool"}  # (type code, bits)
+_NAMES = (b"dltensor", b"dltensor_versioned")
+# DLManagedTensorVersioned puts version, manager_ctx, deleter and flags before its DLTensor.
+_TENSOR_AT = {b"dltensor": 0, b"dltensor_versioned": 32}
+
+_api = ctypes.pythonapi
+_api.PyCapsule_GetName.restype = ctypes.c_char_p
+_api.PyCapsule_GetName.argtypes = [ctypes.py_object]
+_api.PyCapsule_GetPointer.restype = ctypes.c_void_p
+_api.PyCapsule_GetPointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
 
 
-def export(tensor: object, **kwargs: Any) -> object:
-    """``tensor.__dlpack__(stream=None, max_version=None, dl_device=None, copy=None)``."""
-    import numpy as np
+def is_capsule(obj: object) -> bool:
+    return type(obj).__name__ == "PyCapsule"
 
-    return np.asarray(tensor).__dlpack__(**kwargs)
+
+def capsule(obj: Any, device: str, copy: bool | None) -> object:
+    """obj's DLPack capsule for a consumer on ``device``, asked as DLPack 1.x says;
+    producers older than 1.0 take neither max_version nor copy (copy=True then copies
+    on import)."""
+    if is_capsule(obj):
+        return obj
+    if not hasattr(obj, "__dlpack__"):
+        raise TypeError(f"from_dlpack: {type(obj).__name__} does not support DLPack (no __dlpack__)")
+    kwargs: dict[str, Any] = {}
+    if device == "cuda":
+        from . import _cuda
+
+        kwargs["stream"] = _cuda.current_stream().handle or 1  # 1: the legacy default stream
+    try:
+        return obj.__dlpack__(max_version=(1, 0), copy=copy, **kwargs)
+    except TypeError:
+        return obj.__dlpack__(**kwargs)
+
+
+def describe(cap: object) -> tuple[str, str]:
+    """(dtype, device) of an unconsumed capsule's tensor, read from its DLTensor."""
+    name = _api.PyCapsule_GetName(cap)
+    if name not in _NAMES:
+        raise ValueError(f"from_dlpack: expected an unconsumed DLPack capsule, got one named {name!r}")
+    tensor = _api.PyCapsule_GetPointer(cap, name) + _TENSOR_AT[name]
+    device_type = ctypes.c_int32.from_address(tensor + 8).value  # after void* data
+    code, bits = ctypes.c_uint8.from_address(tensor + 20).value, ctypes.c_uint8.from_address(tensor + 21).value
+    lanes = ctypes.c_uint16.from_address(tensor + 22).value  # after DLDevice and int32 ndim
+    if device_type not in DEVICES:
+        raise BufferError(f"from_dlpack: satchel has no unit for memory of DLPack device type {device_type}")
+    if lanes != 1 or (code, bits) not in DTYPES:
+        raise TypeError(f"from_dlpack: satchel has no dtype for DLPack elements of type code {code}, "
+                        f"{bits} bits, {lanes} lanes")
+    return DTYPES[code, bits], DEVICES[device_type]
 
 
 def from_dlpack(obj: Any, *, copy: bool | None = None) -> object:
-    """A tensor sharing memory with any DLPack producer on the CPU (a NumPy array, a
-    PyTorch CPU tensor, ...); a copy where copy=True or the producer is read-only."""
-    import numpy as np
-
-    array = np.from_dlpack(obj, copy=copy)
-    T = unit(array.dtype.name, "cpu")
-    if array.flags.writeable:
-        return T.from_numpy(array)
-    if copy is False:
-        raise BufferError("from_dlpack: the producer's memory is read-only and copy=False forbids a copy")
-    return T.tensor(array)
+    """A tensor sharing memory with a DLPack producer (a NumPy array, a PyTorch
+    tensor, a CuPy array, ...) on the CPU or a CUDA device, in the unit of its dtype
+    and device; a copy where copy=True or the producer's memory is read-only."""
+    if not is_capsule(obj):
+        if not hasattr(obj, "__dlpack_device__"):
+            raise TypeError(f"from_dlpack: {type(obj).__name__} does not support DLPack (no __dlpack_device__)")
+        device_type = obj.__dlpack_device__()[0]
+        if device_type not in DEVICES:
+            raise BufferError(f"from_dlpack: satchel has no unit for memory of DLPack device type {device_type}")
+        obj = capsule(obj, DEVICES[device_type], copy)
+    dtype, device = describe(obj)
+    return unit(dtype, device).from_dlpack(obj, copy=copy)

@@ -82,6 +82,13 @@ TensorT from_numpy(py::object array) {  // device memory cannot alias host memor
   return tensor<TensorT>(std::move(array));
 }
 
+// Shares the memory of a DLPack producer (or capsule) on the current device.
+template <class TensorT>
+TensorT from_dlpack(py::object obj, std::optional<bool> copy) {
+  static const std::string unit = std::string("satchel.cuda.") + DType<typename TensorT::value_type>::name;
+  return dlpack::from_dlpack<TensorT>(std::move(obj), copy, {dlpack::kCUDA, runtime().current_device()}, unit.c_str());
+}
+
 template <class TensorT>
 TensorT read1d_file(const std::string& path, int64_t size, bool binary) {
   using T = typename TensorT::value_type;

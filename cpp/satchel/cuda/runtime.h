@@ -66,6 +66,16 @@ inline Storage allocate_device(std::size_t nbytes) {
   return Storage{std::shared_ptr<void>(p, [api](void* q) { api->release(q); }), nbytes};
 }
 
+// The index of the device holding t's memory (the current one for an empty tensor).
+template <class TensorT>
+int device_of(const TensorT& t) {
+  const RuntimeApi& rt = runtime();
+  if (!t.data()) return rt.current_device();
+  cudaPointerAttributes attributes{};
+  check(cudaPointerGetAttributes(&attributes, t.data()), "cudaPointerGetAttributes");
+  return attributes.device;
+}
+
 // A new contiguous device tensor; its elements are not initialised.
 template <class TensorT>
 TensorT empty(const Dims& sizes) {
