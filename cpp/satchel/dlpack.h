@@ -212,7 +212,7 @@ TensorT finish(Imported<TensorT> in, std::optional<bool> copy) {
 template <class TensorT>
 TensorT from_dlpack(py::object obj, std::optional<bool> copy, Device expected, const char* unit) {
   if (!PyCapsule_CheckExact(obj.ptr()))
-    obj = py::module_::import("satchel._dlpack").attr("capsule")(obj, expected.type == kCPU ? "cpu" : "cuda", copy);
+    obj = py::module_::import("satchel._dlpack").attr("capsule")(obj, copy);
   const auto capsule = py::reinterpret_borrow<py::capsule>(obj);
   const char* name = PyCapsule_GetName(capsule.ptr());
   const std::string kind = name ? name : "";

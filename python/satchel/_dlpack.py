@@ -8,7 +8,8 @@ from typing import Any
 
 from ._registry import unit
 
-DEVICES = {1: "cpu", 2: "cuda"}  # kDLCPU, kDLCUDA
+CPU, CUDA = 1, 2  # kDLCPU, kDLCUDA
+DEVICES = {CPU: "cpu", CUDA: "cuda"}
 DTYPES = {(0, 8): "int8", (0, 16): "int16", (0, 32): "int32", (0, 64): "int64", (1, 8): "uint8",
           (2, 16): "float16", (2, 32): "float32", (2, 64): "float64", (6, 8): "bool"}  # (type code, bits)
 _NAMES = (b"dltensor", b"dltensor_versioned")
@@ -26,16 +27,16 @@ def is_capsule(obj: object) -> bool:
     return type(obj).__name__ == "PyCapsule"
 
 
-def capsule(obj: Any, device: str, copy: bool | None) -> object:
-    """obj's DLPack capsule for a consumer on ``device``, asked as DLPack 1.x says;
-    producers older than 1.0 take neither max_version nor copy (copy=True then copies
-    on import)."""
+def capsule(obj: Any, copy: bool | None) -> object:
+    """obj's DLPack capsule (obj itself if it is one), asked as DLPack 1.x says: from a
+    CUDA producer on satchel's current stream. Producers older than 1.0 take neither
+    max_version nor copy (copy=True then copies on import)."""
     if is_capsule(obj):
         return obj
-    if not hasattr(obj, "__dlpack__"):
+    if not (hasattr(obj, "__dlpack__") and hasattr(obj, "__dlpack_device__")):
         raise TypeError(f"from_dlpack: {type(obj).__name__} does not support DLPack (no __dlpack__)")
     kwargs: dict[str, Any] = {}
-    if device == "cuda":
+    if obj.__dlpack_device__()[0] == CUDA:
         from . import _cuda
 
         kwargs["stream"] = _cuda.current_stream().handle or 1  # 1: the legacy default stream
@@ -66,12 +67,6 @@ def from_dlpack(obj: Any, *, copy: bool | None = None) -> object:
     """A tensor sharing memory with a DLPack producer (a NumPy array, a PyTorch
     tensor, a CuPy array, ...) on the CPU or a CUDA device, in the unit of its dtype
     and device; a copy where copy=True or the producer's memory is read-only."""
-    if not is_capsule(obj):
-        if not hasattr(obj, "__dlpack_device__"):
-            raise TypeError(f"from_dlpack: {type(obj).__name__} does not support DLPack (no __dlpack_device__)")
-        device_type = obj.__dlpack_device__()[0]
-        if device_type not in DEVICES:
-            raise BufferError(f"from_dlpack: satchel has no unit for memory of DLPack device type {device_type}")
-        obj = capsule(obj, DEVICES[device_type], copy)
+    obj = capsule(obj, copy)
     dtype, device = describe(obj)
     return unit(dtype, device).from_dlpack(obj, copy=copy)
