@@ -61,4 +61,16 @@ class Operand {
   T scalar_{};
 };
 
+// The element type of a pointwise op's inputs (Operands of one unit), or Out when
+// there are none (fill); map_into writes them to a tensor of element type Out.
+template <class Out, class... In>
+struct InputElement {
+  using type = Out;
+};
+template <class Out, class First, class... Rest>
+struct InputElement<Out, First, Rest...> {
+  static_assert((std::is_same_v<typename First::T, typename Rest::T> && ...), "inputs of one element type");
+  using type = typename First::T;
+};
+
 }  // namespace satchel

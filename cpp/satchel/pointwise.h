@@ -7,7 +7,6 @@
 
 #include <array>
 #include <cstdint>
-#include <type_traits>
 #include <utility>
 
 #include "gil.h"
@@ -77,17 +76,6 @@ void run_segment(const Fn& fn, const std::array<char*, N + 1>& ptr, const std::a
     strided_run<O, T, C>(fn, ptr[0], stride[0], in_bytes, in_stride, n, std::make_index_sequence<N>{});
 }
 
-// The element type of the inputs (Operands of one unit), or O when there are none (fill).
-template <class O, class... In>
-struct InputElement {
-  using type = O;
-};
-template <class O, class First, class... Rest>
-struct InputElement<O, First, Rest...> {
-  static_assert((std::is_same_v<typename First::T, typename Rest::T> && ...), "inputs of one element type");
-  using type = typename First::T;
-};
-
 struct Identity {
   template <class V>
   V operator()(V v) const {
@@ -115,7 +103,7 @@ TensorT contiguous_copy(const TensorT& t) {
 template <class C, class TensorT, class Fn, class... In>
 void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
   using O = typename TensorT::value_type;
-  using T = typename detail::InputElement<O, In...>::type;
+  using T = typename InputElement<O, In...>::type;
   constexpr std::size_t N = sizeof...(In);
   const Dims& shape = out.sizes();
   if constexpr (N > 0) {
