@@ -102,6 +102,35 @@ def test_malformed_signature(repo: Path, sig: str, problem: str) -> None:
     assert problem in msg
 
 
+@pytest.mark.parametrize(("ret", "problem"), [
+    ("Tensor[Bool]", "return type 'Tensor[Bool]': Tensor[...] names a dtype in lowercase, as in Tensor[bool]"),
+    ("Tensor[]", "return type 'Tensor[]': Tensor[...] names a dtype in lowercase"),
+    ("Scalar[bool]", "unknown return type 'Scalar[bool]' (known: Tensor, Tensor!, real, accreal, None, int, float, "
+                     "bool, Tensor[<dtype>])"),
+    ("Tensor[boolean]", "Tensor[boolean] names an unknown dtype (known: bool, uint8, int8, int16, int32, int64, "
+                        "float16, float32, float64)"),
+])
+def test_bad_result_dtype(repo: Path, ret: str, problem: str) -> None:
+    ops = repo / "spec/ops.yaml"
+    sig = f"eq(Tensor self, Tensor other) -> {ret}"
+    edit(ops, "eq(Tensor self, Tensor other) -> Tensor[bool]", sig)
+    msg = spec_error(repo)
+    assert msg.startswith(f"spec/ops.yaml:{line_of(ops, sig)}: op 'eq'")
+    assert problem in msg
+
+
+def test_result_of_another_dtype_comes_from_an_out_of_place_pointwise_op(repo: Path) -> None:
+    ops = repo / "spec/ops.yaml"
+    text = ops.read_text()
+    edit(ops, "  pointwise: self == other\n", "  pointwise: self == other\n  inplace: yes  # eq\n")
+    msg = spec_error(repo)
+    assert msg.startswith(f"spec/ops.yaml:{line_of(ops, 'inplace: yes  # eq')}: op 'eq': ")
+    assert msg.endswith("self cannot hold a Tensor[bool] result, so there is no in-place form")
+    ops.write_text(text)
+    edit(ops, "sig: clone(Tensor self) -> Tensor", "sig: clone(Tensor self) -> Tensor[bool]")
+    assert "op 'clone': only a pointwise op may return Tensor[bool]" in spec_error(repo)
+
+
 def test_op_without_body(repo: Path) -> None:
     ops = repo / "spec/ops.yaml"
     edit(ops, "  dtypes: floating\n  pointwise: log(self)\n", "  dtypes: floating\n")
@@ -148,6 +177,9 @@ def test_every_signature_round_trips() -> None:
         assert str(Signature.parse(str(op.sig))) == str(op.sig)
     text = "f(Tensor self, Scalar? x=None, *, int[] size, bool flag=True, str mode='a') -> Tensor!"
     assert str(Signature.parse(text)) == text
+    sig = Signature.parse("lt(Tensor self, Tensor other) -> Tensor[bool]")
+    assert (sig.returns.value, sig.result_dtype) == ("Tensor", "bool")
+    assert str(sig) == "lt(Tensor self, Tensor other) -> Tensor[bool]"
 
 
 # ---- output ---------------------------------------------------------------------

@@ -14,6 +14,7 @@ using a CUDA unit raises one error, ``CudaError("no CUDA device: ...")``.
 from __future__ import annotations
 
 import json
+import operator
 import os
 import subprocess
 import sys
@@ -305,10 +306,9 @@ def test_pointwise_on_strided_views_and_operators(dtype: str, op: Op) -> None:
         ts = [T.tensor(a) for a in base]
         views = [t.transpose(0, 1)[1:8:2] for t in ts]  # strided, non-contiguous
         out = [getattr(T, op.name)(*views)]
-        if op.operator and len(tensors) == 2:
-            dunder = f"__{op.operator}__"
-            out += [getattr(views[0], dunder)(views[1]), getattr(views[0], dunder)(n),
-                    getattr(views[0], f"__r{op.operator}__")(n)]
+        if op.operator and len(tensors) == 2:  # number (op) view: __r<op>__, or the swapped comparison
+            fn = getattr(operator, op.operator)
+            out += [fn(views[0], views[1]), fn(views[0], n), fn(n, views[0])]
         if op.inplace:  # in place through a view writes into its base
             getattr(views[0], op.name + "_")(*views[1:])
             out.append(ts[0])
@@ -316,6 +316,27 @@ def test_pointwise_on_strided_views_and_operators(dtype: str, op: Op) -> None:
 
     for got, want in zip(run(G), run(C), strict=True):
         _compare(op.name, dtype, got, want)
+
+
+@needs_gpu
+@pytest.mark.parametrize("dtype", PAIRED)
+def test_comparisons_match_cpu(dtype: str) -> None:
+    """Tensors of satchel.cuda.bool, as the CPU's, on small values (many equal pairs) and NaN."""
+    C, G = _pair(dtype)
+    a = RNG.integers(-2, 3, (5, 6)).astype(dtype)
+    if _dtype(dtype).cls == "floating":
+        a[::2, ::3] = np.nan
+    n = a.flat[1].item()
+
+    def run(T: Any) -> list[Any]:
+        t = T.tensor(a)
+        x = t.t()[1::2]  # (3, 5), strided
+        return [getattr(operator, name)(*args) for name in ("eq", "ne", "lt", "le", "gt", "ge")
+                for args in ((t, t[::-1]), (x, t[:5, 2]), (t, n), (n, t), (t[2], t))]
+
+    for got, want in zip(run(G), run(C), strict=True):
+        assert type(got) is satchel.cuda.bool.Tensor
+        _compare("comparison", dtype, got, want)
 
 
 @needs_gpu

@@ -87,6 +87,8 @@ UNARY_MATH = {"exp": np.exp, "log": np.log, "sqrt": np.sqrt, "tanh": np.tanh, "s
 
 REDUCTIONS = {"dot", "sumall", "prodall", "minall", "maxall"}
 FILLING = {"fill_", "copy_"}
+COMPARE = {"eq": np.equal, "ne": np.not_equal, "lt": np.less, "le": np.less_equal, "gt": np.greater,
+           "ge": np.greater_equal}
 
 
 def unary_oracle(u: Unit, name: str, a: np.ndarray) -> np.ndarray:
@@ -142,7 +144,7 @@ def test_every_spec_op_has_an_oracle() -> None:
     (Native ops are algorithms with tests of their own: creation and files in
     test_creation.py and test_io.py.)
     """
-    known = set(BINARY) | set(UNARY_EXACT) | set(UNARY_MATH) | REDUCTIONS | FILLING
+    known = set(BINARY) | set(UNARY_EXACT) | set(UNARY_MATH) | REDUCTIONS | FILLING | set(COMPARE)
     untested = sorted(op.name for op in SPEC.ops if isinstance(op.body, (Pointwise, Reduce)) and op.name not in known)
     assert not untested, f"ops without a test: {untested}"
 
@@ -280,6 +282,153 @@ def test_binary_op_edge_values(u: Unit, name: str) -> None:
     a, b = v[:, None], v[None, :]
     expected = binary_oracle(u, op.name, a, b)
     assert_same(getattr(u.T, op.name)(as_tensor(u, a), as_tensor(u, b)), expected, u)
+
+
+# ---- comparisons: tensors of the bool unit ----------------------------------------------------
+
+COMPARE_OPS = unit_ops_where(lambda u, op: op.name in COMPARE)
+
+
+def compare_oracle(u: Unit, name: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """IEEE comparisons in u's compute type (float16 widens to float32 exactly)."""
+    return np.asarray(COMPARE[name](a.astype(u.compute), b.astype(u.compute)))
+
+
+def assert_bool(actual: Any, expected: np.ndarray) -> None:
+    """actual is a tensor of satchel.cpu.bool holding expected."""
+    B = get_unit("bool")
+    assert type(actual) is B.T.Tensor, type(actual)
+    assert_same(actual, expected, B)
+
+
+def compare_elements(u: Unit) -> st.SearchStrategy[Any]:
+    """u's values, often small integers so that equal pairs are common; NaN and infinities too."""
+    small = st.integers(-2, 2).map(float) if u.is_float else elements(u, -2, 2)
+    return st.one_of(small, elements(u, nan=u.is_float, inf=u.is_float))
+
+
+def edge_values(u: Unit) -> list[Any]:
+    if u.is_bool:
+        return [False, True]
+    if u.is_int:
+        lo, hi = int(u.lo), int(u.hi)
+        return sorted({lo, lo + 1, -1 if lo < 0 else 2, 0, 1, hi - 1, hi})
+    fi = np.finfo(u.np_dtype)
+    return [0.0, -0.0, 1.0, -1.0, 2.5, float(fi.max), float(-fi.max), float(fi.tiny),
+            float(fi.smallest_subnormal), math.inf, -math.inf, math.nan]
+
+
+@pytest.mark.parametrize("u, name", COMPARE_OPS)
+@given(data=st.data())
+def test_comparison_tensors(u: Unit, name: str, data: st.DataObject) -> None:
+    sa, sb = data.draw(shape_pairs(), label="shapes")
+    a = data.draw(arrays(u, sa, compare_elements(u)), label="a")
+    b = data.draw(arrays(u, sb, compare_elements(u)), label="b")
+    expected = compare_oracle(u, name, a, b)
+    ta, tb = as_tensor(u, a), as_tensor(u, b)
+    assert_bool(getattr(u.T, name)(ta, tb), expected)
+    assert_bool(getattr(ta, name)(tb), expected)
+    assert_bool(getattr(operator, name)(ta, tb), expected)
+    assert_same(ta, a, u)  # inputs untouched
+    assert_same(tb, b, u)
+
+
+@pytest.mark.parametrize("u, name", COMPARE_OPS)
+@given(data=st.data())
+def test_comparison_python_number(u: Unit, name: str, data: st.DataObject) -> None:
+    """t (op) number, and number (op) t, which Python turns into t (swapped op) number."""
+    a = data.draw(arrays(u, data.draw(shapes(), label="shape"), compare_elements(u)), label="a")
+    s = data.draw(scalars(u, compare_elements(u)), label="number")
+    s_arr = np.array(s, dtype=u.np_dtype)
+    ta = as_tensor(u, a)
+    assert_bool(getattr(u.T, name)(ta, s), compare_oracle(u, name, a, s_arr))
+    assert_bool(getattr(operator, name)(ta, s), compare_oracle(u, name, a, s_arr))
+    assert_bool(getattr(operator, name)(s, ta), compare_oracle(u, name, s_arr, a))
+
+
+@pytest.mark.parametrize("u, name", COMPARE_OPS)
+def test_comparison_edge_values(u: Unit, name: str) -> None:
+    """Every pair of edge values (integer extremes, signed zeros, infinities, NaN): tensors and numbers."""
+    v = np.array(edge_values(u), dtype=u.np_dtype)
+    a, b = v[:, None], v[None, :]
+    assert_bool(getattr(u.T, name)(as_tensor(u, a), as_tensor(u, b)), compare_oracle(u, name, a, b))
+    fn = getattr(operator, name)
+    for x in edge_values(u):
+        x_arr = np.array(x, dtype=u.np_dtype)
+        assert_bool(fn(as_tensor(u, v), x), compare_oracle(u, name, v, x_arr))
+        assert_bool(fn(x, as_tensor(u, v)), compare_oracle(u, name, x_arr, v))
+
+
+def test_comparisons_of_strided_views_and_empty_tensors(u: Unit) -> None:
+    base = np.random.default_rng(3).integers(-2, 3, (6, 9)).astype(u.np_dtype)
+    if u.is_float:
+        base[::4, ::3] = np.nan
+    t = as_tensor(u, base)
+    x, xa = t.t()[1:8:2], base.T[1:8:2]  # (4, 6), neither dimension contiguous
+    y, ya = t[:, 3], base[:, 3]  # a column, broadcast over x's rows
+    assert not x.is_contiguous() and not y.is_contiguous()
+    for name in COMPARE:
+        assert_bool(getattr(x, name)(y), compare_oracle(u, name, xa, ya))
+        assert_bool(getattr(y[::-1], name)(x), compare_oracle(u, name, ya[::-1], xa))
+        assert_bool(getattr(x, name)(x), compare_oracle(u, name, xa, xa))
+        assert_bool(getattr(u.T, name)(u.T.zeros((0, 3)), u.T.zeros(3)), np.zeros((0, 3), dtype=bool))
+    assert_same(t, base, u)
+
+
+@pytest.mark.parametrize("u", units_where(lambda u: u.is_float))
+def test_nan_compares_as_ieee_says(u: Unit) -> None:
+    t = u.T.tensor([math.nan, 1.0])
+    assert (t == t).tolist() == [False, True]
+    assert (t != t).tolist() == [True, False]
+    assert (t != math.nan).tolist() == [True, True]
+    for name in ("lt", "le", "gt", "ge"):
+        assert getattr(t, name)(math.nan).tolist() == [False, False]
+        assert getattr(t, name)(t).tolist() == ([False, True] if name in ("le", "ge") else [False, False])
+
+
+@pytest.mark.parametrize("u", units_where(lambda u: not u.is_float))
+def test_comparison_with_a_number_out_of_range_raises_type_error(u: Unit) -> None:
+    """As for `+`: a number the dtype cannot hold (uint8 and -1, bool and 2) is refused, not compared."""
+    t = u.T.zeros(2)
+    for name in COMPARE:
+        fn = getattr(operator, name)
+        for bad in (int(u.hi) + 1, int(u.lo) - 1, 0.5, None, "0"):
+            with pytest.raises(TypeError):
+                fn(t, bad)
+            with pytest.raises(TypeError):
+                fn(bad, t)
+            with pytest.raises(TypeError):
+                getattr(u.T, name)(t, bad)
+
+
+@requires("bool")
+def test_bool_compares_as_zero_and_one() -> None:
+    B = get_unit("bool").T
+    t = B.tensor([False, True])
+    assert (t < True).tolist() == [True, False]
+    assert (t == 1).tolist() == [False, True] and (0 == t).tolist() == [True, False]
+    assert (t >= B.tensor([[True], [False]])).tolist() == [[False, True], [True, True]]
+
+
+@requires("int64")
+def test_int64_extremes_compare_exactly() -> None:
+    T = get_unit("int64").T
+    lo, hi = -(1 << 63), (1 << 63) - 1
+    t = T.tensor([lo, hi - 1, hi])
+    assert (t == hi).tolist() == [False, False, True]
+    assert (t > hi - 1).tolist() == [False, False, True]
+    assert (lo < t).tolist() == [False, True, True]
+    with pytest.raises(TypeError):
+        t < hi + 1  # noqa: B015 - it raises
+
+
+def test_tensors_are_unhashable_like_numpy_arrays(u: Unit) -> None:
+    t = u.T.zeros(2)
+    assert u.T.Tensor.__hash__ is None
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(t)
+    with pytest.raises(TypeError, match="unhashable"):
+        {t}  # noqa: B018 - it raises
 
 
 # ---- unary pointwise ops --------------------------------------------------------------------
@@ -512,6 +661,8 @@ def test_large_tensors_use_every_chunk(u: Unit) -> None:
     m = a[: 250 * 390].reshape(250, 390)
     assert_same(as_tensor(u, m) * as_tensor(u, b[:390]), binary_oracle(u, "mul", m, b[:390]), u)
     assert u.T.minall(ta) == a.min() and u.T.maxall(ta) == a.max()
+    assert_bool(ta < tb, a < b)  # a bool result: another item size than the inputs'
+    assert_bool(as_tensor(u, m) >= as_tensor(u, b[:390]), m >= b[:390])
     for name, args in (("sumall", (ta,)), ("dot", (ta, tb))):
         op = ALL_OP_NAMES[name]
         check_reduction(u, op, getattr(u.T, name)(*args), reduction_oracle(u, name, a, b))
@@ -569,6 +720,9 @@ def test_tensor_of_another_unit_raises_type_error(u: Unit) -> None:
         if op.name in BINARY:
             calls += [lambda op=op: getattr(u.T, op.name)(mine, theirs),
                       lambda op=op: getattr(mine, op.name + "_")(theirs),
+                      lambda op=op: getattr(operator, op.operator)(mine, theirs)]
+        elif op.name in COMPARE:  # == too: a bare False (Python's fallback, `is`) would hide the mistake
+            calls += [lambda op=op: getattr(u.T, op.name)(mine, theirs),
                       lambda op=op: getattr(operator, op.operator)(mine, theirs)]
         elif op.name in UNARY_EXACT or op.name in UNARY_MATH:
             calls.append(lambda op=op: getattr(u.T, op.name)(theirs))

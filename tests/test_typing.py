@@ -54,11 +54,12 @@ def test_examples_type_check(tmp_path: Path) -> None:
 def test_integer_unit_is_rejected_where_floating_is_required(tmp_path: Path) -> None:
     (tmp_path / "bad.py").write_text(
         "import satchel\nfrom satchel import signatures\n"
-        "T: signatures.FloatingSignature[satchel.cpu.int32.IntTensor, int, int] = satchel.cpu.int32\n")
+        "T: signatures.FloatingSignature[satchel.cpu.int32.IntTensor, int, int, satchel.cpu.bool.BoolTensor]"
+        " = satchel.cpu.int32\n")
     result = mypy("bad.py", tmp=tmp_path)
     assert result.returncode == 1
     assert ('bad.py:3: error: Incompatible types in assignment (expression has type Module, variable has type '
-            '"FloatingSignature[IntTensor, int, int]")') in result.stdout
+            '"FloatingSignature[IntTensor, int, int, BoolTensor]")') in result.stdout
 
 
 def test_dot_is_float_on_float_units_and_int_on_int_units(tmp_path: Path) -> None:
@@ -72,6 +73,27 @@ def test_dot_is_float_on_float_units_and_int_on_int_units(tmp_path: Path) -> Non
     assert re.search(r'reveal.py:4: note: Revealed type is "(builtins\.)?float"', out), out
     assert re.search(r'reveal.py:5: note: Revealed type is "(builtins\.)?int"', out), out
     assert "satchel._units.cpu_float32.FloatTensor" in out
+
+
+def test_comparisons_are_bool_tensors_of_the_same_device(tmp_path: Path) -> None:
+    (tmp_path / "reveal.py").write_text(
+        "import satchel\n"
+        "from satchel.signatures import AccRealT, BoolTensorT, RealT, Signature, TensorT\n"
+        "F = satchel.cpu.float32\n"
+        "x = F.ones(3)\n"
+        "reveal_type(F.lt(x, 1.0))\n"
+        "reveal_type(x == x)\n"
+        "reveal_type(2.0 < x)\n"
+        "reveal_type(satchel.cuda.int8.ones(3) != 1)\n"
+        "def ge(T: Signature[TensorT, RealT, AccRealT, BoolTensorT], x: TensorT) -> BoolTensorT:\n"
+        "    return T.ge(x, x)\n"
+        "reveal_type(ge(F, x))\n"
+        "reveal_type(x.__hash__)\n")
+    out = mypy("reveal.py", tmp=tmp_path).stdout
+    for line in (5, 6, 7, 11):
+        assert f'reveal.py:{line}: note: Revealed type is "satchel._units.cpu_bool.BoolTensor"' in out, out
+    assert 'reveal.py:8: note: Revealed type is "satchel._units.cuda_bool.BoolTensor"' in out, out
+    assert 'reveal.py:12: note: Revealed type is "None"' in out, out  # unhashable, as NumPy arrays
 
 
 def _pybind_params(func: object) -> list[str]:

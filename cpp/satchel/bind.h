@@ -81,9 +81,14 @@ struct type_caster<satchel::Operand<TensorT>> {
   bool load(handle src, bool convert) {
     // Numbers first: a failed tensor load walks pybind11's conversion machinery.
     is_tensor_ = !(PyFloat_Check(src.ptr()) || PyLong_Check(src.ptr()));
-    if (!is_tensor_) return scalar_.load(src, convert);
-    if (tensor_.load(src, convert)) return true;
+    if (is_tensor_ && tensor_.load(src, convert)) return true;
     is_tensor_ = false;
+    if constexpr (std::is_same_v<T, bool>) {
+      // Only numbers bool holds exactly (True, False, 0, 1), as integer units take only
+      // numbers in their range: converting would make 2, 0.5 and None true or false.
+      const bool zero_or_one = PyLong_Check(src.ptr()) && (src.equal(int_(0)) || src.equal(int_(1)));
+      return scalar_.load(src, zero_or_one);
+    }
     return scalar_.load(src, convert);
   }
   operator satchel::Operand<TensorT>() {

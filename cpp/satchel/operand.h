@@ -2,6 +2,7 @@
 // broadcasts like a 0-d tensor (without allocating one).
 #pragma once
 
+#include <type_traits>
 #include <utility>
 
 #include "tensor.h"
@@ -11,6 +12,7 @@ namespace satchel {
 template <class TensorT>
 class Operand {
  public:
+  using tensor_type = TensorT;
   using T = typename TensorT::value_type;
 
   Operand(const TensorT& t) : kind_(Kind::borrowed), borrowed_(&t) {}  // NOLINT: implicit by design
@@ -23,12 +25,17 @@ class Operand {
   const TensorT& tensor() const { return kind_ == Kind::owned ? owned_ : *borrowed_; }
 
   // True when this input shares memory with out but is not laid out exactly as
-  // out: reading it while writing out could see already-written elements.
-  bool overlaps_differently(const TensorT& out) const {
+  // out (elements of another type never are): reading it while writing out could
+  // see already-written elements.
+  template <class Out>
+  bool overlaps_differently(const Out& out) const {
     if (is_scalar()) return false;
     const TensorT& t = tensor();
     if (t.storage().data() != out.storage().data() || t.numel() == 0) return false;
-    return !(t.data() == out.data() && t.sizes() == out.sizes() && t.strides() == out.strides());
+    if constexpr (std::is_same_v<Out, TensorT>)
+      return !(t.data() == out.data() && t.sizes() == out.sizes() && t.strides() == out.strides());
+    else
+      return true;
   }
 
   // This input as a fresh contiguous tensor; `copy` makes one from a tensor.
@@ -52,6 +59,18 @@ class Operand {
   const TensorT* borrowed_ = nullptr;
   TensorT owned_;
   T scalar_{};
+};
+
+// The element type of a pointwise op's inputs (Operands of one unit), or Out when
+// there are none (fill); map_into writes them to a tensor of element type Out.
+template <class Out, class... In>
+struct InputElement {
+  using type = Out;
+};
+template <class Out, class First, class... Rest>
+struct InputElement<Out, First, Rest...> {
+  static_assert((std::is_same_v<typename First::T, typename Rest::T> && ...), "inputs of one element type");
+  using type = typename First::T;
 };
 
 }  // namespace satchel

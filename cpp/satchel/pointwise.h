@@ -1,6 +1,8 @@
 // Elementwise kernels on the CPU: out[i] = fn(inputs[i]...), with broadcasting.
-// `fn` is a functor generated from the spec's pointwise body; it takes and returns
-// the unit's compute type C.
+// `fn` is a functor generated from the spec's pointwise body; it takes the unit's
+// compute type C. The inputs (tensors or numbers) have one element type T; out's
+// element type O is T or, for an op whose result is another unit's (comparisons
+// give bool), that unit's.
 #pragma once
 
 #include <array>
@@ -19,46 +21,46 @@ namespace detail {
 // One run of the innermost dimension. Inputs whose bit is set in `Broadcast`
 // have stride 0 (a scalar or an expanded dimension): they are read once, so the
 // loop over the others stays a plain vectorisable loop.
-template <class T, class C, unsigned Broadcast, class Fn, std::size_t... I>
-void contiguous_run(const Fn& fn, T* out, [[maybe_unused]] const std::array<const T*, sizeof...(I)>& in, int64_t n,
+template <class O, class T, class C, unsigned Broadcast, class Fn, std::size_t... I>
+void contiguous_run(const Fn& fn, O* out, [[maybe_unused]] const std::array<const T*, sizeof...(I)>& in, int64_t n,
                     std::index_sequence<I...>) {
   const std::array<C, sizeof...(I)> fixed{C(in[I][0])...};
   for (int64_t i = 0; i < n; ++i)
-    out[i] = T(fn((Broadcast >> I & 1u ? fixed[I] : C(in[I][i]))...));
+    out[i] = O(fn((Broadcast >> I & 1u ? fixed[I] : C(in[I][i]))...));
 }
 
-template <class T, class C, class Fn, std::size_t... I>
+template <class O, class T, class C, class Fn, std::size_t... I>
 void strided_run(const Fn& fn, char* out, int64_t out_stride, [[maybe_unused]] std::array<const char*, sizeof...(I)> in,
                  const std::array<int64_t, sizeof...(I)>& stride, int64_t n, std::index_sequence<I...>) {
   for (int64_t i = 0; i < n; ++i) {
-    *reinterpret_cast<T*>(out) = T(fn(C(*reinterpret_cast<const T*>(in[I]))...));
+    *reinterpret_cast<O*>(out) = O(fn(C(*reinterpret_cast<const T*>(in[I]))...));
     out += out_stride;
     ((in[I] += stride[I]), ...);
   }
 }
 
-template <class T, class C, unsigned Mask, class Fn, std::size_t... I>
-bool try_contiguous(unsigned mask, const Fn& fn, T* out, const std::array<const T*, sizeof...(I)>& in,
+template <class O, class T, class C, unsigned Mask, class Fn, std::size_t... I>
+bool try_contiguous(unsigned mask, const Fn& fn, O* out, const std::array<const T*, sizeof...(I)>& in,
                     int64_t n, std::index_sequence<I...> seq) {
   if (mask != Mask) return false;
-  contiguous_run<T, C, Mask>(fn, out, in, n, seq);
+  contiguous_run<O, T, C, Mask>(fn, out, in, n, seq);
   return true;
 }
 
-template <class T, class C, class Fn, std::size_t... I, unsigned... M>
-void dispatch_contiguous(unsigned mask, const Fn& fn, T* out, const std::array<const T*, sizeof...(I)>& in,
+template <class O, class T, class C, class Fn, std::size_t... I, unsigned... M>
+void dispatch_contiguous(unsigned mask, const Fn& fn, O* out, const std::array<const T*, sizeof...(I)>& in,
                          int64_t n, std::index_sequence<I...> seq, std::integer_sequence<unsigned, M...>) {
-  (try_contiguous<T, C, M>(mask, fn, out, in, n, seq) || ...);
+  (try_contiguous<O, T, C, M>(mask, fn, out, in, n, seq) || ...);
 }
 
-template <class T, class C, class Fn, std::size_t N>
+template <class O, class T, class C, class Fn, std::size_t N>
 void run_segment(const Fn& fn, const std::array<char*, N + 1>& ptr, const std::array<int64_t, N + 1>& stride,
                  int64_t n) {
   constexpr int64_t item = sizeof(T);
   std::array<const T*, N> in;
   std::array<const char*, N> in_bytes;
   std::array<int64_t, N> in_stride;
-  bool unit = stride[0] == item;
+  bool unit = stride[0] == int64_t(sizeof(O));
   unsigned mask = 0;
   for (std::size_t k = 0; k < N; ++k) {
     in[k] = reinterpret_cast<const T*>(ptr[k + 1]);
@@ -68,10 +70,10 @@ void run_segment(const Fn& fn, const std::array<char*, N + 1>& ptr, const std::a
     else unit = unit && stride[k + 1] == item;
   }
   if (unit)
-    dispatch_contiguous<T, C>(mask, fn, reinterpret_cast<T*>(ptr[0]), in, n, std::make_index_sequence<N>{},
-                              std::make_integer_sequence<unsigned, (1u << N)>{});
+    dispatch_contiguous<O, T, C>(mask, fn, reinterpret_cast<O*>(ptr[0]), in, n, std::make_index_sequence<N>{},
+                                 std::make_integer_sequence<unsigned, (1u << N)>{});
   else
-    strided_run<T, C>(fn, ptr[0], stride[0], in_bytes, in_stride, n, std::make_index_sequence<N>{});
+    strided_run<O, T, C>(fn, ptr[0], stride[0], in_bytes, in_stride, n, std::make_index_sequence<N>{});
 }
 
 struct Identity {
@@ -100,7 +102,8 @@ TensorT contiguous_copy(const TensorT& t) {
 // never read what they already wrote.
 template <class C, class TensorT, class Fn, class... In>
 void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
-  using T = typename TensorT::value_type;
+  using O = typename TensorT::value_type;
+  using T = typename InputElement<O, In...>::type;
   constexpr std::size_t N = sizeof...(In);
   const Dims& shape = out.sizes();
   if constexpr (N > 0) {
@@ -113,12 +116,12 @@ void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
     }
   }
   if ((inputs.overlaps_differently(out) || ...)) {
-    map_into<C>(fn, out, inputs.detached(contiguous_copy<TensorT>)...);
+    map_into<C>(fn, out, inputs.detached(contiguous_copy<typename In::tensor_type>)...);
     return;
   }
   if (out.numel() == 0) return;
   Layout<N + 1> layout;
-  layout.add(0, reinterpret_cast<char*>(out.data()), out.sizes(), out.strides(), sizeof(T), shape);
+  layout.add(0, reinterpret_cast<char*>(out.data()), out.sizes(), out.strides(), sizeof(O), shape);
   std::size_t k = 1;
   (layout.add(k++, const_cast<char*>(reinterpret_cast<const char*>(inputs.data())), inputs.sizes(),
               inputs.strides(), sizeof(T), shape),
@@ -127,11 +130,12 @@ void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
   ReleaseGil unlocked(layout.numel);
   parallel_chunks(layout.numel, worker_count(layout.numel), [&](int64_t b, int64_t e, int) {
     layout.for_range(b, e, [&](const std::array<char*, N + 1>& p, const std::array<int64_t, N + 1>& s,
-                               int64_t n) { detail::run_segment<T, C, Fn, N>(fn, p, s, n); });
+                               int64_t n) { detail::run_segment<O, T, C, Fn, N>(fn, p, s, n); });
   });
 }
 
-// A new tensor holding fn(inputs...) over the inputs' broadcast shape.
+// A new tensor (of class TensorT, maybe another unit's) holding fn(inputs...)
+// over the inputs' broadcast shape.
 template <class C, class TensorT, class Fn, class First, class... Rest>
 TensorT map(const Fn& fn, const First& first, const Rest&... rest) {
   std::array<const Dims*, 1 + sizeof...(Rest)> shapes{&first.sizes(), &rest.sizes()...};

@@ -3,7 +3,9 @@
 
 from collections.abc import Sequence
 from types import EllipsisType
-from typing import Literal
+from typing import ClassVar, Literal
+
+from satchel._units.cpu_bool import BoolTensor
 
 _Key = int | slice | EllipsisType | None
 
@@ -13,6 +15,7 @@ device: Literal["cpu"]
 class FloatTensor:
     dtype: Literal["float32"]
     device: Literal["cpu"]
+    __hash__: ClassVar[None]  # type: ignore[assignment]
     @property
     def shape(self) -> tuple[int, ...]: ...
     @property
@@ -72,6 +75,18 @@ class FloatTensor:
         """Elementwise absolute value (the most negative integer stays itself)."""
     def abs_(self) -> FloatTensor:
         """In-place abs: writes the result into self and returns it."""
+    def eq(self, other: FloatTensor | float) -> BoolTensor:
+        """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
+    def ne(self, other: FloatTensor | float) -> BoolTensor:
+        """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
+    def lt(self, other: FloatTensor | float) -> BoolTensor:
+        """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
+    def le(self, other: FloatTensor | float) -> BoolTensor:
+        """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
+    def gt(self, other: FloatTensor | float) -> BoolTensor:
+        """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
+    def ge(self, other: FloatTensor | float) -> BoolTensor:
+        """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
     def exp(self) -> FloatTensor:
         """Elementwise e to the power self."""
     def exp_(self) -> FloatTensor:
@@ -134,6 +149,12 @@ class FloatTensor:
     def __itruediv__(self, other: FloatTensor | float) -> FloatTensor: ...
     def __neg__(self) -> FloatTensor: ...
     def __abs__(self) -> FloatTensor: ...
+    def __eq__(self, other: FloatTensor | float) -> BoolTensor: ...  # type: ignore[override]
+    def __ne__(self, other: FloatTensor | float) -> BoolTensor: ...  # type: ignore[override]
+    def __lt__(self, other: FloatTensor | float) -> BoolTensor: ...
+    def __le__(self, other: FloatTensor | float) -> BoolTensor: ...
+    def __gt__(self, other: FloatTensor | float) -> BoolTensor: ...
+    def __ge__(self, other: FloatTensor | float) -> BoolTensor: ...
 
 Tensor = FloatTensor
 
@@ -223,6 +244,24 @@ def abs(self: FloatTensor) -> FloatTensor:
 
 def abs_(self: FloatTensor) -> FloatTensor:
     """In-place abs: writes the result into self and returns it."""
+
+def eq(self: FloatTensor, other: FloatTensor | float) -> BoolTensor:
+    """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
+
+def ne(self: FloatTensor, other: FloatTensor | float) -> BoolTensor:
+    """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
+
+def lt(self: FloatTensor, other: FloatTensor | float) -> BoolTensor:
+    """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
+
+def le(self: FloatTensor, other: FloatTensor | float) -> BoolTensor:
+    """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
+
+def gt(self: FloatTensor, other: FloatTensor | float) -> BoolTensor:
+    """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
+
+def ge(self: FloatTensor, other: FloatTensor | float) -> BoolTensor:
+    """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
 def exp(self: FloatTensor) -> FloatTensor:
     """Elementwise e to the power self."""

@@ -3,7 +3,9 @@
 
 from collections.abc import Sequence
 from types import EllipsisType
-from typing import Literal
+from typing import ClassVar, Literal
+
+from satchel._units.cpu_bool import BoolTensor
 
 _Key = int | slice | EllipsisType | None
 
@@ -13,6 +15,7 @@ device: Literal["cpu"]
 class LongTensor:
     dtype: Literal["int64"]
     device: Literal["cpu"]
+    __hash__: ClassVar[None]  # type: ignore[assignment]
     @property
     def shape(self) -> tuple[int, ...]: ...
     @property
@@ -72,6 +75,18 @@ class LongTensor:
         """Elementwise absolute value (the most negative integer stays itself)."""
     def abs_(self) -> LongTensor:
         """In-place abs: writes the result into self and returns it."""
+    def eq(self, other: LongTensor | int) -> BoolTensor:
+        """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
+    def ne(self, other: LongTensor | int) -> BoolTensor:
+        """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
+    def lt(self, other: LongTensor | int) -> BoolTensor:
+        """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
+    def le(self, other: LongTensor | int) -> BoolTensor:
+        """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
+    def gt(self, other: LongTensor | int) -> BoolTensor:
+        """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
+    def ge(self, other: LongTensor | int) -> BoolTensor:
+        """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
     def narrow(self, dim: int, start: int, length: int) -> LongTensor:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
     def select(self, dim: int, index: int) -> LongTensor:
@@ -114,6 +129,12 @@ class LongTensor:
     def __itruediv__(self, other: LongTensor | int) -> LongTensor: ...
     def __neg__(self) -> LongTensor: ...
     def __abs__(self) -> LongTensor: ...
+    def __eq__(self, other: LongTensor | int) -> BoolTensor: ...  # type: ignore[override]
+    def __ne__(self, other: LongTensor | int) -> BoolTensor: ...  # type: ignore[override]
+    def __lt__(self, other: LongTensor | int) -> BoolTensor: ...
+    def __le__(self, other: LongTensor | int) -> BoolTensor: ...
+    def __gt__(self, other: LongTensor | int) -> BoolTensor: ...
+    def __ge__(self, other: LongTensor | int) -> BoolTensor: ...
 
 Tensor = LongTensor
 
@@ -203,6 +224,24 @@ def abs(self: LongTensor) -> LongTensor:
 
 def abs_(self: LongTensor) -> LongTensor:
     """In-place abs: writes the result into self and returns it."""
+
+def eq(self: LongTensor, other: LongTensor | int) -> BoolTensor:
+    """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
+
+def ne(self: LongTensor, other: LongTensor | int) -> BoolTensor:
+    """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
+
+def lt(self: LongTensor, other: LongTensor | int) -> BoolTensor:
+    """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
+
+def le(self: LongTensor, other: LongTensor | int) -> BoolTensor:
+    """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
+
+def gt(self: LongTensor, other: LongTensor | int) -> BoolTensor:
+    """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
+
+def ge(self: LongTensor, other: LongTensor | int) -> BoolTensor:
+    """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
 def narrow(self: LongTensor, dim: int, start: int, length: int) -> LongTensor:
     """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

@@ -3,7 +3,9 @@
 
 from collections.abc import Sequence
 from types import EllipsisType
-from typing import Literal
+from typing import ClassVar, Literal
+
+from satchel._units.cpu_bool import BoolTensor
 
 _Key = int | slice | EllipsisType | None
 
@@ -13,6 +15,7 @@ device: Literal["cpu"]
 class CharTensor:
     dtype: Literal["int8"]
     device: Literal["cpu"]
+    __hash__: ClassVar[None]  # type: ignore[assignment]
     @property
     def shape(self) -> tuple[int, ...]: ...
     @property
@@ -72,6 +75,18 @@ class CharTensor:
         """Elementwise absolute value (the most negative integer stays itself)."""
     def abs_(self) -> CharTensor:
         """In-place abs: writes the result into self and returns it."""
+    def eq(self, other: CharTensor | int) -> BoolTensor:
+        """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
+    def ne(self, other: CharTensor | int) -> BoolTensor:
+        """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
+    def lt(self, other: CharTensor | int) -> BoolTensor:
+        """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
+    def le(self, other: CharTensor | int) -> BoolTensor:
+        """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
+    def gt(self, other: CharTensor | int) -> BoolTensor:
+        """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
+    def ge(self, other: CharTensor | int) -> BoolTensor:
+        """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
     def narrow(self, dim: int, start: int, length: int) -> CharTensor:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
     def select(self, dim: int, index: int) -> CharTensor:
@@ -114,6 +129,12 @@ class CharTensor:
     def __itruediv__(self, other: CharTensor | int) -> CharTensor: ...
     def __neg__(self) -> CharTensor: ...
     def __abs__(self) -> CharTensor: ...
+    def __eq__(self, other: CharTensor | int) -> BoolTensor: ...  # type: ignore[override]
+    def __ne__(self, other: CharTensor | int) -> BoolTensor: ...  # type: ignore[override]
+    def __lt__(self, other: CharTensor | int) -> BoolTensor: ...
+    def __le__(self, other: CharTensor | int) -> BoolTensor: ...
+    def __gt__(self, other: CharTensor | int) -> BoolTensor: ...
+    def __ge__(self, other: CharTensor | int) -> BoolTensor: ...
 
 Tensor = CharTensor
 
@@ -203,6 +224,24 @@ def abs(self: CharTensor) -> CharTensor:
 
 def abs_(self: CharTensor) -> CharTensor:
     """In-place abs: writes the result into self and returns it."""
+
+def eq(self: CharTensor, other: CharTensor | int) -> BoolTensor:
+    """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
+
+def ne(self: CharTensor, other: CharTensor | int) -> BoolTensor:
+    """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
+
+def lt(self: CharTensor, other: CharTensor | int) -> BoolTensor:
+    """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
+
+def le(self: CharTensor, other: CharTensor | int) -> BoolTensor:
+    """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
+
+def gt(self: CharTensor, other: CharTensor | int) -> BoolTensor:
+    """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
+
+def ge(self: CharTensor, other: CharTensor | int) -> BoolTensor:
+    """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
 def narrow(self: CharTensor, dim: int, start: int, length: int) -> CharTensor:
     """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

@@ -3,7 +3,9 @@
 
 from collections.abc import Sequence
 from types import EllipsisType
-from typing import Literal
+from typing import ClassVar, Literal
+
+from satchel._units.cpu_bool import BoolTensor
 
 _Key = int | slice | EllipsisType | None
 
@@ -13,6 +15,7 @@ device: Literal["cpu"]
 class ByteTensor:
     dtype: Literal["uint8"]
     device: Literal["cpu"]
+    __hash__: ClassVar[None]  # type: ignore[assignment]
     @property
     def shape(self) -> tuple[int, ...]: ...
     @property
@@ -72,6 +75,18 @@ class ByteTensor:
         """Elementwise absolute value (the most negative integer stays itself)."""
     def abs_(self) -> ByteTensor:
         """In-place abs: writes the result into self and returns it."""
+    def eq(self, other: ByteTensor | int) -> BoolTensor:
+        """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
+    def ne(self, other: ByteTensor | int) -> BoolTensor:
+        """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
+    def lt(self, other: ByteTensor | int) -> BoolTensor:
+        """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
+    def le(self, other: ByteTensor | int) -> BoolTensor:
+        """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
+    def gt(self, other: ByteTensor | int) -> BoolTensor:
+        """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
+    def ge(self, other: ByteTensor | int) -> BoolTensor:
+        """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
     def narrow(self, dim: int, start: int, length: int) -> ByteTensor:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
     def select(self, dim: int, index: int) -> ByteTensor:
@@ -114,6 +129,12 @@ class ByteTensor:
     def __itruediv__(self, other: ByteTensor | int) -> ByteTensor: ...
     def __neg__(self) -> ByteTensor: ...
     def __abs__(self) -> ByteTensor: ...
+    def __eq__(self, other: ByteTensor | int) -> BoolTensor: ...  # type: ignore[override]
+    def __ne__(self, other: ByteTensor | int) -> BoolTensor: ...  # type: ignore[override]
+    def __lt__(self, other: ByteTensor | int) -> BoolTensor: ...
+    def __le__(self, other: ByteTensor | int) -> BoolTensor: ...
+    def __gt__(self, other: ByteTensor | int) -> BoolTensor: ...
+    def __ge__(self, other: ByteTensor | int) -> BoolTensor: ...
 
 Tensor = ByteTensor
 
@@ -203,6 +224,24 @@ def abs(self: ByteTensor) -> ByteTensor:
 
 def abs_(self: ByteTensor) -> ByteTensor:
     """In-place abs: writes the result into self and returns it."""
+
+def eq(self: ByteTensor, other: ByteTensor | int) -> BoolTensor:
+    """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
+
+def ne(self: ByteTensor, other: ByteTensor | int) -> BoolTensor:
+    """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
+
+def lt(self: ByteTensor, other: ByteTensor | int) -> BoolTensor:
+    """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
+
+def le(self: ByteTensor, other: ByteTensor | int) -> BoolTensor:
+    """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
+
+def gt(self: ByteTensor, other: ByteTensor | int) -> BoolTensor:
+    """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
+
+def ge(self: ByteTensor, other: ByteTensor | int) -> BoolTensor:
+    """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
 def narrow(self: ByteTensor, dim: int, start: int, length: int) -> ByteTensor:
     """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

@@ -3,7 +3,7 @@
 
 from collections.abc import Sequence
 from types import EllipsisType
-from typing import Literal
+from typing import ClassVar, Literal
 
 from satchel._units.cpu_bool import BoolTensor as HostTensor
 
@@ -15,6 +15,7 @@ device: Literal["cuda"]
 class BoolTensor:
     dtype: Literal["bool"]
     device: Literal["cuda"]
+    __hash__: ClassVar[None]  # type: ignore[assignment]
     @property
     def shape(self) -> tuple[int, ...]: ...
     @property
@@ -50,6 +51,18 @@ class BoolTensor:
         """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
     def maxall(self) -> bool:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
+    def eq(self, other: BoolTensor | bool) -> BoolTensor:
+        """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
+    def ne(self, other: BoolTensor | bool) -> BoolTensor:
+        """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
+    def lt(self, other: BoolTensor | bool) -> BoolTensor:
+        """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
+    def le(self, other: BoolTensor | bool) -> BoolTensor:
+        """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
+    def gt(self, other: BoolTensor | bool) -> BoolTensor:
+        """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
+    def ge(self, other: BoolTensor | bool) -> BoolTensor:
+        """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
     def narrow(self, dim: int, start: int, length: int) -> BoolTensor:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
     def select(self, dim: int, index: int) -> BoolTensor:
@@ -78,6 +91,12 @@ class BoolTensor:
         """self itself (sharing storage) when it is contiguous, else a contiguous copy."""
     def clone(self) -> BoolTensor:
         """A contiguous copy of self with its own storage."""
+    def __eq__(self, other: BoolTensor | bool) -> BoolTensor: ...  # type: ignore[override]
+    def __ne__(self, other: BoolTensor | bool) -> BoolTensor: ...  # type: ignore[override]
+    def __lt__(self, other: BoolTensor | bool) -> BoolTensor: ...
+    def __le__(self, other: BoolTensor | bool) -> BoolTensor: ...
+    def __gt__(self, other: BoolTensor | bool) -> BoolTensor: ...
+    def __ge__(self, other: BoolTensor | bool) -> BoolTensor: ...
 
 Tensor = BoolTensor
 
@@ -131,6 +150,24 @@ def minall(self: BoolTensor) -> bool:
 
 def maxall(self: BoolTensor) -> bool:
     """The largest element (NaN if any element is NaN); the tensor must not be empty."""
+
+def eq(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
+    """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
+
+def ne(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
+    """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
+
+def lt(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
+    """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
+
+def le(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
+    """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
+
+def gt(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
+    """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
+
+def ge(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
+    """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
 def narrow(self: BoolTensor, dim: int, start: int, length: int) -> BoolTensor:
     """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

@@ -3,9 +3,10 @@
 
 from collections.abc import Sequence
 from types import EllipsisType
-from typing import Literal
+from typing import ClassVar, Literal
 
 from satchel._units.cpu_float16 import HalfTensor as HostTensor
+from satchel._units.cuda_bool import BoolTensor
 
 _Key = int | slice | EllipsisType | None
 
@@ -15,6 +16,7 @@ device: Literal["cuda"]
 class HalfTensor:
     dtype: Literal["float16"]
     device: Literal["cuda"]
+    __hash__: ClassVar[None]  # type: ignore[assignment]
     @property
     def shape(self) -> tuple[int, ...]: ...
     @property
@@ -74,6 +76,18 @@ class HalfTensor:
         """Elementwise absolute value (the most negative integer stays itself)."""
     def abs_(self) -> HalfTensor:
         """In-place abs: writes the result into self and returns it."""
+    def eq(self, other: HalfTensor | float) -> BoolTensor:
+        """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
+    def ne(self, other: HalfTensor | float) -> BoolTensor:
+        """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
+    def lt(self, other: HalfTensor | float) -> BoolTensor:
+        """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
+    def le(self, other: HalfTensor | float) -> BoolTensor:
+        """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
+    def gt(self, other: HalfTensor | float) -> BoolTensor:
+        """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
+    def ge(self, other: HalfTensor | float) -> BoolTensor:
+        """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
     def exp(self) -> HalfTensor:
         """Elementwise e to the power self."""
     def exp_(self) -> HalfTensor:
@@ -136,6 +150,12 @@ class HalfTensor:
     def __itruediv__(self, other: HalfTensor | float) -> HalfTensor: ...
     def __neg__(self) -> HalfTensor: ...
     def __abs__(self) -> HalfTensor: ...
+    def __eq__(self, other: HalfTensor | float) -> BoolTensor: ...  # type: ignore[override]
+    def __ne__(self, other: HalfTensor | float) -> BoolTensor: ...  # type: ignore[override]
+    def __lt__(self, other: HalfTensor | float) -> BoolTensor: ...
+    def __le__(self, other: HalfTensor | float) -> BoolTensor: ...
+    def __gt__(self, other: HalfTensor | float) -> BoolTensor: ...
+    def __ge__(self, other: HalfTensor | float) -> BoolTensor: ...
 
 Tensor = HalfTensor
 
@@ -228,6 +248,24 @@ def abs(self: HalfTensor) -> HalfTensor:
 
 def abs_(self: HalfTensor) -> HalfTensor:
     """In-place abs: writes the result into self and returns it."""
+
+def eq(self: HalfTensor, other: HalfTensor | float) -> BoolTensor:
+    """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
+
+def ne(self: HalfTensor, other: HalfTensor | float) -> BoolTensor:
+    """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
+
+def lt(self: HalfTensor, other: HalfTensor | float) -> BoolTensor:
+    """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
+
+def le(self: HalfTensor, other: HalfTensor | float) -> BoolTensor:
+    """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
+
+def gt(self: HalfTensor, other: HalfTensor | float) -> BoolTensor:
+    """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
+
+def ge(self: HalfTensor, other: HalfTensor | float) -> BoolTensor:
+    """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
 def exp(self: HalfTensor) -> HalfTensor:
     """Elementwise e to the power self."""

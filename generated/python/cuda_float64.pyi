@@ -3,9 +3,10 @@
 
 from collections.abc import Sequence
 from types import EllipsisType
-from typing import Literal
+from typing import ClassVar, Literal
 
 from satchel._units.cpu_float64 import DoubleTensor as HostTensor
+from satchel._units.cuda_bool import BoolTensor
 
 _Key = int | slice | EllipsisType | None
 
@@ -15,6 +16,7 @@ device: Literal["cuda"]
 class DoubleTensor:
     dtype: Literal["float64"]
     device: Literal["cuda"]
+    __hash__: ClassVar[None]  # type: ignore[assignment]
     @property
     def shape(self) -> tuple[int, ...]: ...
     @property
@@ -74,6 +76,18 @@ class DoubleTensor:
         """Elementwise absolute value (the most negative integer stays itself)."""
     def abs_(self) -> DoubleTensor:
         """In-place abs: writes the result into self and returns it."""
+    def eq(self, other: DoubleTensor | float) -> BoolTensor:
+        """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
+    def ne(self, other: DoubleTensor | float) -> BoolTensor:
+        """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
+    def lt(self, other: DoubleTensor | float) -> BoolTensor:
+        """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
+    def le(self, other: DoubleTensor | float) -> BoolTensor:
+        """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
+    def gt(self, other: DoubleTensor | float) -> BoolTensor:
+        """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
+    def ge(self, other: DoubleTensor | float) -> BoolTensor:
+        """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
     def exp(self) -> DoubleTensor:
         """Elementwise e to the power self."""
     def exp_(self) -> DoubleTensor:
@@ -136,6 +150,12 @@ class DoubleTensor:
     def __itruediv__(self, other: DoubleTensor | float) -> DoubleTensor: ...
     def __neg__(self) -> DoubleTensor: ...
     def __abs__(self) -> DoubleTensor: ...
+    def __eq__(self, other: DoubleTensor | float) -> BoolTensor: ...  # type: ignore[override]
+    def __ne__(self, other: DoubleTensor | float) -> BoolTensor: ...  # type: ignore[override]
+    def __lt__(self, other: DoubleTensor | float) -> BoolTensor: ...
+    def __le__(self, other: DoubleTensor | float) -> BoolTensor: ...
+    def __gt__(self, other: DoubleTensor | float) -> BoolTensor: ...
+    def __ge__(self, other: DoubleTensor | float) -> BoolTensor: ...
 
 Tensor = DoubleTensor
 
@@ -228,6 +248,24 @@ def abs(self: DoubleTensor) -> DoubleTensor:
 
 def abs_(self: DoubleTensor) -> DoubleTensor:
     """In-place abs: writes the result into self and returns it."""
+
+def eq(self: DoubleTensor, other: DoubleTensor | float) -> BoolTensor:
+    """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
+
+def ne(self: DoubleTensor, other: DoubleTensor | float) -> BoolTensor:
+    """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
+
+def lt(self: DoubleTensor, other: DoubleTensor | float) -> BoolTensor:
+    """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
+
+def le(self: DoubleTensor, other: DoubleTensor | float) -> BoolTensor:
+    """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
+
+def gt(self: DoubleTensor, other: DoubleTensor | float) -> BoolTensor:
+    """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
+
+def ge(self: DoubleTensor, other: DoubleTensor | float) -> BoolTensor:
+    """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
 def exp(self: DoubleTensor) -> DoubleTensor:
     """Elementwise e to the power self."""

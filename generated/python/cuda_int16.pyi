@@ -3,9 +3,10 @@
 
 from collections.abc import Sequence
 from types import EllipsisType
-from typing import Literal
+from typing import ClassVar, Literal
 
 from satchel._units.cpu_int16 import ShortTensor as HostTensor
+from satchel._units.cuda_bool import BoolTensor
 
 _Key = int | slice | EllipsisType | None
 
@@ -15,6 +16,7 @@ device: Literal["cuda"]
 class ShortTensor:
     dtype: Literal["int16"]
     device: Literal["cuda"]
+    __hash__: ClassVar[None]  # type: ignore[assignment]
     @property
     def shape(self) -> tuple[int, ...]: ...
     @property
@@ -74,6 +76,18 @@ class ShortTensor:
         """Elementwise absolute value (the most negative integer stays itself)."""
     def abs_(self) -> ShortTensor:
         """In-place abs: writes the result into self and returns it."""
+    def eq(self, other: ShortTensor | int) -> BoolTensor:
+        """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
+    def ne(self, other: ShortTensor | int) -> BoolTensor:
+        """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
+    def lt(self, other: ShortTensor | int) -> BoolTensor:
+        """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
+    def le(self, other: ShortTensor | int) -> BoolTensor:
+        """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
+    def gt(self, other: ShortTensor | int) -> BoolTensor:
+        """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
+    def ge(self, other: ShortTensor | int) -> BoolTensor:
+        """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
     def narrow(self, dim: int, start: int, length: int) -> ShortTensor:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
     def select(self, dim: int, index: int) -> ShortTensor:
@@ -116,6 +130,12 @@ class ShortTensor:
     def __itruediv__(self, other: ShortTensor | int) -> ShortTensor: ...
     def __neg__(self) -> ShortTensor: ...
     def __abs__(self) -> ShortTensor: ...
+    def __eq__(self, other: ShortTensor | int) -> BoolTensor: ...  # type: ignore[override]
+    def __ne__(self, other: ShortTensor | int) -> BoolTensor: ...  # type: ignore[override]
+    def __lt__(self, other: ShortTensor | int) -> BoolTensor: ...
+    def __le__(self, other: ShortTensor | int) -> BoolTensor: ...
+    def __gt__(self, other: ShortTensor | int) -> BoolTensor: ...
+    def __ge__(self, other: ShortTensor | int) -> BoolTensor: ...
 
 Tensor = ShortTensor
 
@@ -208,6 +228,24 @@ def abs(self: ShortTensor) -> ShortTensor:
 
 def abs_(self: ShortTensor) -> ShortTensor:
     """In-place abs: writes the result into self and returns it."""
+
+def eq(self: ShortTensor, other: ShortTensor | int) -> BoolTensor:
+    """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
+
+def ne(self: ShortTensor, other: ShortTensor | int) -> BoolTensor:
+    """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
+
+def lt(self: ShortTensor, other: ShortTensor | int) -> BoolTensor:
+    """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
+
+def le(self: ShortTensor, other: ShortTensor | int) -> BoolTensor:
+    """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
+
+def gt(self: ShortTensor, other: ShortTensor | int) -> BoolTensor:
+    """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
+
+def ge(self: ShortTensor, other: ShortTensor | int) -> BoolTensor:
+    """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
 def narrow(self: ShortTensor, dim: int, start: int, length: int) -> ShortTensor:
     """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

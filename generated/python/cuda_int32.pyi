@@ -3,9 +3,10 @@
 
 from collections.abc import Sequence
 from types import EllipsisType
-from typing import Literal
+from typing import ClassVar, Literal
 
 from satchel._units.cpu_int32 import IntTensor as HostTensor
+from satchel._units.cuda_bool import BoolTensor
 
 _Key = int | slice | EllipsisType | None
 
@@ -15,6 +16,7 @@ device: Literal["cuda"]
 class IntTensor:
     dtype: Literal["int32"]
     device: Literal["cuda"]
+    __hash__: ClassVar[None]  # type: ignore[assignment]
     @property
     def shape(self) -> tuple[int, ...]: ...
     @property
@@ -74,6 +76,18 @@ class IntTensor:
         """Elementwise absolute value (the most negative integer stays itself)."""
     def abs_(self) -> IntTensor:
         """In-place abs: writes the result into self and returns it."""
+    def eq(self, other: IntTensor | int) -> BoolTensor:
+        """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
+    def ne(self, other: IntTensor | int) -> BoolTensor:
+        """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
+    def lt(self, other: IntTensor | int) -> BoolTensor:
+        """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
+    def le(self, other: IntTensor | int) -> BoolTensor:
+        """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
+    def gt(self, other: IntTensor | int) -> BoolTensor:
+        """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
+    def ge(self, other: IntTensor | int) -> BoolTensor:
+        """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
     def narrow(self, dim: int, start: int, length: int) -> IntTensor:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
     def select(self, dim: int, index: int) -> IntTensor:
@@ -116,6 +130,12 @@ class IntTensor:
     def __itruediv__(self, other: IntTensor | int) -> IntTensor: ...
     def __neg__(self) -> IntTensor: ...
     def __abs__(self) -> IntTensor: ...
+    def __eq__(self, other: IntTensor | int) -> BoolTensor: ...  # type: ignore[override]
+    def __ne__(self, other: IntTensor | int) -> BoolTensor: ...  # type: ignore[override]
+    def __lt__(self, other: IntTensor | int) -> BoolTensor: ...
+    def __le__(self, other: IntTensor | int) -> BoolTensor: ...
+    def __gt__(self, other: IntTensor | int) -> BoolTensor: ...
+    def __ge__(self, other: IntTensor | int) -> BoolTensor: ...
 
 Tensor = IntTensor
 
@@ -208,6 +228,24 @@ def abs(self: IntTensor) -> IntTensor:
 
 def abs_(self: IntTensor) -> IntTensor:
     """In-place abs: writes the result into self and returns it."""
+
+def eq(self: IntTensor, other: IntTensor | int) -> BoolTensor:
+    """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
+
+def ne(self: IntTensor, other: IntTensor | int) -> BoolTensor:
+    """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
+
+def lt(self: IntTensor, other: IntTensor | int) -> BoolTensor:
+    """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
+
+def le(self: IntTensor, other: IntTensor | int) -> BoolTensor:
+    """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
+
+def gt(self: IntTensor, other: IntTensor | int) -> BoolTensor:
+    """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
+
+def ge(self: IntTensor, other: IntTensor | int) -> BoolTensor:
+    """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
 def narrow(self: IntTensor, dim: int, start: int, length: int) -> IntTensor:
     """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

@@ -5,6 +5,7 @@ Every unit module satisfies the signature of each dtype class its dtype belongs
 to (PEP 544: modules implement protocols). The Protocols are generic in the
 unit's tensor class, its element number type and its accreal, so ``dot``
 returns ``float`` through a floating unit and ``int`` through an integer one.
+BoolTensorT is the tensor class of the bool unit of the same device, which some results belong to.
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ class Tensor(Protocol):
 TensorT = TypeVar("TensorT", bound=Tensor)
 RealT = TypeVar("RealT", bound=float, covariant=True)  # results only; int and bool are floats here
 AccRealT = TypeVar("AccRealT", bound=float, covariant=True)  # only ever returned
+BoolTensorT = TypeVar("BoolTensorT", bound=Tensor, covariant=True)  # only ever returned
 
 
-class BoolSignature(Protocol[TensorT, RealT, AccRealT]):
+class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
     """The bool units' functions (bool)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -80,6 +82,24 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT]):
     def maxall(self, tensor: TensorT, /) -> RealT:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
 
+    def eq(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+        """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
+
+    def ne(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+        """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
+
+    def lt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+        """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
+
+    def le(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+        """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
+
+    def gt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+        """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
+
+    def ge(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+        """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+
     def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
 
@@ -123,7 +143,7 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT]):
         """A contiguous copy of self with its own storage."""
 
 
-class UnsignedSignature(Protocol[TensorT, RealT, AccRealT]):
+class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
     """The unsigned units' functions (uint8)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -213,6 +233,24 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT]):
     def abs_(self, tensor: TensorT, /) -> TensorT:
         """Elementwise absolute value (the most negative integer stays itself)."""
 
+    def eq(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
+
+    def ne(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
+
+    def lt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
+
+    def le(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
+
+    def gt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
+
+    def ge(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+
     def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
 
@@ -256,7 +294,7 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT]):
         """A contiguous copy of self with its own storage."""
 
 
-class SignedSignature(Protocol[TensorT, RealT, AccRealT]):
+class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
     """The signed units' functions (int8, int16, int32, int64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -346,6 +384,24 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT]):
     def abs_(self, tensor: TensorT, /) -> TensorT:
         """Elementwise absolute value (the most negative integer stays itself)."""
 
+    def eq(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
+
+    def ne(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
+
+    def lt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
+
+    def le(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
+
+    def gt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
+
+    def ge(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+
     def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
 
@@ -389,7 +445,7 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT]):
         """A contiguous copy of self with its own storage."""
 
 
-class FloatingSignature(Protocol[TensorT, RealT, AccRealT]):
+class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
     """The floating units' functions (float16, float32, float64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -479,6 +535,24 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT]):
     def abs_(self, tensor: TensorT, /) -> TensorT:
         """Elementwise absolute value (the most negative integer stays itself)."""
 
+    def eq(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorT:
+        """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
+
+    def ne(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorT:
+        """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
+
+    def lt(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorT:
+        """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
+
+    def le(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorT:
+        """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
+
+    def gt(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorT:
+        """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
+
+    def ge(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorT:
+        """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+
     def exp(self, tensor: TensorT, /) -> TensorT:
         """Elementwise e to the power self."""
 
@@ -552,7 +626,7 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT]):
         """A contiguous copy of self with its own storage."""
 
 
-class IntegralSignature(Protocol[TensorT, RealT, AccRealT]):
+class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
     """The integral units' functions (uint8, int8, int16, int32, int64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -642,6 +716,24 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT]):
     def abs_(self, tensor: TensorT, /) -> TensorT:
         """Elementwise absolute value (the most negative integer stays itself)."""
 
+    def eq(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
+
+    def ne(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
+
+    def lt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
+
+    def le(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
+
+    def gt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
+
+    def ge(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+
     def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
 
@@ -685,7 +777,7 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT]):
         """A contiguous copy of self with its own storage."""
 
 
-class NumericSignature(Protocol[TensorT, RealT, AccRealT]):
+class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
     """The numeric units' functions (uint8, int8, int16, int32, int64, float16, float32, float64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -775,6 +867,24 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT]):
     def abs_(self, tensor: TensorT, /) -> TensorT:
         """Elementwise absolute value (the most negative integer stays itself)."""
 
+    def eq(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
+
+    def ne(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
+
+    def lt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
+
+    def le(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
+
+    def gt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
+
+    def ge(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+
     def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
 
@@ -818,7 +928,7 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT]):
         """A contiguous copy of self with its own storage."""
 
 
-class Signature(Protocol[TensorT, RealT, AccRealT]):
+class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
     """The all units' functions (bool, uint8, int8, int16, int32, int64, float16, float32, float64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -868,6 +978,24 @@ class Signature(Protocol[TensorT, RealT, AccRealT]):
 
     def maxall(self, tensor: TensorT, /) -> RealT:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
+
+    def eq(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+        """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
+
+    def ne(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+        """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
+
+    def lt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+        """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
+
+    def le(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+        """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
+
+    def gt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+        """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
+
+    def ge(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+        """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
     def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

@@ -86,11 +86,12 @@ template <std::size_t N>
 inline constexpr std::size_t kSlots = N ? N : 1;
 
 // out[i] = fn(in...[i]) over n elements. Input k is in[k][i] (step 1), in[k][0]
-// broadcast (step 0), or the number value[k] when in[k] is null.
-template <class T, class C, class Fn, std::size_t N>
+// broadcast (step 0), or the number value[k] when in[k] is null. Out is T, or the
+// element type of another unit's result (bool for comparisons).
+template <class T, class Out, class C, class Fn, std::size_t N>
 struct ContiguousArgs {
   Fn fn;
-  T* out;
+  Out* out;
   const T* in[kSlots<N>];
   int step[kSlots<N>];
   C value[kSlots<N>];
@@ -98,10 +99,10 @@ struct ContiguousArgs {
 };
 
 // The same over collapsed dims with element strides (out is operand 0).
-template <class T, class C, class Fn, std::size_t N>
+template <class T, class Out, class C, class Fn, std::size_t N>
 struct StridedArgs {
   Fn fn;
-  T* out;
+  Out* out;
   const T* in[kSlots<N>];
   C value[kSlots<N>];
   int64_t n;
@@ -110,15 +111,15 @@ struct StridedArgs {
   int64_t strides[N + 1][kMaxDims];
 };
 
-template <class T, class C, class Fn, std::size_t N, int V, std::size_t... I>
-__device__ __forceinline__ C apply_packet(const ContiguousArgs<T, C, Fn, N>& a, const Packet<T, V>* in,
+template <class T, class Out, class C, class Fn, std::size_t N, int V, std::size_t... I>
+__device__ __forceinline__ C apply_packet(const ContiguousArgs<T, Out, C, Fn, N>& a, const Packet<T, V>* in,
                                           const C* fixed, int e, std::index_sequence<I...>) {
   return a.fn((a.step[I] ? C(in[I].v[e]) : fixed[I])...);
 }
 
 // Packets of V elements, then (V > 1) the last n % V elements one by one.
-template <int V, class T, class C, class Fn, std::size_t N>
-__global__ void __launch_bounds__(kBlock) contiguous_kernel(const ContiguousArgs<T, C, Fn, N> a) {
+template <int V, class T, class Out, class C, class Fn, std::size_t N>
+__global__ void __launch_bounds__(kBlock) contiguous_kernel(const ContiguousArgs<T, Out, C, Fn, N> a) {
   using P = Packet<T, V>;
   constexpr int U = kUnroll<V>;
   C fixed[kSlots<N>];
@@ -140,10 +141,10 @@ __global__ void __launch_bounds__(kBlock) contiguous_kernel(const ContiguousArgs
     for (int u = 0; u < U; ++u) {
       const int64_t p = base + int64_t(u) * kBlock;
       if (p >= packets) break;
-      P r;
+      Packet<Out, V> r;
 #pragma unroll
-      for (int e = 0; e < V; ++e) r.v[e] = T(apply_packet(a, in[u], fixed, e, std::make_index_sequence<N>{}));
-      reinterpret_cast<P*>(a.out)[p] = r;
+      for (int e = 0; e < V; ++e) r.v[e] = Out(apply_packet(a, in[u], fixed, e, std::make_index_sequence<N>{}));
+      reinterpret_cast<Packet<Out, V>*>(a.out)[p] = r;
     }
   }
   if (V > 1 && blockIdx.x == 0) {
@@ -153,19 +154,19 @@ __global__ void __launch_bounds__(kBlock) contiguous_kernel(const ContiguousArgs
 #pragma unroll
       for (int k = 0; k < int(N); ++k)
         if (a.step[k]) one[k].v[0] = a.in[k][i];
-      a.out[i] = T(apply_packet(a, one, fixed, 0, std::make_index_sequence<N>{}));
+      a.out[i] = Out(apply_packet(a, one, fixed, 0, std::make_index_sequence<N>{}));
     }
   }
 }
 
-template <class T, class C, class Fn, std::size_t N, std::size_t... I>
-__device__ __forceinline__ C apply_strided(const StridedArgs<T, C, Fn, N>& a, const int64_t* off,
+template <class T, class Out, class C, class Fn, std::size_t N, std::size_t... I>
+__device__ __forceinline__ C apply_strided(const StridedArgs<T, Out, C, Fn, N>& a, const int64_t* off,
                                            std::index_sequence<I...>) {
   return a.fn((a.in[I] ? C(a.in[I][off[I + 1]]) : a.value[I])...);
 }
 
-template <class T, class C, class Fn, std::size_t N>
-__global__ void __launch_bounds__(kBlock) strided_kernel(const StridedArgs<T, C, Fn, N> a) {
+template <class T, class Out, class C, class Fn, std::size_t N>
+__global__ void __launch_bounds__(kBlock) strided_kernel(const StridedArgs<T, Out, C, Fn, N> a) {
   const int64_t step = int64_t(gridDim.x) * kBlock;
   for (int64_t i = int64_t(blockIdx.x) * kBlock + threadIdx.x; i < a.n; i += step) {
     int64_t off[N + 1] = {};
@@ -177,7 +178,7 @@ __global__ void __launch_bounds__(kBlock) strided_kernel(const StridedArgs<T, C,
 #pragma unroll
       for (std::size_t k = 0; k <= N; ++k) off[k] += idx * a.strides[k][d];
     }
-    a.out[off[0]] = T(apply_strided(a, off, std::make_index_sequence<N>{}));
+    a.out[off[0]] = Out(apply_strided(a, off, std::make_index_sequence<N>{}));
   }
 }
 
@@ -288,7 +289,8 @@ void map_into(const Fn& fn, const TensorT& out, const In&... inputs);
 // The kernel is queued on the current stream.
 template <class C, class TensorT, class Fn, class... In>
 void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
-  using T = typename TensorT::value_type;
+  using Out = typename TensorT::value_type;
+  using T = typename InputElement<Out, In...>::type;
   static_assert(TensorT::device == Device::cuda);
   constexpr std::size_t N = sizeof...(In);
   const Dims& shape = out.sizes();
@@ -301,14 +303,14 @@ void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
     }
   }
   if ((inputs.overlaps_differently(out) || ...)) {
-    map_into<C>(fn, out, inputs.detached([](const TensorT& t) { return Copies<T>::contiguous(t); })...);
+    map_into<C>(fn, out, inputs.detached([](const DeviceTensor<T>& t) { return Copies<T>::contiguous(t); })...);
     return;
   }
   const cudaStream_t stream = current_stream();
   if (out.numel() == 0) return;
 
   Layout<N + 1> layout;
-  layout.add(0, reinterpret_cast<char*>(out.data()), out.sizes(), out.strides(), sizeof(T), shape);
+  layout.add(0, reinterpret_cast<char*>(out.data()), out.sizes(), out.strides(), sizeof(Out), shape);
   const T* in_ptr[detail::kSlots<N>] = {};
   C value[detail::kSlots<N>] = {};
   std::size_t k = 0;
@@ -324,13 +326,14 @@ void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
   layout.collapse(shape);
 
   const int64_t item = sizeof(T);
+  const int64_t out_item = sizeof(Out);
   const int nd = layout.sizes.size();
-  bool contiguous = nd == 1 && layout.strides[0][0] == item;
+  bool contiguous = nd == 1 && layout.strides[0][0] == out_item;
   for (std::size_t j = 1; j <= N; ++j)
     contiguous = contiguous && (layout.strides[j][0] == 0 || layout.strides[j][0] == item);
   if (contiguous) {
-    detail::ContiguousArgs<T, C, Fn, N> a{fn};
-    a.out = reinterpret_cast<T*>(layout.base[0]);
+    detail::ContiguousArgs<T, Out, C, Fn, N> a{fn};
+    a.out = reinterpret_cast<Out*>(layout.base[0]);
     for (int j = 0; j < int(N); ++j) {
       a.in[j] = in_ptr[j];
       a.step[j] = in_ptr[j] && layout.strides[j + 1][0] == item;
@@ -339,14 +342,14 @@ void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
     a.n = layout.numel;
     bool aligned = detail::aligned16(a.out);
     for (int j = 0; j < int(N); ++j) aligned = aligned && (!a.step[j] || detail::aligned16(a.in[j]));
-    constexpr int V = detail::kVector<T>;
+    constexpr int V = std::min(detail::kVector<T>, detail::kVector<Out>);  // packets of both fit 16 bytes
     if (aligned && V > 1)
       detail::contiguous_kernel<V><<<detail::grid_for(a.n, V * detail::kUnroll<V>), detail::kBlock, 0, stream>>>(a);
     else
       detail::contiguous_kernel<1><<<detail::grid_for(a.n, detail::kUnroll<1>), detail::kBlock, 0, stream>>>(a);
   } else {
-    detail::StridedArgs<T, C, Fn, N> a{fn};
-    a.out = reinterpret_cast<T*>(layout.base[0]);
+    detail::StridedArgs<T, Out, C, Fn, N> a{fn};
+    a.out = reinterpret_cast<Out*>(layout.base[0]);
     for (int j = 0; j < int(N); ++j) {
       a.in[j] = in_ptr[j];
       a.value[j] = value[j];
@@ -355,9 +358,9 @@ void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
     a.nd = nd;
     for (int d = 0; d < nd; ++d) {
       a.sizes[d] = layout.sizes[d];
-      for (std::size_t j = 0; j <= N; ++j) a.strides[j][d] = layout.strides[j][d] / item;
+      for (std::size_t j = 0; j <= N; ++j) a.strides[j][d] = layout.strides[j][d] / (j ? item : out_item);
     }
-    detail::strided_kernel<T, C, Fn, N><<<detail::grid_for(a.n, 1), detail::kBlock, 0, stream>>>(a);
+    detail::strided_kernel<T, Out, C, Fn, N><<<detail::grid_for(a.n, 1), detail::kBlock, 0, stream>>>(a);
   }
   detail::check_launch<Fn>();
 }

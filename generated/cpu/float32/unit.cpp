@@ -14,6 +14,7 @@ using compute = float;
 using accreal = double;
 using Tensor = satchel::Tensor<real, satchel::Device::cpu>;
 using In = satchel::Operand<Tensor>;
+using BoolTensor = satchel::Tensor<bool, satchel::Device::cpu>;
 
 namespace kernels {
 using satchel::math::absolute;
@@ -97,6 +98,30 @@ struct Neg {
 
 struct Abs {
   SATCHEL_HD compute operator()(compute self) const { return absolute(self); }
+};
+
+struct Eq {
+  SATCHEL_HD bool operator()(compute self, compute other) const { return self == other; }
+};
+
+struct Ne {
+  SATCHEL_HD bool operator()(compute self, compute other) const { return self != other; }
+};
+
+struct Lt {
+  SATCHEL_HD bool operator()(compute self, compute other) const { return self < other; }
+};
+
+struct Le {
+  SATCHEL_HD bool operator()(compute self, compute other) const { return self <= other; }
+};
+
+struct Gt {
+  SATCHEL_HD bool operator()(compute self, compute other) const { return self > other; }
+};
+
+struct Ge {
+  SATCHEL_HD bool operator()(compute self, compute other) const { return self >= other; }
 };
 
 struct Exp {
@@ -247,6 +272,30 @@ Tensor& abs_(Tensor& self) {
   return self;
 }
 
+BoolTensor eq(const Tensor& self, In other) {
+  return satchel::map<compute, BoolTensor>(kernels::Eq{}, In(self), other);
+}
+
+BoolTensor ne(const Tensor& self, In other) {
+  return satchel::map<compute, BoolTensor>(kernels::Ne{}, In(self), other);
+}
+
+BoolTensor lt(const Tensor& self, In other) {
+  return satchel::map<compute, BoolTensor>(kernels::Lt{}, In(self), other);
+}
+
+BoolTensor le(const Tensor& self, In other) {
+  return satchel::map<compute, BoolTensor>(kernels::Le{}, In(self), other);
+}
+
+BoolTensor gt(const Tensor& self, In other) {
+  return satchel::map<compute, BoolTensor>(kernels::Gt{}, In(self), other);
+}
+
+BoolTensor ge(const Tensor& self, In other) {
+  return satchel::map<compute, BoolTensor>(kernels::Ge{}, In(self), other);
+}
+
 Tensor exp(const Tensor& self) {
   return satchel::map<compute, Tensor>(kernels::Exp{}, In(self));
 }
@@ -373,6 +422,7 @@ PYBIND11_MODULE(cpu_float32, m) {
   m.attr("dtype") = "float32";
   m.attr("device") = "cpu";
   satchel::register_errors();
+  py::module_::import("satchel._units.cpu_bool");  // registers BoolTensor, which ops here return
   auto cls = satchel::bind_tensor<Tensor>(m, "FloatTensor", "float32", "cpu");
   m.attr("Tensor") = cls;
 
@@ -519,6 +569,36 @@ PYBIND11_MODULE(cpu_float32, m) {
           py::return_value_policy::reference,
           R"doc(In-place abs: writes the result into self and returns it.)doc");
 
+  m.def("eq", &ops::eq, py::arg("self"), py::arg("other"),
+        R"doc(Elementwise self == other, as a bool tensor (NaN equals nothing, itself included).)doc");
+  cls.def("eq", &ops::eq, py::arg("other"),
+          R"doc(Elementwise self == other, as a bool tensor (NaN equals nothing, itself included).)doc");
+
+  m.def("ne", &ops::ne, py::arg("self"), py::arg("other"),
+        R"doc(Elementwise self != other, as a bool tensor (true wherever either is NaN).)doc");
+  cls.def("ne", &ops::ne, py::arg("other"),
+          R"doc(Elementwise self != other, as a bool tensor (true wherever either is NaN).)doc");
+
+  m.def("lt", &ops::lt, py::arg("self"), py::arg("other"),
+        R"doc(Elementwise self < other, as a bool tensor (false wherever either is NaN).)doc");
+  cls.def("lt", &ops::lt, py::arg("other"),
+          R"doc(Elementwise self < other, as a bool tensor (false wherever either is NaN).)doc");
+
+  m.def("le", &ops::le, py::arg("self"), py::arg("other"),
+        R"doc(Elementwise self <= other, as a bool tensor (false wherever either is NaN).)doc");
+  cls.def("le", &ops::le, py::arg("other"),
+          R"doc(Elementwise self <= other, as a bool tensor (false wherever either is NaN).)doc");
+
+  m.def("gt", &ops::gt, py::arg("self"), py::arg("other"),
+        R"doc(Elementwise self > other, as a bool tensor (false wherever either is NaN).)doc");
+  cls.def("gt", &ops::gt, py::arg("other"),
+          R"doc(Elementwise self > other, as a bool tensor (false wherever either is NaN).)doc");
+
+  m.def("ge", &ops::ge, py::arg("self"), py::arg("other"),
+        R"doc(Elementwise self >= other, as a bool tensor (false wherever either is NaN).)doc");
+  cls.def("ge", &ops::ge, py::arg("other"),
+          R"doc(Elementwise self >= other, as a bool tensor (false wherever either is NaN).)doc");
+
   m.def("exp", &ops::exp, py::arg("self"),
         R"doc(Elementwise e to the power self.)doc");
   cls.def("exp", &ops::exp,
@@ -663,4 +743,10 @@ PYBIND11_MODULE(cpu_float32, m) {
   cls.def("__itruediv__", &ops::div_, py::is_operator(), py::return_value_policy::reference);
   cls.def("__neg__", &ops::neg, py::is_operator());
   cls.def("__abs__", &ops::abs, py::is_operator());
+  cls.def("__eq__", &ops::eq);
+  cls.def("__ne__", &ops::ne);
+  cls.def("__lt__", &ops::lt, py::is_operator());
+  cls.def("__le__", &ops::le, py::is_operator());
+  cls.def("__gt__", &ops::gt, py::is_operator());
+  cls.def("__ge__", &ops::ge, py::is_operator());
 }

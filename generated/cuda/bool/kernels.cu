@@ -10,6 +10,7 @@ using compute = bool;
 using accreal = int64_t;
 using Tensor = satchel::Tensor<real, satchel::Device::cuda>;
 using In = satchel::Operand<Tensor>;
+using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
 
 namespace {
 
@@ -66,6 +67,30 @@ struct MaxallCombine {
   SATCHEL_HD compute operator()(compute x, compute y) const { return maximum(x, y); }
 };
 
+struct Eq {
+  SATCHEL_HD bool operator()(compute self, compute other) const { return self == other; }
+};
+
+struct Ne {
+  SATCHEL_HD bool operator()(compute self, compute other) const { return self != other; }
+};
+
+struct Lt {
+  SATCHEL_HD bool operator()(compute self, compute other) const { return self < other; }
+};
+
+struct Le {
+  SATCHEL_HD bool operator()(compute self, compute other) const { return self <= other; }
+};
+
+struct Gt {
+  SATCHEL_HD bool operator()(compute self, compute other) const { return self > other; }
+};
+
+struct Ge {
+  SATCHEL_HD bool operator()(compute self, compute other) const { return self >= other; }
+};
+
 }  // namespace kernels
 
 }  // namespace
@@ -100,6 +125,30 @@ real minall(const Tensor& self) {
 
 real maxall(const Tensor& self) {
   return real(satchel::cuda::reduce<compute, compute>("maxall", kernels::MaxallMap{}, kernels::MaxallCombine{}, std::nullopt, self));
+}
+
+BoolTensor eq(const Tensor& self, In other) {
+  return satchel::cuda::map<compute, BoolTensor>(kernels::Eq{}, In(self), other);
+}
+
+BoolTensor ne(const Tensor& self, In other) {
+  return satchel::cuda::map<compute, BoolTensor>(kernels::Ne{}, In(self), other);
+}
+
+BoolTensor lt(const Tensor& self, In other) {
+  return satchel::cuda::map<compute, BoolTensor>(kernels::Lt{}, In(self), other);
+}
+
+BoolTensor le(const Tensor& self, In other) {
+  return satchel::cuda::map<compute, BoolTensor>(kernels::Le{}, In(self), other);
+}
+
+BoolTensor gt(const Tensor& self, In other) {
+  return satchel::cuda::map<compute, BoolTensor>(kernels::Gt{}, In(self), other);
+}
+
+BoolTensor ge(const Tensor& self, In other) {
+  return satchel::cuda::map<compute, BoolTensor>(kernels::Ge{}, In(self), other);
 }
 
 }  // namespace ops

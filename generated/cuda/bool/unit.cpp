@@ -16,6 +16,7 @@ using compute = bool;
 using accreal = int64_t;
 using Tensor = satchel::Tensor<real, satchel::Device::cuda>;
 using In = satchel::Operand<Tensor>;
+using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
 
 namespace ops {
 
@@ -27,6 +28,12 @@ accreal sumall(const Tensor& self);
 accreal prodall(const Tensor& self);
 real minall(const Tensor& self);
 real maxall(const Tensor& self);
+BoolTensor eq(const Tensor& self, In other);
+BoolTensor ne(const Tensor& self, In other);
+BoolTensor lt(const Tensor& self, In other);
+BoolTensor le(const Tensor& self, In other);
+BoolTensor gt(const Tensor& self, In other);
+BoolTensor ge(const Tensor& self, In other);
 
 Tensor empty(const satchel::Dims& size) {
   return satchel::cuda::native::empty<Tensor>(size);
@@ -203,6 +210,36 @@ PYBIND11_MODULE(cuda_bool, m) {
   cls.def("maxall", &ops::maxall,
           R"doc(The largest element (NaN if any element is NaN); the tensor must not be empty.)doc");
 
+  m.def("eq", &ops::eq, py::arg("self"), py::arg("other"),
+        R"doc(Elementwise self == other, as a bool tensor (NaN equals nothing, itself included).)doc");
+  cls.def("eq", &ops::eq, py::arg("other"),
+          R"doc(Elementwise self == other, as a bool tensor (NaN equals nothing, itself included).)doc");
+
+  m.def("ne", &ops::ne, py::arg("self"), py::arg("other"),
+        R"doc(Elementwise self != other, as a bool tensor (true wherever either is NaN).)doc");
+  cls.def("ne", &ops::ne, py::arg("other"),
+          R"doc(Elementwise self != other, as a bool tensor (true wherever either is NaN).)doc");
+
+  m.def("lt", &ops::lt, py::arg("self"), py::arg("other"),
+        R"doc(Elementwise self < other, as a bool tensor (false wherever either is NaN).)doc");
+  cls.def("lt", &ops::lt, py::arg("other"),
+          R"doc(Elementwise self < other, as a bool tensor (false wherever either is NaN).)doc");
+
+  m.def("le", &ops::le, py::arg("self"), py::arg("other"),
+        R"doc(Elementwise self <= other, as a bool tensor (false wherever either is NaN).)doc");
+  cls.def("le", &ops::le, py::arg("other"),
+          R"doc(Elementwise self <= other, as a bool tensor (false wherever either is NaN).)doc");
+
+  m.def("gt", &ops::gt, py::arg("self"), py::arg("other"),
+        R"doc(Elementwise self > other, as a bool tensor (false wherever either is NaN).)doc");
+  cls.def("gt", &ops::gt, py::arg("other"),
+          R"doc(Elementwise self > other, as a bool tensor (false wherever either is NaN).)doc");
+
+  m.def("ge", &ops::ge, py::arg("self"), py::arg("other"),
+        R"doc(Elementwise self >= other, as a bool tensor (false wherever either is NaN).)doc");
+  cls.def("ge", &ops::ge, py::arg("other"),
+          R"doc(Elementwise self >= other, as a bool tensor (false wherever either is NaN).)doc");
+
   m.def("narrow", &ops::narrow, py::arg("self"), py::arg("dim"), py::arg("start"), py::arg("length"),
         R"doc(The view of length elements of dimension dim from start on (a negative start counts from the end).)doc");
   cls.def("narrow", &ops::narrow, py::arg("dim"), py::arg("start"), py::arg("length"),
@@ -272,4 +309,11 @@ PYBIND11_MODULE(cuda_bool, m) {
         R"doc(A contiguous copy of self with its own storage.)doc");
   cls.def("clone", &ops::clone,
           R"doc(A contiguous copy of self with its own storage.)doc");
+
+  cls.def("__eq__", &ops::eq);
+  cls.def("__ne__", &ops::ne);
+  cls.def("__lt__", &ops::lt, py::is_operator());
+  cls.def("__le__", &ops::le, py::is_operator());
+  cls.def("__gt__", &ops::gt, py::is_operator());
+  cls.def("__ge__", &ops::ge, py::is_operator());
 }

@@ -10,6 +10,7 @@ using compute = int64_t;
 using accreal = int64_t;
 using Tensor = satchel::Tensor<real, satchel::Device::cuda>;
 using In = satchel::Operand<Tensor>;
+using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
 
 namespace {
 
@@ -90,6 +91,30 @@ struct Neg {
 
 struct Abs {
   SATCHEL_HD compute operator()(compute self) const { return absolute(self); }
+};
+
+struct Eq {
+  SATCHEL_HD bool operator()(compute self, compute other) const { return self == other; }
+};
+
+struct Ne {
+  SATCHEL_HD bool operator()(compute self, compute other) const { return self != other; }
+};
+
+struct Lt {
+  SATCHEL_HD bool operator()(compute self, compute other) const { return self < other; }
+};
+
+struct Le {
+  SATCHEL_HD bool operator()(compute self, compute other) const { return self <= other; }
+};
+
+struct Gt {
+  SATCHEL_HD bool operator()(compute self, compute other) const { return self > other; }
+};
+
+struct Ge {
+  SATCHEL_HD bool operator()(compute self, compute other) const { return self >= other; }
 };
 
 }  // namespace kernels
@@ -180,6 +205,30 @@ Tensor abs(const Tensor& self) {
 Tensor& abs_(Tensor& self) {
   satchel::cuda::map_into<compute>(kernels::Abs{}, self, In(self));
   return self;
+}
+
+BoolTensor eq(const Tensor& self, In other) {
+  return satchel::cuda::map<compute, BoolTensor>(kernels::Eq{}, In(self), other);
+}
+
+BoolTensor ne(const Tensor& self, In other) {
+  return satchel::cuda::map<compute, BoolTensor>(kernels::Ne{}, In(self), other);
+}
+
+BoolTensor lt(const Tensor& self, In other) {
+  return satchel::cuda::map<compute, BoolTensor>(kernels::Lt{}, In(self), other);
+}
+
+BoolTensor le(const Tensor& self, In other) {
+  return satchel::cuda::map<compute, BoolTensor>(kernels::Le{}, In(self), other);
+}
+
+BoolTensor gt(const Tensor& self, In other) {
+  return satchel::cuda::map<compute, BoolTensor>(kernels::Gt{}, In(self), other);
+}
+
+BoolTensor ge(const Tensor& self, In other) {
+  return satchel::cuda::map<compute, BoolTensor>(kernels::Ge{}, In(self), other);
 }
 
 Tensor add_reflected(const Tensor& self, real other) {

@@ -16,6 +16,7 @@ using compute = uint8_t;
 using accreal = uint64_t;
 using Tensor = satchel::Tensor<real, satchel::Device::cuda>;
 using In = satchel::Operand<Tensor>;
+using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
 
 namespace ops {
 
@@ -39,6 +40,12 @@ Tensor neg(const Tensor& self);
 Tensor& neg_(Tensor& self);
 Tensor abs(const Tensor& self);
 Tensor& abs_(Tensor& self);
+BoolTensor eq(const Tensor& self, In other);
+BoolTensor ne(const Tensor& self, In other);
+BoolTensor lt(const Tensor& self, In other);
+BoolTensor le(const Tensor& self, In other);
+BoolTensor gt(const Tensor& self, In other);
+BoolTensor ge(const Tensor& self, In other);
 Tensor add_reflected(const Tensor& self, real other);
 Tensor sub_reflected(const Tensor& self, real other);
 Tensor mul_reflected(const Tensor& self, real other);
@@ -151,6 +158,7 @@ PYBIND11_MODULE(cuda_uint8, m) {
   m.attr("dtype") = "uint8";
   m.attr("device") = "cuda";
   satchel::register_errors();
+  py::module_::import("satchel._units.cuda_bool");  // registers BoolTensor, which ops here return
   auto cls = satchel::bind_tensor<Tensor>(m, "ByteTensor", "uint8", "cuda");
   m.attr("Tensor") = cls;
   satchel::cuda::bind_unit<Tensor>(m, cls, "uint8");
@@ -298,6 +306,36 @@ PYBIND11_MODULE(cuda_uint8, m) {
           py::return_value_policy::reference,
           R"doc(In-place abs: writes the result into self and returns it.)doc");
 
+  m.def("eq", &ops::eq, py::arg("self"), py::arg("other"),
+        R"doc(Elementwise self == other, as a bool tensor (NaN equals nothing, itself included).)doc");
+  cls.def("eq", &ops::eq, py::arg("other"),
+          R"doc(Elementwise self == other, as a bool tensor (NaN equals nothing, itself included).)doc");
+
+  m.def("ne", &ops::ne, py::arg("self"), py::arg("other"),
+        R"doc(Elementwise self != other, as a bool tensor (true wherever either is NaN).)doc");
+  cls.def("ne", &ops::ne, py::arg("other"),
+          R"doc(Elementwise self != other, as a bool tensor (true wherever either is NaN).)doc");
+
+  m.def("lt", &ops::lt, py::arg("self"), py::arg("other"),
+        R"doc(Elementwise self < other, as a bool tensor (false wherever either is NaN).)doc");
+  cls.def("lt", &ops::lt, py::arg("other"),
+          R"doc(Elementwise self < other, as a bool tensor (false wherever either is NaN).)doc");
+
+  m.def("le", &ops::le, py::arg("self"), py::arg("other"),
+        R"doc(Elementwise self <= other, as a bool tensor (false wherever either is NaN).)doc");
+  cls.def("le", &ops::le, py::arg("other"),
+          R"doc(Elementwise self <= other, as a bool tensor (false wherever either is NaN).)doc");
+
+  m.def("gt", &ops::gt, py::arg("self"), py::arg("other"),
+        R"doc(Elementwise self > other, as a bool tensor (false wherever either is NaN).)doc");
+  cls.def("gt", &ops::gt, py::arg("other"),
+          R"doc(Elementwise self > other, as a bool tensor (false wherever either is NaN).)doc");
+
+  m.def("ge", &ops::ge, py::arg("self"), py::arg("other"),
+        R"doc(Elementwise self >= other, as a bool tensor (false wherever either is NaN).)doc");
+  cls.def("ge", &ops::ge, py::arg("other"),
+          R"doc(Elementwise self >= other, as a bool tensor (false wherever either is NaN).)doc");
+
   m.def("narrow", &ops::narrow, py::arg("self"), py::arg("dim"), py::arg("start"), py::arg("length"),
         R"doc(The view of length elements of dimension dim from start on (a negative start counts from the end).)doc");
   cls.def("narrow", &ops::narrow, py::arg("dim"), py::arg("start"), py::arg("length"),
@@ -382,4 +420,10 @@ PYBIND11_MODULE(cuda_uint8, m) {
   cls.def("__itruediv__", &ops::div_, py::is_operator(), py::return_value_policy::reference);
   cls.def("__neg__", &ops::neg, py::is_operator());
   cls.def("__abs__", &ops::abs, py::is_operator());
+  cls.def("__eq__", &ops::eq);
+  cls.def("__ne__", &ops::ne);
+  cls.def("__lt__", &ops::lt, py::is_operator());
+  cls.def("__le__", &ops::le, py::is_operator());
+  cls.def("__gt__", &ops::gt, py::is_operator());
+  cls.def("__ge__", &ops::ge, py::is_operator());
 }

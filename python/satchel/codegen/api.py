@@ -45,6 +45,21 @@ class Function:
 class Operator:
     dunder: str  # "__add__"
     function: str  # C++ function it binds
+    # Whether an operand it cannot take makes it return NotImplemented, so that Python
+    # tries the other operand's method. Not for == and !=: Python's last resort there
+    # is `is`, which would answer a bare False for a tensor of another unit or a
+    # number out of the dtype's range; they raise TypeError instead.
+    defers: bool
+    overrides_object: bool  # object has it already (with another signature): the stub says so
+
+
+@dataclass(frozen=True)
+class ResultUnit:
+    """The unit, on the same device, of a Tensor[dtype] result of a unit's ops."""
+
+    dtype: DType
+    module: str  # "cpu_bool"
+    tensor_cls: str  # "BoolTensor": its Python class and, in the unit's C++, its Tensor type
 
 
 @dataclass(frozen=True)
@@ -57,10 +72,21 @@ class Unit:
     functions: tuple[Function, ...]
     reflected: tuple[Function, ...]  # scalar-first forms behind __radd__ and friends
     operators: tuple[Operator, ...]
+    results: tuple[ResultUnit, ...]  # of Tensor[dtype] results, this unit's own dtype included
 
     @property
     def qualname(self) -> str:
         return f"satchel.{self.device.name}.{self.dtype.name}"
+
+    @property
+    def imports(self) -> tuple[ResultUnit, ...]:
+        """The other units whose tensors its ops return: imported with it, which registers their classes."""
+        return tuple(r for r in self.results if r.dtype != self.dtype)
+
+    @property
+    def hashable(self) -> bool:
+        """Tensors with an elementwise __eq__ are unhashable, as NumPy arrays are."""
+        return not any(o.dunder == "__eq__" for o in self.operators)
 
     @property
     def math_functions(self) -> tuple[str, ...]:
@@ -122,10 +148,11 @@ class Spelling:
     scalar: str
     real: str
     accreal: str
+    result_suffix: str  # a Tensor[dtype] result is spelled dtype.th + result_suffix
 
     @staticmethod
     def of_unit(dtype: DType, tensor_cls: str) -> Spelling:
-        return Spelling(tensor_cls, dtype.python, dtype.python, dtype.accreal.python)
+        return Spelling(tensor_cls, dtype.python, dtype.python, dtype.accreal.python, "")
 
     @staticmethod
     def generic(dtypes: tuple[DType, ...]) -> Spelling:
@@ -133,7 +160,7 @@ class Spelling:
         number type every one of them accepts (bool < int < float)."""
         kinds = {d.python for d in dtypes}
         scalar = next(k for k in ("bool", "int", "float") if k in kinds)
-        return Spelling("TensorT", scalar, "RealT", "AccRealT")
+        return Spelling("TensorT", scalar, "RealT", "AccRealT", "T")
 
 
 def _stub_type(t: Type, spelling: Spelling, operand: bool) -> str:
@@ -144,6 +171,12 @@ def _stub_type(t: Type, spelling: Spelling, operand: bool) -> str:
         Type.INT: "int", Type.FLOAT: "float", Type.BOOL: "bool", Type.STR: "str", Type.SHAPE: "int | Sequence[int]",
         Type.OBJECT: "object", Type.REAL: spelling.real, Type.ACCREAL: spelling.accreal, Type.NONE: "None",
     }[t]
+
+
+def _stub_return(op: Op, sig: Signature, spelling: Spelling) -> str:
+    if op.result:  # (an op with a result has no in-place form)
+        return op.result.th + spelling.result_suffix
+    return _stub_type(sig.returns, spelling, False)
 
 
 def _stub_param(arg: Arg, spelling: Spelling, operand: bool) -> str:
@@ -183,7 +216,8 @@ def _kernel_for(op: Op) -> list[Kernel]:
         inputs = [a for a in sig.tensor_args if a.type == Type.TENSOR]
         scalars = [a for a in sig.args if a.type == Type.SCALAR]
         return [Kernel(kernel_name(op), tuple(f"compute {a.name}" for a in scalars),
-                       tuple(f"compute {a.name}" for a in inputs), "compute", body.expr)]
+                       tuple(f"compute {a.name}" for a in inputs), op.result.compute if op.result else "compute",
+                       body.expr)]
     if isinstance(body, Reduce):
         acc = "accreal" if sig.returns == Type.ACCREAL else "compute"
         return [
@@ -199,6 +233,7 @@ def _function(op: Op, sig: Signature, unit_dtype: DType, tensor_cls: str, runtim
     # Pointwise inputs after self may be Python numbers as well as tensors.
     operand = {a.name for a in sig.args[1:] if pointwise and a.type == Type.TENSOR}
     params = tuple(_cpp_param(a, a.name in operand) for a in sig.args)
+    ret = op.result.th if op.result else _cpp_return(sig.returns)  # (an op with a result has no in-place form)
     if isinstance(body, Pointwise):
         scalars = ", ".join(f"compute({a.name})" for a in sig.args if a.type == Type.SCALAR)
         fn = f"kernels::{kernel_name(op)}{{{scalars}}}"
@@ -208,7 +243,7 @@ def _function(op: Op, sig: Signature, unit_dtype: DType, tensor_cls: str, runtim
             call = ", ".join([fn, "self"] + inputs)
             text = f"{runtime}::map_into<compute>({call});\n  return self;"
         else:
-            text = f"return {runtime}::map<compute, Tensor>({', '.join([fn] + inputs)});"
+            text = f"return {runtime}::map<compute, {ret}>({', '.join([fn] + inputs)});"
     elif isinstance(body, Reduce):
         acc = "accreal" if sig.returns == Type.ACCREAL else "compute"
         init = f"std::optional<{acc}>({acc}({body.init}))" if body.init is not None else "std::nullopt"
@@ -221,12 +256,12 @@ def _function(op: Op, sig: Signature, unit_dtype: DType, tensor_cls: str, runtim
         call = f"{runtime}::native::{body.name}<Tensor>({', '.join(a.name for a in sig.args)})"
         text = f"{call};" if sig.returns == Type.NONE else f"return {call};"
     return Function(
-        name=sig.name, ret=_cpp_return(sig.returns), params=params, body=text,
+        name=sig.name, ret=ret, params=params, body=text,
         py_args=tuple(_py_arg(a) for a in sig.args), doc=op.doc if sig.name == op.name else
         f"In-place {op.name}: writes the result into self and returns it.",
         method=sig.is_method, returns_self=sig.returns == Type.TENSOR_OUT,
         stub_params=stub_params(sig, Spelling.of_unit(unit_dtype, tensor_cls), operand),
-        stub_ret=_stub_type(sig.returns, Spelling.of_unit(unit_dtype, tensor_cls), False),
+        stub_ret=_stub_return(op, sig, Spelling.of_unit(unit_dtype, tensor_cls)),
     )
 
 
@@ -246,20 +281,24 @@ def unit_for(spec: Spec, dtype: DType, device: Device) -> Unit:
     reflected: list[Function] = []
     operators: list[Operator] = []
     runtime = runtime_namespace(device)
-    for op in spec.ops_for(dtype, device.name):
+    ops = spec.ops_for(dtype, device.name)
+    for op in ops:
         kernels += _kernel_for(op)
         functions.append(_function(op, op.sig, dtype, dtype.th, runtime))
         if op.inplace:
             functions.append(_function(op, op.inplace_sig(), dtype, dtype.th, runtime))
         if op.operator:
-            operators.append(Operator(f"__{op.operator}__", op.name))
-            if len(op.sig.args) == 2:
+            equality = op.operator in ("eq", "ne")
+            operators.append(Operator(f"__{op.operator}__", op.name, not equality, equality))
+            if op.reflected:
                 reflected.append(_reflected(op, dtype, dtype.th, runtime))
-                operators.append(Operator(f"__r{op.operator}__", f"{op.name}_reflected"))
-                if op.inplace:
-                    operators.append(Operator(f"__i{op.operator}__", f"{op.name}_"))
+                operators.append(Operator(f"__r{op.operator}__", f"{op.name}_reflected", True, False))
+            if op.inplace and len(op.sig.args) == 2:
+                operators.append(Operator(f"__i{op.operator}__", f"{op.name}_", True, False))
+    results = tuple(ResultUnit(d, module_name(d, device), d.th) for d in spec.types.dtypes
+                    if any(op.result == d for op in ops))
     return Unit(dtype, device, module_name(dtype, device), dtype.th, tuple(kernels), tuple(functions),
-                tuple(reflected), tuple(operators))
+                tuple(reflected), tuple(operators), results)
 
 
 def units(spec: Spec) -> list[Unit]:
@@ -285,10 +324,16 @@ class SignatureProtocol:
     cls: str  # "floating"
     dtypes: tuple[str, ...]
     members: tuple[ProtocolMember, ...]
+    type_params: tuple[str, ...]  # "TensorT", "RealT", "AccRealT", then one per result_dtypes
 
 
 def protocol_name(cls: str) -> str:
     return "Signature" if cls == "all" else cls.capitalize() + "Signature"
+
+
+def result_dtypes(spec: Spec) -> tuple[DType, ...]:
+    """The dtypes of Tensor[dtype] results: each is a type parameter of every Protocol."""
+    return tuple(d for d in spec.types.dtypes if any(op.result == d for op in spec.ops))
 
 
 def _operands(op: Op, sig: Signature) -> set[str]:
@@ -308,10 +353,11 @@ def signature_protocols(spec: Spec) -> list[SignatureProtocol]:
                 # (it is positional-only: implementations may call it anything).
                 params = ("self",) + tuple(p.replace("self:", "tensor:", 1) for p in
                                            stub_params(sig, spelling, _operands(op, sig), positional_only=True))
-                members.append(ProtocolMember(sig.name, params, _stub_type(sig.returns, spelling, False),
+                members.append(ProtocolMember(sig.name, params, _stub_return(op, sig, spelling),
                                               op.doc.split(". ")[0].rstrip(".") + "."))
         dtypes = tuple(d.name for d in spec.types.dtypes_of(cls))
-        out.append(SignatureProtocol(protocol_name(cls), cls, dtypes, tuple(members)))
+        type_params = ("TensorT", "RealT", "AccRealT") + tuple(d.th + "T" for d in result_dtypes(spec))
+        out.append(SignatureProtocol(protocol_name(cls), cls, dtypes, tuple(members), type_params))
     return out
 
 
@@ -321,16 +367,18 @@ class Conformance:
 
     unit: Unit
     protocol: SignatureProtocol
-
-    @property
-    def type_args(self) -> str:
-        d = self.unit.dtype
-        return f"{self.unit.module}.{self.unit.tensor_cls}, {d.python}, {d.accreal.python}"
+    type_args: tuple[str, ...]  # "cpu_float32.FloatTensor", "float", "float", "cpu_bool.BoolTensor"
 
 
 def conformances(spec: Spec) -> list[Conformance]:
     protos = signature_protocols(spec)
-    return [Conformance(u, p) for u in units(spec) for p in protos if u.dtype.name in p.dtypes]
+    out = []
+    for u in units(spec):
+        d = u.dtype
+        results = tuple(f"{module_name(r, u.device)}.{r.th}" for r in result_dtypes(spec))
+        args = (f"{u.module}.{u.tensor_cls}", d.python, d.accreal.python) + results
+        out += [Conformance(u, p, args) for p in protos if d.name in p.dtypes]
+    return out
 
 
 # ---- devices: how a unit's C++ is split into files --------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jinja2
 
-from .api import HEADER, Unit, conformances, signature_protocols, unit_code, units
+from .api import HEADER, Unit, conformances, result_dtypes, signature_protocols, unit_code, units
 from .model import Spec
 
 
@@ -47,7 +47,8 @@ def render_all(spec: Spec, templates: Path) -> dict[str, str]:
         add(f"python/{device.name}.pyi", "device.pyi.j2", device=device, units=device_units)
     add("python/exports.py", "exports.py.j2", devices=devices)
     add("python/exports.pyi", "exports.pyi.j2", devices=devices, units=all_units)
-    add("python/signatures.py", "signatures.py.j2", protocols=signature_protocols(spec))
+    add("python/signatures.py", "signatures.py.j2", protocols=signature_protocols(spec),
+        result_dtypes=result_dtypes(spec))
     add("python/check_signatures.py", "check_signatures.py.j2", conformances=conformances(spec))
     add("python/registry.py", "registry.py.j2", units=all_units)
     add("units.cmake", "units.cmake.j2", units=all_units)

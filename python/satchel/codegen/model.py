@@ -113,7 +113,10 @@ class DeviceBody:
     why: str
 
 # Python operators an op may provide: name -> number of tensor operands.
-OPERATORS = {"add": 2, "sub": 2, "mul": 2, "truediv": 2, "neg": 1, "abs": 1}
+OPERATORS = {"add": 2, "sub": 2, "mul": 2, "truediv": 2, "neg": 1, "abs": 1,
+             "eq": 2, "ne": 2, "lt": 2, "le": 2, "gt": 2, "ge": 2}
+# Comparisons have no __r<op>__: for `3 < t` Python itself calls t.__gt__(3).
+COMPARISONS = ("eq", "ne", "lt", "le", "gt", "ge")
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,7 @@ class Op:
     doc: str
     sig: Signature
     dtypes: str  # a class of Types.classes
+    result: DType | None  # the dtype of a Tensor[dtype] result (same device); None: the unit's own
     body: Body
     inplace: bool
     operator: str | None
@@ -134,6 +138,11 @@ class Op:
             if d.device == device:
                 return dataclasses.replace(self, body=d.body, device_bodies=())
         return self
+
+    @property
+    def reflected(self) -> bool:
+        """Whether the op is also Python's __r<operator>__ (other <op> self for a number other)."""
+        return self.operator is not None and OPERATORS[self.operator] == 2 and self.operator not in COMPARISONS
 
     def inplace_sig(self) -> Signature:
         """The signature of ``<op>_``: self is written and returned."""
@@ -273,6 +282,8 @@ def _parse_body(node: Node, sig: Signature, what: str) -> Body:
     kind = kinds[0]
     where = node.where(kind)
     value = node.pop(kind)
+    if sig.result_dtype is not None and kind != "pointwise":
+        raise SpecError(where, f"{what}: only a pointwise op may return Tensor[{sig.result_dtype}]")
     arg_names = {a.name for a in sig.args}
     if kind == "native":
         if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
@@ -346,6 +357,12 @@ def parse_op(node: Node, types: Types) -> Op:
         raise SpecError(node.where("sig"), f"{what}: malformed signature: {e}") from None
     if sig.name != name:
         raise SpecError(node.where("sig"), f"{what}: the signature names '{sig.name}'")
+    result = None
+    if sig.result_dtype is not None:
+        result = next((d for d in types.dtypes if d.name == sig.result_dtype), None)
+        if result is None:
+            raise SpecError(node.where("sig"), f"{what}: Tensor[{sig.result_dtype}] names an unknown dtype "
+                                               f"(known: {', '.join(d.name for d in types.dtypes)})")
     cls = node.pop_required("dtypes", what)
     if cls not in types.classes:
         raise SpecError(node.where("dtypes"), f"{what}: unknown dtype class {cls!r} "
@@ -357,6 +374,9 @@ def parse_op(node: Node, types: Types) -> Op:
         raise SpecError(node.where("inplace"), f"{what}: inplace must be true or false")
     if inplace and (not isinstance(body, Pointwise) or sig.args[0].type != Type.TENSOR):
         raise SpecError(node.where("inplace"), f"{what}: only an out-of-place pointwise op has an in-place form")
+    if inplace and result is not None:
+        raise SpecError(node.where("inplace"), f"{what}: self cannot hold a Tensor[{result.name}] result, "
+                                               f"so there is no in-place form")
     device_bodies = _parse_device_bodies(node, sig, body, types, what)
     if (inplace or node.get("operator") is not None) and any(not isinstance(d.body, Pointwise) for d in device_bodies):
         raise SpecError(node.where("on_device"), f"{what}: an op with an in-place form or an operator "
@@ -369,7 +389,7 @@ def parse_op(node: Node, types: Types) -> Op:
         if not isinstance(body, Pointwise) or len(sig.args) != OPERATORS[operator]:
             raise SpecError(node.where("operator"), f"{what}: operator '{operator}' needs a pointwise op "
                                                     f"of {OPERATORS[operator]} argument(s)")
-    return Op(name, doc, sig, cls, body, inplace, operator, device_bodies, node.location)
+    return Op(name, doc, sig, cls, result, body, inplace, operator, device_bodies, node.location)
 
 
 def parse_ops(root: object, path: str, types: Types) -> tuple[Op, ...]:

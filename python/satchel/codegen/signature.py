@@ -1,5 +1,8 @@
 """Operation signatures: ``name(Type arg, *, Type kw=default) -> Ret``.
 
+``Ret`` may be ``Tensor[dtype]``: a tensor of the unit of that dtype on the same
+device (comparisons return ``Tensor[bool]``); the model checks that the dtype exists.
+
 Parsing and printing round-trip: ``str(Signature.parse(s)) == s`` for every
 signature written in canonical form.
 """
@@ -39,6 +42,7 @@ RETURN_TYPES = [Type.TENSOR, Type.TENSOR_OUT, Type.REAL, Type.ACCREAL, Type.NONE
                 Type.INT, Type.FLOAT, Type.BOOL]
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_DTYPE_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 _DEFAULT = re.compile(r"None|True|False|-?\d+(\.\d*)?([eE][-+]?\d+)?|'[^']*'\Z")
 
 
@@ -60,6 +64,7 @@ class Signature:
     name: str
     args: tuple[Arg, ...]
     returns: Type
+    result_dtype: str | None = None  # Tensor[result_dtype]: another unit's tensor
 
     @staticmethod
     def parse(text: str) -> Signature:
@@ -67,7 +72,7 @@ class Signature:
         if not m:
             raise SignatureError(f"expected 'name(args) -> Type', got {text!r}")
         name, args_text, ret_text = m.groups()
-        returns = _parse_type(ret_text, RETURN_TYPES, "return type")
+        returns, result_dtype = _parse_return(ret_text)
         args: list[Arg] = []
         keyword_only = False
         for part in [p.strip() for p in args_text.split(",")] if args_text.strip() else []:
@@ -78,7 +83,7 @@ class Signature:
                 continue
             args.append(_parse_arg(part, keyword_only))
         _check_args(args)
-        return Signature(name, tuple(args), returns)
+        return Signature(name, tuple(args), returns, result_dtype)
 
     def __str__(self) -> str:
         parts: list[str] = []
@@ -86,7 +91,8 @@ class Signature:
             if arg.keyword_only and "*" not in parts:
                 parts.append("*")
             parts.append(str(arg))
-        return f"{self.name}({', '.join(parts)}) -> {self.returns.value}"
+        ret = self.returns.value if self.result_dtype is None else f"Tensor[{self.result_dtype}]"
+        return f"{self.name}({', '.join(parts)}) -> {ret}"
 
     @property
     def tensor_args(self) -> tuple[Arg, ...]:
@@ -98,11 +104,21 @@ class Signature:
         return bool(self.args) and self.args[0].name == "self" and self.args[0].type.is_tensor
 
 
-def _parse_type(text: str, allowed: list[Type], what: str) -> Type:
+def _parse_type(text: str, allowed: list[Type], what: str, *more_known: str) -> Type:
     for t in allowed:
         if t.value == text:
             return t
-    raise SignatureError(f"unknown {what} {text!r} (known: {', '.join(t.value for t in allowed)})")
+    known = [t.value for t in allowed] + list(more_known)
+    raise SignatureError(f"unknown {what} {text!r} (known: {', '.join(known)})")
+
+
+def _parse_return(text: str) -> tuple[Type, str | None]:
+    m = re.fullmatch(r"Tensor\[(.*)\]", text)
+    if m is None:
+        return _parse_type(text, RETURN_TYPES, "return type", "Tensor[<dtype>]"), None
+    if not _DTYPE_NAME.match(m.group(1)):
+        raise SignatureError(f"return type {text!r}: Tensor[...] names a dtype in lowercase, as in Tensor[bool]")
+    return Type.TENSOR, m.group(1)
 
 
 def _parse_arg(part: str, keyword_only: bool) -> Arg:
