@@ -431,6 +431,17 @@ def test_tensors_are_unhashable_like_numpy_arrays(u: Unit) -> None:
         {t}  # noqa: B018 - it raises
 
 
+
+def test_truth_is_that_of_the_only_element(u: Unit) -> None:
+    T = u.T
+    assert bool(T.ones(1)) and not bool(T.zeros(())) and bool(T.ones((1, 1)))
+    for shape in [(2,), (0,), (2, 1)]:
+        with pytest.raises(ValueError, match="truth value of a tensor of [02] elements is ambiguous"):
+            bool(T.zeros(shape))
+    with pytest.raises(ValueError, match="ambiguous"):
+        if T.zeros(3) == T.zeros(3):  # not "is it non-empty"
+            pass
+
 # ---- unary pointwise ops --------------------------------------------------------------------
 
 UNARY_OPS = unit_ops_where(lambda u, op: op.name in UNARY_EXACT or op.name in UNARY_MATH)

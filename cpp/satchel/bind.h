@@ -183,6 +183,14 @@ py::class_<TensorT> bind_tensor(py::module_& m, const char* name, const char* dt
   cls.def("numel", &TensorT::numel, "The number of elements.");
   cls.def("storage_offset", &TensorT::storage_offset, "Index of the first element in the storage.");
   cls.def("is_contiguous", &TensorT::is_contiguous, "Whether the elements lie in row-major order without gaps.");
+  // As NumPy: `if t == u:` must not quietly mean "t is not empty".
+  cls.def("__bool__", [](const py::object& self) {
+    const int64_t n = self.cast<const TensorT&>().numel();
+    if (n != 1)
+      throw py::value_error("the truth value of a tensor of " + std::to_string(n) +
+                            " elements is ambiguous; reduce it first (e.g. minall(t) for all, maxall(t) for any)");
+    return self.attr("item")().cast<bool>();
+  }, "The truth of the only element of a one-element tensor.");
   cls.def("__len__", [](const TensorT& t) {
     if (t.dim() == 0) throw py::type_error("len() of a 0-d tensor");
     return t.size(0);
