@@ -39,18 +39,17 @@ def run_tests() -> int:
                            cwd=ROOT)
 
 
-def seconds_per_call(fn: Any, repeat: int, syncs: bool) -> float:
-    """Best of three rounds of `repeat` calls. Calls that return a number wait for the
-    device themselves; kernel launches are timed until the device has run them all."""
+def seconds_per_call(fn: Any, repeat: int, synchronize: Any) -> float:
+    """Best of three rounds of `repeat` calls, each round timed until the device has
+    run them all (synchronize() waits for it)."""
     fn()  # warm up: the first call loads kernels and fills the allocator's cache
-    satchel.cuda.synchronize()
+    synchronize()
     best = float("inf")
     for _ in range(3):
         start = time.perf_counter()
         for _ in range(repeat):
             fn()
-        if not syncs:
-            satchel.cuda.synchronize()
+        synchronize()
         best = min(best, (time.perf_counter() - start) / repeat)
     return best
 
@@ -72,16 +71,7 @@ def torch_seconds(torch: Any, dtype: str, n: int, repeat: int) -> dict[str, floa
     out = torch.empty(n, dtype=tdtype, device="cuda")
 
     def timed(fn: Any) -> float:
-        fn()
-        torch.cuda.synchronize()
-        best = float("inf")
-        for _ in range(3):
-            start = time.perf_counter()
-            for _ in range(repeat):
-                fn()
-            torch.cuda.synchronize()
-            best = min(best, (time.perf_counter() - start) / repeat)
-        return best
+        return seconds_per_call(fn, repeat, torch.cuda.synchronize)
 
     dot = (lambda: torch.dot(x, y).item()) if dtype.startswith("float") else (lambda: (x * y).sum().item())
     times = {"copy_": timed(lambda: out.copy_(x)), "add": timed(lambda: torch.add(x, y)),
@@ -98,16 +88,16 @@ def bench(dtype: str, n: int, repeat: int, peak: float) -> list[dict[str, Any]]:
     y = T.ones([n])
     out = T.empty([n])
     cases = [
-        ("copy_", lambda: out.copy_(x), 2, False),
-        ("add", lambda: T.add(x, y), 3, False),
-        ("sumall", lambda: T.sumall(x), 1, True),
-        ("dot", lambda: T.dot(x, y), 2, True),
+        ("copy_", lambda: out.copy_(x), 2),
+        ("add", lambda: T.add(x, y), 3),
+        ("sumall", lambda: T.sumall(x), 1),
+        ("dot", lambda: T.dot(x, y), 2),
     ]
     rows = []
-    for name, fn, tensors, syncs in cases:
+    for name, fn, tensors in cases:
         if name != "copy_" and not hasattr(T, name):  # e.g. bool units have no add
             continue
-        t = seconds_per_call(fn, repeat, syncs)
+        t = seconds_per_call(fn, repeat, satchel.cuda.synchronize)
         bandwidth = tensors * n * item / t
         rows.append({"op": name, "dtype": dtype, "elements": n, "us": t * 1e6, "GB/s": bandwidth / 1e9,
                      "of_peak": bandwidth / peak if peak else None})

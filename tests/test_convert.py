@@ -100,6 +100,20 @@ def test_to_converts_like_the_documented_casts(src: object, dst: str, data: st.D
         np.testing.assert_array_equal(got, expected)  # NaN compares equal to NaN here
     else:
         assert got.tolist() == expected.tolist()
+    source = src.tensor(values)
+    made = satchel.unit(dst).from_tensor(source)  # the same conversion, always a copy
+    assert type(made) is type(converted) and made is not source
+    np.testing.assert_array_equal(np.asarray(made), got, strict=True)
+    if values.size and dst == src.dtype:
+        assert not np.shares_memory(np.asarray(made), np.asarray(source))
+
+
+def test_from_tensor_takes_only_satchel_tensors() -> None:
+    T = satchel.cpu.int32
+    for x in (np.zeros(2), [1, 2], 3):
+        with pytest.raises(TypeError, match="from_tensor: expected a tensor of a satchel unit, got"):
+            T.from_tensor(x)
+    assert T.from_tensor(satchel.cpu.float64.tensor([[1.9, -2.9]]).t()).tolist() == [[1], [-2]]
 
 
 def test_to_itself_is_itself_and_unknown_targets_fail() -> None:

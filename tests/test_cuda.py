@@ -399,7 +399,11 @@ def test_natives_match_cpu(dtype: str, tmp_path: Path) -> None:
     a = _values(dtype, (3, 4))
     pairs += [(G.tensor(a), C.tensor(a)), (G.tensor(a.tolist()), C.tensor(a.tolist())),
               (G.tensor(C.tensor(a)), C.tensor(a)), (G.tensor(G.tensor(a)), C.tensor(a)),
-              (G.tensor(a.T), C.tensor(a.T))]
+              (G.tensor(a.T), C.tensor(a.T)), (G.from_tensor(C.tensor(a)), C.tensor(a)),
+              (G.from_tensor(G.tensor(a).t()), C.tensor(a.T)),
+              (G.from_tensor(satchel.cuda.float64.tensor(a.astype(np.float64))),
+               C.from_tensor(satchel.cpu.float64.tensor(a.astype(np.float64)))),
+              (G.tensor(a), C.from_tensor(G.tensor(a)))]
     for g, c in pairs:
         _compare("native", dtype, g, c)
     # views and copies, then a round trip through the files of read1d_file / write1d_file

@@ -136,6 +136,23 @@ TensorT tensor(py::object data) {
   return t;
 }
 
+// x itself when it is a tensor of a satchel unit, else a TypeError naming what it is.
+inline const py::object& satchel_tensor(const py::object& x, const char* op) {
+  const py::handle cls = py::type::handle_of(x);
+  const std::string module = py::hasattr(cls, "__module__") ? py::str(cls.attr("__module__")).cast<std::string>() : "";
+  if (module.rfind("satchel._units.", 0) != 0 || !py::hasattr(cls, "dtype") || !py::hasattr(cls, "device"))
+    throw py::type_error(std::string(op) + ": expected a tensor of a satchel unit, got " +
+                         py::str(cls).cast<std::string>() + " (tensor() takes numbers, sequences and buffers)");
+  return x;
+}
+
+// T.from_tensor(x): a copy of x (any unit) in T's dtype, converted through the host.
+template <class TensorT>
+TensorT from_tensor(py::object x) {
+  if (satchel_tensor(x, "from_tensor").attr("device").cast<std::string>() != "cpu") x = x.attr("cpu")();
+  return tensor<TensorT>(x);
+}
+
 // Zero-copy view of a buffer whose elements are exactly T; the storage holds a
 // reference to the exporting object (released under the GIL).
 template <class TensorT>

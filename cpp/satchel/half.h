@@ -119,4 +119,24 @@ struct half {
 
 static_assert(sizeof(half) == 2, "half must be two bytes");
 
+// Runs of halves to floats and back, eight at a time where F16C has vector forms,
+// so that loops over half tensors can stage through float and vectorise.
+inline void widen(const half* in, float* out, int64_t n) {
+  int64_t i = 0;
+#if defined(SATCHEL_HALF_NATIVE) && defined(__AVX__)
+  for (; i + 8 <= n; i += 8)
+    _mm256_storeu_ps(out + i, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i))));
+#endif
+  for (; i < n; ++i) out[i] = float(in[i]);
+}
+
+inline void narrow(const float* in, half* out, int64_t n) {
+  int64_t i = 0;
+#if defined(SATCHEL_HALF_NATIVE) && defined(__AVX__)
+  for (; i + 8 <= n; i += 8)
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm256_cvtps_ph(_mm256_loadu_ps(in + i), _MM_FROUND_TO_NEAREST_INT));
+#endif
+  for (; i < n; ++i) out[i] = half(in[i]);
+}
+
 }  // namespace satchel

@@ -5,11 +5,14 @@
 // give bool), that unit's.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <type_traits>
 #include <utility>
 
 #include "gil.h"
+#include "half.h"
 #include "iter.h"
 #include "operand.h"
 #include "tensor.h"
@@ -18,15 +21,35 @@ namespace satchel {
 
 namespace detail {
 
+template <class From, class To>
+void convert_run(const From* in, To* out, int64_t n) {
+  if constexpr (std::is_same_v<From, half> && std::is_same_v<To, float>) widen(in, out, n);
+  else if constexpr (std::is_same_v<From, float> && std::is_same_v<To, half>) narrow(in, out, n);
+  else for (int64_t i = 0; i < n; ++i) out[i] = To(in[i]);
+}
+
 // One run of the innermost dimension. Inputs whose bit is set in `Broadcast`
 // have stride 0 (a scalar or an expanded dimension): they are read once, so the
-// loop over the others stays a plain vectorisable loop.
+// loop over the others stays a plain vectorisable loop. Half elements, whose
+// one-by-one conversions would keep it scalar, go through float in blocks.
 template <class O, class T, class C, unsigned Broadcast, class Fn, std::size_t... I>
 void contiguous_run(const Fn& fn, O* out, [[maybe_unused]] const std::array<const T*, sizeof...(I)>& in, int64_t n,
                     std::index_sequence<I...>) {
   const std::array<C, sizeof...(I)> fixed{C(in[I][0])...};
-  for (int64_t i = 0; i < n; ++i)
-    out[i] = O(fn((Broadcast >> I & 1u ? fixed[I] : C(in[I][i]))...));
+  if constexpr (std::is_same_v<T, half> || std::is_same_v<O, half>) {
+    using R = decltype(fn(C(in[I][0])...));
+    constexpr int64_t kBlock = 256;
+    [[maybe_unused]] C staged[sizeof...(I) ? sizeof...(I) : 1][kBlock];
+    R result[kBlock];
+    for (int64_t b = 0; b < n; b += kBlock) {
+      const int64_t m = std::min(kBlock, n - b);
+      ((Broadcast >> I & 1u ? void() : convert_run(in[I] + b, staged[I], m)), ...);
+      for (int64_t i = 0; i < m; ++i) result[i] = fn((Broadcast >> I & 1u ? fixed[I] : staged[I][i])...);
+      convert_run(result, out + b, m);
+    }
+  } else {
+    for (int64_t i = 0; i < n; ++i) out[i] = O(fn((Broadcast >> I & 1u ? fixed[I] : C(in[I][i]))...));
+  }
 }
 
 template <class O, class T, class C, class Fn, std::size_t... I>

@@ -164,6 +164,9 @@ def tensor(data: object) -> CharTensor:
 def from_numpy(array: object) -> CharTensor:
     """A tensor sharing memory with array (a NumPy array or any writable buffer of exactly the unit's dtype, strides multiples of its item size), which it keeps alive; any other dtype is refused (tensor() copies and converts). Device units copy."""
 
+def from_tensor(x: object) -> CharTensor:
+    """A copy of x, a tensor of any unit (any dtype, any device), converted to this unit's dtype by the element conversions x.to() documents."""
+
 def from_dlpack(obj: object, *, copy: bool | None = None) -> CharTensor:
     """A tensor sharing the memory of obj, a DLPack producer (NumPy, PyTorch, CuPy, ...) or capsule whose elements are the unit's dtype on the unit's device (the current one for CUDA); a copy where copy=True or the producer's memory is read-only (copy=False then raises BufferError). satchel.from_dlpack picks the unit itself."""
 

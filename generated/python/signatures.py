@@ -52,6 +52,9 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
     def from_numpy(self, array: object, /) -> TensorT:
         """A tensor sharing memory with array (a NumPy array or any writable buffer of exactly the unit's dtype, strides multiples of its item size), which it keeps alive; any other dtype is refused (tensor() copies and converts)."""
 
+    def from_tensor(self, x: object, /) -> TensorT:
+        """A copy of x, a tensor of any unit (any dtype, any device), converted to this unit's dtype by the element conversions x.to() documents."""
+
     def from_dlpack(self, obj: object, /, *, copy: bool | None = None) -> TensorT:
         """A tensor sharing the memory of obj, a DLPack producer (NumPy, PyTorch, CuPy, ...) or capsule whose elements are the unit's dtype on the unit's device (the current one for CUDA); a copy where copy=True or the producer's memory is read-only (copy=False then raises BufferError)."""
 
@@ -166,6 +169,9 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
 
     def from_numpy(self, array: object, /) -> TensorT:
         """A tensor sharing memory with array (a NumPy array or any writable buffer of exactly the unit's dtype, strides multiples of its item size), which it keeps alive; any other dtype is refused (tensor() copies and converts)."""
+
+    def from_tensor(self, x: object, /) -> TensorT:
+        """A copy of x, a tensor of any unit (any dtype, any device), converted to this unit's dtype by the element conversions x.to() documents."""
 
     def from_dlpack(self, obj: object, /, *, copy: bool | None = None) -> TensorT:
         """A tensor sharing the memory of obj, a DLPack producer (NumPy, PyTorch, CuPy, ...) or capsule whose elements are the unit's dtype on the unit's device (the current one for CUDA); a copy where copy=True or the producer's memory is read-only (copy=False then raises BufferError)."""
@@ -318,6 +324,9 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
     def from_numpy(self, array: object, /) -> TensorT:
         """A tensor sharing memory with array (a NumPy array or any writable buffer of exactly the unit's dtype, strides multiples of its item size), which it keeps alive; any other dtype is refused (tensor() copies and converts)."""
 
+    def from_tensor(self, x: object, /) -> TensorT:
+        """A copy of x, a tensor of any unit (any dtype, any device), converted to this unit's dtype by the element conversions x.to() documents."""
+
     def from_dlpack(self, obj: object, /, *, copy: bool | None = None) -> TensorT:
         """A tensor sharing the memory of obj, a DLPack producer (NumPy, PyTorch, CuPy, ...) or capsule whose elements are the unit's dtype on the unit's device (the current one for CUDA); a copy where copy=True or the producer's memory is read-only (copy=False then raises BufferError)."""
 
@@ -468,6 +477,9 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
 
     def from_numpy(self, array: object, /) -> TensorT:
         """A tensor sharing memory with array (a NumPy array or any writable buffer of exactly the unit's dtype, strides multiples of its item size), which it keeps alive; any other dtype is refused (tensor() copies and converts)."""
+
+    def from_tensor(self, x: object, /) -> TensorT:
+        """A copy of x, a tensor of any unit (any dtype, any device), converted to this unit's dtype by the element conversions x.to() documents."""
 
     def from_dlpack(self, obj: object, /, *, copy: bool | None = None) -> TensorT:
         """A tensor sharing the memory of obj, a DLPack producer (NumPy, PyTorch, CuPy, ...) or capsule whose elements are the unit's dtype on the unit's device (the current one for CUDA); a copy where copy=True or the producer's memory is read-only (copy=False then raises BufferError)."""
@@ -650,6 +662,9 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
     def from_numpy(self, array: object, /) -> TensorT:
         """A tensor sharing memory with array (a NumPy array or any writable buffer of exactly the unit's dtype, strides multiples of its item size), which it keeps alive; any other dtype is refused (tensor() copies and converts)."""
 
+    def from_tensor(self, x: object, /) -> TensorT:
+        """A copy of x, a tensor of any unit (any dtype, any device), converted to this unit's dtype by the element conversions x.to() documents."""
+
     def from_dlpack(self, obj: object, /, *, copy: bool | None = None) -> TensorT:
         """A tensor sharing the memory of obj, a DLPack producer (NumPy, PyTorch, CuPy, ...) or capsule whose elements are the unit's dtype on the unit's device (the current one for CUDA); a copy where copy=True or the producer's memory is read-only (copy=False then raises BufferError)."""
 
@@ -801,6 +816,9 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
     def from_numpy(self, array: object, /) -> TensorT:
         """A tensor sharing memory with array (a NumPy array or any writable buffer of exactly the unit's dtype, strides multiples of its item size), which it keeps alive; any other dtype is refused (tensor() copies and converts)."""
 
+    def from_tensor(self, x: object, /) -> TensorT:
+        """A copy of x, a tensor of any unit (any dtype, any device), converted to this unit's dtype by the element conversions x.to() documents."""
+
     def from_dlpack(self, obj: object, /, *, copy: bool | None = None) -> TensorT:
         """A tensor sharing the memory of obj, a DLPack producer (NumPy, PyTorch, CuPy, ...) or capsule whose elements are the unit's dtype on the unit's device (the current one for CUDA); a copy where copy=True or the producer's memory is read-only (copy=False then raises BufferError)."""
 
@@ -948,6 +966,9 @@ class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
 
     def from_numpy(self, array: object, /) -> TensorT:
         """A tensor sharing memory with array (a NumPy array or any writable buffer of exactly the unit's dtype, strides multiples of its item size), which it keeps alive; any other dtype is refused (tensor() copies and converts)."""
+
+    def from_tensor(self, x: object, /) -> TensorT:
+        """A copy of x, a tensor of any unit (any dtype, any device), converted to this unit's dtype by the element conversions x.to() documents."""
 
     def from_dlpack(self, obj: object, /, *, copy: bool | None = None) -> TensorT:
         """A tensor sharing the memory of obj, a DLPack producer (NumPy, PyTorch, CuPy, ...) or capsule whose elements are the unit's dtype on the unit's device (the current one for CUDA); a copy where copy=True or the producer's memory is read-only (copy=False then raises BufferError)."""

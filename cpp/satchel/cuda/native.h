@@ -78,6 +78,11 @@ TensorT tensor(py::object data) {
 }
 
 template <class TensorT>
+TensorT from_tensor(py::object x) {
+  return tensor<TensorT>(satchel::native::satchel_tensor(x, "from_tensor"));
+}
+
+template <class TensorT>
 TensorT from_numpy(py::object array) {  // device memory cannot alias host memory: a copy
   return tensor<TensorT>(std::move(array));
 }

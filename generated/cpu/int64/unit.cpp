@@ -151,6 +151,10 @@ Tensor from_numpy(py::object array) {
   return satchel::native::from_numpy<Tensor>(array);
 }
 
+Tensor from_tensor(py::object x) {
+  return satchel::native::from_tensor<Tensor>(x);
+}
+
 Tensor from_dlpack(py::object obj, std::optional<bool> copy) {
   return satchel::native::from_dlpack<Tensor>(obj, copy);
 }
@@ -376,6 +380,9 @@ PYBIND11_MODULE(cpu_int64, m) {
 
   m.def("from_numpy", &ops::from_numpy, py::arg("array"),
         R"doc(A tensor sharing memory with array (a NumPy array or any writable buffer of exactly the unit's dtype, strides multiples of its item size), which it keeps alive; any other dtype is refused (tensor() copies and converts). Device units copy.)doc");
+
+  m.def("from_tensor", &ops::from_tensor, py::arg("x"),
+        R"doc(A copy of x, a tensor of any unit (any dtype, any device), converted to this unit's dtype by the element conversions x.to() documents.)doc");
 
   m.def("from_dlpack", &ops::from_dlpack, py::arg("obj"), py::arg("copy") = py::none(),
         R"doc(A tensor sharing the memory of obj, a DLPack producer (NumPy, PyTorch, CuPy, ...) or capsule whose elements are the unit's dtype on the unit's device (the current one for CUDA); a copy where copy=True or the producer's memory is read-only (copy=False then raises BufferError). satchel.from_dlpack picks the unit itself.)doc");
