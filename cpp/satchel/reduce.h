@@ -4,15 +4,18 @@
 // is right for idempotent combines (min, max).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "gil.h"
+#include "half.h"
 #include "iter.h"
 #include "tensor.h"
 
@@ -33,6 +36,21 @@ template <class Acc, class C, class T, class Map, class Combine, std::size_t... 
 Acc fold_run(const Map& map, const Combine& combine, Acc seed, const std::array<char*, sizeof...(I)>& ptr,
              const std::array<int64_t, sizeof...(I)>& stride, int64_t n, std::index_sequence<I...>) {
   constexpr int64_t item = sizeof(T);
+  if constexpr (std::is_same_v<T, half>) {  // through float in blocks, so that the fold vectorises
+    if (n >= kLanes && ((stride[I] == item) && ...)) {
+      constexpr int64_t kBlock = 1024;
+      float staged[sizeof...(I)][kBlock];
+      constexpr std::array<int64_t, sizeof...(I)> unit{(void(I), int64_t(sizeof(float)))...};
+      Acc acc = seed;
+      for (int64_t b = 0; b < n; b += kBlock) {
+        const int64_t m = std::min(kBlock, n - b);
+        (widen(reinterpret_cast<const half*>(ptr[I]) + b, staged[I], m), ...);
+        const std::array<char*, sizeof...(I)> block{reinterpret_cast<char*>(staged[I])...};
+        acc = combine(acc, fold_run<Acc, C, float>(map, combine, seed, block, unit, m, std::index_sequence<I...>{}));
+      }
+      return acc;
+    }
+  }
   if (n >= kLanes && ((stride[I] == item) && ...)) {  // shorter runs: the plain fold below
     const std::array<const T*, sizeof...(I)> p{reinterpret_cast<const T*>(ptr[I])...};
     Acc lane[kLanes];
