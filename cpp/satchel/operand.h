@@ -2,6 +2,7 @@
 // broadcasts like a 0-d tensor (without allocating one).
 #pragma once
 
+#include <optional>
 #include <type_traits>
 #include <utility>
 
@@ -22,7 +23,7 @@ class Operand {
   const Dims& sizes() const { return is_scalar() ? no_dims() : tensor().sizes(); }
   const Dims& strides() const { return is_scalar() ? no_dims() : tensor().strides(); }
   const T* data() const { return is_scalar() ? &scalar_ : tensor().data(); }
-  const TensorT& tensor() const { return kind_ == Kind::owned ? owned_ : *borrowed_; }
+  const TensorT& tensor() const { return kind_ == Kind::owned ? *owned_ : *borrowed_; }
 
   // True when this input shares memory with out but is not laid out exactly as
   // out (elements of another type never are): reading it while writing out could
@@ -57,7 +58,7 @@ class Operand {
 
   Kind kind_;
   const TensorT* borrowed_ = nullptr;
-  TensorT owned_;
+  std::optional<TensorT> owned_;  // engaged only for a detached copy: no Tensor built per call
   T scalar_{};
 };
 

@@ -144,12 +144,17 @@ void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
   }
   if (out.numel() == 0) return;
   Layout<N + 1> layout;
-  layout.add(0, reinterpret_cast<char*>(out.data()), out.sizes(), out.strides(), sizeof(O), shape);
-  std::size_t k = 1;
-  (layout.add(k++, const_cast<char*>(reinterpret_cast<const char*>(inputs.data())), inputs.sizes(),
-              inputs.strides(), sizeof(T), shape),
-   ...);
-  layout.collapse(shape);
+  const auto bytes = [](const auto& input) { return const_cast<char*>(reinterpret_cast<const char*>(input.data())); };
+  if (out.is_contiguous() &&
+      ((inputs.is_scalar() || (inputs.sizes() == shape && inputs.tensor().is_contiguous())) && ...)) {
+    layout.flat(out.numel(), {reinterpret_cast<char*>(out.data()), bytes(inputs)...},
+                {int64_t(sizeof(O)), (inputs.is_scalar() ? int64_t(0) : int64_t(sizeof(T)))...});
+  } else {
+    layout.add(0, reinterpret_cast<char*>(out.data()), out.sizes(), out.strides(), sizeof(O), shape);
+    std::size_t k = 1;
+    (layout.add(k++, bytes(inputs), inputs.sizes(), inputs.strides(), sizeof(T), shape), ...);
+    layout.collapse(shape);
+  }
   ReleaseGil unlocked(layout.numel);
   parallel_chunks(layout.numel, worker_count(layout.numel), [&](int64_t b, int64_t e, int) {
     layout.for_range(b, e, [&](const std::array<char*, N + 1>& p, const std::array<int64_t, N + 1>& s,
