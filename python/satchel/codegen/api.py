@@ -386,7 +386,7 @@ def conformances(spec: Spec) -> list[Conformance]:
 
 def runtime_namespace(device: Device) -> str:
     """The C++ namespace of a device's runtime (map, map_into, reduce, natives)."""
-    return "satchel" if device.name == "cpu" else f"satchel::{device.name}"
+    return "satchel" if device.host_memory else f"satchel::{device.name}"
 
 
 @dataclass(frozen=True)

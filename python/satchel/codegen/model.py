@@ -68,6 +68,12 @@ class Device:
     location: Location = field(compare=False, repr=False)
 
     @property
+    def host_memory(self) -> bool:
+        """Whether its tensors live in host memory (it needs no device runtime), where
+        NumPy and the buffer protocol can see them."""
+        return self.runtime is None
+
+    @property
     def separate_kernels(self) -> bool:
         """Whether its kernels are compiled apart from the bindings (by nvcc, for cuda)."""
         return self.kernels != "c++"
