@@ -133,9 +133,6 @@ py::object to_python_list(const TensorT& t, int d, const typename TensorT::value
   return out;
 }
 
-inline constexpr const char* kDlpackDoc =
-    "A DLPack capsule sharing this tensor's memory (a copy with copy=True); versioned where max_version >= (1, 0).";
-
 // The Python class of a unit's tensors, with what every unit has whatever its
 // ops: shape and strides, conversion to Python values, the buffer protocol.
 template <class TensorT>
@@ -165,13 +162,11 @@ py::class_<TensorT> bind_tensor(py::module_& m, const char* name, const char* dt
             "t[key] = value: writes value (a number or tensor, broadcast) into the view t[key].");
     // Device copies: the device's unit of this dtype makes them (satchel.cuda.float32.from_host).
     cls.def("cpu", [](py::object self) { return self; }, "This tensor: it is in host memory already.");
-    cls.def("__dlpack__", [](const TensorT& t, const py::object& stream, const std::optional<std::pair<int, int>>& max_version,
-                             const std::optional<std::pair<int32_t, int32_t>>& dl_device, std::optional<bool> copy) {
-      if (!stream.is_none()) throw py::value_error("__dlpack__: stream must be None for a tensor in host memory");
-      return dlpack::export_tensor(t, {dlpack::kCPU, 0}, max_version, dl_device, copy);
-    }, py::kw_only(), py::arg("stream") = py::none(), py::arg("max_version") = py::none(),
-       py::arg("dl_device") = py::none(), py::arg("copy") = py::none(), kDlpackDoc);
-    cls.def("__dlpack_device__", [](const TensorT&) { return py::make_tuple(dlpack::kCPU, 0); }, "(kDLCPU, 0).");
+    dlpack::bind(cls, [](const TensorT&) { return dlpack::Device{dlpack::kCPU, 0}; },
+                 [](const TensorT&, const py::object& stream) {
+                   if (!stream.is_none())
+                     throw py::value_error("__dlpack__: stream must be None for a tensor in host memory");
+                 }, "(kDLCPU, 0).");
     cls.def("to", [](py::object self, const std::string& target) {
       return py::module_::import("satchel._registry").attr("to")(self, target);
     }, py::arg("target"), "This tensor as another dtype or on another device: a copy, or itself if it is one already.");

@@ -153,6 +153,26 @@ py::capsule export_tensor(const TensorT& t, Device device, const std::optional<s
   return make_capsule<Managed>(src, device, 0);
 }
 
+// t.__dlpack__(*, stream, max_version, dl_device, copy) and t.__dlpack_device__()
+// on a tensor class. device(t) says where t's memory is; ready(t, stream) checks
+// the consumer's stream and orders the tensor's pending writes before it.
+template <class TensorT, class DeviceOf, class Ready>
+void bind(py::class_<TensorT>& cls, DeviceOf device, Ready ready, const char* device_doc) {
+  cls.def("__dlpack__", [device, ready](const TensorT& t, const py::object& stream,
+                                        const std::optional<std::pair<int, int>>& max_version,
+                                        const std::optional<std::pair<int32_t, int32_t>>& dl_device,
+                                        std::optional<bool> copy) {
+    ready(t, stream);
+    return export_tensor(t, device(t), max_version, dl_device, copy);
+  }, py::kw_only(), py::arg("stream") = py::none(), py::arg("max_version") = py::none(),
+     py::arg("dl_device") = py::none(), py::arg("copy") = py::none(),
+     "A DLPack capsule sharing this tensor's memory (a copy with copy=True); versioned where max_version >= (1, 0).");
+  cls.def("__dlpack_device__", [device](const TensorT& t) {
+    const Device d = device(t);
+    return py::make_tuple(d.type, d.id);
+  }, device_doc);
+}
+
 template <class TensorT>
 struct Imported {
   TensorT tensor;

@@ -95,19 +95,16 @@ void bind_unit(py::module_& m, py::class_<TensorT>& cls, const char* dtype) {
   cls.def("__array__", [](const py::object& self, const py::object& dtype, const py::object&) {
     return py::module_::import("numpy").attr("asarray")(self.attr("cpu")(), dtype);
   }, py::arg("dtype") = py::none(), py::arg("copy") = py::none(), "A NumPy array of a host copy.");
-  cls.def("__dlpack__", [](const TensorT& t, const py::object& stream, const std::optional<std::pair<int, int>>& max_version,
-                           const std::optional<std::pair<int32_t, int32_t>>& dl_device, std::optional<bool> copy) {
-    // The consumer reads on `stream` (None: the legacy default stream, -1: no
-    // ordering wanted); waiting for our stream makes the data ready on any.
-    if (!stream.is_none() && !PyLong_Check(stream.ptr())) throw py::type_error("__dlpack__: stream must be an int or None");
-    const int64_t s = stream.is_none() ? 1 : stream.cast<int64_t>();
-    if (s == 0) throw py::value_error("__dlpack__: stream 0 is ambiguous; pass 1 for the legacy default stream");
-    if (s != -1) check(cudaStreamSynchronize(current_stream()), "cudaStreamSynchronize");
-    return dlpack::export_tensor(t, {dlpack::kCUDA, device_of(t)}, max_version, dl_device, copy);
-  }, py::kw_only(), py::arg("stream") = py::none(), py::arg("max_version") = py::none(),
-     py::arg("dl_device") = py::none(), py::arg("copy") = py::none(), kDlpackDoc);
-  cls.def("__dlpack_device__", [](const TensorT& t) { return py::make_tuple(dlpack::kCUDA, device_of(t)); },
-          "(kDLCUDA, the index of the device holding the tensor).");
+  dlpack::bind(cls, [](const TensorT& t) { return dlpack::Device{dlpack::kCUDA, device_of(t)}; },
+               [](const TensorT&, const py::object& stream) {
+                 // The consumer reads on `stream` (None: the legacy default stream, -1:
+                 // no ordering wanted); waiting for our stream makes the data ready on any.
+                 if (!stream.is_none() && !PyLong_Check(stream.ptr()))
+                   throw py::type_error("__dlpack__: stream must be an int or None");
+                 const int64_t s = stream.is_none() ? 1 : stream.cast<int64_t>();
+                 if (s == 0) throw py::value_error("__dlpack__: stream 0 is ambiguous; pass 1 for the legacy default stream");
+                 if (s != -1) check(cudaStreamSynchronize(current_stream()), "cudaStreamSynchronize");
+               }, "(kDLCUDA, the index of the device holding the tensor).");
   cls.def("__getitem__", [](const TensorT& t, py::handle key) { return index_view(t, key); },
           "t[key]: a view of t by NumPy's basic indexing (ints, slices, None, ...).");
   cls.def("__setitem__", [](const TensorT& t, py::handle key, const py::object& value) {
