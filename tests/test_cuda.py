@@ -19,6 +19,8 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -354,6 +356,30 @@ def test_reductions_match_cpu(dtype: str, op: Op, n: int) -> None:
         want = getattr(C, op.name)(*[C.tensor(a)[::2] for a in arrays])
         got = getattr(G, op.name)(*[G.tensor(a)[::2] for a in arrays])
         _same_reduction(op, halves, got, want)
+
+
+@needs_gpu
+@pytest.mark.parametrize("dtype", [d for d in ("float32", "int64") if d in PAIRED])
+def test_reductions_from_several_threads(dtype: str) -> None:
+    """Reductions wait for the device without the GIL: threads reducing at once, each
+    its own tensor, still get the CPU's answers."""
+    C, G = _pair(dtype)
+    arrays = [_values(dtype, ((1 << 22) + i,)) for i in range(4)]
+    want = [(C.sumall(C.tensor(a)), C.dot(C.tensor(a), C.tensor(a))) for a in arrays]
+    start = threading.Barrier(len(arrays))
+
+    def work(i: int) -> list[tuple[Any, Any]]:
+        x = G.tensor(arrays[i])
+        start.wait()
+        return [(G.sumall(x), G.dot(x, x)) for _ in range(20)]
+
+    with ThreadPoolExecutor(len(arrays)) as pool:
+        results = list(pool.map(work, range(len(arrays))))
+    sumall, dot = (next(op for op in SPEC.ops if op.name == name) for name in ("sumall", "dot"))
+    for i, rounds in enumerate(results):
+        for got_sum, got_dot in rounds:
+            _same_reduction(sumall, [arrays[i]], got_sum, want[i][0])
+            _same_reduction(dot, [arrays[i], arrays[i]], got_dot, want[i][1])
 
 
 def _same_reduction(op: Op, arrays: list[np.ndarray], got: Any, want: Any) -> None:

@@ -96,8 +96,8 @@ def test_comparisons_are_bool_tensors_of_the_same_device(tmp_path: Path) -> None
     assert 'reveal.py:12: note: Revealed type is "None"' in out, out  # unhashable, as NumPy arrays
 
 
-def _pybind_params(func: object) -> list[str]:
-    """Parameter names from a pybind11 docstring's first line: ``f(a: T, b: U = 1) -> R``."""
+def _binding_params(func: object) -> list[str]:
+    """Parameter names from a nanobind docstring's first line: ``f(a: T, b: U = 1) -> R``."""
     doc = (getattr(func, "__doc__", None) or "").lstrip()
     inner = doc[doc.index("(") + 1: doc.index(") ->")]
     names, depth, current = [], 0, ""
@@ -136,4 +136,4 @@ def test_stub_matches_the_binary(unit: ModuleType) -> None:
         bound = getattr(owner, fn.name)
         if fn.name.startswith("__") or not getattr(bound, "__doc__", None) or "(" not in bound.__doc__:
             continue
-        assert _pybind_params(bound) == stub_names, f"{owner}.{fn.name}"
+        assert _binding_params(bound) == stub_names, f"{owner}.{fn.name}"

@@ -1,72 +1,129 @@
-// pybind11 glue every unit uses: type casters for half, shapes and operands, the
+// nanobind glue every unit uses: type casters for half, shapes and operands, the
 // tensor class itself (buffer protocol, shape, printing) and error translation.
 #pragma once
 
-#include <pybind11/pybind11.h>
-#include <pybind11/stl.h>
+#include <nanobind/nanobind.h>
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/pair.h>
+#include <nanobind/stl/string.h>
 
+#include <algorithm>
+#include <cstring>
 #include <string>
-#include <vector>
 
 #include "dlpack.h"
 #include "half.h"
 #include "io.h"
 #include "operand.h"
+#include "pyerror.h"
 #include "tensor.h"
 
-namespace py = pybind11;
+namespace satchel {
 
-template <>
-struct pybind11::format_descriptor<satchel::half> {
-  static std::string format() { return "e"; }
-};
+// Python numbers as elements of type T. A bool takes True, False, NumPy's bools
+// and the ints 0 and 1, so that 2, 0.5 and None are neither true nor false.
+template <class T>
+bool load_element(nb::handle src, bool convert, T& out) {
+  if constexpr (std::is_same_v<T, bool>) {
+    PyObject* p = src.ptr();
+    const char* type = Py_TYPE(p)->tp_name;
+    if (p == Py_True || p == Py_False || !std::strcmp(type, "numpy.bool") || !std::strcmp(type, "numpy.bool_")) {
+      out = PyObject_IsTrue(p) == 1;
+      return true;
+    }
+    if (!convert || !PyLong_Check(p)) return false;
+    int overflow = 0;
+    const long v = PyLong_AsLongAndOverflow(p, &overflow);
+    if (v == -1 && PyErr_Occurred()) PyErr_Clear();
+    if (overflow || (v != 0 && v != 1)) return false;
+    out = v == 1;
+    return true;
+  } else {
+    return nb::try_cast<T>(src, out, convert);
+  }
+}
 
-namespace pybind11::detail {
+}  // namespace satchel
+
+namespace nanobind::detail {
 
 template <>
 struct type_caster<satchel::half> {
-  PYBIND11_TYPE_CASTER(satchel::half, const_name("float"));
-  bool load(handle src, bool convert) {
+  NB_TYPE_CASTER(satchel::half, const_name("float"))
+  bool from_python(handle src, uint32_t flags, cleanup_list* cleanup) noexcept {
     make_caster<double> d;  // a Python float is a double: round it to half once
-    if (!d.load(src, convert)) return false;
-    value = satchel::half(static_cast<double>(d));
+    if (!d.from_python(src, flags, cleanup)) return false;
+    value = satchel::half(d.value);
     return true;
   }
-  static handle cast(satchel::half h, return_value_policy, handle) { return PyFloat_FromDouble(float(h)); }
+  static handle from_cpp(satchel::half h, rv_policy, cleanup_list*) noexcept { return PyFloat_FromDouble(float(h)); }
 };
 
-// A shape: an int or a sequence of ints; returned as a tuple.
+// A shape: an int or a sequence of ints; returned as a tuple. from_python may
+// not raise, so an error (a size beyond int64, too many dimensions) is kept and
+// raised when the function is called.
 template <>
 struct type_caster<satchel::Dims> {
-  PYBIND11_TYPE_CASTER(satchel::Dims, const_name("tuple[int, ...]"));
-  // A size as int64; one that does not fit raises OverflowError.
+  using Value = satchel::Dims;
+  static constexpr auto Name = const_name("tuple[int, ...]");
+  template <typename T_>
+  using Cast = Value&;
+  template <typename T_>
+  static constexpr bool can_cast() { return true; }
+
+  bool from_python(handle src, uint32_t, cleanup_list*) noexcept {
+    try {
+      return load(src);
+    } catch (...) {
+      error_ = std::current_exception();
+      return true;
+    }
+  }
+  static handle from_cpp(const Value& d, rv_policy, cleanup_list*) noexcept {
+    PyObject* t = PyTuple_New(d.size());
+    for (int i = 0; t && i < d.size(); ++i) PyTuple_SET_ITEM(t, i, PyLong_FromLongLong(d[i]));
+    return t;
+  }
+  explicit operator Value&() {
+    if (error_) std::rethrow_exception(error_);
+    return value;
+  }
+
+ private:
   static int64_t size(handle h) {
     int overflow = 0;
     const long long v = PyLong_AsLongLongAndOverflow(h.ptr(), &overflow);
-    if (overflow)
-      throw std::overflow_error("size " + std::string(str(h)) + " does not fit in int64");
-    if (v == -1 && PyErr_Occurred()) throw error_already_set();
+    if (overflow) throw std::overflow_error("size " + std::string(str(h).c_str()) + " does not fit in int64");
+    if (v == -1 && PyErr_Occurred()) throw python_error();
     return v;
   }
-  bool load(handle src, bool) {
+  bool load(handle src) {
     if (PyLong_Check(src.ptr())) {
       value = satchel::Dims{size(src)};
       return true;
     }
     if (!PySequence_Check(src.ptr()) || PyUnicode_Check(src.ptr()) || PyBytes_Check(src.ptr())) return false;
-    const sequence seq = reinterpret_borrow<sequence>(src);
-    value.resize(int(seq.size()));
-    for (size_t i = 0; i < seq.size(); ++i) {
+    const sequence seq = borrow<sequence>(src);
+    const size_t n = len(seq);
+    value.resize(int(std::min<size_t>(n, size_t(satchel::kMaxDims) + 1)));  // raises beyond kMaxDims
+    for (size_t i = 0; i < n; ++i) {
       const object item = seq[i];
       if (!PyIndex_Check(item.ptr())) return false;
       value[int(i)] = size(item);
     }
     return true;
   }
-  static handle cast(const satchel::Dims& d, return_value_policy, handle) {
-    tuple t(d.size());
-    for (int i = 0; i < d.size(); ++i) PyTuple_SET_ITEM(t.ptr(), i, PyLong_FromLongLong(d[i]));
-    return t.release();
+
+  Value value;
+  std::exception_ptr error_;
+};
+
+// A number of the unit's dtype.
+template <class T>
+struct type_caster<satchel::Scalar<T>> {
+  NB_TYPE_CASTER(satchel::Scalar<T>, make_caster<T>::Name)
+  bool from_python(handle src, uint32_t flags, cleanup_list*) noexcept {
+    return satchel::load_element<T>(src, flags & uint32_t(cast_flags::convert), value.value);
   }
 };
 
@@ -74,43 +131,42 @@ struct type_caster<satchel::Dims> {
 template <class TensorT>
 struct type_caster<satchel::Operand<TensorT>> {
   using T = typename TensorT::value_type;
-  static constexpr auto name = make_caster<TensorT>::name + const_name(" | ") + make_caster<T>::name;
-  template <class>
-  using cast_op_type = satchel::Operand<TensorT>;
+  using Value = satchel::Operand<TensorT>;
+  static constexpr auto Name = make_caster<TensorT>::Name + const_name(" | ") + make_caster<T>::Name;
+  template <typename T_>
+  using Cast = Value;
+  template <typename T_>
+  static constexpr bool can_cast() { return true; }
 
-  bool load(handle src, bool convert) {
-    // Numbers first: a failed tensor load walks pybind11's conversion machinery.
+  bool from_python(handle src, uint32_t flags, cleanup_list* cleanup) noexcept {
+    // Numbers first: a failed tensor load walks nanobind's conversion machinery.
     is_tensor_ = !(PyFloat_Check(src.ptr()) || PyLong_Check(src.ptr()));
-    if (is_tensor_ && tensor_.load(src, convert)) return true;
+    if (is_tensor_ && tensor_.from_python(src, flags_for_local_caster<const TensorT&>(flags), cleanup)) return true;
     is_tensor_ = false;
-    if constexpr (std::is_same_v<T, bool>) {
-      // Only numbers bool holds exactly (True, False, 0, 1), as integer units take only
-      // numbers in their range: converting would make 2, 0.5 and None true or false.
-      const bool zero_or_one = PyLong_Check(src.ptr()) && (src.equal(int_(0)) || src.equal(int_(1)));
-      return scalar_.load(src, zero_or_one);
-    }
-    return scalar_.load(src, convert);
+    return satchel::load_element<T>(src, flags & uint32_t(cast_flags::convert), scalar_);
   }
-  operator satchel::Operand<TensorT>() {
-    if (is_tensor_) return satchel::Operand<TensorT>(static_cast<TensorT&>(tensor_));
-    return satchel::Operand<TensorT>(static_cast<T>(scalar_));
+  explicit operator Value() {
+    if (is_tensor_) return Value(tensor_.operator TensorT&());
+    return Value(scalar_);
   }
 
  private:
   make_caster<TensorT> tensor_;
-  make_caster<T> scalar_;
+  T scalar_{};
   bool is_tensor_ = false;
 };
 
-}  // namespace pybind11::detail
+}  // namespace nanobind::detail
 
 namespace satchel {
 
-// The error types of the runtime, raised in Python as the matching exceptions.
-inline void register_errors() {
-  py::register_local_exception_translator([](std::exception_ptr p) {
+// What every unit's module sets up: the runtime's errors raised as the matching
+// Python exceptions, and no leak report at exit for tensors Python still held.
+inline void setup_module() {
+  nb::set_leak_warnings(false);
+  nb::register_exception_translator([](const std::exception_ptr& p, void*) {
     try {
-      if (p) std::rethrow_exception(p);
+      std::rethrow_exception(p);
     } catch (const FileError& e) {
       errno = e.error;
       PyErr_SetFromErrnoWithFilename(PyExc_OSError, e.path.c_str());
@@ -120,77 +176,153 @@ inline void register_errors() {
 
 // Basic indexing (indexing.h, which every unit includes after this file).
 template <class TensorT>
-TensorT index_view(const TensorT& t, const py::handle& key);
+TensorT index_view(const TensorT& t, nb::handle key);
 template <class TensorT>
-void index_assign(const TensorT& t, const py::handle& key, const py::object& value);
+void index_assign(const TensorT& t, nb::handle key, nb::handle value);
 
 template <class TensorT>
-py::object to_python_list(const TensorT& t, int d, const typename TensorT::value_type* p) {
-  if (d == t.dim()) return py::cast(*p);
-  py::list out(t.size(d));
-  for (int64_t i = 0; i < t.size(d); ++i)
-    PyList_SET_ITEM(out.ptr(), i, to_python_list(t, d + 1, p + i * t.stride(d)).release().ptr());
+nb::object to_python_list(const TensorT& t, int d, const typename TensorT::value_type* p) {
+  if (d == t.dim()) return nb::cast(*p);
+  nb::list out;
+  for (int64_t i = 0; i < t.size(d); ++i) out.append(to_python_list(t, d + 1, p + i * t.stride(d)));
   return out;
 }
+
+namespace detail {
+
+template <class T>
+constexpr const char* buffer_format() {
+  if constexpr (std::is_same_v<T, bool>) return "?";
+  else if constexpr (std::is_same_v<T, half>) return "e";
+  else if constexpr (std::is_same_v<T, float>) return "f";
+  else if constexpr (std::is_same_v<T, double>) return "d";
+  else if constexpr (std::is_same_v<T, uint8_t>) return "B";
+  else if constexpr (std::is_same_v<T, int8_t>) return "b";
+  else if constexpr (std::is_same_v<T, int16_t>) return "h";
+  else if constexpr (std::is_same_v<T, int32_t>) return "i";
+  else return "q";
+}
+
+// Whether the elements lie in column-major order without gaps.
+template <class TensorT>
+bool is_f_contiguous(const TensorT& t) {
+  int64_t expected = 1;
+  for (int d = 0; d < t.dim(); ++d) {
+    if (t.size(d) != 1 && t.stride(d) != expected) return t.numel() == 0;
+    expected *= t.size(d);
+  }
+  return true;
+}
+
+// The buffer protocol (memoryview, np.asarray): the tensor's memory, writable,
+// with its strides; a consumer that cannot take strides gets a contiguous tensor or an error.
+template <class TensorT>
+int get_buffer(PyObject* self, Py_buffer* view, int flags) noexcept {
+  using T = typename TensorT::value_type;
+  const TensorT& t = *nb::inst_ptr<TensorT>(self);
+  const bool c = t.is_contiguous();
+  const char* refused = nullptr;
+  if ((flags & PyBUF_C_CONTIGUOUS) == PyBUF_C_CONTIGUOUS && !c) refused = "C-contiguous";
+  else if ((flags & PyBUF_F_CONTIGUOUS) == PyBUF_F_CONTIGUOUS && !is_f_contiguous(t)) refused = "Fortran-contiguous";
+  else if ((flags & PyBUF_ANY_CONTIGUOUS) == PyBUF_ANY_CONTIGUOUS && !c && !is_f_contiguous(t)) refused = "contiguous";
+  else if ((flags & PyBUF_STRIDES) != PyBUF_STRIDES && !c) refused = "C-contiguous (the consumer takes no strides)";
+  if (refused) {
+    PyErr_Format(PyExc_BufferError, "the tensor is not %s: call .contiguous() first", refused);
+    view->obj = nullptr;
+    return -1;
+  }
+  auto* dims = new Py_ssize_t[2 * std::max(t.dim(), 1)];
+  for (int d = 0; d < t.dim(); ++d) {
+    dims[d] = t.size(d);
+    dims[t.dim() + d] = t.stride(d) * Py_ssize_t(sizeof(T));
+  }
+  view->buf = t.data();
+  view->obj = Py_NewRef(self);
+  view->len = Py_ssize_t(t.numel()) * Py_ssize_t(sizeof(T));
+  view->itemsize = sizeof(T);
+  view->readonly = 0;
+  view->format = (flags & PyBUF_FORMAT) ? const_cast<char*>(buffer_format<T>()) : nullptr;
+  view->ndim = t.dim();
+  view->shape = (flags & PyBUF_ND) == PyBUF_ND ? dims : nullptr;
+  view->strides = (flags & PyBUF_STRIDES) == PyBUF_STRIDES ? dims + t.dim() : nullptr;
+  view->suboffsets = nullptr;
+  view->internal = dims;
+  return 0;
+}
+
+inline void release_buffer(PyObject*, Py_buffer* view) noexcept { delete[] static_cast<Py_ssize_t*>(view->internal); }
+
+template <class TensorT>
+nb::class_<TensorT> tensor_class(nb::module_& m, const char* name) {
+  if constexpr (TensorT::device == Device::cpu) {
+    static const PyType_Slot slots[] = {{Py_bf_getbuffer, reinterpret_cast<void*>(get_buffer<TensorT>)},
+                                        {Py_bf_releasebuffer, reinterpret_cast<void*>(release_buffer)},
+                                        {0, nullptr}};
+    return nb::class_<TensorT>(m, name, nb::type_slots(slots));
+  } else {
+    return nb::class_<TensorT>(m, name);
+  }
+}
+
+}  // namespace detail
 
 // The Python class of a unit's tensors, with what every unit has whatever its
 // ops: shape and strides, conversion to Python values, the buffer protocol.
 template <class TensorT>
-py::class_<TensorT> bind_tensor(py::module_& m, const char* name, const char* dtype, const char* device) {
+nb::class_<TensorT> bind_tensor(nb::module_& m, const char* name, const char* dtype, const char* device) {
   using T = typename TensorT::value_type;
-  py::class_<TensorT> cls(m, name, py::buffer_protocol());
+  nb::class_<TensorT> cls = detail::tensor_class<TensorT>(m, name);
   cls.attr("dtype") = dtype;
   cls.attr("device") = device;
+  cls.attr("__hash__") = nb::none();  // mutable and compared by value, as NumPy arrays
   if constexpr (TensorT::device == Device::cpu) {
-    cls.def_buffer([](TensorT& t) {
-      std::vector<py::ssize_t> shape(t.sizes().begin(), t.sizes().end());
-      std::vector<py::ssize_t> strides;
-      for (int64_t s : t.strides()) strides.push_back(s * py::ssize_t(sizeof(T)));
-      return py::buffer_info(t.data(), sizeof(T), py::format_descriptor<T>::format(), t.dim(), shape, strides);
-    });
     cls.def("tolist", [](const TensorT& t) { return to_python_list(t, 0, t.data()); },
             "The elements as nested Python lists (a number for a 0-d tensor).");
     cls.def("item", [](const TensorT& t) {
       if (t.numel() != 1)
-        throw py::value_error("item: the tensor has " + std::to_string(t.numel()) + " elements, not 1");
+        throw value_error("item: the tensor has " + std::to_string(t.numel()) + " elements, not 1");
       const T* p = t.data();
-      return py::cast(*p);
+      return nb::cast(*p);
     }, "The only element of a one-element tensor, as a Python number.");
-    cls.def("__getitem__", [](const TensorT& t, py::handle key) { return index_view(t, key); },
+    cls.def("__getitem__", [](const TensorT& t, nb::handle key) { return index_view(t, key); },
             "t[key]: a view of t by NumPy's basic indexing (ints, slices, None, ...).");
-    cls.def("__setitem__", [](const TensorT& t, py::handle key, py::object value) { index_assign(t, key, value); },
+    cls.def("__setitem__", [](const TensorT& t, nb::handle key, nb::handle value) { index_assign(t, key, value); },
             "t[key] = value: writes value (a number or tensor, broadcast) into the view t[key].");
     // Device copies: the device's unit of this dtype makes them (satchel.cuda.float32.from_host).
-    cls.def("cpu", [](py::object self) { return self; }, "This tensor: it is in host memory already.");
+    cls.def("cpu", [](nb::object self) { return self; }, "This tensor: it is in host memory already.");
     dlpack::bind(cls, [](const TensorT&) { return dlpack::Device{dlpack::kCPU, 0}; },
-                 [](const TensorT&, const py::object& stream) {
+                 [](const TensorT&, nb::handle stream) {
                    if (!stream.is_none())
-                     throw py::value_error("__dlpack__: stream must be None for a tensor in host memory");
+                     throw nb::value_error("__dlpack__: stream must be None for a tensor in host memory");
                  }, "(kDLCPU, 0).");
-    cls.def("to", [](py::object self, const std::string& target) {
-      return py::module_::import("satchel._registry").attr("to")(self, target);
-    }, py::arg("target"), "This tensor as another dtype or on another device: a copy, or itself if it is one already.");
+    cls.def("to", [](nb::object self, const std::string& target) {
+      return nb::module_::import_("satchel._registry").attr("to")(self, target);
+    }, nb::arg("target"), "This tensor as another dtype or on another device: a copy, or itself if it is one already.");
   }
-  cls.def_property_readonly("shape", [](const TensorT& t) { return t.sizes(); }, "The size of each dimension.");
-  cls.def_property_readonly("ndim", &TensorT::dim, "The number of dimensions.");
-  cls.def_property_readonly("strides", [](const TensorT& t) { return t.strides(); },
-                            "The step of each dimension, in elements (NumPy counts bytes).");
+  cls.def_prop_ro("shape", [](const TensorT& t) { return t.sizes(); }, "The size of each dimension.");
+  cls.def_prop_ro("ndim", &TensorT::dim, "The number of dimensions.");
+  cls.def_prop_ro("strides", [](const TensorT& t) { return t.strides(); },
+                  "The step of each dimension, in elements (NumPy counts bytes).");
   cls.def("numel", &TensorT::numel, "The number of elements.");
   cls.def("storage_offset", &TensorT::storage_offset, "Index of the first element in the storage.");
   cls.def("is_contiguous", &TensorT::is_contiguous, "Whether the elements lie in row-major order without gaps.");
   // As NumPy: `if t == u:` must not quietly mean "t is not empty".
-  cls.def("__bool__", [](const py::object& self) {
-    const int64_t n = self.cast<const TensorT&>().numel();
+  cls.def("__bool__", [](nb::handle self) {
+    const int64_t n = nb::cast<const TensorT&>(self).numel();
     if (n != 1)
-      throw py::value_error("the truth value of a tensor of " + std::to_string(n) +
-                            " elements is ambiguous; reduce it first (e.g. minall(t) for all, maxall(t) for any)");
-    return self.attr("item")().cast<bool>();
+      throw value_error("the truth value of a tensor of " + std::to_string(n) +
+                        " elements is ambiguous; reduce it first (e.g. minall(t) for all, maxall(t) for any)");
+    const int truth = PyObject_IsTrue(self.attr("item")().ptr());
+    if (truth < 0) throw nb::python_error();
+    return truth == 1;
   }, "The truth of the only element of a one-element tensor.");
   cls.def("__len__", [](const TensorT& t) {
-    if (t.dim() == 0) throw py::type_error("len() of a 0-d tensor");
+    if (t.dim() == 0) throw nb::type_error("len() of a 0-d tensor");
     return t.size(0);
   });
-  cls.def("__repr__", [](py::object self) { return py::module_::import("satchel._printing").attr("format_tensor")(self); });
+  cls.def("__repr__", [](nb::handle self) {
+    return nb::module_::import_("satchel._printing").attr("format_tensor")(self);
+  });
   return cls;
 }
 

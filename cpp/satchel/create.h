@@ -67,7 +67,10 @@ TensorT arange(double start, std::optional<double> end, double step) {
   }
   TensorT t = TensorT::empty(Dims{n});
   T* p = t.data();
-  for (int64_t i = 0; i < n; ++i) p[i] = T(start + double(i) * step);
+  ReleaseGil unlocked(n);
+  parallel_chunks(n, worker_count(n), [&](int64_t b, int64_t e, int) {
+    for (int64_t i = b; i < e; ++i) p[i] = T(start + double(i) * step);
+  });
   return t;
 }
 

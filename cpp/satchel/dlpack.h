@@ -4,8 +4,9 @@
 // DLPack's dlpack.h (v1.0), which is an ABI; only what satchel uses is named.
 #pragma once
 
-#include <pybind11/pybind11.h>
-#include <pybind11/stl.h>
+#include <nanobind/nanobind.h>
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/pair.h>
 
 #include <cstdint>
 #include <memory>
@@ -16,12 +17,11 @@
 
 #include "dtype.h"
 #include "half.h"
+#include "pyerror.h"
 #include "tensor.h"
 #include "views.h"
 
 namespace satchel::dlpack {
-
-namespace py = pybind11;
 
 struct Device {
   int32_t type;  // kCPU, kCUDA, ...
@@ -105,7 +105,7 @@ struct Export {
 };
 
 template <class M, class TensorT>
-py::capsule make_capsule(const TensorT& t, Device device, uint64_t flags) {
+nb::capsule make_capsule(const TensorT& t, Device device, uint64_t flags) {
   using T = typename TensorT::value_type;
   auto* e = new Export<TensorT, M>{{}, t, {}, {}};
   DLTensor& dl = e->managed.tensor;
@@ -134,19 +134,19 @@ py::capsule make_capsule(const TensorT& t, Device device, uint64_t flags) {
   });
   if (!capsule) {
     delete e;
-    throw py::error_already_set();
+    throw nb::python_error();
   }
-  return py::reinterpret_steal<py::capsule>(capsule);
+  return nb::steal<nb::capsule>(capsule);
 }
 
 // t.__dlpack__(max_version=, dl_device=, copy=) once the device has checked the
 // stream: a versioned capsule for consumers of DLPack 1.x, else the legacy one.
 template <class TensorT>
-py::capsule export_tensor(const TensorT& t, Device device, const std::optional<std::pair<int, int>>& max_version,
+nb::capsule export_tensor(const TensorT& t, Device device, const std::optional<std::pair<int, int>>& max_version,
                           const std::optional<std::pair<int32_t, int32_t>>& dl_device, std::optional<bool> copy) {
   if (dl_device && (dl_device->first != device.type || dl_device->second != device.id))
-    throw py::buffer_error("__dlpack__: cannot export a tensor on " + describe(device) + " to " +
-                           describe(Device{dl_device->first, dl_device->second}));
+    throw buffer_error("__dlpack__: cannot export a tensor on " + describe(device) + " to " +
+                       describe(Device{dl_device->first, dl_device->second}));
   const TensorT src = copy.value_or(false) ? native::clone(t) : t;
   if (max_version && max_version->first >= 1)
     return make_capsule<ManagedVersioned>(src, device, copy.value_or(false) ? kIsCopied : 0);
@@ -157,19 +157,19 @@ py::capsule export_tensor(const TensorT& t, Device device, const std::optional<s
 // on a tensor class. device(t) says where t's memory is; ready(t, stream) checks
 // the consumer's stream and orders the tensor's pending writes before it.
 template <class TensorT, class DeviceOf, class Ready>
-void bind(py::class_<TensorT>& cls, DeviceOf device, Ready ready, const char* device_doc) {
-  cls.def("__dlpack__", [device, ready](const TensorT& t, const py::object& stream,
+void bind(nb::class_<TensorT>& cls, DeviceOf device, Ready ready, const char* device_doc) {
+  cls.def("__dlpack__", [device, ready](const TensorT& t, nb::handle stream,
                                         const std::optional<std::pair<int, int>>& max_version,
                                         const std::optional<std::pair<int32_t, int32_t>>& dl_device,
                                         std::optional<bool> copy) {
     ready(t, stream);
     return export_tensor(t, device(t), max_version, dl_device, copy);
-  }, py::kw_only(), py::arg("stream") = py::none(), py::arg("max_version") = py::none(),
-     py::arg("dl_device") = py::none(), py::arg("copy") = py::none(),
+  }, nb::kw_only(), nb::arg("stream") = nb::none(), nb::arg("max_version") = nb::none(),
+     nb::arg("dl_device") = nb::none(), nb::arg("copy") = nb::none(),
      "A DLPack capsule sharing this tensor's memory (a copy with copy=True); versioned where max_version >= (1, 0).");
   cls.def("__dlpack_device__", [device](const TensorT& t) {
     const Device d = device(t);
-    return py::make_tuple(d.type, d.id);
+    return nb::make_tuple(d.type, d.id);
   }, device_doc);
 }
 
@@ -181,28 +181,28 @@ struct Imported {
 };
 
 template <class M, class TensorT>
-Imported<TensorT> take(const py::capsule& capsule, Device expected, const char* unit) {
+Imported<TensorT> take(nb::handle capsule, Device expected, const char* unit) {
   using T = typename TensorT::value_type;
   M* m = static_cast<M*>(PyCapsule_GetPointer(capsule.ptr(), kName<M>));
-  if (!m) throw py::error_already_set();
+  if (!m) throw nb::python_error();
   uint64_t flags = 0;
   if constexpr (std::is_same_v<M, ManagedVersioned>) {
     if (m->version.major != 1)
-      throw py::buffer_error(std::string("from_dlpack: DLPack ") + std::to_string(m->version.major) + "." +
-                             std::to_string(m->version.minor) + " is not supported (1.x is)");
+      throw buffer_error("from_dlpack: DLPack " + std::to_string(m->version.major) + "." +
+                         std::to_string(m->version.minor) + " is not supported (1.x is)");
     flags = m->flags;
   }
   const DLTensor& dl = m->tensor;
   if (dl.device.type != expected.type || dl.device.id != expected.id)
-    throw py::buffer_error(std::string("from_dlpack: the memory is on ") + describe(dl.device) + "; " + unit +
-                           " takes memory on " + describe(expected));
+    throw buffer_error("from_dlpack: the memory is on " + describe(dl.device) + "; " + unit + " takes memory on " +
+                       describe(expected));
   const DataType want = data_type<T>();
   if (dl.dtype.code != want.code || dl.dtype.bits != want.bits || dl.dtype.lanes != want.lanes)
-    throw py::type_error("from_dlpack: the elements are " + describe(dl.dtype) + ", not " + DType<T>::name +
-                         " (" + unit + "); satchel.from_dlpack picks the unit of the producer's dtype");
+    throw type_error("from_dlpack: the elements are " + describe(dl.dtype) + ", not " + DType<T>::name + " (" +
+                     unit + "); satchel.from_dlpack picks the unit of the producer's dtype");
   if (dl.ndim < 0 || dl.ndim > kMaxDims)
-    throw py::value_error("from_dlpack: " + std::to_string(dl.ndim) + " dimensions (satchel has at most " +
-                          std::to_string(kMaxDims) + ")");
+    throw value_error("from_dlpack: " + std::to_string(dl.ndim) + " dimensions (satchel has at most " +
+                      std::to_string(kMaxDims) + ")");
   Dims sizes(dl.ndim);
   for (int d = 0; d < dl.ndim; ++d) sizes[d] = dl.shape[d];
   Dims strides = contiguous_strides(sizes);
@@ -211,7 +211,7 @@ Imported<TensorT> take(const py::capsule& capsule, Device expected, const char* 
   T* data = reinterpret_cast<T*>(static_cast<char*>(dl.data) + dl.byte_offset);
   // The producer's deleter runs when the last view goes; it may need the GIL.
   std::shared_ptr<void> memory(data, [m](void*) {
-    py::gil_scoped_acquire gil;
+    nb::gil_scoped_acquire gil;
     if (m->deleter) m->deleter(m);
   });
   PyCapsule_SetName(capsule.ptr(), kUsedName<M>);
@@ -222,7 +222,7 @@ Imported<TensorT> take(const py::capsule& capsule, Device expected, const char* 
 template <class TensorT>
 TensorT finish(Imported<TensorT> in, std::optional<bool> copy) {
   if (in.read_only && copy == false)
-    throw py::buffer_error("from_dlpack: the producer's memory is read-only and copy=False forbids a copy");
+    throw buffer_error("from_dlpack: the producer's memory is read-only and copy=False forbids a copy");
   if ((in.read_only || copy == true) && !in.copied) return native::clone(in.tensor);
   return in.tensor;
 }
@@ -230,15 +230,15 @@ TensorT finish(Imported<TensorT> in, std::optional<bool> copy) {
 // T.from_dlpack(obj, copy=): obj's memory on `expected`, shared; copied where
 // copy=True (unless the producer copied) or the producer's memory is read-only.
 template <class TensorT>
-TensorT from_dlpack(py::object obj, std::optional<bool> copy, Device expected, const char* unit) {
+TensorT from_dlpack(nb::object obj, std::optional<bool> copy, Device expected, const char* unit) {
   if (!PyCapsule_CheckExact(obj.ptr()))
-    obj = py::module_::import("satchel._dlpack").attr("capsule")(obj, copy);
-  const auto capsule = py::reinterpret_borrow<py::capsule>(obj);
+    obj = nb::module_::import_("satchel._dlpack").attr("capsule")(obj, copy);
+  const nb::handle capsule = obj;
   const char* name = PyCapsule_GetName(capsule.ptr());
   const std::string kind = name ? name : "";
   if (kind == kName<ManagedVersioned>) return finish(take<ManagedVersioned, TensorT>(capsule, expected, unit), copy);
   if (kind == kName<Managed>) return finish(take<Managed, TensorT>(capsule, expected, unit), copy);
-  throw py::value_error("from_dlpack: expected an unconsumed DLPack capsule, got one named '" + kind + "'");
+  throw value_error("from_dlpack: expected an unconsumed DLPack capsule, got one named '" + kind + "'");
 }
 
 }  // namespace satchel::dlpack
@@ -246,7 +246,7 @@ TensorT from_dlpack(py::object obj, std::optional<bool> copy, Device expected, c
 namespace satchel::native {
 
 template <class TensorT>
-TensorT from_dlpack(pybind11::object obj, std::optional<bool> copy) {
+TensorT from_dlpack(nanobind::object obj, std::optional<bool> copy) {
   static const std::string unit = std::string("satchel.cpu.") + DType<typename TensorT::value_type>::name;
   return dlpack::from_dlpack<TensorT>(std::move(obj), copy, {dlpack::kCPU, 0}, unit.c_str());
 }

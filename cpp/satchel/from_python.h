@@ -2,7 +2,7 @@
 // sequence or any object with the buffer protocol.
 #pragma once
 
-#include <pybind11/pybind11.h>
+#include <nanobind/nanobind.h>
 
 #include <cstring>
 #include <string>
@@ -14,28 +14,78 @@
 namespace satchel {
 namespace detail {
 
-// Copies a strided buffer of source type S into contiguous dst.
+// A buffer-protocol view of a Python object, released when it goes.
+class Buffer {
+ public:
+  Buffer(nb::handle obj, int flags) {
+    if (PyObject_GetBuffer(obj.ptr(), &view_, flags) != 0) throw nb::python_error();
+  }
+  ~Buffer() { PyBuffer_Release(&view_); }
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
+
+  const void* ptr() const { return view_.buf; }
+  int ndim() const { return view_.ndim; }
+  Py_ssize_t itemsize() const { return view_.itemsize; }
+  Py_ssize_t shape(int d) const { return view_.shape[d]; }
+  Py_ssize_t stride(int d) const { return view_.strides[d]; }
+  std::string format() const { return view_.format ? view_.format : "B"; }
+  int64_t size() const {
+    int64_t n = 1;
+    for (int d = 0; d < ndim(); ++d) n *= shape(d);
+    return n;
+  }
+  bool is_c_contiguous() const {
+    Py_ssize_t expected = itemsize();
+    for (int d = ndim() - 1; d >= 0; --d) {
+      if (shape(d) != 1 && stride(d) != expected) return size() == 0;
+      expected *= shape(d);
+    }
+    return true;
+  }
+
+ private:
+  Py_buffer view_;
+};
+
+// Copies a buffer of source type S into contiguous dst, converting each element;
+// the view keeps the memory, so big copies let other threads run meanwhile.
 template <class T, class S>
-void copy_buffer(const py::buffer_info& info, T* dst) {
-  Dims idx(int(info.ndim));
-  const int64_t n = info.size;
-  const char* p = static_cast<const char*>(info.ptr);
+void copy_buffer(const Buffer& info, T* dst) {
+  const int64_t n = info.size();
+  const char* p = static_cast<const char*>(info.ptr());
+  ReleaseGil unlocked(n);
+  if (info.is_c_contiguous()) {
+    parallel_chunks(n, worker_count(n), [&](int64_t b, int64_t e, int) {
+      if constexpr (std::is_same_v<T, S>) {
+        std::memcpy(dst + b, p + b * int64_t(sizeof(S)), std::size_t(e - b) * sizeof(S));
+      } else {
+        for (int64_t i = b; i < e; ++i) {
+          S v;
+          std::memcpy(&v, p + i * int64_t(sizeof(S)), sizeof v);  // the buffer may be unaligned
+          dst[i] = convert<T>(v);
+        }
+      }
+    });
+    return;
+  }
+  Dims idx(info.ndim());
   for (int64_t i = 0; i < n; ++i) {
     S v;
     std::memcpy(&v, p, sizeof v);
     dst[i] = convert<T>(v);
-    for (int d = int(info.ndim) - 1; d >= 0; --d) {
-      p += info.strides[d];
-      if (++idx[d] < info.shape[d]) break;
-      p -= info.strides[d] * info.shape[d];
+    for (int d = info.ndim() - 1; d >= 0; --d) {
+      p += info.stride(d);
+      if (++idx[d] < info.shape(d)) break;
+      p -= info.stride(d) * info.shape(d);
       idx[d] = 0;
     }
   }
 }
 
 // What a buffer's elements are: '?' bool, 'i' signed, 'u' unsigned, 'f' float, 0 unknown.
-inline char element_kind(const py::buffer_info& info) {
-  std::string f = info.format;
+inline char element_kind(const Buffer& info) {
+  std::string f = info.format();
   if (!f.empty() && (f[0] == '@' || f[0] == '=' || f[0] == '<')) f = f.substr(1);
   if (f.size() != 1) return 0;
   if (f[0] == '?') return '?';
@@ -54,8 +104,8 @@ constexpr char element_kind() {
 }
 
 template <class T>
-void copy_any_buffer(const py::buffer_info& info, T* dst) {
-  switch (element_kind(info) * 16 + int(info.itemsize)) {
+void copy_any_buffer(const Buffer& info, T* dst) {
+  switch (element_kind(info) * 16 + int(info.itemsize())) {
     case '?' * 16 + 1: return copy_buffer<T, bool>(info, dst);
     case 'f' * 16 + 2: return copy_buffer<T, half>(info, dst);
     case 'f' * 16 + 4: return copy_buffer<T, float>(info, dst);
@@ -69,10 +119,10 @@ void copy_any_buffer(const py::buffer_info& info, T* dst) {
     case 'u' * 16 + 4: return copy_buffer<T, uint32_t>(info, dst);
     case 'u' * 16 + 8: return copy_buffer<T, uint64_t>(info, dst);
   }
-  throw py::type_error("tensor: cannot read buffer elements of format '" + info.format + "'");
+  throw type_error("tensor: cannot read buffer elements of format '" + info.format() + "'");
 }
 
-inline bool is_sequence(py::handle h) {
+inline bool is_sequence(nb::handle h) {
   return PySequence_Check(h.ptr()) && !PyUnicode_Check(h.ptr()) && !PyBytes_Check(h.ptr());
 }
 
@@ -83,23 +133,21 @@ inline std::string index_text(const Dims& idx, int depth) {
 }
 
 template <class T>
-void fill_from_sequence(py::handle h, const Dims& shape, int depth, Dims& idx, T*& out) {
+void fill_from_sequence(nb::handle h, const Dims& shape, int depth, Dims& idx, T*& out) {
   if (depth == shape.size()) {
     if (is_sequence(h))
-      throw py::value_error("tensor: ragged nested sequence: element " + index_text(idx, depth) +
-                            " is a sequence where a number was expected");
-    try {
-      *out++ = h.cast<T>();
-    } catch (const py::cast_error&) {
-      throw py::type_error("tensor: element " + index_text(idx, depth) + " is " + py::repr(h).cast<std::string>() +
-                           ", not a number of dtype " + DType<T>::name);
-    }
+      throw value_error("tensor: ragged nested sequence: element " + index_text(idx, depth) +
+                        " is a sequence where a number was expected");
+    if (!load_element(h, true, *out))
+      throw type_error("tensor: element " + index_text(idx, depth) + " is " + nb::repr(h).c_str() +
+                       ", not a number of dtype " + DType<T>::name);
+    ++out;
     return;
   }
-  if (!is_sequence(h) || py::len(h) != std::size_t(shape[depth]))
-    throw py::value_error("tensor: ragged nested sequence: element " + index_text(idx, depth) +
-                          " should be a sequence of length " + std::to_string(shape[depth]));
-  const py::sequence seq = py::reinterpret_borrow<py::sequence>(h);
+  if (!is_sequence(h) || nb::len(h) != std::size_t(shape[depth]))
+    throw value_error("tensor: ragged nested sequence: element " + index_text(idx, depth) +
+                      " should be a sequence of length " + std::to_string(shape[depth]));
+  const nb::sequence seq = nb::borrow<nb::sequence>(h);
   for (int64_t i = 0; i < shape[depth]; ++i) {
     idx[depth] = i;
     fill_from_sequence(seq[std::size_t(i)], shape, depth + 1, idx, out);
@@ -111,23 +159,23 @@ void fill_from_sequence(py::handle h, const Dims& shape, int depth, Dims& idx, T
 namespace native {
 
 template <class TensorT>
-TensorT tensor(py::object data) {
+TensorT tensor(nb::object data) {
   using T = typename TensorT::value_type;
-  if (py::isinstance<TensorT>(data)) return contiguous_copy(data.cast<const TensorT&>());
+  if (nb::isinstance<TensorT>(data)) return contiguous_copy(nb::cast<const TensorT&>(data));
   if (PyObject_CheckBuffer(data.ptr()) && !PyBytes_Check(data.ptr())) {
-    const py::buffer_info info = py::reinterpret_borrow<py::buffer>(data).request();
-    Dims shape(int(info.ndim));
-    for (int d = 0; d < shape.size(); ++d) shape[d] = info.shape[d];
+    const detail::Buffer info(data, PyBUF_STRIDES | PyBUF_FORMAT);
+    Dims shape(info.ndim());
+    for (int d = 0; d < shape.size(); ++d) shape[d] = info.shape(d);
     TensorT t = TensorT::empty(shape);
     if (t.numel()) detail::copy_any_buffer(info, t.data());
     return t;
   }
   Dims shape;
-  for (py::object h = data; detail::is_sequence(h);) {
-    const std::size_t n = py::len(h);
+  for (nb::object h = data; detail::is_sequence(h);) {
+    const std::size_t n = nb::len(h);
     shape.push_back(int64_t(n));
     if (n == 0) break;
-    h = py::reinterpret_borrow<py::sequence>(h)[0];
+    h = nb::borrow<nb::sequence>(h)[0];
   }
   TensorT t = TensorT::empty(shape);
   Dims idx(shape.size());
@@ -137,46 +185,47 @@ TensorT tensor(py::object data) {
 }
 
 // x itself when it is a tensor of a satchel unit, else a TypeError naming what it is.
-inline const py::object& satchel_tensor(const py::object& x, const char* op) {
-  const py::handle cls = py::type::handle_of(x);
-  const std::string module = py::hasattr(cls, "__module__") ? py::str(cls.attr("__module__")).cast<std::string>() : "";
-  if (module.rfind("satchel._units.", 0) != 0 || !py::hasattr(cls, "dtype") || !py::hasattr(cls, "device"))
-    throw py::type_error(std::string(op) + ": expected a tensor of a satchel unit, got " +
-                         py::str(cls).cast<std::string>() + " (tensor() takes numbers, sequences and buffers)");
+inline const nb::object& satchel_tensor(const nb::object& x, const char* op) {
+  const nb::handle cls = x.type();
+  const std::string module = nb::hasattr(cls, "__module__") ? nb::str(cls.attr("__module__")).c_str() : "";
+  if (module.rfind("satchel._units.", 0) != 0 || !nb::hasattr(cls, "dtype") || !nb::hasattr(cls, "device"))
+    throw type_error(std::string(op) + ": expected a tensor of a satchel unit, got " + nb::str(cls).c_str() +
+                     " (tensor() takes numbers, sequences and buffers)");
   return x;
 }
 
 // T.from_tensor(x): a copy of x (any unit) in T's dtype, converted through the host.
 template <class TensorT>
-TensorT from_tensor(py::object x) {
-  if (satchel_tensor(x, "from_tensor").attr("device").cast<std::string>() != "cpu") x = x.attr("cpu")();
+TensorT from_tensor(nb::object x) {
+  if (nb::cast<std::string>(satchel_tensor(x, "from_tensor").attr("device")) != "cpu") x = x.attr("cpu")();
   return tensor<TensorT>(x);
 }
 
 // Zero-copy view of a buffer whose elements are exactly T; the storage holds a
 // reference to the exporting object (released under the GIL).
 template <class TensorT>
-TensorT from_numpy(py::object array) {
+TensorT from_numpy(nb::object array) {
   using T = typename TensorT::value_type;
   if (!PyObject_CheckBuffer(array.ptr()))
-    throw py::type_error("from_numpy: " + py::str(py::type::of(array)).cast<std::string>() +
-                         " does not support the buffer protocol");
-  const py::buffer_info info = py::reinterpret_borrow<py::buffer>(array).request(true);
-  if (detail::element_kind(info) != detail::element_kind<T>() || info.itemsize != py::ssize_t(sizeof(T)))
-    throw py::type_error(std::string("from_numpy: elements of format '") + info.format + "' (" +
-                         std::to_string(info.itemsize) + " bytes) are not " + DType<T>::name +
-                         "; tensor() copies and converts");
-  Dims sizes(int(info.ndim)), strides(int(info.ndim));
+    throw type_error("from_numpy: " + std::string(nb::str(array.type()).c_str()) +
+                     " does not support the buffer protocol");
+  const detail::Buffer info(array, PyBUF_STRIDES | PyBUF_FORMAT | PyBUF_WRITABLE);
+  if (detail::element_kind(info) != detail::element_kind<T>() || info.itemsize() != Py_ssize_t(sizeof(T)))
+    throw type_error("from_numpy: elements of format '" + info.format() + "' (" +
+                     std::to_string(info.itemsize()) + " bytes) are not " + DType<T>::name +
+                     "; tensor() copies and converts");
+  Dims sizes(info.ndim()), strides(info.ndim());
   for (int d = 0; d < sizes.size(); ++d) {
-    if (info.strides[d] % py::ssize_t(sizeof(T)) != 0)
-      throw py::value_error("from_numpy: stride " + std::to_string(info.strides[d]) + " of dim " +
-                            std::to_string(d) + " is not a multiple of the item size");
-    sizes[d] = info.shape[d];
-    strides[d] = info.strides[d] / py::ssize_t(sizeof(T));
+    if (info.stride(d) % Py_ssize_t(sizeof(T)) != 0)
+      throw value_error("from_numpy: stride " + std::to_string(info.stride(d)) + " of dim " + std::to_string(d) +
+                        " is not a multiple of the item size");
+    sizes[d] = info.shape(d);
+    strides[d] = info.stride(d) / Py_ssize_t(sizeof(T));
   }
-  auto* owner = new py::object(array);
-  std::shared_ptr<void> memory(info.ptr, [owner](void*) {
-    py::gil_scoped_acquire gil;
+  // The exporter keeps the memory while we hold it: a reference, dropped under the GIL.
+  auto* owner = new nb::object(array);
+  std::shared_ptr<void> memory(const_cast<void*>(info.ptr()), [owner](void*) {
+    nb::gil_scoped_acquire gil;
     delete owner;
   });
   return TensorT(Storage{std::move(memory), 0}, 0, sizes, strides);

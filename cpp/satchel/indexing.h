@@ -4,10 +4,9 @@
 // number, a tensor or anything `tensor()` accepts, broadcast to the view.
 #pragma once
 
-#include <pybind11/pybind11.h>
+#include <nanobind/nanobind.h>
 
 #include <string>
-#include <vector>
 
 #include "from_python.h"
 #include "operand.h"
@@ -16,39 +15,37 @@
 
 namespace satchel {
 
-namespace py = pybind11;
-
 // The view t[key].
 template <class TensorT>
-TensorT index_view(const TensorT& t, const py::handle& key) {
-  std::vector<py::handle> items;
-  if (PyTuple_Check(key.ptr())) {
-    for (const py::handle h : py::reinterpret_borrow<py::tuple>(key)) items.push_back(h);
-  } else {
-    items.push_back(key);
-  }
+TensorT index_view(const TensorT& t, nb::handle key) {
+  // The key's items: a tuple's, or the key itself (not copied: t[3] is a hot path).
+  const bool tuple = PyTuple_Check(key.ptr());
+  const Py_ssize_t count = tuple ? PyTuple_GET_SIZE(key.ptr()) : 1;
+  const auto item = [&](Py_ssize_t i) { return nb::handle(tuple ? PyTuple_GET_ITEM(key.ptr(), i) : key.ptr()); };
   // How many dims the key consumes, to know what an Ellipsis stands for.
   int consumed = 0;
   bool ellipsis = false;
-  for (const py::handle h : items) {
+  for (Py_ssize_t i = 0; i < count; ++i) {
+    const nb::handle h = item(i);
     if (h.is_none()) continue;
     if (h.ptr() == Py_Ellipsis) {
-      if (ellipsis) throw py::index_error("an index can only have a single ellipsis ('...')");
+      if (ellipsis) throw index_error("an index can only have a single ellipsis ('...')");
       ellipsis = true;
       continue;
     }
     if (PyBool_Check(h.ptr()) || !(PySlice_Check(h.ptr()) || PyIndex_Check(h.ptr())))
-      throw py::type_error("satchel tensors are indexed by ints, slices, None and ..., not " +
-                           std::string(py::str(py::type::handle_of(h).attr("__name__"))));
+      throw type_error(std::string("satchel tensors are indexed by ints, slices, None and ..., not ") +
+                       Py_TYPE(h.ptr())->tp_name);
     ++consumed;
   }
   if (consumed > t.dim())
-    throw py::index_error("too many indices for a tensor of " + std::to_string(t.dim()) + " dimensions: " +
-                          std::to_string(consumed) + " were indexed");
+    throw index_error("too many indices for a tensor of " + std::to_string(t.dim()) + " dimensions: " +
+                      std::to_string(consumed) + " were indexed");
   int64_t offset = t.storage_offset();
   Dims sizes, strides;
   int d = 0;  // the next dim of t
-  for (const py::handle h : items) {
+  for (Py_ssize_t i = 0; i < count; ++i) {
+    const nb::handle h = item(i);
     if (h.is_none()) {
       sizes.push_back(1);
       strides.push_back(d < t.dim() ? t.stride(d) * t.size(d) : 1);
@@ -59,20 +56,19 @@ TensorT index_view(const TensorT& t, const py::handle& key) {
       }
     } else if (PySlice_Check(h.ptr())) {
       Py_ssize_t start, stop, step;
-      if (PySlice_Unpack(h.ptr(), &start, &stop, &step) < 0) throw py::error_already_set();
+      if (PySlice_Unpack(h.ptr(), &start, &stop, &step) < 0) throw nb::python_error();
       const Py_ssize_t n = PySlice_AdjustIndices(Py_ssize_t(t.size(d)), &start, &stop, step);
       if (n > 0) offset += int64_t(start) * t.stride(d);
       sizes.push_back(n);
       strides.push_back(int64_t(step) * t.stride(d));
       ++d;
     } else {
-      PyObject* as_index = PyNumber_Index(h.ptr());
-      if (!as_index) throw py::error_already_set();
-      const int64_t index = py::reinterpret_steal<py::int_>(as_index).template cast<int64_t>();
+      const int64_t index = PyLong_AsLongLong(nb::steal(PyNumber_Index(h.ptr())).ptr());
+      if (index == -1 && PyErr_Occurred()) throw nb::python_error();
       const int64_t size = t.size(d);
       if (index < -size || index >= size)
-        throw py::index_error("index " + std::to_string(index) + " is out of range for dim " + std::to_string(d) +
-                              " of size " + std::to_string(size));
+        throw index_error("index " + std::to_string(index) + " is out of range for dim " + std::to_string(d) +
+                          " of size " + std::to_string(size));
       offset += (index < 0 ? index + size : index) * t.stride(d);
       ++d;
     }
@@ -86,21 +82,20 @@ TensorT index_view(const TensorT& t, const py::handle& key) {
 
 // t[key] = value.
 template <class TensorT>
-void index_assign(const TensorT& t, const py::handle& key, const py::object& value) {
+void index_assign(const TensorT& t, nb::handle key, nb::handle value) {
   using T = typename TensorT::value_type;
   const TensorT target = index_view(t, key);
-  if (py::isinstance<TensorT>(value)) {
-    map_into<T>(detail::Identity{}, target, Operand<TensorT>(value.cast<const TensorT&>()));
+  if (nb::isinstance<TensorT>(value)) {
+    map_into<T>(detail::Identity{}, target, Operand<TensorT>(nb::cast<const TensorT&>(value)));
     return;
   }
-  if (PyBool_Check(value.ptr()) || PyLong_Check(value.ptr()) || PyFloat_Check(value.ptr())) {
-    py::detail::make_caster<T> scalar;
-    if (scalar.load(value, true)) {
-      map_into<T>(detail::Identity{}, target, Operand<TensorT>(static_cast<T>(scalar)));
-      return;
-    }
+  T scalar;
+  if ((PyBool_Check(value.ptr()) || PyLong_Check(value.ptr()) || PyFloat_Check(value.ptr())) &&
+      load_element(value, true, scalar)) {
+    map_into<T>(detail::Identity{}, target, Operand<TensorT>(scalar));
+    return;
   }
-  const TensorT src = native::tensor<TensorT>(value);
+  const TensorT src = native::tensor<TensorT>(nb::borrow(value));
   map_into<T>(detail::Identity{}, target, Operand<TensorT>(src));
 }
 

@@ -47,16 +47,6 @@ struct Layout {
   std::array<char*, N> base;
   int64_t numel = 1;
 
-  // One run of n elements: operand k starts at base[k] and steps step[k] bytes
-  // (0 for a number). What add() and collapse() give contiguous operands of one
-  // shape, without their cost on small tensors.
-  void flat(int64_t n, const std::array<char*, N>& ptr, const std::array<int64_t, N>& step) {
-    numel = n;
-    sizes = Dims{n};
-    base = ptr;
-    for (std::size_t k = 0; k < N; ++k) strides[k] = Dims{step[k]};
-  }
-
   // Operand k's element strides (for `from` dims, right-aligned) broadcast to `shape`.
   void add(std::size_t k, char* ptr, const Dims& from_sizes, const Dims& from_strides,
            int64_t itemsize, const Dims& shape) {

@@ -10,6 +10,19 @@
 
 namespace satchel {
 
+// A number parameter of a unit's dtype (fill_'s value, full's). Its own type so
+// the binding layer can read Python numbers as the dtype does: a bool parameter
+// takes 0 and 1 as well as True and False.
+template <class T>
+struct Scalar {
+  T value;
+  operator T() const { return value; }  // NOLINT: implicit by design
+  template <class U>
+  explicit operator U() const {  // compute(value) where compute is not T (half -> float)
+    return U(value);
+  }
+};
+
 template <class TensorT>
 class Operand {
  public:
@@ -52,7 +65,7 @@ class Operand {
   explicit Operand(TensorT&& t) : kind_(Kind::owned), owned_(std::move(t)) {}
 
   static const Dims& no_dims() {
-    static const Dims none;
+    static const Dims none{};
     return none;
   }
 

@@ -129,9 +129,10 @@ void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
   using T = typename InputElement<O, In...>::type;
   constexpr std::size_t N = sizeof...(In);
   const Dims& shape = out.sizes();
+  const bool same_shape = ((inputs.is_scalar() || inputs.sizes() == shape) && ...);
   if constexpr (N > 0) {
     std::array<const Dims*, N + 1> shapes{&shape, &inputs.sizes()...};
-    if (broadcast_shapes(shapes) != shape) {
+    if (!same_shape && broadcast_shapes(shapes) != shape) {
       std::string msg = "cannot write a result of broadcast shape";
       std::array<const Dims*, N> in_shapes{&inputs.sizes()...};
       msg += " " + to_string(broadcast_shapes(in_shapes)) + " into a tensor of shape " + to_string(shape);
@@ -143,23 +144,31 @@ void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
     return;
   }
   if (out.numel() == 0) return;
-  Layout<N + 1> layout;
-  const auto bytes = [](const auto& input) { return const_cast<char*>(reinterpret_cast<const char*>(input.data())); };
-  if (out.is_contiguous() &&
-      ((inputs.is_scalar() || (inputs.sizes() == shape && inputs.tensor().is_contiguous())) && ...)) {
-    layout.flat(out.numel(), {reinterpret_cast<char*>(out.data()), bytes(inputs)...},
-                {int64_t(sizeof(O)), (inputs.is_scalar() ? int64_t(0) : int64_t(sizeof(T)))...});
-  } else {
-    layout.add(0, reinterpret_cast<char*>(out.data()), out.sizes(), out.strides(), sizeof(O), shape);
-    std::size_t k = 1;
-    (layout.add(k++, bytes(inputs), inputs.sizes(), inputs.strides(), sizeof(T), shape), ...);
-    layout.collapse(shape);
+  [[maybe_unused]] const auto bytes = [](const auto& input) { return const_cast<char*>(reinterpret_cast<const char*>(input.data())); };
+  const auto run = [&fn](const std::array<char*, N + 1>& p, const std::array<int64_t, N + 1>& s, int64_t n) {
+    detail::run_segment<O, T, C, Fn, N>(fn, p, s, n);
+  };
+  if (same_shape && out.is_contiguous() && ((inputs.is_scalar() || inputs.tensor().is_contiguous()) && ...)) {
+    // One flat run (numbers step 0): no layout to build, which small tensors notice.
+    const std::array<char*, N + 1> base{reinterpret_cast<char*>(out.data()), bytes(inputs)...};
+    const std::array<int64_t, N + 1> step{int64_t(sizeof(O)), (inputs.is_scalar() ? int64_t(0) : int64_t(sizeof(T)))...};
+    const int64_t n = out.numel();
+    ReleaseGil unlocked(n);
+    parallel_chunks(n, worker_count(n), [&](int64_t b, int64_t e, int) {
+      std::array<char*, N + 1> p;
+      for (std::size_t k = 0; k <= N; ++k) p[k] = base[k] + b * step[k];
+      run(p, step, e - b);
+    });
+    return;
   }
+  Layout<N + 1> layout;
+  layout.add(0, reinterpret_cast<char*>(out.data()), out.sizes(), out.strides(), sizeof(O), shape);
+  std::size_t k = 1;
+  (layout.add(k++, bytes(inputs), inputs.sizes(), inputs.strides(), sizeof(T), shape), ...);
+  layout.collapse(shape);
   ReleaseGil unlocked(layout.numel);
-  parallel_chunks(layout.numel, worker_count(layout.numel), [&](int64_t b, int64_t e, int) {
-    layout.for_range(b, e, [&](const std::array<char*, N + 1>& p, const std::array<int64_t, N + 1>& s,
-                               int64_t n) { detail::run_segment<O, T, C, Fn, N>(fn, p, s, n); });
-  });
+  parallel_chunks(layout.numel, worker_count(layout.numel),
+                  [&](int64_t b, int64_t e, int) { layout.for_range(b, e, run); });
 }
 
 // A new tensor (of class TensorT, maybe another unit's) holding fn(inputs...)
@@ -167,7 +176,8 @@ void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
 template <class C, class TensorT, class Fn, class First, class... Rest>
 TensorT map(const Fn& fn, const First& first, const Rest&... rest) {
   std::array<const Dims*, 1 + sizeof...(Rest)> shapes{&first.sizes(), &rest.sizes()...};
-  TensorT out = TensorT::empty(broadcast_shapes(shapes));
+  const bool same = ((rest.sizes() == first.sizes()) && ...);
+  TensorT out = TensorT::empty(same ? first.sizes() : broadcast_shapes(shapes));
   map_into<C>(fn, out, first, rest...);
   return out;
 }

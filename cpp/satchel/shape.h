@@ -14,6 +14,15 @@ class Dims {
  public:
   Dims() = default;
   explicit Dims(int n, int64_t fill = 0) { resize(n, fill); }
+  // Only the used entries are copied (and set): tensors are copied on every call.
+  Dims(const Dims& o) : n_(o.n_) {
+    for (int i = 0; i < n_; ++i) d_[i] = o.d_[i];
+  }
+  Dims& operator=(const Dims& o) {
+    n_ = o.n_;
+    for (int i = 0; i < n_; ++i) d_[i] = o.d_[i];
+    return *this;
+  }
   Dims(std::initializer_list<int64_t> values) {
     resize(int(values.size()));
     int i = 0;
@@ -61,7 +70,7 @@ class Dims {
 
  private:
   int n_ = 0;
-  int64_t d_[kMaxDims] = {};
+  int64_t d_[kMaxDims];
 };
 
 // "(2, 3)" as Python prints a shape tuple.

@@ -3,7 +3,9 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -23,7 +25,7 @@ struct Storage {
   void* data() const { return memory.get(); }
 };
 
-// bad_alloc with the size in its message (pybind11 raises MemoryError with it).
+// bad_alloc with the size in its message (raised in Python as MemoryError with it).
 class AllocationError : public std::bad_alloc {
  public:
   explicit AllocationError(std::size_t nbytes)
@@ -34,7 +36,7 @@ class AllocationError : public std::bad_alloc {
   std::string message_;
 };
 
-// Host memory. Small blocks come from aligned malloc. Big blocks are 2 MiB
+// Host memory. Small blocks come from the heap, 16-byte aligned. Big blocks are 2 MiB
 // aligned and sized, backed by transparent huge pages, and recycled when freed:
 // a fresh result tensor then costs no page faults, which otherwise take more time
 // than the arithmetic filling it.
@@ -51,10 +53,14 @@ class HostAllocator {
 
   Storage allocate(std::size_t nbytes) {
     if (nbytes < kBig) {
-      const std::size_t rounded = (nbytes + 63) / 64 * 64;
-      void* p = rounded < nbytes ? nullptr : std::aligned_alloc(64, rounded ? rounded : 64);
-      if (!p) throw AllocationError(nbytes);
-      return Storage{std::shared_ptr<void>(p, [](void* q) { std::free(q); }), nbytes};
+      // One allocation for the block and its reference count: small tensors
+      // are made on every call, and malloc is a good part of what that costs.
+      using Unit = std::max_align_t;
+      try {
+        return Storage{std::make_shared_for_overwrite<Unit[]>(std::max<std::size_t>(1, (nbytes + sizeof(Unit) - 1) / sizeof(Unit))), nbytes};
+      } catch (const std::bad_alloc&) {
+        throw AllocationError(nbytes);
+      }
     }
     const std::size_t size = (nbytes + kPage - 1) / kPage * kPage;
     if (size < nbytes) throw AllocationError(nbytes);

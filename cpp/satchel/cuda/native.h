@@ -3,7 +3,7 @@
 // adds without one here fails to compile in the CUDA units, not at run time.
 #pragma once
 
-#include <pybind11/pybind11.h>
+#include <nanobind/nanobind.h>
 
 #include <optional>
 #include <string>
@@ -66,30 +66,30 @@ TensorT arange(double start, std::optional<double> end, double step) {
 }
 
 template <class TensorT>
-TensorT tensor(py::object data) {
+TensorT tensor(nb::object data) {
   using T = typename TensorT::value_type;
-  if (py::isinstance<TensorT>(data)) return Copies<T>::contiguous(data.cast<const TensorT&>());
-  if (py::isinstance<HostTensor<T>>(data)) return to_device(data.cast<const HostTensor<T>&>());
+  if (nb::isinstance<TensorT>(data)) return Copies<T>::contiguous(nb::cast<const TensorT&>(data));
+  if (nb::isinstance<HostTensor<T>>(data)) return to_device(nb::cast<const HostTensor<T>&>(data));
   // A tensor of another device unit (another dtype on the GPU): through the host.
-  if (py::hasattr(data, "device") && py::hasattr(data, "cpu") && py::isinstance<py::str>(data.attr("device")) &&
-      data.attr("device").cast<std::string>() != "cpu")
+  if (nb::hasattr(data, "device") && nb::hasattr(data, "cpu") && nb::isinstance<nb::str>(data.attr("device")) &&
+      nb::cast<std::string>(data.attr("device")) != "cpu")
     data = data.attr("cpu")();
   return to_device(satchel::native::tensor<HostTensor<T>>(data));
 }
 
 template <class TensorT>
-TensorT from_tensor(py::object x) {
+TensorT from_tensor(nb::object x) {
   return tensor<TensorT>(satchel::native::satchel_tensor(x, "from_tensor"));
 }
 
 template <class TensorT>
-TensorT from_numpy(py::object array) {  // device memory cannot alias host memory: a copy
+TensorT from_numpy(nb::object array) {  // device memory cannot alias host memory: a copy
   return tensor<TensorT>(std::move(array));
 }
 
 // Shares the memory of a DLPack producer (or capsule) on the current device.
 template <class TensorT>
-TensorT from_dlpack(py::object obj, std::optional<bool> copy) {
+TensorT from_dlpack(nb::object obj, std::optional<bool> copy) {
   static const std::string unit = std::string("satchel.cuda.") + DType<typename TensorT::value_type>::name;
   return dlpack::from_dlpack<TensorT>(std::move(obj), copy, {dlpack::kCUDA, runtime().current_device()}, unit.c_str());
 }

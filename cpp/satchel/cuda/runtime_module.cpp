@@ -2,8 +2,9 @@
 // the Python functions of satchel.cuda. It links the CUDA runtime statically,
 // so it imports where there is no driver; is_available() then says False and
 // anything needing a device raises CudaError("no CUDA device: ...").
-#include <pybind11/pybind11.h>
-#include <pybind11/stl.h>
+#include <nanobind/nanobind.h>
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/string.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -22,7 +23,7 @@
 #include "api.h"
 #include "error.h"
 
-namespace py = pybind11;
+namespace nb = nanobind;
 
 namespace satchel::cuda {
 namespace {
@@ -234,8 +235,8 @@ void set_device(int device) {
   require_device();
   const int n = device_count();
   if (device < 0 || device >= n)
-    throw py::value_error("set_device: no device " + std::to_string(device) + " (there are " + std::to_string(n) +
-                          ")");
+    throw std::invalid_argument("set_device: no device " + std::to_string(device) + " (there are " +
+                                std::to_string(n) + ")");
   std::shared_ptr<CUstream_st> old;
   {
     std::lock_guard<std::mutex> lock(current().mutex);
@@ -294,8 +295,8 @@ Stream set_stream(const std::optional<Stream>& s) {
     std::lock_guard<std::mutex> lock(current().mutex);
     device = current().device;
     if (s && s->device() != device)
-      throw py::value_error("set_stream: the stream belongs to cuda:" + std::to_string(s->device()) +
-                            ", the current device is cuda:" + std::to_string(device));
+      throw std::invalid_argument("set_stream: the stream belongs to cuda:" + std::to_string(s->device()) +
+                                  ", the current device is cuda:" + std::to_string(device));
     old = current().stream;
     current().stream = next;
   }
@@ -317,13 +318,13 @@ Stream get_stream() {
   return Stream(current().stream, current().device);
 }
 
-py::dict device_properties(std::optional<int> which) {
+nb::dict device_properties(std::optional<int> which) {
   require_device();
   const int device = which.value_or(current_device());
   const int n = device_count();
   if (device < 0 || device >= n)
-    throw py::value_error("device_properties: no device " + std::to_string(device) + " (there are " +
-                          std::to_string(n) + ")");
+    throw std::invalid_argument("device_properties: no device " + std::to_string(device) + " (there are " +
+                                std::to_string(n) + ")");
   cudaDeviceProp prop{};
   check(cudaGetDeviceProperties(&prop, device), "cudaGetDeviceProperties");
   auto attribute = [device](cudaDeviceAttr a) {
@@ -333,9 +334,9 @@ py::dict device_properties(std::optional<int> which) {
   };
   const int clock_khz = attribute(cudaDevAttrMemoryClockRate);
   const int bus_bits = attribute(cudaDevAttrGlobalMemoryBusWidth);
-  py::dict d;
+  nb::dict d;
   d["name"] = std::string(prop.name);
-  d["compute_capability"] = py::make_tuple(prop.major, prop.minor);
+  d["compute_capability"] = nb::make_tuple(prop.major, prop.minor);
   d["multiprocessors"] = prop.multiProcessorCount;
   d["total_memory"] = prop.totalGlobalMem;
   d["memory_clock_khz"] = clock_khz;
@@ -348,12 +349,12 @@ py::dict device_properties(std::optional<int> which) {
 }  // namespace
 }  // namespace satchel::cuda
 
-PYBIND11_MODULE(_cuda_runtime, m) {
+NB_MODULE(_cuda_runtime, m) {
   namespace c = satchel::cuda;
   m.doc() = "The CUDA state satchel's CUDA units share: devices, streams, the caching allocator.";
-  py::register_exception<c::Error>(m, "CudaError", PyExc_RuntimeError);
+  nb::exception<c::Error>(m, "CudaError", PyExc_RuntimeError);
   m.attr("CudaError").attr("__doc__") = "An error of the CUDA runtime, or the use of a CUDA unit with no usable device.";
-  m.attr("_api") = py::capsule(&c::kApi, satchel::cuda::kRuntimeCapsule);
+  m.attr("_api") = nb::capsule(&c::kApi, satchel::cuda::kRuntimeCapsule);
 
   m.def("is_available", [] { return c::unavailable() == nullptr; },
         "Whether a CUDA device can be used (a driver and at least one GPU).");
@@ -363,7 +364,7 @@ PYBIND11_MODULE(_cuda_runtime, m) {
   }, "Why no CUDA device can be used, or None when one can.");
   m.def("device_count", &c::device_count, "The number of CUDA devices (0 without a driver).");
   m.def("current_device", &c::current_device, "The index of the current device.");
-  m.def("set_device", &c::set_device, py::arg("device"),
+  m.def("set_device", &c::set_device, nb::arg("device"),
         "Make device current: tensors are then made and ops run there (the default stream).");
   m.def("synchronize", &c::synchronize, "Wait for all work queued on the current device.");
   m.def("empty_cache", [] { c::allocator().release_cached(-1); },
@@ -372,7 +373,7 @@ PYBIND11_MODULE(_cuda_runtime, m) {
         "Bytes of device memory in blocks held by tensors.");
   m.def("memory_cached", [] { return c::allocator().cached(); },
         "Bytes of device memory in freed blocks kept for reuse (empty_cache() releases them).");
-  m.def("device_properties", &c::device_properties, py::arg("device") = py::none(),
+  m.def("device_properties", &c::device_properties, nb::arg("device") = nb::none(),
         "Name, compute capability, multiprocessors, memory size and peak memory bandwidth (bytes/s) of a device.");
   m.def("runtime_version", [] {
     int v = 0;
@@ -380,23 +381,23 @@ PYBIND11_MODULE(_cuda_runtime, m) {
     return v;
   }, "The version of the CUDA runtime satchel was built with (e.g. 13000).");
 
-  py::class_<c::Stream>(m, "Stream", "A CUDA stream of the current device; `with stream:` makes it current.")
-      .def(py::init<>())
-      .def_property_readonly("handle", &c::Stream::handle, "The cudaStream_t, as an int (0: the default stream).")
-      .def_property_readonly("device", &c::Stream::device, "The index of the stream's device.")
+  nb::class_<c::Stream>(m, "Stream", "A CUDA stream of the current device; `with stream:` makes it current.")
+      .def(nb::init<>())
+      .def_prop_ro("handle", &c::Stream::handle, "The cudaStream_t, as an int (0: the default stream).")
+      .def_prop_ro("device", &c::Stream::device, "The index of the stream's device.")
       .def("synchronize", &c::Stream::synchronize, "Wait for all work queued on the stream.")
-      .def("__enter__", [](py::object self) {
-        self.cast<c::Stream&>().enter();
+      .def("__enter__", [](nb::object self) {
+        nb::cast<c::Stream&>(self).enter();
         return self;
       })
-      .def("__exit__", [](c::Stream& s, const py::args&) { s.exit(); })
-      .def("__eq__", [](const c::Stream& a, const c::Stream& b) { return a.handle() == b.handle(); }, py::is_operator())
+      .def("__exit__", [](c::Stream& s, const nb::args&) { s.exit(); })
+      .def("__eq__", [](const c::Stream& a, const c::Stream& b) { return a.handle() == b.handle(); }, nb::is_operator())
       .def("__hash__", &c::Stream::handle)
       .def("__repr__", [](const c::Stream& s) {
         return "<satchel.cuda.Stream " + std::to_string(s.handle()) + " on cuda:" + std::to_string(s.device()) + ">";
       });
   m.def("current_stream", &c::get_stream, "The current stream (handle 0: the default stream).");
-  m.def("set_stream", &c::set_stream, py::arg("stream"),
+  m.def("set_stream", &c::set_stream, nb::arg("stream"),
         "Make stream current (None: the default stream) and return the one it replaced. Work queued on that one is "
         "waited for first.");
 }

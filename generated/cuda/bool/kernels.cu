@@ -10,6 +10,7 @@ using compute = bool;
 using accreal = int64_t;
 using Tensor = satchel::Tensor<real, satchel::Device::cuda>;
 using In = satchel::Operand<Tensor>;
+using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
 
 namespace {
@@ -97,7 +98,7 @@ struct Ge {
 
 namespace ops {
 
-Tensor& fill_(Tensor& self, real value) {
+Tensor& fill_(Tensor& self, Scalar value) {
   satchel::cuda::map_into<compute>(kernels::Fill{compute(value)}, self);
   return self;
 }

@@ -10,6 +10,7 @@ using compute = float;
 using accreal = double;
 using Tensor = satchel::Tensor<real, satchel::Device::cuda>;
 using In = satchel::Operand<Tensor>;
+using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
 
 namespace {
@@ -148,7 +149,7 @@ struct Sigmoid {
 
 namespace ops {
 
-Tensor& fill_(Tensor& self, real value) {
+Tensor& fill_(Tensor& self, Scalar value) {
   satchel::cuda::map_into<compute>(kernels::Fill{compute(value)}, self);
   return self;
 }
@@ -301,19 +302,19 @@ Tensor& sigmoid_(Tensor& self) {
   return self;
 }
 
-Tensor add_reflected(const Tensor& self, real other) {
+Tensor add_reflected(const Tensor& self, Scalar other) {
   return satchel::cuda::map<compute, Tensor>(kernels::Add{}, In(other), In(self));
 }
 
-Tensor sub_reflected(const Tensor& self, real other) {
+Tensor sub_reflected(const Tensor& self, Scalar other) {
   return satchel::cuda::map<compute, Tensor>(kernels::Sub{}, In(other), In(self));
 }
 
-Tensor mul_reflected(const Tensor& self, real other) {
+Tensor mul_reflected(const Tensor& self, Scalar other) {
   return satchel::cuda::map<compute, Tensor>(kernels::Mul{}, In(other), In(self));
 }
 
-Tensor div_reflected(const Tensor& self, real other) {
+Tensor div_reflected(const Tensor& self, Scalar other) {
   return satchel::cuda::map<compute, Tensor>(kernels::Div{}, In(other), In(self));
 }
 

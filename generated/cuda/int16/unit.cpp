@@ -16,12 +16,13 @@ using compute = int16_t;
 using accreal = int64_t;
 using Tensor = satchel::Tensor<real, satchel::Device::cuda>;
 using In = satchel::Operand<Tensor>;
+using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
 
 namespace ops {
 
 // Defined in kernels.cu.
-Tensor& fill_(Tensor& self, real value);
+Tensor& fill_(Tensor& self, Scalar value);
 Tensor& copy_(Tensor& self, In src);
 accreal dot(const Tensor& self, const Tensor& other);
 accreal sumall(const Tensor& self);
@@ -46,10 +47,10 @@ BoolTensor lt(const Tensor& self, In other);
 BoolTensor le(const Tensor& self, In other);
 BoolTensor gt(const Tensor& self, In other);
 BoolTensor ge(const Tensor& self, In other);
-Tensor add_reflected(const Tensor& self, real other);
-Tensor sub_reflected(const Tensor& self, real other);
-Tensor mul_reflected(const Tensor& self, real other);
-Tensor div_reflected(const Tensor& self, real other);
+Tensor add_reflected(const Tensor& self, Scalar other);
+Tensor sub_reflected(const Tensor& self, Scalar other);
+Tensor mul_reflected(const Tensor& self, Scalar other);
+Tensor div_reflected(const Tensor& self, Scalar other);
 
 Tensor empty(const satchel::Dims& size) {
   return satchel::cuda::native::empty<Tensor>(size);
@@ -63,7 +64,7 @@ Tensor ones(const satchel::Dims& size) {
   return satchel::cuda::native::ones<Tensor>(size);
 }
 
-Tensor full(const satchel::Dims& size, real value) {
+Tensor full(const satchel::Dims& size, Scalar value) {
   return satchel::cuda::native::full<Tensor>(size, value);
 }
 
@@ -71,19 +72,19 @@ Tensor arange(double start, std::optional<double> end, double step) {
   return satchel::cuda::native::arange<Tensor>(start, end, step);
 }
 
-Tensor tensor(py::object data) {
+Tensor tensor(nb::object data) {
   return satchel::cuda::native::tensor<Tensor>(data);
 }
 
-Tensor from_numpy(py::object array) {
+Tensor from_numpy(nb::object array) {
   return satchel::cuda::native::from_numpy<Tensor>(array);
 }
 
-Tensor from_tensor(py::object x) {
+Tensor from_tensor(nb::object x) {
   return satchel::cuda::native::from_tensor<Tensor>(x);
 }
 
-Tensor from_dlpack(py::object obj, std::optional<bool> copy) {
+Tensor from_dlpack(nb::object obj, std::optional<bool> copy) {
   return satchel::cuda::native::from_dlpack<Tensor>(obj, copy);
 }
 
@@ -157,280 +158,290 @@ Tensor clone(const Tensor& self) {
 
 using namespace satchel_cuda_int16;
 
-PYBIND11_MODULE(cuda_int16, m) {
+NB_MODULE(cuda_int16, m) {
   m.doc() = "satchel.cuda.int16: int16 tensors on the cuda (ShortTensor).";
   m.attr("dtype") = "int16";
   m.attr("device") = "cuda";
-  satchel::register_errors();
-  py::module_::import("satchel._units.cuda_bool");  // registers BoolTensor, which ops here return
+  satchel::setup_module();
+  nb::module_::import_("satchel._units.cuda_bool");  // registers BoolTensor, which ops here return
   auto cls = satchel::bind_tensor<Tensor>(m, "ShortTensor", "int16", "cuda");
   m.attr("Tensor") = cls;
   satchel::cuda::bind_unit<Tensor>(m, cls, "int16");
 
-  m.def("empty", &ops::empty, py::arg("size"),
+  m.def("empty", &ops::empty, nb::arg("size"),
         R"doc(A tensor of the given shape whose elements are not initialised.)doc");
 
-  m.def("zeros", &ops::zeros, py::arg("size"),
+  m.def("zeros", &ops::zeros, nb::arg("size"),
         R"doc(A tensor of the given shape filled with zeros.)doc");
 
-  m.def("ones", &ops::ones, py::arg("size"),
+  m.def("ones", &ops::ones, nb::arg("size"),
         R"doc(A tensor of the given shape filled with ones.)doc");
 
-  m.def("full", &ops::full, py::arg("size"), py::arg("value"),
+  m.def("full", &ops::full, nb::arg("size"), nb::arg("value"),
         R"doc(A tensor of the given shape filled with value.)doc");
 
-  m.def("arange", &ops::arange, py::arg("start"), py::arg("end") = py::none(), py::arg("step") = 1.0,
+  m.def("arange", &ops::arange, nb::arg("start"), nb::arg("end") = nb::none(), nb::arg("step") = 1.0,
         R"doc(The 1-D tensor start, start + step, ... up to but excluding end; with one argument, 0 up to start. Its length is ceil((end - start) / step), as NumPy's.)doc");
 
-  m.def("tensor", &ops::tensor, py::arg("data"),
+  m.def("tensor", &ops::tensor, nb::arg("data"),
         R"doc(A new tensor holding a copy of data: a number, a nested sequence of numbers, or any object with the buffer protocol (a NumPy array, another tensor).)doc");
 
-  m.def("from_numpy", &ops::from_numpy, py::arg("array"),
+  m.def("from_numpy", &ops::from_numpy, nb::arg("array"),
         R"doc(A tensor sharing memory with array (a NumPy array or any writable buffer of exactly the unit's dtype, strides multiples of its item size), which it keeps alive; any other dtype is refused (tensor() copies and converts). Device units copy.)doc");
 
-  m.def("from_tensor", &ops::from_tensor, py::arg("x"),
+  m.def("from_tensor", &ops::from_tensor, nb::arg("x"),
         R"doc(A copy of x, a tensor of any unit (any dtype, any device), converted to this unit's dtype by the element conversions x.to() documents.)doc");
 
-  m.def("from_dlpack", &ops::from_dlpack, py::arg("obj"), py::arg("copy") = py::none(),
+  m.def("from_dlpack", &ops::from_dlpack, nb::arg("obj"), nb::arg("copy") = nb::none(),
         R"doc(A tensor sharing the memory of obj, a DLPack producer (NumPy, PyTorch, CuPy, ...) or capsule whose elements are the unit's dtype on the unit's device (the current one for CUDA); a copy where copy=True or the producer's memory is read-only (copy=False then raises BufferError). satchel.from_dlpack picks the unit itself.)doc");
 
-  m.def("read1d_file", &ops::read1d_file, py::arg("path"), py::arg("size"), py::arg("binary") = false,
+  m.def("read1d_file", &ops::read1d_file, nb::arg("path"), nb::arg("size"), nb::arg("binary") = false,
         R"doc(Read size numbers into a 1-D tensor from a text file (numbers separated by any whitespace; extra numbers are ignored) or, with binary=True, from raw little-endian elements.)doc");
 
-  m.def("write1d_file", &ops::write1d_file, py::arg("self"), py::arg("path"), py::arg("binary") = false,
+  m.def("write1d_file", &ops::write1d_file, nb::arg("self"), nb::arg("path"), nb::arg("binary") = false,
         R"doc(Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True. The file is replaced only once it is completely written.)doc");
-  cls.def("write1d_file", &ops::write1d_file, py::arg("path"), py::arg("binary") = false,
+  cls.def("write1d_file", &ops::write1d_file, nb::arg("path"), nb::arg("binary") = false,
           R"doc(Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True. The file is replaced only once it is completely written.)doc");
 
-  m.def("fill_", &ops::fill_, py::arg("self"), py::arg("value"),
-        py::return_value_policy::reference,
+  m.def("fill_", &ops::fill_, nb::arg("self"), nb::arg("value"),
+        nb::rv_policy::reference,
         R"doc(Set every element of self to value.)doc");
-  cls.def("fill_", &ops::fill_, py::arg("value"),
-          py::return_value_policy::reference,
+  cls.def("fill_", &ops::fill_, nb::arg("value"),
+          nb::rv_policy::reference,
           R"doc(Set every element of self to value.)doc");
 
-  m.def("copy_", &ops::copy_, py::arg("self"), py::arg("src"),
-        py::return_value_policy::reference,
+  m.def("copy_", &ops::copy_, nb::arg("self"), nb::arg("src"),
+        nb::rv_policy::reference,
         R"doc(Copy src (broadcast to self's shape) into self.)doc");
-  cls.def("copy_", &ops::copy_, py::arg("src"),
-          py::return_value_policy::reference,
+  cls.def("copy_", &ops::copy_, nb::arg("src"),
+          nb::rv_policy::reference,
           R"doc(Copy src (broadcast to self's shape) into self.)doc");
 
-  m.def("dot", &ops::dot, py::arg("self"), py::arg("other"),
+  m.def("dot", &ops::dot, nb::arg("self"), nb::arg("other"),
+        nb::call_guard<nb::gil_scoped_release>(),
         R"doc(Sum of the elementwise products of two tensors of the same shape, accumulated in accreal (integer accumulators wrap around as their C type does).)doc");
-  cls.def("dot", &ops::dot, py::arg("other"),
+  cls.def("dot", &ops::dot, nb::arg("other"),
+          nb::call_guard<nb::gil_scoped_release>(),
           R"doc(Sum of the elementwise products of two tensors of the same shape, accumulated in accreal (integer accumulators wrap around as their C type does).)doc");
 
-  m.def("sumall", &ops::sumall, py::arg("self"),
+  m.def("sumall", &ops::sumall, nb::arg("self"),
+        nb::call_guard<nb::gil_scoped_release>(),
         R"doc(Sum of all elements, accumulated in accreal.)doc");
   cls.def("sumall", &ops::sumall,
+          nb::call_guard<nb::gil_scoped_release>(),
           R"doc(Sum of all elements, accumulated in accreal.)doc");
 
-  m.def("prodall", &ops::prodall, py::arg("self"),
+  m.def("prodall", &ops::prodall, nb::arg("self"),
+        nb::call_guard<nb::gil_scoped_release>(),
         R"doc(Product of all elements, accumulated in accreal.)doc");
   cls.def("prodall", &ops::prodall,
+          nb::call_guard<nb::gil_scoped_release>(),
           R"doc(Product of all elements, accumulated in accreal.)doc");
 
-  m.def("minall", &ops::minall, py::arg("self"),
+  m.def("minall", &ops::minall, nb::arg("self"),
+        nb::call_guard<nb::gil_scoped_release>(),
         R"doc(The smallest element (NaN if any element is NaN); the tensor must not be empty.)doc");
   cls.def("minall", &ops::minall,
+          nb::call_guard<nb::gil_scoped_release>(),
           R"doc(The smallest element (NaN if any element is NaN); the tensor must not be empty.)doc");
 
-  m.def("maxall", &ops::maxall, py::arg("self"),
+  m.def("maxall", &ops::maxall, nb::arg("self"),
+        nb::call_guard<nb::gil_scoped_release>(),
         R"doc(The largest element (NaN if any element is NaN); the tensor must not be empty.)doc");
   cls.def("maxall", &ops::maxall,
+          nb::call_guard<nb::gil_scoped_release>(),
           R"doc(The largest element (NaN if any element is NaN); the tensor must not be empty.)doc");
 
-  m.def("add", &ops::add, py::arg("self"), py::arg("other"),
+  m.def("add", &ops::add, nb::arg("self"), nb::arg("other"),
         R"doc(Elementwise self + other; integers wrap around.)doc");
-  cls.def("add", &ops::add, py::arg("other"),
+  cls.def("add", &ops::add, nb::arg("other"),
           R"doc(Elementwise self + other; integers wrap around.)doc");
 
-  m.def("add_", &ops::add_, py::arg("self"), py::arg("other"),
-        py::return_value_policy::reference,
+  m.def("add_", &ops::add_, nb::arg("self"), nb::arg("other"),
+        nb::rv_policy::reference,
         R"doc(In-place add: writes the result into self and returns it.)doc");
-  cls.def("add_", &ops::add_, py::arg("other"),
-          py::return_value_policy::reference,
+  cls.def("add_", &ops::add_, nb::arg("other"),
+          nb::rv_policy::reference,
           R"doc(In-place add: writes the result into self and returns it.)doc");
 
-  m.def("sub", &ops::sub, py::arg("self"), py::arg("other"),
+  m.def("sub", &ops::sub, nb::arg("self"), nb::arg("other"),
         R"doc(Elementwise self - other; integers wrap around.)doc");
-  cls.def("sub", &ops::sub, py::arg("other"),
+  cls.def("sub", &ops::sub, nb::arg("other"),
           R"doc(Elementwise self - other; integers wrap around.)doc");
 
-  m.def("sub_", &ops::sub_, py::arg("self"), py::arg("other"),
-        py::return_value_policy::reference,
+  m.def("sub_", &ops::sub_, nb::arg("self"), nb::arg("other"),
+        nb::rv_policy::reference,
         R"doc(In-place sub: writes the result into self and returns it.)doc");
-  cls.def("sub_", &ops::sub_, py::arg("other"),
-          py::return_value_policy::reference,
+  cls.def("sub_", &ops::sub_, nb::arg("other"),
+          nb::rv_policy::reference,
           R"doc(In-place sub: writes the result into self and returns it.)doc");
 
-  m.def("mul", &ops::mul, py::arg("self"), py::arg("other"),
+  m.def("mul", &ops::mul, nb::arg("self"), nb::arg("other"),
         R"doc(Elementwise self * other; integers wrap around.)doc");
-  cls.def("mul", &ops::mul, py::arg("other"),
+  cls.def("mul", &ops::mul, nb::arg("other"),
           R"doc(Elementwise self * other; integers wrap around.)doc");
 
-  m.def("mul_", &ops::mul_, py::arg("self"), py::arg("other"),
-        py::return_value_policy::reference,
+  m.def("mul_", &ops::mul_, nb::arg("self"), nb::arg("other"),
+        nb::rv_policy::reference,
         R"doc(In-place mul: writes the result into self and returns it.)doc");
-  cls.def("mul_", &ops::mul_, py::arg("other"),
-          py::return_value_policy::reference,
+  cls.def("mul_", &ops::mul_, nb::arg("other"),
+          nb::rv_policy::reference,
           R"doc(In-place mul: writes the result into self and returns it.)doc");
 
-  m.def("div", &ops::div, py::arg("self"), py::arg("other"),
+  m.def("div", &ops::div, nb::arg("self"), nb::arg("other"),
         R"doc(Elementwise self / other. Integer units divide as C does, truncating toward zero (TH's semantics), and give 0 where other is 0.)doc");
-  cls.def("div", &ops::div, py::arg("other"),
+  cls.def("div", &ops::div, nb::arg("other"),
           R"doc(Elementwise self / other. Integer units divide as C does, truncating toward zero (TH's semantics), and give 0 where other is 0.)doc");
 
-  m.def("div_", &ops::div_, py::arg("self"), py::arg("other"),
-        py::return_value_policy::reference,
+  m.def("div_", &ops::div_, nb::arg("self"), nb::arg("other"),
+        nb::rv_policy::reference,
         R"doc(In-place div: writes the result into self and returns it.)doc");
-  cls.def("div_", &ops::div_, py::arg("other"),
-          py::return_value_policy::reference,
+  cls.def("div_", &ops::div_, nb::arg("other"),
+          nb::rv_policy::reference,
           R"doc(In-place div: writes the result into self and returns it.)doc");
 
-  m.def("neg", &ops::neg, py::arg("self"),
+  m.def("neg", &ops::neg, nb::arg("self"),
         R"doc(Elementwise -self; unsigned integers wrap around.)doc");
   cls.def("neg", &ops::neg,
           R"doc(Elementwise -self; unsigned integers wrap around.)doc");
 
-  m.def("neg_", &ops::neg_, py::arg("self"),
-        py::return_value_policy::reference,
+  m.def("neg_", &ops::neg_, nb::arg("self"),
+        nb::rv_policy::reference,
         R"doc(In-place neg: writes the result into self and returns it.)doc");
   cls.def("neg_", &ops::neg_,
-          py::return_value_policy::reference,
+          nb::rv_policy::reference,
           R"doc(In-place neg: writes the result into self and returns it.)doc");
 
-  m.def("abs", &ops::abs, py::arg("self"),
+  m.def("abs", &ops::abs, nb::arg("self"),
         R"doc(Elementwise absolute value (the most negative integer stays itself).)doc");
   cls.def("abs", &ops::abs,
           R"doc(Elementwise absolute value (the most negative integer stays itself).)doc");
 
-  m.def("abs_", &ops::abs_, py::arg("self"),
-        py::return_value_policy::reference,
+  m.def("abs_", &ops::abs_, nb::arg("self"),
+        nb::rv_policy::reference,
         R"doc(In-place abs: writes the result into self and returns it.)doc");
   cls.def("abs_", &ops::abs_,
-          py::return_value_policy::reference,
+          nb::rv_policy::reference,
           R"doc(In-place abs: writes the result into self and returns it.)doc");
 
-  m.def("eq", &ops::eq, py::arg("self"), py::arg("other"),
+  m.def("eq", &ops::eq, nb::arg("self"), nb::arg("other"),
         R"doc(Elementwise self == other, as a bool tensor (NaN equals nothing, itself included).)doc");
-  cls.def("eq", &ops::eq, py::arg("other"),
+  cls.def("eq", &ops::eq, nb::arg("other"),
           R"doc(Elementwise self == other, as a bool tensor (NaN equals nothing, itself included).)doc");
 
-  m.def("ne", &ops::ne, py::arg("self"), py::arg("other"),
+  m.def("ne", &ops::ne, nb::arg("self"), nb::arg("other"),
         R"doc(Elementwise self != other, as a bool tensor (true wherever either is NaN).)doc");
-  cls.def("ne", &ops::ne, py::arg("other"),
+  cls.def("ne", &ops::ne, nb::arg("other"),
           R"doc(Elementwise self != other, as a bool tensor (true wherever either is NaN).)doc");
 
-  m.def("lt", &ops::lt, py::arg("self"), py::arg("other"),
+  m.def("lt", &ops::lt, nb::arg("self"), nb::arg("other"),
         R"doc(Elementwise self < other, as a bool tensor (false wherever either is NaN).)doc");
-  cls.def("lt", &ops::lt, py::arg("other"),
+  cls.def("lt", &ops::lt, nb::arg("other"),
           R"doc(Elementwise self < other, as a bool tensor (false wherever either is NaN).)doc");
 
-  m.def("le", &ops::le, py::arg("self"), py::arg("other"),
+  m.def("le", &ops::le, nb::arg("self"), nb::arg("other"),
         R"doc(Elementwise self <= other, as a bool tensor (false wherever either is NaN).)doc");
-  cls.def("le", &ops::le, py::arg("other"),
+  cls.def("le", &ops::le, nb::arg("other"),
           R"doc(Elementwise self <= other, as a bool tensor (false wherever either is NaN).)doc");
 
-  m.def("gt", &ops::gt, py::arg("self"), py::arg("other"),
+  m.def("gt", &ops::gt, nb::arg("self"), nb::arg("other"),
         R"doc(Elementwise self > other, as a bool tensor (false wherever either is NaN).)doc");
-  cls.def("gt", &ops::gt, py::arg("other"),
+  cls.def("gt", &ops::gt, nb::arg("other"),
           R"doc(Elementwise self > other, as a bool tensor (false wherever either is NaN).)doc");
 
-  m.def("ge", &ops::ge, py::arg("self"), py::arg("other"),
+  m.def("ge", &ops::ge, nb::arg("self"), nb::arg("other"),
         R"doc(Elementwise self >= other, as a bool tensor (false wherever either is NaN).)doc");
-  cls.def("ge", &ops::ge, py::arg("other"),
+  cls.def("ge", &ops::ge, nb::arg("other"),
           R"doc(Elementwise self >= other, as a bool tensor (false wherever either is NaN).)doc");
 
-  m.def("narrow", &ops::narrow, py::arg("self"), py::arg("dim"), py::arg("start"), py::arg("length"),
+  m.def("narrow", &ops::narrow, nb::arg("self"), nb::arg("dim"), nb::arg("start"), nb::arg("length"),
         R"doc(The view of length elements of dimension dim from start on (a negative start counts from the end).)doc");
-  cls.def("narrow", &ops::narrow, py::arg("dim"), py::arg("start"), py::arg("length"),
+  cls.def("narrow", &ops::narrow, nb::arg("dim"), nb::arg("start"), nb::arg("length"),
           R"doc(The view of length elements of dimension dim from start on (a negative start counts from the end).)doc");
 
-  m.def("select", &ops::select, py::arg("self"), py::arg("dim"), py::arg("index"),
+  m.def("select", &ops::select, nb::arg("self"), nb::arg("dim"), nb::arg("index"),
         R"doc(The view of element index of dimension dim, with that dimension removed.)doc");
-  cls.def("select", &ops::select, py::arg("dim"), py::arg("index"),
+  cls.def("select", &ops::select, nb::arg("dim"), nb::arg("index"),
           R"doc(The view of element index of dimension dim, with that dimension removed.)doc");
 
-  m.def("transpose", &ops::transpose, py::arg("self"), py::arg("dim0"), py::arg("dim1"),
+  m.def("transpose", &ops::transpose, nb::arg("self"), nb::arg("dim0"), nb::arg("dim1"),
         R"doc(The view with dimensions dim0 and dim1 swapped.)doc");
-  cls.def("transpose", &ops::transpose, py::arg("dim0"), py::arg("dim1"),
+  cls.def("transpose", &ops::transpose, nb::arg("dim0"), nb::arg("dim1"),
           R"doc(The view with dimensions dim0 and dim1 swapped.)doc");
 
-  m.def("t", &ops::t, py::arg("self"),
+  m.def("t", &ops::t, nb::arg("self"),
         R"doc(The transposed view of a tensor of at most 2 dimensions.)doc");
   cls.def("t", &ops::t,
           R"doc(The transposed view of a tensor of at most 2 dimensions.)doc");
 
-  m.def("permute", &ops::permute, py::arg("self"), py::arg("dims"),
+  m.def("permute", &ops::permute, nb::arg("self"), nb::arg("dims"),
         R"doc(The view whose dimension i is self's dimension dims[i].)doc");
-  cls.def("permute", &ops::permute, py::arg("dims"),
+  cls.def("permute", &ops::permute, nb::arg("dims"),
           R"doc(The view whose dimension i is self's dimension dims[i].)doc");
 
-  m.def("unfold", &ops::unfold, py::arg("self"), py::arg("dim"), py::arg("size"), py::arg("step"),
+  m.def("unfold", &ops::unfold, nb::arg("self"), nb::arg("dim"), nb::arg("size"), nb::arg("step"),
         R"doc(The view of every window of size elements of dimension dim, step apart, as a new last dimension.)doc");
-  cls.def("unfold", &ops::unfold, py::arg("dim"), py::arg("size"), py::arg("step"),
+  cls.def("unfold", &ops::unfold, nb::arg("dim"), nb::arg("size"), nb::arg("step"),
           R"doc(The view of every window of size elements of dimension dim, step apart, as a new last dimension.)doc");
 
-  m.def("expand", &ops::expand, py::arg("self"), py::arg("size"),
+  m.def("expand", &ops::expand, nb::arg("self"), nb::arg("size"),
         R"doc(The view of self broadcast to size without copying (stride 0 in new leading dimensions and dimensions of size 1); -1 keeps a dimension's size.)doc");
-  cls.def("expand", &ops::expand, py::arg("size"),
+  cls.def("expand", &ops::expand, nb::arg("size"),
           R"doc(The view of self broadcast to size without copying (stride 0 in new leading dimensions and dimensions of size 1); -1 keeps a dimension's size.)doc");
 
-  m.def("view", &ops::view, py::arg("self"), py::arg("shape"),
+  m.def("view", &ops::view, nb::arg("self"), nb::arg("shape"),
         R"doc(The view of self with the given shape (one size may be -1); raises ValueError when self's strides allow no such view.)doc");
-  cls.def("view", &ops::view, py::arg("shape"),
+  cls.def("view", &ops::view, nb::arg("shape"),
           R"doc(The view of self with the given shape (one size may be -1); raises ValueError when self's strides allow no such view.)doc");
 
-  m.def("reshape", &ops::reshape, py::arg("self"), py::arg("shape"),
+  m.def("reshape", &ops::reshape, nb::arg("self"), nb::arg("shape"),
         R"doc(self with the given shape (one size may be -1): a view when self's strides allow one, else a copy.)doc");
-  cls.def("reshape", &ops::reshape, py::arg("shape"),
+  cls.def("reshape", &ops::reshape, nb::arg("shape"),
           R"doc(self with the given shape (one size may be -1): a view when self's strides allow one, else a copy.)doc");
 
-  m.def("squeeze", &ops::squeeze, py::arg("self"), py::arg("dim") = py::none(),
+  m.def("squeeze", &ops::squeeze, nb::arg("self"), nb::arg("dim") = nb::none(),
         R"doc(The view without dimensions of size 1, or only without dim when it is given (a no-op when dim's size is not 1).)doc");
-  cls.def("squeeze", &ops::squeeze, py::arg("dim") = py::none(),
+  cls.def("squeeze", &ops::squeeze, nb::arg("dim") = nb::none(),
           R"doc(The view without dimensions of size 1, or only without dim when it is given (a no-op when dim's size is not 1).)doc");
 
-  m.def("unsqueeze", &ops::unsqueeze, py::arg("self"), py::arg("dim"),
+  m.def("unsqueeze", &ops::unsqueeze, nb::arg("self"), nb::arg("dim"),
         R"doc(The view with a new dimension of size 1 at position dim.)doc");
-  cls.def("unsqueeze", &ops::unsqueeze, py::arg("dim"),
+  cls.def("unsqueeze", &ops::unsqueeze, nb::arg("dim"),
           R"doc(The view with a new dimension of size 1 at position dim.)doc");
 
-  m.def("flatten", &ops::flatten, py::arg("self"),
+  m.def("flatten", &ops::flatten, nb::arg("self"),
         R"doc(self as a 1-D tensor; a view when self's strides allow one, else a copy.)doc");
   cls.def("flatten", &ops::flatten,
           R"doc(self as a 1-D tensor; a view when self's strides allow one, else a copy.)doc");
 
-  m.def("contiguous", &ops::contiguous, py::arg("self"),
+  m.def("contiguous", &ops::contiguous, nb::arg("self"),
         R"doc(self itself (sharing storage) when it is contiguous, else a contiguous copy.)doc");
   cls.def("contiguous", &ops::contiguous,
           R"doc(self itself (sharing storage) when it is contiguous, else a contiguous copy.)doc");
 
-  m.def("clone", &ops::clone, py::arg("self"),
+  m.def("clone", &ops::clone, nb::arg("self"),
         R"doc(A contiguous copy of self with its own storage.)doc");
   cls.def("clone", &ops::clone,
           R"doc(A contiguous copy of self with its own storage.)doc");
 
-  cls.def("__add__", &ops::add, py::is_operator());
-  cls.def("__radd__", &ops::add_reflected, py::is_operator());
-  cls.def("__iadd__", &ops::add_, py::is_operator(), py::return_value_policy::reference);
-  cls.def("__sub__", &ops::sub, py::is_operator());
-  cls.def("__rsub__", &ops::sub_reflected, py::is_operator());
-  cls.def("__isub__", &ops::sub_, py::is_operator(), py::return_value_policy::reference);
-  cls.def("__mul__", &ops::mul, py::is_operator());
-  cls.def("__rmul__", &ops::mul_reflected, py::is_operator());
-  cls.def("__imul__", &ops::mul_, py::is_operator(), py::return_value_policy::reference);
-  cls.def("__truediv__", &ops::div, py::is_operator());
-  cls.def("__rtruediv__", &ops::div_reflected, py::is_operator());
-  cls.def("__itruediv__", &ops::div_, py::is_operator(), py::return_value_policy::reference);
-  cls.def("__neg__", &ops::neg, py::is_operator());
-  cls.def("__abs__", &ops::abs, py::is_operator());
+  cls.def("__add__", &ops::add, nb::is_operator());
+  cls.def("__radd__", &ops::add_reflected, nb::is_operator());
+  cls.def("__iadd__", &ops::add_, nb::is_operator(), nb::rv_policy::reference);
+  cls.def("__sub__", &ops::sub, nb::is_operator());
+  cls.def("__rsub__", &ops::sub_reflected, nb::is_operator());
+  cls.def("__isub__", &ops::sub_, nb::is_operator(), nb::rv_policy::reference);
+  cls.def("__mul__", &ops::mul, nb::is_operator());
+  cls.def("__rmul__", &ops::mul_reflected, nb::is_operator());
+  cls.def("__imul__", &ops::mul_, nb::is_operator(), nb::rv_policy::reference);
+  cls.def("__truediv__", &ops::div, nb::is_operator());
+  cls.def("__rtruediv__", &ops::div_reflected, nb::is_operator());
+  cls.def("__itruediv__", &ops::div_, nb::is_operator(), nb::rv_policy::reference);
+  cls.def("__neg__", &ops::neg, nb::is_operator());
+  cls.def("__abs__", &ops::abs, nb::is_operator());
   cls.def("__eq__", &ops::eq);
   cls.def("__ne__", &ops::ne);
-  cls.def("__lt__", &ops::lt, py::is_operator());
-  cls.def("__le__", &ops::le, py::is_operator());
-  cls.def("__gt__", &ops::gt, py::is_operator());
-  cls.def("__ge__", &ops::ge, py::is_operator());
+  cls.def("__lt__", &ops::lt, nb::is_operator());
+  cls.def("__le__", &ops::le, nb::is_operator());
+  cls.def("__gt__", &ops::gt, nb::is_operator());
+  cls.def("__ge__", &ops::ge, nb::is_operator());
 }

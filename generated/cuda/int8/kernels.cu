@@ -10,6 +10,7 @@ using compute = int8_t;
 using accreal = int64_t;
 using Tensor = satchel::Tensor<real, satchel::Device::cuda>;
 using In = satchel::Operand<Tensor>;
+using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
 
 namespace {
@@ -123,7 +124,7 @@ struct Ge {
 
 namespace ops {
 
-Tensor& fill_(Tensor& self, real value) {
+Tensor& fill_(Tensor& self, Scalar value) {
   satchel::cuda::map_into<compute>(kernels::Fill{compute(value)}, self);
   return self;
 }
@@ -231,19 +232,19 @@ BoolTensor ge(const Tensor& self, In other) {
   return satchel::cuda::map<compute, BoolTensor>(kernels::Ge{}, In(self), other);
 }
 
-Tensor add_reflected(const Tensor& self, real other) {
+Tensor add_reflected(const Tensor& self, Scalar other) {
   return satchel::cuda::map<compute, Tensor>(kernels::Add{}, In(other), In(self));
 }
 
-Tensor sub_reflected(const Tensor& self, real other) {
+Tensor sub_reflected(const Tensor& self, Scalar other) {
   return satchel::cuda::map<compute, Tensor>(kernels::Sub{}, In(other), In(self));
 }
 
-Tensor mul_reflected(const Tensor& self, real other) {
+Tensor mul_reflected(const Tensor& self, Scalar other) {
   return satchel::cuda::map<compute, Tensor>(kernels::Mul{}, In(other), In(self));
 }
 
-Tensor div_reflected(const Tensor& self, real other) {
+Tensor div_reflected(const Tensor& self, Scalar other) {
   return satchel::cuda::map<compute, Tensor>(kernels::Div{}, In(other), In(self));
 }
 

@@ -33,7 +33,7 @@ class Function:
     ret: str  # C++ return type
     params: tuple[str, ...]  # C++ parameters
     body: str  # C++ statements
-    py_args: tuple[str, ...]  # pybind11 argument annotations, self included
+    py_args: tuple[str, ...]  # nanobind argument annotations, self included
     doc: str
     method: bool
     returns_self: bool
@@ -100,9 +100,9 @@ def module_name(dtype: DType, device: Device) -> str:
 
 def _cpp_value_type(t: Type) -> str:
     return {
-        Type.TENSOR: "const Tensor&", Type.TENSOR_OUT: "Tensor&", Type.SCALAR: "real", Type.INT: "int64_t",
+        Type.TENSOR: "const Tensor&", Type.TENSOR_OUT: "Tensor&", Type.SCALAR: "Scalar", Type.INT: "int64_t",
         Type.FLOAT: "double", Type.BOOL: "bool", Type.STR: "const std::string&",
-        Type.SHAPE: "const satchel::Dims&", Type.OBJECT: "py::object",
+        Type.SHAPE: "const satchel::Dims&", Type.OBJECT: "nb::object",
     }[t]
 
 
@@ -124,7 +124,7 @@ def _py_default(arg: Arg) -> str:
     d = arg.default
     assert d is not None
     if d == "None":
-        return "py::none()"
+        return "nb::none()"
     if d in ("True", "False"):
         return d.lower()
     if d.startswith("'"):
@@ -135,7 +135,7 @@ def _py_default(arg: Arg) -> str:
 
 
 def _py_arg(arg: Arg) -> str:
-    text = f'py::arg("{arg.name}")'
+    text = f'nb::arg("{arg.name}")'
     return text if arg.default is None else f"{text} = {_py_default(arg)}"
 
 
@@ -268,9 +268,9 @@ def _function(op: Op, sig: Signature, unit_dtype: DType, tensor_cls: str, runtim
 def _reflected(op: Op, dtype: DType, tensor_cls: str, runtime: str = "satchel") -> Function:
     """``other <op> self`` for a Python number other (__radd__ and friends)."""
     return Function(
-        name=f"{op.name}_reflected", ret="Tensor", params=("const Tensor& self", "real other"),
+        name=f"{op.name}_reflected", ret="Tensor", params=("const Tensor& self", "Scalar other"),
         body=f"return {runtime}::map<compute, Tensor>(kernels::{kernel_name(op)}{{}}, In(other), In(self));",
-        py_args=('py::arg("self")', 'py::arg("other")'), doc=f"other {op.operator} self", method=True,
+        py_args=('nb::arg("self")', 'nb::arg("other")'), doc=f"other {op.operator} self", method=True,
         returns_self=False, stub_params=("self", f"other: {dtype.python}"), stub_ret=tensor_cls,
     )
 
@@ -407,6 +407,9 @@ class UnitCode:
     kernel_functions: tuple[Function, ...]  # defined in kernels.cu, declared in unit.cpp
     instantiations: tuple[str, ...]  # explicit instantiations in kernels.cu, for the runtime
     setup: tuple[str, ...]  # statements of the module's init, after its tensor class is bound
+    # Functions that wait for the device (reductions bring their result to the host):
+    # they run without the GIL, so other Python threads go on meanwhile.
+    waits: frozenset[str] = frozenset()
 
 
 def unit_code(spec: Spec, unit: Unit) -> UnitCode:
@@ -428,4 +431,5 @@ def unit_code(spec: Spec, unit: Unit) -> UnitCode:
         kernel_functions=tuple(f for f in every if f.name in in_kernels),
         instantiations=(f"template struct {runtime}::Copies<{unit.dtype.cpp}>;",),
         setup=(f'{runtime}::bind_unit<Tensor>(m, cls, "{unit.dtype.name}");',),
+        waits=frozenset(f.name for f in every if f.name in in_kernels and f.ret in ("real", "accreal")),
     )
