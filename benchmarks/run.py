@@ -4,7 +4,9 @@
 
 One process: a memory-bandwidth probe, the timing table, the per-call overhead of
 element and view access, and the rounding error of a float32 sumall of 10^7
-numbers. benchmarks/README.md explains the columns.
+numbers; then a child process with satchel pinned to one OpenMP thread times big
+ops run by one Python thread against two, to show the GIL is released.
+benchmarks/README.md explains the columns.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import operator
 import os
 import platform
 import statistics
+import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -39,6 +43,11 @@ PROBE_BYTES = 2**29  # per array; well past the last-level cache
 TORCH_THREADS = 2
 LIB_NAMES = ("satchel", "numpy", "torch")
 MIN_REPEATS, MAX_REPEATS = 3, 7
+THREAD_SIZE = 10**7  # float32 elements per tensor in the two-thread section
+THREAD_OPS = ("add_", "sumall", "exp")
+THREAD_TARGET_S, QUICK_THREAD_TARGET_S = 0.4, 0.15  # one thread's calls last about this long, per round
+THREAD_ROUNDS = 3  # the section reports medians over rounds
+THREADS_CHILD = "--threads-child"  # hidden flag: run only the two-thread section, in this process
 
 
 @dataclass(frozen=True)
@@ -121,12 +130,17 @@ NUMPY_ACCESS: Access = {**COMMON_ACCESS, AS_NUMPY: lambda t: partial(np.asarray,
 TORCH_ACCESS: Access = {**COMMON_ACCESS, NARROW: lambda t: partial(t.narrow, 0, 2, 6), AS_NUMPY: lambda t: t.numpy}
 
 
-def load_libraries() -> tuple[list[Library], str | None]:
-    """satchel, NumPy and, when importable, PyTorch; plus why PyTorch is missing."""
-    libs = [
+def core_libraries() -> list[Library]:
+    """satchel and NumPy, which every section times."""
+    return [
         Library("satchel", lambda a: satchel.unit(a.dtype.name).tensor(a), satchel_function, SATCHEL_ACCESS),
         Library("numpy", np.copy, numpy_function, NUMPY_ACCESS),
     ]
+
+
+def load_libraries() -> tuple[list[Library], str | None]:
+    """satchel, NumPy and, when importable, PyTorch; plus why PyTorch is missing."""
+    libs = core_libraries()
     try:
         import torch
     except ImportError as e:
@@ -173,6 +187,26 @@ def time_per_call(fn: Callable[[], Any], budget: Budget) -> float:
         number, elapsed = calibrate(fn, budget.min_batch_s)
         repeats = min(MAX_REPEATS, max(MIN_REPEATS, int(budget.target_s / elapsed)))
         return statistics.median(batch_time(fn, number) / number for _ in range(repeats))
+
+
+def run_in_threads(calls: Sequence[Callable[[], Any]], calls_each: int) -> tuple[float, float]:
+    """Wall and CPU seconds (all threads of the process) for each of calls run calls_each times in
+    a Python thread of its own; a barrier starts them together."""
+    start = threading.Barrier(len(calls) + 1)
+
+    def work(call: Callable[[], Any]) -> None:
+        start.wait()
+        for _ in itertools.repeat(None, calls_each):
+            call()
+
+    threads = [threading.Thread(target=work, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    wall, cpu = time.perf_counter(), time.process_time()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 def first_call(fn: Callable[[], Any]) -> str | None:
@@ -343,6 +377,84 @@ def run_sum_error(libs: list[Library]) -> None:
         print(f"  {lib.name:<17}  {total!r:<22} relative error {abs(total - exact) / exact:.2e}")
 
 
+def usable_cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class Split:
+    """Median (wall, CPU) seconds of one op's calls: (a) all in one thread, (b) half in each of two."""
+
+    calls: int
+    one: tuple[float, float]
+    two: tuple[float, float]
+
+
+def medians(runs: Sequence[tuple[float, float]]) -> tuple[float, float]:
+    walls, cpus = zip(*runs)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def time_thread_split(lib: Library, op: Op, inputs: Sequence[Sequence[np.ndarray]], target_s: float,
+                      ) -> Split | str:
+    """An even number of calls of op, about target_s long in one Python thread, made by one thread
+    and split between two, each thread on its own copy of its own inputs; or why lib cannot run op."""
+    function = lib.function(op.name, "float32")
+    if function is None:
+        return "no such op"
+    bound = [partial(function, *[lib.convert(a) for a in own[: op.arity]]) for own in inputs]
+    problem = first_call(bound[0])
+    if problem:
+        return problem
+    run_in_threads(bound, 1)  # warm-up: both threads' results allocated once
+    per_call = statistics.median(batch_time(bound[0], 1) for _ in range(3))
+    calls = 2 * max(1, math.ceil(target_s / per_call / 2))
+    one, two = [], []
+    with gc_paused():
+        for _ in range(THREAD_ROUNDS):  # interleaved, so a burst of outside load hits both alike
+            one.append(run_in_threads(bound[:1], calls))
+            two.append(run_in_threads(bound, calls // 2))
+    return Split(calls, medians(one), medians(two))
+
+
+def run_threads_child(args: argparse.Namespace) -> None:
+    """The two-thread section; runs in a child whose OMP_NUM_THREADS=1, so a speedup can only come
+    from two Python threads computing at once, that is from the GIL being released."""
+    target_s = QUICK_THREAD_TARGET_S if args.quick else THREAD_TARGET_S
+    print(f"\nTwo Python threads: K calls of an op on float32 tensors of {format_size(THREAD_SIZE)} elements, "
+          "(a) all in one thread, (b) K/2 in each of two threads on their own tensors")
+    print(f"satchel OpenMP threads: {os.environ.get('OMP_NUM_THREADS', 'default (all)')}; "
+          f"{usable_cpus()} CPUs usable; load average now (1 min) {os.getloadavg()[0]:.2f}; "
+          f"median of {THREAD_ROUNDS} rounds")
+    rng = np.random.default_rng(2)
+    inputs = [[random_array(rng, "float32", THREAD_SIZE) for _ in range(2)] for _ in range(2)]  # per thread
+    widths = [6, 7, 4, 10, 10, 7, 10, 10]
+    print_row(["op", "library", "K", "1 thread", "2 threads", "speedup", "cpu/wall 1", "cpu/wall 2"], widths)
+    notes: dict[str, str] = {}
+    for op in (op for op in OPS if op.name in THREAD_OPS):
+        for lib in core_libraries():
+            result = time_thread_split(lib, op, inputs, target_s)
+            if isinstance(result, str):
+                notes[f"{lib.name} {op.name}"] = result
+                print_row([op.name, lib.name, "-"] + ["n/a"] * 5, widths)
+                continue
+            (wall1, cpu1), (wall2, cpu2) = result.one, result.two
+            print_row([op.name, lib.name, str(result.calls), format_time(wall1), format_time(wall2),
+                       format_ratio(wall1, wall2), format_ratio(cpu1, wall1), format_ratio(cpu2, wall2)], widths)
+    for where, why in notes.items():
+        print(f"  n/a: {where}: {why}")
+
+
+def run_threads(args: argparse.Namespace) -> None:
+    """Runs the two-thread section in a child process: OpenMP reads OMP_NUM_THREADS once, when
+    the library loads, and this process has loaded satchel with all threads."""
+    command = [sys.executable, os.path.abspath(__file__), THREADS_CHILD] + (["--quick"] if args.quick else [])
+    sys.stdout.flush()
+    child = subprocess.run(command, env={**os.environ, "OMP_NUM_THREADS": "1"}, check=False)
+    if child.returncode:
+        print(f"  the two-thread section failed: its process exited with status {child.returncode}")
+
+
 # ---- main ---------------------------------------------------------------------
 
 
@@ -373,11 +485,15 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--sizes", type=lambda s: tuple(parse_size(x) for x in s.split(",")), default=None,
                         help="comma-separated element counts, e.g. 1,100,1e6 (default: "
                              f"{','.join(map(format_size, DEFAULT_SIZES))}, and 1e8 for float32)")
+    parser.add_argument(THREADS_CHILD, action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str]) -> None:
     args = parse_args(argv)
+    if args.threads_child:
+        run_threads_child(args)
+        return
     budget = QUICK_BUDGET if args.quick else FULL_BUDGET
     start = time.perf_counter()
     libs, torch_note = load_libraries()
@@ -388,6 +504,7 @@ def main(argv: Sequence[str]) -> None:
         run_table(libs, args, budget)
     run_access(libs, budget)
     run_sum_error(libs)
+    run_threads(args)
     print(f"\nTotal time {time.perf_counter() - start:.0f} s")
 
 
