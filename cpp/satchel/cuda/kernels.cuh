@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
@@ -48,15 +49,33 @@ inline bool aligned16(const void* p) { return reinterpret_cast<std::uintptr_t>(p
 // of the current device; kernels loop over the rest (grid-stride).
 inline unsigned grid_for(int64_t n, int per_thread) {
   constexpr int kMaxDevices = 64;
-  static int sm_count[kMaxDevices] = {};
+  static std::atomic<int> sm_count[kMaxDevices];  // reductions run without the GIL: threads share this
   int device = 0;
   check(cudaGetDevice(&device), "cudaGetDevice");
-  int& sms = sm_count[device < kMaxDevices ? device : 0];
-  if (sms == 0) check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device), "cudaDeviceGetAttribute");
+  int sms = sm_count[device < kMaxDevices ? device : 0].load(std::memory_order_relaxed);
+  if (sms == 0) {
+    check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device), "cudaDeviceGetAttribute");
+    sm_count[device < kMaxDevices ? device : 0].store(sms, std::memory_order_relaxed);
+  }
   const int64_t per_block = int64_t(kBlock) * per_thread;
   const int64_t wanted = (n + per_block - 1) / per_block;
   const int64_t wave = int64_t(sms) * (2048 / kBlock);
   return unsigned(std::max<int64_t>(1, std::min(wanted, wave)));
+}
+
+// Where a reduction's result lands on the host: pinned memory, a block per
+// thread. A copy into pageable memory is staged by the driver, which costs more
+// than reducing a small tensor.
+template <class Partial>
+Partial* pinned_result() {
+  static_assert(sizeof(Partial) <= 64);
+  struct Block {
+    void* p = nullptr;
+    Block() { check(cudaHostAlloc(&p, 64, cudaHostAllocPortable), "cudaHostAlloc"); }
+    ~Block() { (void)cudaFreeHost(p); }
+  };
+  thread_local const Block block;
+  return static_cast<Partial*>(block.p);
 }
 
 template <class Fn>
@@ -419,11 +438,11 @@ Acc reduce(const char* op, const Map& map, const Combine& combine, std::optional
     detail::reduce_partials<Acc><<<1, detail::kBlock, 0, stream>>>(combine, partials, int(blocks), result);
     detail::check_launch<Combine>();
   }
-  Partial total;
-  check(cudaMemcpyAsync(&total, result, sizeof(Partial), cudaMemcpyDeviceToHost, stream),
+  Partial* total = detail::pinned_result<Partial>();
+  check(cudaMemcpyAsync(total, result, sizeof(Partial), cudaMemcpyDeviceToHost, stream),
         "cudaMemcpyAsync (device to host)");
   check(cudaStreamSynchronize(stream), "cudaStreamSynchronize");
-  return init ? combine(*init, total.value) : total.value;
+  return init ? combine(*init, total->value) : total->value;
 }
 
 template <class T>
