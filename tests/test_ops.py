@@ -478,6 +478,25 @@ def test_unary_op_edge_values(u: Unit, name: str) -> None:
     check_unary(u, op.name, getattr(u.T, op.name)(as_tensor(u, a)), a)
 
 
+@pytest.mark.parametrize("u", units_where(lambda u: u.dtype.name in ("float32", "float64") and "exp" in u.ops))
+def test_exp_within_two_ulps_over_its_whole_range(u: Unit) -> None:
+    """satchel's own vectorised exp: dense inputs from where it rounds to 0 to where it
+    overflows, so subnormal results and both thresholds are covered, against float64
+    exp (float32) or NumPy's (float64), in units in the last place of the result."""
+    fi = np.finfo(u.np_dtype)
+    lo = math.log(float(fi.smallest_subnormal)) - 1
+    hi = math.log(float(fi.max)) + 1
+    a = np.concatenate([np.linspace(lo, hi, 200_001), np.random.default_rng(3).uniform(-5, 5, 100_000)])
+    a = a.astype(u.np_dtype)
+    got = to_numpy(u.T.exp(as_tensor(u, a)))
+    with np.errstate(over="ignore"):
+        want = np.exp(a.astype(np.float64)).astype(u.np_dtype)
+    finite = np.isfinite(want)
+    assert np.array_equal(np.isinf(got), ~finite), a[np.isinf(got) != ~finite][:5]
+    ulp = np.spacing(np.maximum(np.abs(want[finite]), fi.smallest_subnormal).astype(u.np_dtype))
+    assert np.max(np.abs(got[finite].astype(np.float64) - want[finite]) / ulp) <= 2
+
+
 # ---- integer semantics, spelled out -------------------------------------------------------------
 
 

@@ -20,12 +20,12 @@ inline float bits_to_float(uint32_t b) {
   return f;
 }
 
-// 2^n for integral n in [-254, 254], as two normal factors so that results in
-// the subnormal range come out right.
-inline float exp2_int(float n) {
+// y * 2^n for integral n in [-254, 254], one normal factor at a time so that
+// neither overflows before y shrinks it nor rounds twice in the subnormal range.
+inline float scale2(float y, float n) {
   const int32_t a = int32_t(n) / 2;
   const int32_t b = int32_t(n) - a;
-  return bits_to_float(uint32_t(a + 127) << 23) * bits_to_float(uint32_t(b + 127) << 23);
+  return y * bits_to_float(uint32_t(a + 127) << 23) * bits_to_float(uint32_t(b + 127) << 23);
 }
 
 // e^x in float, branch-free so that loops over it vectorise (libm's expf is an
@@ -46,8 +46,53 @@ inline float expf_vectorisable(float x) {
   p = std::fma(p, r, 1.6666665459e-1f);
   p = std::fma(p, r, 5.0000001201e-1f);
   const float er = std::fma(p, r * r, r) + 1.0f;
-  const float y = er * exp2_int(n);
+  const float y = scale2(er, n);
   const float clamped = x > hi ? std::numeric_limits<float>::infinity() : (x < lo ? 0.0f : y);
+  return x != x ? x : clamped;
+}
+
+inline double bits_to_double(uint64_t b) {
+  double d;
+  std::memcpy(&d, &b, sizeof d);
+  return d;
+}
+
+// y * 2^n for integral n in [-2098, 2098], one normal factor at a time so that
+// neither overflows before y shrinks it nor rounds twice in the subnormal range.
+inline double scale2(double y, double n) {
+  const int64_t a = int64_t(n) / 2;
+  const int64_t b = int64_t(n) - a;
+  return y * bits_to_double(uint64_t(a + 1023) << 52) * bits_to_double(uint64_t(b + 1023) << 52);
+}
+
+// e^x in double, branch-free like expf_vectorisable: x = n ln2 + r with
+// |r| <= ln2/2 (ln2 in two parts), e^r by its Taylor polynomial of degree 13
+// (truncation error below 10^-17; no division, which costs more than all the
+// multiplications), then scaled by 2^n.
+inline double exp_vectorisable(double x) {
+  const double hi = 709.782712893383973;   // e^hi is the largest double
+  const double lo = -745.133219101941108;  // e^lo rounds to the smallest subnormal
+  const double xc = x < lo ? lo : (x > hi ? hi : x);
+  const double shift = 6755399441055744.0;  // 1.5 * 2^52: adding it rounds to an integer
+  const double n = (xc * 1.4426950408889634073599 + shift) - shift;
+  double r = std::fma(n, -6.93147180369123816490e-1, xc);  // ln2's high part: n * it is exact
+  r = std::fma(n, -1.90821492927058770002e-10, r);
+  double p = 1.0 / 6227020800;  // 1/13!, then Horner down to 1/0! (written out: a loop here stays scalar)
+  p = std::fma(p, r, 1.0 / 479001600);
+  p = std::fma(p, r, 1.0 / 39916800);
+  p = std::fma(p, r, 1.0 / 3628800);
+  p = std::fma(p, r, 1.0 / 362880);
+  p = std::fma(p, r, 1.0 / 40320);
+  p = std::fma(p, r, 1.0 / 5040);
+  p = std::fma(p, r, 1.0 / 720);
+  p = std::fma(p, r, 1.0 / 120);
+  p = std::fma(p, r, 1.0 / 24);
+  p = std::fma(p, r, 1.0 / 6);
+  p = std::fma(p, r, 0.5);
+  p = std::fma(p, r, 1.0);
+  p = std::fma(p, r, 1.0);
+  const double y = scale2(p, n);
+  const double clamped = x > hi ? std::numeric_limits<double>::infinity() : (x < lo ? 0.0 : y);
   return x != x ? x : clamped;
 }
 
@@ -57,6 +102,7 @@ template <class T>
 SATCHEL_HD T exp(T x) {
 #if !defined(__CUDA_ARCH__)
   if constexpr (std::is_same_v<T, float>) return detail::expf_vectorisable(x);
+  if constexpr (std::is_same_v<T, double>) return detail::exp_vectorisable(x);
 #endif
   return std::exp(x);
 }
