@@ -2,9 +2,9 @@
 // once for every element type (integers, floats, bool) and every device.
 #pragma once
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <limits>
 #include <type_traits>
 
@@ -14,18 +14,18 @@ namespace satchel::math {
 
 namespace detail {
 
-inline float bits_to_float(uint32_t b) {
-  float f;
-  std::memcpy(&f, &b, sizeof f);
-  return f;
-}
-
-// y * 2^n for integral n in [-254, 254], one normal factor at a time so that
-// neither overflows before y shrinks it nor rounds twice in the subnormal range.
-inline float scale2(float y, float n) {
-  const int32_t a = int32_t(n) / 2;
-  const int32_t b = int32_t(n) - a;
-  return y * bits_to_float(uint32_t(a + 127) << 23) * bits_to_float(uint32_t(b + 127) << 23);
+// y * 2^n for integral n in twice F's exponent range, one normal factor at a time
+// so that neither overflows before y shrinks it nor rounds twice in the
+// subnormal range.
+template <class F>
+F scale2(F y, F n) {
+  using Bits = std::conditional_t<sizeof(F) == 4, uint32_t, uint64_t>;
+  using Int = std::make_signed_t<Bits>;
+  constexpr int mantissa = std::numeric_limits<F>::digits - 1;
+  constexpr Int bias = std::numeric_limits<F>::max_exponent - 1;
+  const Int a = Int(n) / 2;
+  const Int b = Int(n) - a;
+  return y * std::bit_cast<F>(Bits(a + bias) << mantissa) * std::bit_cast<F>(Bits(b + bias) << mantissa);
 }
 
 // e^x in float, branch-free so that loops over it vectorise (libm's expf is an
@@ -49,20 +49,6 @@ inline float expf_vectorisable(float x) {
   const float y = scale2(er, n);
   const float clamped = x > hi ? std::numeric_limits<float>::infinity() : (x < lo ? 0.0f : y);
   return x != x ? x : clamped;
-}
-
-inline double bits_to_double(uint64_t b) {
-  double d;
-  std::memcpy(&d, &b, sizeof d);
-  return d;
-}
-
-// y * 2^n for integral n in [-2098, 2098], one normal factor at a time so that
-// neither overflows before y shrinks it nor rounds twice in the subnormal range.
-inline double scale2(double y, double n) {
-  const int64_t a = int64_t(n) / 2;
-  const int64_t b = int64_t(n) - a;
-  return y * bits_to_double(uint64_t(a + 1023) << 52) * bits_to_double(uint64_t(b + 1023) << 52);
 }
 
 // e^x in double, branch-free like expf_vectorisable: x = n ln2 + r with
