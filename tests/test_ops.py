@@ -478,23 +478,37 @@ def test_unary_op_edge_values(u: Unit, name: str) -> None:
     check_unary(u, op.name, getattr(u.T, op.name)(as_tensor(u, a)), a)
 
 
-@pytest.mark.parametrize("u", units_where(lambda u: u.dtype.name in ("float32", "float64") and "exp" in u.ops))
-def test_exp_within_two_ulps_over_its_whole_range(u: Unit) -> None:
-    """satchel's own vectorised exp: dense inputs from where it rounds to 0 to where it
-    overflows, so subnormal results and both thresholds are covered, against float64
-    exp (float32) or NumPy's (float64), in units in the last place of the result."""
-    fi = np.finfo(u.np_dtype)
-    lo = math.log(float(fi.smallest_subnormal)) - 1
-    hi = math.log(float(fi.max)) + 1
-    a = np.concatenate([np.linspace(lo, hi, 200_001), np.random.default_rng(3).uniform(-5, 5, 100_000)])
-    a = a.astype(u.np_dtype)
-    got = to_numpy(u.T.exp(as_tensor(u, a)))
-    with np.errstate(over="ignore"):
-        want = np.exp(a.astype(np.float64)).astype(u.np_dtype)
+def _dense_inputs(name: str, dtype: np.dtype) -> np.ndarray:
+    """Inputs over an op's whole domain: both ends, subnormals, the specials."""
+    fi = np.finfo(dtype)
+    rng = np.random.default_rng(3)
+    tiny, big = float(fi.smallest_subnormal), float(fi.max)
+    if name == "exp":  # from where it rounds to 0 to where it overflows
+        a = np.linspace(math.log(tiny) - 1, math.log(big) + 1, 200_001)
+    elif name == "tanh":  # the polynomial near 0, the exp form beyond 0.625, and 1
+        a = np.concatenate([np.linspace(-25, 25, 200_001), rng.uniform(-1e-3, 1e-3, 10_000)])
+    else:  # log, sqrt: every binade, subnormals included, and what is outside the domain
+        a = np.exp(np.linspace(math.log(tiny), math.log(big), 200_001))
+        a = np.concatenate([a, [0.0, -0.0, -1.0, -math.inf]])
+    return np.concatenate([a, rng.uniform(-5, 5, 100_000), [math.inf, -math.inf, math.nan]]).astype(dtype)
+
+
+@pytest.mark.parametrize("u, name", unit_ops_where(lambda u, op: op.name in ("exp", "log", "tanh", "sqrt")
+                                                  and u.dtype.name in ("float32", "float64")))
+def test_math_within_two_ulps_over_its_whole_range(u: Unit, name: str) -> None:
+    """satchel's own vectorised math against float64 math (float32) or NumPy's
+    (float64), in units in the last place of the result; infinities and NaNs
+    exactly where the oracle has them."""
+    a = _dense_inputs(name, u.np_dtype)
+    got = to_numpy(getattr(u.T, name)(as_tensor(u, a)))
+    with np.errstate(all="ignore"):
+        want = UNARY_MATH[name](a.astype(np.float64)).astype(u.np_dtype)
     finite = np.isfinite(want)
-    assert np.array_equal(np.isinf(got), ~finite), a[np.isinf(got) != ~finite][:5]
-    ulp = np.spacing(np.maximum(np.abs(want[finite]), fi.smallest_subnormal).astype(u.np_dtype))
-    assert np.max(np.abs(got[finite].astype(np.float64) - want[finite]) / ulp) <= 2
+    assert np.array_equal(np.isnan(got), np.isnan(want)), a[np.isnan(got) != np.isnan(want)][:5]
+    assert np.array_equal(got[~finite], want[~finite], equal_nan=True)
+    ulp = np.spacing(np.maximum(np.abs(want[finite]), np.finfo(u.np_dtype).smallest_subnormal).astype(u.np_dtype))
+    worst = np.abs(got[finite].astype(np.float64) - want[finite]) / ulp
+    assert worst.max() <= 2, (a[finite][worst.argmax()], got[finite][worst.argmax()], want[finite][worst.argmax()])
 
 
 # ---- integer semantics, spelled out -------------------------------------------------------------

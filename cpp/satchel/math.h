@@ -82,6 +82,79 @@ inline double exp_vectorisable(double x) {
   return x != x ? x : clamped;
 }
 
+// log x, branch-free (fdlibm's e_log.c and e_logf.c): x = 2^k m with m in
+// [sqrt(1/2), sqrt(2)), f = m - 1, s = f / (2 + f), log(1 + f) by a minimax
+// polynomial in s^2, and k ln2 in two parts. Error within 1 ulp.
+template <class F>
+[[gnu::always_inline]] inline F log_vectorisable(F x) {  // inlined, or the loop calling it stays scalar
+  using Bits = std::conditional_t<sizeof(F) == 4, uint32_t, uint64_t>;
+  constexpr int mantissa = std::numeric_limits<F>::digits - 1;
+  constexpr Bits one = std::bit_cast<Bits>(F(1));
+  constexpr Bits mantissa_mask = (Bits(1) << mantissa) - 1;
+  // Integer arithmetic on the bits, without bools or selects, so that it vectorises.
+  using Int = std::make_signed_t<Bits>;
+  constexpr int top = 8 * sizeof(Bits) - 1;
+  constexpr Bits min_normal = std::bit_cast<Bits>(std::numeric_limits<F>::min());
+  const Bits raw = std::bit_cast<Bits>(x);
+  const Bits subnormal = (raw - min_normal) >> top;  // 1 for 0 < x < min_normal (and 0), else 0
+  const F factor = std::bit_cast<F>(one + subnormal * (Bits(mantissa) << mantissa));  // 2^mantissa or 1
+  const Bits bits = std::bit_cast<Bits>(x * factor);  // normal
+  const Bits fraction = bits & mantissa_mask;
+  const Bits high = ((std::bit_cast<Bits>(F(1.41421356237309504880)) & mantissa_mask) - fraction) >> top;
+  const F k = F(Int(bits >> mantissa) - Int(one >> mantissa) + Int(high) - Int(subnormal * mantissa));
+  const F m = std::bit_cast<F>(fraction | (one - (high << mantissa)));  // [sqrt(1/2), sqrt(2))
+  const F f = m - F(1);
+  const F s = f / (F(2) + f);
+  const F z = s * s;
+  const F w = z * z;
+  F r;
+  if constexpr (sizeof(F) == 4) {
+    r = z * std::fma(w, 0.28498786688f, 0.66666662693f) + w * std::fma(w, 0.24279078841f, 0.40000972152f);
+  } else {
+    const double t1 = w * std::fma(w, std::fma(w, 1.531383769920937332e-01, 2.222219843214978396e-01),
+                                   3.999999999940941908e-01);
+    const double t2 = z * std::fma(w, std::fma(w, std::fma(w, 1.479819860511658591e-01, 1.818357216161805012e-01),
+                                               2.857142874366239149e-01), 6.666666666666735130e-01);
+    r = t1 + t2;
+  }
+  const F ln2_hi = sizeof(F) == 4 ? F(6.9313812256e-01) : F(6.93147180369123816490e-01);
+  const F ln2_lo = sizeof(F) == 4 ? F(9.0580006145e-06) : F(1.90821492927058770002e-10);
+  const F hfsq = F(0.5) * f * f;
+  const F y = k * ln2_hi - ((hfsq - (s * (hfsq + r) + k * ln2_lo)) - f);
+  const F inf = std::numeric_limits<F>::infinity();
+  const bool finite_positive = (x > F(0)) & (x < inf);  // every test made on every lane, then selects only
+  const bool zero = x == F(0);
+  const F special = zero ? -inf : (x == inf ? inf : std::numeric_limits<F>::quiet_NaN());
+  return finite_positive ? y : special;  // NaN in: the quiet NaN out
+}
+
+// tanh x, branch-free (Cephes' tanhf and tanh): near 0 x + x^3 P(x^2) (a rational
+// P for double), elsewhere 1 - 2 / (e^2|x| + 1) with the sign of x. Error
+// within 2 ulps.
+template <class F>
+[[gnu::always_inline]] inline F tanh_vectorisable(F x) {
+  const F a = x < F(0) ? -x : x;
+  const F z = x * x;
+  F near;
+  if constexpr (sizeof(F) == 4) {
+    float p = std::fma(-5.70498872745e-3f, z, 2.06390887954e-2f);
+    p = std::fma(p, z, -5.37397155531e-2f);
+    p = std::fma(p, z, 1.33314422036e-1f);
+    p = std::fma(p, z, -3.33332819422e-1f);
+    near = std::fma(p * z, x, x);
+  } else {
+    const double p = std::fma(std::fma(-9.64399179425052238628e-1, z, -9.92877231001918586564e1), z,
+                              -1.61468768441708447952e3);
+    const double q = std::fma(std::fma(z + 1.12811678491632931402e2, z, 2.23548839060100448583e3), z,
+                              4.84406305325125486048e3);
+    near = std::fma(x * z, p / q, x);
+  }
+  const F e = sizeof(F) == 4 ? F(expf_vectorisable(float(F(2) * a))) : F(exp_vectorisable(double(F(2) * a)));
+  const F far = F(1) - F(2) / (e + F(1));
+  const F y = a < F(0.625) ? near : (x < F(0) ? -far : far);
+  return x != x ? x : y;
+}
+
 }  // namespace detail
 
 template <class T>
@@ -93,9 +166,23 @@ SATCHEL_HD T exp(T x) {
   return std::exp(x);
 }
 
-using std::log;
+template <class T>
+SATCHEL_HD T log(T x) {
+#if !defined(__CUDA_ARCH__)
+  if constexpr (std::is_floating_point_v<T>) return detail::log_vectorisable(x);
+#endif
+  return std::log(x);
+}
+
+template <class T>
+SATCHEL_HD T tanh(T x) {
+#if !defined(__CUDA_ARCH__)
+  if constexpr (std::is_floating_point_v<T>) return detail::tanh_vectorisable(x);
+#endif
+  return std::tanh(x);
+}
+
 using std::sqrt;
-using std::tanh;
 
 // Integers divide as C does but never trap: x / 0 is 0 (as NumPy gives) and the
 // most negative value / -1 wraps around to itself.
