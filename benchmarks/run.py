@@ -1,4 +1,4 @@
-"""Times satchel against NumPy and PyTorch on dot, sumall, add, add in place and exp.
+"""Times satchel against NumPy and PyTorch on dot, sumall, add, add in place, exp, log and tanh.
 
     PYTHONPATH=python python benchmarks/run.py [--quick] [--dtypes float32,int32] [--sizes 1,1e6]
 
@@ -64,6 +64,8 @@ OPS = (
     Op("add", arity=2, traffic=3),  # z = x + y, a new tensor
     Op("add_", arity=2, traffic=3),  # x += y
     Op("exp", arity=1, traffic=2, floating_only=True),
+    Op("log", arity=1, traffic=2, floating_only=True),
+    Op("tanh", arity=1, traffic=2, floating_only=True),
 )
 
 
@@ -104,16 +106,20 @@ def satchel_function(op: str, dtype: str) -> Callable[..., Any] | None:
         "add": operator.add,
         "add_": operator.iadd,
         "exp": getattr(unit, "exp", None),
+        "log": getattr(unit, "log", None),
+        "tanh": getattr(unit, "tanh", None),
     }[op]
 
 
 def numpy_function(op: str, dtype: str) -> Callable[..., Any]:
-    functions: dict[str, Callable[..., Any]] = {"dot": np.dot, "sumall": np.sum, "add": operator.add, "add_": operator.iadd, "exp": np.exp}
+    functions: dict[str, Callable[..., Any]] = {"dot": np.dot, "sumall": np.sum, "add": operator.add,
+                                                "add_": operator.iadd, "exp": np.exp, "log": np.log, "tanh": np.tanh}
     return functions[op]
 
 
 def torch_function(torch: Any, op: str, dtype: str) -> Callable[..., Any]:
-    return {"dot": torch.dot, "sumall": torch.sum, "add": operator.add, "add_": operator.iadd, "exp": torch.exp}[op]
+    return {"dot": torch.dot, "sumall": torch.sum, "add": operator.add, "add_": operator.iadd, "exp": torch.exp,
+            "log": torch.log, "tanh": torch.tanh}[op]
 
 
 COMMON_ACCESS: Access = {
