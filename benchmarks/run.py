@@ -370,6 +370,40 @@ def run_access(libs: list[Library], budget: Budget) -> None:
         print_row([label] + [access_time(by_name.get(name), label, size, budget) for name in LIB_NAMES], widths)
 
 
+# Strided views: label -> how a library makes the call from its (side x side)
+# tensors x and y, its transpose (NumPy's a.T, the others' t.t()) and its ops.
+STRIDED_SIDE = 2000
+Strided = Callable[[Any, Any, Callable[[Any], Any], Callable[[str], Any]], Callable[[], Any]]
+STRIDED: dict[str, Strided] = {
+    "x.T + y.T (new tensor)": lambda x, y, t, op: partial(operator.add, t(x), t(y)),
+    "x.T + y (new tensor)": lambda x, y, t, op: partial(operator.add, t(x), y),
+    "x.T += y.T (in place)": lambda x, y, t, op: partial(operator.iadd, t(x), t(y)),
+    "sumall(x.T)": lambda x, y, t, op: partial(op("sumall"), t(x)),
+    "sumall(x[::2]) (stepped rows)": lambda x, y, t, op: partial(op("sumall"), x[::2]),
+    "x[:, ::3] * 2 (stepped columns)": lambda x, y, t, op: partial(operator.mul, x[:, ::3], 2),
+}
+TRANSPOSE: dict[str, Callable[[Any], Any]] = {"numpy": lambda a: a.T}
+
+
+def run_strided(libs: list[Library], budget: Budget) -> None:
+    """Ops on transposed and stepped views, which the layout code collapses and orders."""
+    side = STRIDED_SIDE
+    print(f"\nStrided views of float32 tensors x, y of {side}x{side}, per call (ratios > 1: satchel faster)")
+    widths = [31, 11, 11, 11, 9, 9]
+    print_row(["call", *LIB_NAMES, "numpy/sat", "torch/sat"], widths)
+    rng = np.random.default_rng(4)
+    arrays = [random_array(rng, "float32", side * side).reshape(side, side) for _ in range(2)]
+    for label, make in STRIDED.items():
+        times: dict[str, float | None] = {}
+        for lib in libs:
+            ops = partial(lambda lib, name: lib.function(name, "float32"), lib)
+            call = make(lib.convert(arrays[0]), lib.convert(arrays[1]), TRANSPOSE.get(lib.name, lambda v: v.t()), ops)
+            times[lib.name] = None if first_call(call) else time_per_call(call, budget)
+        sat, np_, torch_ = (times.get(name) for name in LIB_NAMES)
+        print_row([label] + [format_time(t) for t in (sat, np_, torch_)]
+                  + [format_ratio(np_, sat), format_ratio(torch_, sat)], widths)
+
+
 def run_sum_error(libs: list[Library]) -> None:
     """Relative error of a float32 sumall of ERROR_SIZE uniform numbers against math.fsum."""
     print(f"\nfloat32 sumall of {format_size(ERROR_SIZE)} uniform [0, 1) numbers vs math.fsum")
@@ -509,6 +543,7 @@ def main(argv: Sequence[str]) -> None:
     with np.errstate(all="ignore"):  # NumPy's float16 dot and sum overflow to inf at large n
         run_table(libs, args, budget)
     run_access(libs, budget)
+    run_strided(libs, budget)
     run_sum_error(libs)
     run_threads(args)
     print(f"\nTotal time {time.perf_counter() - start:.0f} s")

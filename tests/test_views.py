@@ -228,6 +228,27 @@ def test_view_chains_match_numpy_and_share_memory(unit: Any, case: Any) -> None:
     np.testing.assert_array_equal(np.asarray(t), expect)
 
 
+@pytest.mark.parametrize("unit", [u for u in UNITS if u.dtype != "bool"], ids=lambda u: u.dtype)
+def test_results_follow_a_dense_input_layout(unit: Any) -> None:
+    """A new result is laid out as its first input of the result's shape when that
+    input is dense (NumPy's and PyTorch's rule), so x.t() + y.t() walks memory in
+    order; otherwise, and for stepped views, it is row-major. Values as NumPy's."""
+    a = (np.arange(24) % 7).astype(unit.dtype).reshape(2, 3, 4)
+    b = (np.arange(24) % 5).astype(unit.dtype).reshape(2, 3, 4)
+    x, y = unit.tensor(a), unit.tensor(b)
+    xt, yt = x.permute((2, 0, 1)), y.permute((2, 0, 1))
+    for result, want in ((xt + yt, a.transpose(2, 0, 1) + b.transpose(2, 0, 1)),
+                         (xt * 2, a.transpose(2, 0, 1) * 2),
+                         (unit.tensor(want_row := np.ones((4, 2, 3), unit.dtype)) + xt, want_row + a.transpose(2, 0, 1))):
+        np.testing.assert_array_equal(np.asarray(result), want)
+    assert (xt + yt).strides == xt.strides and not (xt + yt).is_contiguous()
+    assert (xt + unit.tensor(np.ones((4, 2, 3), unit.dtype))).strides == xt.strides
+    assert (unit.tensor(np.ones((4, 2, 3), unit.dtype)) + xt).is_contiguous()  # the first input leads
+    stepped = x[:, ::2]
+    assert (stepped + 1).is_contiguous()
+    np.testing.assert_array_equal(np.asarray(stepped + 1), a[:, ::2] + 1)
+
+
 @pytest.mark.parametrize("unit", UNITS, ids=lambda u: u.dtype)
 @FAST
 @given(case=chains())

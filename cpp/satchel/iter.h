@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include <omp.h>
 
@@ -57,12 +58,29 @@ struct Layout {
       if (from_sizes[i] != 1) strides[k][lead + i] = from_strides[i] * itemsize;
   }
 
+  // Drops dims of size 1, orders the rest by operand 0's strides (then the next
+  // operand's), largest outermost, so the loop walks memory in order whatever
+  // the views' dim order (x.t() += y.t() runs as one flat loop), then merges
+  // dims that are contiguous in every operand.
   void collapse(const Dims& shape) {
     numel = 1;
     for (int64_t s : shape) numel *= s;
+    int order[kMaxDims];
+    for (int i = 0; i < shape.size(); ++i) order[i] = i;
+    const auto outer = [&](int a, int b) {
+      for (std::size_t k = 0; k < N; ++k) {
+        const int64_t sa = strides[k][a] < 0 ? -strides[k][a] : strides[k][a];
+        const int64_t sb = strides[k][b] < 0 ? -strides[k][b] : strides[k][b];
+        if (sa != sb) return sa > sb;
+      }
+      return false;
+    };
+    for (int i = 1; i < shape.size(); ++i)  // insertion sort: stable, and no allocation
+      for (int j = i; j > 0 && outer(order[j], order[j - 1]); --j) std::swap(order[j], order[j - 1]);
     Dims sz;
     std::array<Dims, N> st;
-    for (int i = 0; i < shape.size(); ++i) {
+    for (int j = 0; j < shape.size(); ++j) {
+      const int i = order[j];
       if (shape[i] == 1) continue;
       const int last = sz.size() - 1;
       bool merge = last >= 0;

@@ -5,6 +5,7 @@
 #include <initializer_list>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "config.h"
 
@@ -105,5 +106,26 @@ inline Dims contiguous_strides(const Dims& sizes) {
   }
   return strides;
 }
+
+// Strides for a new tensor of `sizes` with the dim order of an existing one
+// (sizes, strides) when that one is dense (its elements fill a block, in some
+// dim order: a transpose, say), else row-major strides.
+inline Dims strides_like(const Dims& sizes, const Dims& strides) {
+  const int n = sizes.size();
+  int order[kMaxDims];
+  for (int i = 0; i < n; ++i) order[i] = i;
+  for (int i = 1; i < n; ++i)  // by stride, largest first; stable
+    for (int j = i; j > 0 && strides[order[j]] > strides[order[j - 1]]; --j) std::swap(order[j], order[j - 1]);
+  Dims out(n);
+  int64_t expected = 1;
+  for (int j = n - 1; j >= 0; --j) {
+    const int d = order[j];
+    if (sizes[d] == 0 || (sizes[d] != 1 && strides[d] != expected)) return contiguous_strides(sizes);
+    out[d] = expected;
+    expected *= sizes[d];
+  }
+  return out;
+}
+
 
 }  // namespace satchel

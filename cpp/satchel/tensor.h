@@ -26,12 +26,16 @@ class Tensor {
   }
 
   // A new contiguous tensor; its elements are not initialised.
-  static Tensor empty(const Dims& sizes) {
+  static Tensor empty(const Dims& sizes) { return empty(sizes, contiguous_strides(sizes)); }
+
+  // A new tensor whose elements fill a block in the order `strides` give (a
+  // permutation of contiguous strides: strides_like); not initialised.
+  static Tensor empty(const Dims& sizes, const Dims& strides) {
     const int64_t n = checked_numel(sizes);
     if (uint64_t(n) > std::numeric_limits<std::size_t>::max() / sizeof(T))
       throw std::overflow_error("shape " + to_string(sizes) + " needs more bytes than fit in memory");
     static_assert(D == Device::cpu, "device tensors are allocated by the CUDA runtime");
-    return Tensor(allocate_host(std::size_t(n) * sizeof(T)), 0, sizes, contiguous_strides(sizes));
+    return Tensor(allocate_host(std::size_t(n) * sizeof(T)), 0, sizes, strides);
   }
 
   T* data() const { return static_cast<T*>(storage_.data()) + offset_; }
