@@ -3,8 +3,8 @@
     PYTHONPATH=python python benchmarks/run.py [--quick] [--dtypes float32,int32] [--sizes 1,1e6]
 
 One process: a memory-bandwidth probe, the timing table, the per-call overhead of
-element and view access, and the rounding error of a float32 sumall of 10^7
-numbers; then a child process with satchel pinned to one OpenMP thread times big
+element and view access, ops on strided views, and the rounding error of a
+float32 sumall of 10^7 numbers; then a child process with satchel pinned to one OpenMP thread times big
 ops run by one Python thread against two, to show the GIL is released.
 benchmarks/README.md explains the columns.
 """
