@@ -144,7 +144,9 @@ void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
     return;
   }
   if (out.numel() == 0) return;
-  [[maybe_unused]] const auto bytes = [](const auto& input) { return const_cast<char*>(reinterpret_cast<const char*>(input.data())); };
+  [[maybe_unused]] const auto bytes = [](const auto& input) {  // unused by fill, which has no inputs
+    return const_cast<char*>(reinterpret_cast<const char*>(input.data()));
+  };
   const auto run = [&fn](const std::array<char*, N + 1>& p, const std::array<int64_t, N + 1>& s, int64_t n) {
     detail::run_segment<O, T, C, Fn, N>(fn, p, s, n);
   };

@@ -127,5 +127,4 @@ inline Dims strides_like(const Dims& sizes, const Dims& strides) {
   return out;
 }
 
-
 }  // namespace satchel

@@ -57,7 +57,8 @@ class HostAllocator {
       // are made on every call, and malloc is a good part of what that costs.
       using Unit = std::max_align_t;
       try {
-        return Storage{std::make_shared_for_overwrite<Unit[]>(std::max<std::size_t>(1, (nbytes + sizeof(Unit) - 1) / sizeof(Unit))), nbytes};
+        const std::size_t units = std::max<std::size_t>(1, (nbytes + sizeof(Unit) - 1) / sizeof(Unit));
+        return Storage{std::make_shared_for_overwrite<Unit[]>(units), nbytes};
       } catch (const std::bad_alloc&) {
         throw AllocationError(nbytes);
       }
