@@ -80,23 +80,32 @@ TensorT index_view(const TensorT& t, nb::handle key) {
   return TensorT(t.storage(), offset, sizes, strides);
 }
 
-// t[key] = value.
-template <class TensorT>
-void index_assign(const TensorT& t, nb::handle key, nb::handle value) {
+// target = value, for t[key] = value on any device: value is a tensor of the
+// unit, a Python number, or anything tensor_of (the device's tensor()) takes;
+// copy(target, operand) writes it, broadcast.
+template <class TensorT, class TensorOf, class Copy>
+void assign(const TensorT& target, nb::handle value, TensorOf tensor_of, Copy copy) {
   using T = typename TensorT::value_type;
-  const TensorT target = index_view(t, key);
   if (nb::isinstance<TensorT>(value)) {
-    map_into<T>(detail::Identity{}, target, Operand<TensorT>(nb::cast<const TensorT&>(value)));
+    copy(target, Operand<TensorT>(nb::cast<const TensorT&>(value)));
     return;
   }
   T scalar;
   if ((PyBool_Check(value.ptr()) || PyLong_Check(value.ptr()) || PyFloat_Check(value.ptr())) &&
       load_element(value, true, scalar)) {
-    map_into<T>(detail::Identity{}, target, Operand<TensorT>(scalar));
+    copy(target, Operand<TensorT>(scalar));
     return;
   }
-  const TensorT src = native::tensor<TensorT>(nb::borrow(value));
-  map_into<T>(detail::Identity{}, target, Operand<TensorT>(src));
+  const TensorT src = tensor_of(nb::borrow(value));
+  copy(target, Operand<TensorT>(src));
+}
+
+// t[key] = value.
+template <class TensorT>
+void index_assign(const TensorT& t, nb::handle key, nb::handle value) {
+  using T = typename TensorT::value_type;
+  assign(index_view(t, key), value, native::tensor<TensorT>,
+         [](const TensorT& target, const Operand<TensorT>& src) { map_into<T>(detail::Identity{}, target, src); });
 }
 
 }  // namespace satchel

@@ -36,25 +36,6 @@ inline void attach_runtime() {
   });
 }
 
-// t[key] = value on the device: value is a number, a tensor of this unit, or
-// anything tensor() accepts (copied to the device first).
-template <class TensorT>
-void assign(const TensorT& target, nb::handle value) {
-  using T = typename TensorT::value_type;
-  if (nb::isinstance<TensorT>(value)) {
-    Copies<T>::into(target, Operand<TensorT>(nb::cast<const TensorT&>(value)));
-    return;
-  }
-  T scalar;
-  if ((PyBool_Check(value.ptr()) || PyLong_Check(value.ptr()) || PyFloat_Check(value.ptr())) &&
-      load_element(value, true, scalar)) {
-    Copies<T>::into(target, Operand<TensorT>(scalar));
-    return;
-  }
-  const TensorT src = native::tensor<TensorT>(nb::borrow(value));
-  Copies<T>::into(target, Operand<TensorT>(src));
-}
-
 template <class TensorT>
 void bind_unit(nb::module_& m, nb::class_<TensorT>& cls, const char* dtype) {
   using T = typename TensorT::value_type;
@@ -111,7 +92,7 @@ void bind_unit(nb::module_& m, nb::class_<TensorT>& cls, const char* dtype) {
   cls.def("__getitem__", [](const TensorT& t, nb::handle key) { return index_view(t, key); },
           "t[key]: a view of t by NumPy's basic indexing (ints, slices, None, ...).");
   cls.def("__setitem__", [](const TensorT& t, nb::handle key, nb::handle value) {
-    assign(index_view(t, key), value);
+    satchel::assign(index_view(t, key), value, native::tensor<TensorT>, Copies<T>::into);
   }, "t[key] = value: writes value (a number or tensor, broadcast) into the view t[key].");
 }
 
