@@ -10,89 +10,92 @@
 
 #include "config.h"
 
+#if defined(__AVX512F__) && !defined(__CUDACC__)
+#define SATCHEL_AVX512 1
+#include <immintrin.h>
+#endif
+
 namespace satchel::math {
 
 namespace detail {
+
+// Lanes. exp, log and tanh below are written once over V: one float or double,
+// or, where AVX-512 is, a register of 16 floats or 8 doubles, which GCC's vector
+// extensions give the same operators, comparisons and ?: (lane by lane). The
+// steps AVX-512 does in one instruction (2^n scaling, exponent and mantissa) are
+// overloads; a register goes about twice as fast as the compiler's vectorisation
+// of the one-element form.
+#if SATCHEL_AVX512
+// __m512 and __m512d without their may_alias attribute, which template
+// arguments drop (with a warning).
+using f32x16 = float __attribute__((vector_size(64)));
+using f64x8 = double __attribute__((vector_size(64)));
+#endif
+
+template <class V>
+struct Lanes {
+  using element = V;
+  static constexpr int width = 1;
+};
+#if SATCHEL_AVX512
+template <>
+struct Lanes<f32x16> {
+  using element = float;
+  static constexpr int width = 16;
+};
+template <>
+struct Lanes<f64x8> {
+  using element = double;
+  static constexpr int width = 8;
+};
+#endif
+template <class V>
+using element_t = typename Lanes<V>::element;
+
+template <class V>
+inline constexpr bool has_lanes_v = std::is_floating_point_v<V> || Lanes<V>::width > 1;
+
+// c as V: itself, or c in every lane.
+template <class V, class C>
+[[gnu::always_inline]] inline V splat(C c) {
+  if constexpr (std::is_same_v<C, V> || Lanes<V>::width == 1) return V(c);
+  else return V{} + element_t<V>(c);
+}
+
+// a * b + c rounded once; b and c may be constants.
+template <class V, class B, class C>
+[[gnu::always_inline]] inline V fma(V a, B b, C c) {
+#if SATCHEL_AVX512
+  if constexpr (std::is_same_v<V, f32x16>) return _mm512_fmadd_ps(a, splat<V>(b), splat<V>(c));
+  if constexpr (std::is_same_v<V, f64x8>) return _mm512_fmadd_pd(a, splat<V>(b), splat<V>(c));
+#endif
+  if constexpr (Lanes<V>::width == 1) return std::fma(a, V(b), V(c));
+}
 
 // y * 2^n for integral n in twice F's exponent range, one normal factor at a time
 // so that neither overflows before y shrinks it nor rounds twice in the
 // subnormal range.
 template <class F>
-F scale2(F y, F n) {
+[[gnu::always_inline]] inline F scale2(F y, F n) {
   using Bits = std::conditional_t<sizeof(F) == 4, uint32_t, uint64_t>;
   using Int = std::make_signed_t<Bits>;
   constexpr int mantissa = std::numeric_limits<F>::digits - 1;
   constexpr Int bias = std::numeric_limits<F>::max_exponent - 1;
-  const Int a = Int(n) / 2;
+  const Int a = Int(n) >> 1;
   const Int b = Int(n) - a;
   return y * std::bit_cast<F>(Bits(a + bias) << mantissa) * std::bit_cast<F>(Bits(b + bias) << mantissa);
 }
 
-// e^x in float, branch-free so that loops over it vectorise (libm's expf is an
-// opaque call): x = n ln2 + r with |r| <= ln2/2, e^r by Cephes' polynomial
-// (error within 1 ulp), then scaled by 2^n.
-inline float expf_vectorisable(float x) {
-  const float hi = 88.7228394f;   // e^hi is the largest float
-  const float lo = -103.972084f;  // e^lo rounds to 0
-  const float xc = x < lo ? lo : (x > hi ? hi : x);
-  const float shift = 12582912.0f;  // 1.5 * 2^23: adding it rounds to an integer
-  const float n = (xc * 1.44269504088896341f + shift) - shift;
-  float r = std::fma(n, -0.693359375f, xc);
-  r = std::fma(n, 2.12194440e-4f, r);
-  float p = 1.9875691500e-4f;
-  p = std::fma(p, r, 1.3981999507e-3f);
-  p = std::fma(p, r, 8.3334519073e-3f);
-  p = std::fma(p, r, 4.1665795894e-2f);
-  p = std::fma(p, r, 1.6666665459e-1f);
-  p = std::fma(p, r, 5.0000001201e-1f);
-  const float er = std::fma(p, r * r, r) + 1.0f;
-  const float y = scale2(er, n);
-  const float clamped = x > hi ? std::numeric_limits<float>::infinity() : (x < lo ? 0.0f : y);
-  return x != x ? x : clamped;
-}
-
-// e^x in double, branch-free like expf_vectorisable: x = n ln2 + r with
-// |r| <= ln2/2 (ln2 in two parts), e^r by its Taylor polynomial of degree 13
-// (truncation error below 10^-17; no division, which costs more than all the
-// multiplications), then scaled by 2^n.
-inline double exp_vectorisable(double x) {
-  const double hi = 709.782712893383973;   // e^hi is the largest double
-  const double lo = -745.133219101941108;  // e^lo rounds to the smallest subnormal
-  const double xc = x < lo ? lo : (x > hi ? hi : x);
-  const double shift = 6755399441055744.0;  // 1.5 * 2^52: adding it rounds to an integer
-  const double n = (xc * 1.4426950408889634073599 + shift) - shift;
-  double r = std::fma(n, -6.93147180369123816490e-1, xc);  // ln2's high part: n * it is exact
-  r = std::fma(n, -1.90821492927058770002e-10, r);
-  double p = 1.0 / 6227020800;  // 1/13!, then Horner down to 1/0! (written out: a loop here stays scalar)
-  p = std::fma(p, r, 1.0 / 479001600);
-  p = std::fma(p, r, 1.0 / 39916800);
-  p = std::fma(p, r, 1.0 / 3628800);
-  p = std::fma(p, r, 1.0 / 362880);
-  p = std::fma(p, r, 1.0 / 40320);
-  p = std::fma(p, r, 1.0 / 5040);
-  p = std::fma(p, r, 1.0 / 720);
-  p = std::fma(p, r, 1.0 / 120);
-  p = std::fma(p, r, 1.0 / 24);
-  p = std::fma(p, r, 1.0 / 6);
-  p = std::fma(p, r, 0.5);
-  p = std::fma(p, r, 1.0);
-  p = std::fma(p, r, 1.0);
-  const double y = scale2(p, n);
-  const double clamped = x > hi ? std::numeric_limits<double>::infinity() : (x < lo ? 0.0 : y);
-  return x != x ? x : clamped;
-}
-
-// log x, branch-free (fdlibm's e_log.c and e_logf.c): x = 2^k m with m in
-// [sqrt(1/2), sqrt(2)), f = m - 1, s = f / (2 + f), log(1 + f) by a minimax
-// polynomial in s^2, and k ln2 in two parts. Error within 1 ulp.
+// x = 2^k m with m in [sqrt(1/2), sqrt(2)), for finite x > 0 (subnormals too);
+// what comes out for other x is replaced by the caller.
 template <class F>
-[[gnu::always_inline]] inline F log_vectorisable(F x) {  // inlined, or the loop calling it stays scalar
+[[gnu::always_inline]] inline void split(F x, F& m, F& k) {
   using Bits = std::conditional_t<sizeof(F) == 4, uint32_t, uint64_t>;
+  using Int = std::make_signed_t<Bits>;
   constexpr int mantissa = std::numeric_limits<F>::digits - 1;
   constexpr Bits one = std::bit_cast<Bits>(F(1));
   constexpr Bits mantissa_mask = (Bits(1) << mantissa) - 1;
   // Integer arithmetic on the bits, without bools or selects, so that it vectorises.
-  using Int = std::make_signed_t<Bits>;
   constexpr int top = 8 * sizeof(Bits) - 1;
   constexpr Bits min_normal = std::bit_cast<Bits>(std::numeric_limits<F>::min());
   const Bits raw = std::bit_cast<Bits>(x);
@@ -101,85 +104,195 @@ template <class F>
   const Bits bits = std::bit_cast<Bits>(x * factor);  // normal
   const Bits fraction = bits & mantissa_mask;
   const Bits high = ((std::bit_cast<Bits>(F(1.41421356237309504880)) & mantissa_mask) - fraction) >> top;
-  const F k = F(Int(bits >> mantissa) - Int(one >> mantissa) + Int(high) - Int(subnormal * mantissa));
-  const F m = std::bit_cast<F>(fraction | (one - (high << mantissa)));  // [sqrt(1/2), sqrt(2))
-  const F f = m - F(1);
-  const F s = f / (F(2) + f);
-  const F z = s * s;
-  const F w = z * z;
-  F r;
-  if constexpr (sizeof(F) == 4) {
-    r = z * std::fma(w, 0.28498786688f, 0.66666662693f) + w * std::fma(w, 0.24279078841f, 0.40000972152f);
+  k = F(Int(bits >> mantissa) - Int(one >> mantissa) + Int(high) - Int(subnormal * mantissa));
+  m = std::bit_cast<F>(fraction | (one - (high << mantissa)));
+}
+
+#if SATCHEL_AVX512
+[[gnu::always_inline]] inline f32x16 scale2(f32x16 y, f32x16 n) { return _mm512_maskz_scalef_ps(0xffff, y, n); }
+[[gnu::always_inline]] inline f64x8 scale2(f64x8 y, f64x8 n) { return _mm512_maskz_scalef_pd(0xff, y, n); }
+
+// getmant gives m in [1, 2) and getexp k exactly, subnormals included.
+template <class V, class Mant, class Exp>
+[[gnu::always_inline]] inline void split_lanes(V x, V& m, V& k, Mant mant, Exp exp) {
+  using F = element_t<V>;
+  m = mant(x);
+  k = exp(x);
+  const auto high = m > F(1.41421356237309504880);
+  m = high ? m * F(0.5) : m;
+  k = high ? k + F(1) : k;
+}
+[[gnu::always_inline]] inline void split(f32x16 x, f32x16& m, f32x16& k) {
+  split_lanes(x, m, k, [](f32x16 v) -> f32x16 { return _mm512_maskz_getmant_ps(0xffff, v, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_zero); },
+              [](f32x16 v) -> f32x16 { return _mm512_maskz_getexp_ps(0xffff, v); });
+}
+[[gnu::always_inline]] inline void split(f64x8 x, f64x8& m, f64x8& k) {
+  split_lanes(x, m, k, [](f64x8 v) -> f64x8 { return _mm512_maskz_getmant_pd(0xff, v, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_zero); },
+              [](f64x8 v) -> f64x8 { return _mm512_maskz_getexp_pd(0xff, v); });
+}
+#endif
+
+// e^x, branch-free so that loops over it vectorise (libm's exp is an opaque
+// call): x = n ln2 + r with |r| <= ln2/2 (ln2 in two parts, n times the first
+// exact), e^r by a polynomial, then scaled by 2^n. As in SLEEF, x outside the
+// range goes through the arithmetic unclamped (n may be garbage there) and the
+// result is replaced by 0 or inf at the end: two selects cost less than
+// clamping x first, and NaN passes through every step. Error within 1 ulp.
+template <class V>
+[[gnu::always_inline]] inline V exp_lanes(V x) {
+  using F = element_t<V>;
+  constexpr bool single = sizeof(F) == 4;
+  const F hi = single ? F(88.7228394) : F(709.782712893383973);     // e^hi is the largest F
+  const F lo = single ? F(-103.972084) : F(-745.133219101941108);   // below lo, e^x rounds to 0
+  const F shift = single ? F(12582912.0) : F(6755399441055744.0);  // 1.5 * 2^mantissa: adding it rounds
+  const V n = fma(x, F(1.4426950408889634073599), shift) - shift;
+  V r, e;
+  if constexpr (single) {
+    r = fma(n, -0.693359375f, x);
+    r = fma(n, 2.12194440e-4f, r);
+    V p = fma(r, 1.9875691500e-4f, 1.3981999507e-3f);  // Cephes' expf polynomial
+    p = fma(p, r, 8.3334519073e-3f);
+    p = fma(p, r, 4.1665795894e-2f);
+    p = fma(p, r, 1.6666665459e-1f);
+    p = fma(p, r, 5.0000001201e-1f);
+    e = fma(p, V(r * r), r) + 1.0f;
   } else {
-    const double t1 = w * std::fma(w, std::fma(w, 1.531383769920937332e-01, 2.222219843214978396e-01),
-                                   3.999999999940941908e-01);
-    const double t2 = z * std::fma(w, std::fma(w, std::fma(w, 1.479819860511658591e-01, 1.818357216161805012e-01),
-                                               2.857142874366239149e-01), 6.666666666666735130e-01);
+    r = fma(n, -6.93147180369123816490e-1, x);
+    r = fma(n, -1.90821492927058770002e-10, r);
+    // The Taylor polynomial of degree 13 (truncation error below 10^-17),
+    // Horner from 1/13! down (written out: a loop here stays scalar).
+    V p = fma(r, 1.0 / 6227020800, 1.0 / 479001600);
+    p = fma(p, r, 1.0 / 39916800);
+    p = fma(p, r, 1.0 / 3628800);
+    p = fma(p, r, 1.0 / 362880);
+    p = fma(p, r, 1.0 / 40320);
+    p = fma(p, r, 1.0 / 5040);
+    p = fma(p, r, 1.0 / 720);
+    p = fma(p, r, 1.0 / 120);
+    p = fma(p, r, 1.0 / 24);
+    p = fma(p, r, 1.0 / 6);
+    p = fma(p, r, 0.5);
+    p = fma(p, r, 1.0);
+    e = fma(p, r, 1.0);
+  }
+  const V y = scale2(e, n);
+  return x < lo ? F(0) : (x > hi ? std::numeric_limits<F>::infinity() : y);
+}
+
+// log x, branch-free (fdlibm's e_log.c and e_logf.c): x = 2^k m with m in
+// [sqrt(1/2), sqrt(2)), f = m - 1, s = f / (2 + f), log(1 + f) by a minimax
+// polynomial in s^2, and k ln2 in two parts. Error within 1 ulp.
+template <class V>
+[[gnu::always_inline]] inline V log_lanes(V x) {
+  using F = element_t<V>;
+  V m, k;
+  split(x, m, k);
+  const V f = m - F(1);
+  const V s = f / (F(2) + f);
+  const V z = s * s;
+  const V w = z * z;
+  V r;
+  if constexpr (sizeof(F) == 4) {
+    r = z * fma(w, 0.28498786688f, 0.66666662693f) +
+        w * fma(w, 0.24279078841f, 0.40000972152f);
+  } else {
+    const V t1 = w * fma(w, fma(w, 1.531383769920937332e-01, 2.222219843214978396e-01),
+                         3.999999999940941908e-01);
+    const V t2 = z * fma(w, fma(w, fma(w, 1.479819860511658591e-01, 1.818357216161805012e-01),
+                                2.857142874366239149e-01), 6.666666666666735130e-01);
     r = t1 + t2;
   }
   const F ln2_hi = sizeof(F) == 4 ? F(6.9313812256e-01) : F(6.93147180369123816490e-01);
   const F ln2_lo = sizeof(F) == 4 ? F(9.0580006145e-06) : F(1.90821492927058770002e-10);
-  const F hfsq = F(0.5) * f * f;
-  const F y = k * ln2_hi - ((hfsq - (s * (hfsq + r) + k * ln2_lo)) - f);
+  const V hfsq = F(0.5) * f * f;
+  const V y = k * ln2_hi - ((hfsq - (s * (hfsq + r) + k * ln2_lo)) - f);
   const F inf = std::numeric_limits<F>::infinity();
-  const bool finite_positive = (x > F(0)) & (x < inf);  // every test made on every lane, then selects only
-  const bool zero = x == F(0);
-  const F special = zero ? -inf : (x == inf ? inf : std::numeric_limits<F>::quiet_NaN());
+  const auto finite_positive = (x > F(0)) & (x < inf);  // every test made on every lane, then selects only
+  const V special = x == F(0) ? -inf : (x == inf ? splat<V>(inf) : splat<V>(std::numeric_limits<F>::quiet_NaN()));
   return finite_positive ? y : special;  // NaN in: the quiet NaN out
 }
 
 // tanh x, branch-free (Cephes' tanhf and tanh): near 0 x + x^3 P(x^2) (a rational
 // P for double), elsewhere 1 - 2 / (e^2|x| + 1) with the sign of x. Error
 // within 2 ulps.
-template <class F>
-[[gnu::always_inline]] inline F tanh_vectorisable(F x) {
-  const F a = x < F(0) ? -x : x;
-  const F z = x * x;
-  F near;
+template <class V>
+[[gnu::always_inline]] inline V tanh_lanes(V x) {
+  using F = element_t<V>;
+  const V a = x < F(0) ? -x : x;
+  const V z = x * x;
+  V near;
   if constexpr (sizeof(F) == 4) {
-    float p = std::fma(-5.70498872745e-3f, z, 2.06390887954e-2f);
-    p = std::fma(p, z, -5.37397155531e-2f);
-    p = std::fma(p, z, 1.33314422036e-1f);
-    p = std::fma(p, z, -3.33332819422e-1f);
-    near = std::fma(p * z, x, x);
+    V p = fma(z, -5.70498872745e-3f, 2.06390887954e-2f);
+    p = fma(p, z, -5.37397155531e-2f);
+    p = fma(p, z, 1.33314422036e-1f);
+    p = fma(p, z, -3.33332819422e-1f);
+    near = fma(V(p * z), x, x);
   } else {
-    const double p = std::fma(std::fma(-9.64399179425052238628e-1, z, -9.92877231001918586564e1), z,
-                              -1.61468768441708447952e3);
-    const double q = std::fma(std::fma(z + 1.12811678491632931402e2, z, 2.23548839060100448583e3), z,
-                              4.84406305325125486048e3);
-    near = std::fma(x * z, p / q, x);
+    const V p = fma(fma(z, -9.64399179425052238628e-1, -9.92877231001918586564e1), z,
+                    -1.61468768441708447952e3);
+    const V q = fma(fma(V(z + 1.12811678491632931402e2), z, 2.23548839060100448583e3), z,
+                    4.84406305325125486048e3);
+    near = fma(V(x * z), V(p / q), x);
   }
-  const F e = sizeof(F) == 4 ? F(expf_vectorisable(float(F(2) * a))) : F(exp_vectorisable(double(F(2) * a)));
-  const F far = F(1) - F(2) / (e + F(1));
-  const F y = a < F(0.625) ? near : (x < F(0) ? -far : far);
+  const V e = exp_lanes(V(F(2) * a));
+  const V far = F(1) - F(2) / (e + F(1));
+  const V y = a < F(0.625) ? near : (x < F(0) ? -far : far);
   return x != x ? x : y;
 }
 
 }  // namespace detail
 
+// g(in[i]) into out[i] for a contiguous run, a register at a time where AVX-512
+// is (the tail through a masked load and store); g takes one element or a
+// register. Elsewhere the one-element loop, which the compiler vectorises.
+template <class F, class G>
+void over_lanes(const G& g, const F* in, F* out, int64_t n) {
+  int64_t i = 0;
+#if SATCHEL_AVX512
+  if constexpr (std::is_same_v<F, float>) {
+    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(out + i, g(detail::f32x16(_mm512_loadu_ps(in + i))));
+    if (i < n) {
+      const __mmask16 tail = __mmask16((1u << (n - i)) - 1);
+      _mm512_mask_storeu_ps(out + i, tail, g(detail::f32x16(_mm512_maskz_loadu_ps(tail, in + i))));
+    }
+    return;
+  } else if constexpr (std::is_same_v<F, double>) {
+    for (; i + 8 <= n; i += 8) _mm512_storeu_pd(out + i, g(detail::f64x8(_mm512_loadu_pd(in + i))));
+    if (i < n) {
+      const __mmask8 tail = __mmask8((1u << (n - i)) - 1);
+      _mm512_mask_storeu_pd(out + i, tail, g(detail::f64x8(_mm512_maskz_loadu_pd(tail, in + i))));
+    }
+    return;
+  }
+#endif
+  for (; i < n; ++i) out[i] = g(in[i]);
+}
+
 template <class T>
 SATCHEL_HD T exp(T x) {
 #if !defined(__CUDA_ARCH__)
-  if constexpr (std::is_same_v<T, float>) return detail::expf_vectorisable(x);
-  if constexpr (std::is_same_v<T, double>) return detail::exp_vectorisable(x);
+  if constexpr (detail::has_lanes_v<T>) return detail::exp_lanes(x);
+  else
 #endif
-  return std::exp(x);
+    return std::exp(x);
 }
 
 template <class T>
 SATCHEL_HD T log(T x) {
 #if !defined(__CUDA_ARCH__)
-  if constexpr (std::is_floating_point_v<T>) return detail::log_vectorisable(x);
+  if constexpr (detail::has_lanes_v<T>) return detail::log_lanes(x);
+  else
 #endif
-  return std::log(x);
+    return std::log(x);
 }
 
 template <class T>
 SATCHEL_HD T tanh(T x) {
 #if !defined(__CUDA_ARCH__)
-  if constexpr (std::is_floating_point_v<T>) return detail::tanh_vectorisable(x);
+  if constexpr (detail::has_lanes_v<T>) return detail::tanh_lanes(x);
+  else
 #endif
-  return std::tanh(x);
+    return std::tanh(x);
 }
 
 using std::sqrt;

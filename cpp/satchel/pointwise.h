@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <concepts>
 #include <cstdint>
 #include <type_traits>
 #include <utility>
@@ -14,6 +15,7 @@
 #include "gil.h"
 #include "half.h"
 #include "iter.h"
+#include "math.h"
 #include "operand.h"
 #include "tensor.h"
 
@@ -26,6 +28,18 @@ void convert_run(const From* in, To* out, int64_t n) {
   if constexpr (std::is_same_v<From, half> && std::is_same_v<To, float>) widen(in, out, n);
   else if constexpr (std::is_same_v<From, float> && std::is_same_v<To, half>) narrow(in, out, n);
   else for (int64_t i = 0; i < n; ++i) out[i] = To(in[i]);
+}
+
+// A functor whose body has a form over SIMD registers (the generator gives it a
+// static `lanes`) runs contiguous runs of its one input through math::over_lanes.
+template <class Fn, class C>
+concept HasLanes = requires(C c) {
+  { Fn::lanes(c) } -> std::same_as<C>;
+};
+
+template <class Fn, class C>
+void lanes_run(const C* in, C* out, int64_t n) {
+  math::over_lanes([](auto v) { return Fn::lanes(v); }, in, out, n);
 }
 
 // One run of the innermost dimension. Inputs whose bit is set in `Broadcast`
@@ -44,9 +58,15 @@ void contiguous_run(const Fn& fn, O* out, [[maybe_unused]] const std::array<cons
     for (int64_t b = 0; b < n; b += kBlock) {
       const int64_t m = std::min(kBlock, n - b);
       ((Broadcast >> I & 1u ? void() : convert_run(in[I] + b, staged[I], m)), ...);
-      for (int64_t i = 0; i < m; ++i) result[i] = fn((Broadcast >> I & 1u ? fixed[I] : staged[I][i])...);
+      if constexpr (HasLanes<Fn, C> && sizeof...(I) == 1 && Broadcast == 0)
+        lanes_run<Fn>(staged[0], result, m);
+      else
+        for (int64_t i = 0; i < m; ++i) result[i] = fn((Broadcast >> I & 1u ? fixed[I] : staged[I][i])...);
       convert_run(result, out + b, m);
     }
+  } else if constexpr (HasLanes<Fn, C> && sizeof...(I) == 1 && Broadcast == 0 && std::is_same_v<T, C> &&
+                       std::is_same_v<O, C>) {
+    lanes_run<Fn>(in[0], out, n);
   } else {
     for (int64_t i = 0; i < n; ++i) out[i] = O(fn((Broadcast >> I & 1u ? fixed[I] : C(in[I][i]))...));
   }

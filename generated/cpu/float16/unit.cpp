@@ -127,10 +127,16 @@ struct Ge {
 
 struct Exp {
   SATCHEL_HD compute operator()(compute self) const { return exp(self); }
+  // Contiguous runs go through the SIMD form (satchel/math.h).
+  template <class V>
+  static V lanes(V self) { return exp(self); }
 };
 
 struct Log {
   SATCHEL_HD compute operator()(compute self) const { return log(self); }
+  // Contiguous runs go through the SIMD form (satchel/math.h).
+  template <class V>
+  static V lanes(V self) { return log(self); }
 };
 
 struct Sqrt {
@@ -139,6 +145,9 @@ struct Sqrt {
 
 struct Tanh {
   SATCHEL_HD compute operator()(compute self) const { return tanh(self); }
+  // Contiguous runs go through the SIMD form (satchel/math.h).
+  template <class V>
+  static V lanes(V self) { return tanh(self); }
 };
 
 struct Sigmoid {

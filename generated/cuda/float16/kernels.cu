@@ -125,10 +125,16 @@ struct Ge {
 
 struct Exp {
   SATCHEL_HD compute operator()(compute self) const { return exp(self); }
+  // Contiguous runs go through the SIMD form (satchel/math.h).
+  template <class V>
+  static V lanes(V self) { return exp(self); }
 };
 
 struct Log {
   SATCHEL_HD compute operator()(compute self) const { return log(self); }
+  // Contiguous runs go through the SIMD form (satchel/math.h).
+  template <class V>
+  static V lanes(V self) { return log(self); }
 };
 
 struct Sqrt {
@@ -137,6 +143,9 @@ struct Sqrt {
 
 struct Tanh {
   SATCHEL_HD compute operator()(compute self) const { return tanh(self); }
+  // Contiguous runs go through the SIMD form (satchel/math.h).
+  template <class V>
+  static V lanes(V self) { return tanh(self); }
 };
 
 struct Sigmoid {

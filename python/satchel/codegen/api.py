@@ -6,6 +6,7 @@ templates as plain frozen objects, so the templates only lay text out.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .model import DType, Device, Native, Op, Pointwise, Reduce, Spec, names_in
@@ -23,6 +24,9 @@ class Kernel:
     params: tuple[str, ...]  # "compute self", ...
     result: str
     expr: str
+    # The parameter of its form over SIMD registers ("V self"), where it has one:
+    # its body is one call of a LANE_FUNCTIONS function on its one input.
+    lanes: str = ""
 
 
 @dataclass(frozen=True)
@@ -204,6 +208,19 @@ def stub_params(sig: Signature, spelling: Spelling, operand: set[str],
     return tuple(out)
 
 
+# satchel::math functions with a form over SIMD registers as well as one over one
+# element (math.h); a pointwise op whose body is one call of one of them runs
+# contiguous inputs through that form.
+LANE_FUNCTIONS = frozenset({"exp", "log", "tanh"})
+
+
+def _lanes_param(expr: str, inputs: list[str]) -> str:
+    call = re.fullmatch(r"\s*(\w+)\s*\(\s*(\w+)\s*\)\s*", expr)
+    if call and call[1] in LANE_FUNCTIONS and inputs == [call[2]]:
+        return f"V {call[2]}"
+    return ""
+
+
 def kernel_name(op: Op, part: str = "") -> str:
     """The functor of an op's body: ``add`` -> ``Add``, ``dot`` map -> ``DotMap``."""
     return "".join(w.capitalize() for w in (op.name + "_" + part).split("_"))
@@ -215,9 +232,10 @@ def _kernel_for(op: Op) -> list[Kernel]:
     if isinstance(body, Pointwise):
         inputs = [a for a in sig.tensor_args if a.type == Type.TENSOR]
         scalars = [a for a in sig.args if a.type == Type.SCALAR]
+        lanes = "" if scalars or op.result else _lanes_param(body.expr, [a.name for a in inputs])
         return [Kernel(kernel_name(op), tuple(f"compute {a.name}" for a in scalars),
                        tuple(f"compute {a.name}" for a in inputs), op.result.compute if op.result else "compute",
-                       body.expr)]
+                       body.expr, lanes)]
     if isinstance(body, Reduce):
         acc = "accreal" if sig.returns == Type.ACCREAL else "compute"
         return [
