@@ -3,8 +3,8 @@
     PYTHONPATH=python python benchmarks/run.py [--quick] [--dtypes float32,int32] [--sizes 1,1e6]
 
 One process: a memory-bandwidth probe, the timing table, the per-call overhead of
-element and view access, ops on strided views, and the rounding error of a
-float32 sumall of 10^7 numbers; then a child process with satchel pinned to one OpenMP thread times big
+element and view access, ops on strided views, exp, log and tanh in place, and
+the rounding error of a float32 sumall of 10^7 numbers; then a child process with satchel pinned to one OpenMP thread times big
 ops run by one Python thread against two, to show the GIL is released.
 benchmarks/README.md explains the columns.
 """
@@ -404,6 +404,47 @@ def run_strided(libs: list[Library], budget: Budget) -> None:
                   + [format_ratio(np_, sat), format_ratio(torch_, sat)], widths)
 
 
+# Unary math in place: each call copies fresh inputs into the tensor, then applies
+# the function to it in place; the copy alone is timed too and taken off, so no
+# library pays for an allocation (at 10^7 float32, PyTorch's fresh results cost
+# page faults that hide its arithmetic).
+INPLACE_SIZE = 10**6
+INPLACE_DTYPES = ("float16", "float32", "float64")
+INPLACE_INPUTS: dict[str, tuple[float, float]] = {"exp": (-2.0, 2.0), "log": (0.1, 4.0), "tanh": (-2.0, 2.0)}
+COPY: dict[str, Callable[[Any, Any], Any]] = {
+    "satchel": lambda dst, src: dst.copy_(src), "numpy": np.copyto, "torch": lambda dst, src: dst.copy_(src)}
+IN_PLACE: dict[str, Callable[[Any, str], Any]] = {
+    "satchel": lambda t, f: getattr(t, f + "_")(), "numpy": lambda a, f: getattr(np, f)(a, out=a),
+    "torch": lambda t, f: getattr(t, f + "_")()}
+
+
+def inplace_math_time(lib: Library, name: str, source: np.ndarray, budget: Budget) -> float | None:
+    """Seconds per in-place call of name on a copy of source, the copy's own time taken off."""
+    dst, src = lib.convert(source.copy()), lib.convert(source)
+    copy = partial(COPY[lib.name], dst, src)
+    both = partial(lambda: (copy(), IN_PLACE[lib.name](dst, name)))
+    if first_call(both):
+        return None
+    return max(time_per_call(both, budget) - time_per_call(copy, budget), 0.0) or None
+
+
+def run_inplace_math(libs: list[Library], args: argparse.Namespace, budget: Budget) -> None:
+    """exp, log and tanh in place: the arithmetic, without any allocation."""
+    n = INPLACE_SIZE
+    print(f"\nUnary math in place on {format_size(n)} elements, per call, the copy of fresh inputs taken off "
+          "(ratios > 1: satchel faster)")
+    widths = [5, 7, 11, 11, 11, 9, 9]
+    print_row(["op", "dtype", *LIB_NAMES, "numpy/sat", "torch/sat"], widths)
+    rng = np.random.default_rng(5)
+    for dtype in (d for d in args.dtypes if d in INPLACE_DTYPES):
+        for name, (lo, hi) in INPLACE_INPUTS.items():
+            source = rng.uniform(lo, hi, n).astype(dtype)
+            times = {lib.name: inplace_math_time(lib, name, source, budget) for lib in libs}
+            sat, np_, torch_ = (times.get(lib) for lib in LIB_NAMES)
+            print_row([name, dtype] + [format_time(t) for t in (sat, np_, torch_)]
+                      + [format_ratio(np_, sat), format_ratio(torch_, sat)], widths)
+
+
 def run_sum_error(libs: list[Library]) -> None:
     """Relative error of a float32 sumall of ERROR_SIZE uniform numbers against math.fsum."""
     print(f"\nfloat32 sumall of {format_size(ERROR_SIZE)} uniform [0, 1) numbers vs math.fsum")
@@ -544,6 +585,8 @@ def main(argv: Sequence[str]) -> None:
         run_table(libs, args, budget)
     run_access(libs, budget)
     run_strided(libs, budget)
+    with np.errstate(all="ignore"):  # NumPy's float16 exp overflows where the inputs say
+        run_inplace_math(libs, args, budget)
     run_sum_error(libs)
     run_threads(args)
     print(f"\nTotal time {time.perf_counter() - start:.0f} s")
