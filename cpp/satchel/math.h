@@ -108,7 +108,27 @@ template <class F>
   m = std::bit_cast<F>(fraction | (one - (high << mantissa)));
 }
 
+// log's value y for x, or what x outside (0, inf) gives: -inf at 0, inf at inf,
+// NaN below 0 and at NaN.
+template <class F>
+[[gnu::always_inline]] inline F log_specials(F y, F x) {
+  const F inf = std::numeric_limits<F>::infinity();
+  const bool finite_positive = (x > F(0)) & (x < inf);  // every test made on every lane, then selects only
+  const F special = x == F(0) ? -inf : (x == inf ? inf : std::numeric_limits<F>::quiet_NaN());
+  return finite_positive ? y : special;
+}
+
 #if SATCHEL_AVX512
+// The same by one fixupimm: per class of x (QNaN, SNaN, 0, 1, -inf, inf, < 0,
+// > 0), a nibble choosing the result (0: y, 3: NaN, 4: -inf, 5: inf).
+inline constexpr int kLogSpecials = 0x03530433;
+[[gnu::always_inline]] inline f32x16 log_specials(f32x16 y, f32x16 x) {
+  return _mm512_fixupimm_ps(y, x, _mm512_set1_epi32(kLogSpecials), 0);
+}
+[[gnu::always_inline]] inline f64x8 log_specials(f64x8 y, f64x8 x) {
+  return _mm512_fixupimm_pd(y, x, _mm512_set1_epi64(kLogSpecials), 0);
+}
+
 [[gnu::always_inline]] inline f32x16 scale2(f32x16 y, f32x16 n) { return _mm512_maskz_scalef_ps(0xffff, y, n); }
 [[gnu::always_inline]] inline f64x8 scale2(f64x8 y, f64x8 n) { return _mm512_maskz_scalef_pd(0xff, y, n); }
 
@@ -193,23 +213,18 @@ template <class V>
   const V w = z * z;
   V r;
   if constexpr (sizeof(F) == 4) {
-    r = z * fma(w, 0.28498786688f, 0.66666662693f) +
-        w * fma(w, 0.24279078841f, 0.40000972152f);
+    r = fma(z, fma(w, 0.28498786688f, 0.66666662693f), V(w * fma(w, 0.24279078841f, 0.40000972152f)));
   } else {
     const V t1 = w * fma(w, fma(w, 1.531383769920937332e-01, 2.222219843214978396e-01),
                          3.999999999940941908e-01);
-    const V t2 = z * fma(w, fma(w, fma(w, 1.479819860511658591e-01, 1.818357216161805012e-01),
-                                2.857142874366239149e-01), 6.666666666666735130e-01);
-    r = t1 + t2;
+    r = fma(z, fma(w, fma(w, fma(w, 1.479819860511658591e-01, 1.818357216161805012e-01),
+                          2.857142874366239149e-01), 6.666666666666735130e-01), t1);
   }
-  const F ln2_hi = sizeof(F) == 4 ? F(6.9313812256e-01) : F(6.93147180369123816490e-01);
+  const F ln2_hi = sizeof(F) == 4 ? F(6.9313812256e-01) : F(6.93147180369123816490e-01);  // k ln2_hi is exact
   const F ln2_lo = sizeof(F) == 4 ? F(9.0580006145e-06) : F(1.90821492927058770002e-10);
   const V hfsq = F(0.5) * f * f;
-  const V y = k * ln2_hi - ((hfsq - (s * (hfsq + r) + k * ln2_lo)) - f);
-  const F inf = std::numeric_limits<F>::infinity();
-  const auto finite_positive = (x > F(0)) & (x < inf);  // every test made on every lane, then selects only
-  const V special = x == F(0) ? -inf : (x == inf ? splat<V>(inf) : splat<V>(std::numeric_limits<F>::quiet_NaN()));
-  return finite_positive ? y : special;  // NaN in: the quiet NaN out
+  const V y = fma(k, ln2_hi, V(f - (hfsq - fma(k, ln2_lo, V(s * (hfsq + r))))));
+  return log_specials(y, x);
 }
 
 // tanh x, branch-free (Cephes' tanhf and tanh): near 0 x + x^3 P(x^2) (a rational
