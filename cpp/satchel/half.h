@@ -119,10 +119,15 @@ struct half {
 
 static_assert(sizeof(half) == 2, "half must be two bytes");
 
-// Runs of halves to floats and back, eight at a time where F16C has vector forms,
+// Runs of halves to floats and back, 16 or 8 at a time where AVX-512 or F16C has vector forms,
 // so that loops over half tensors can stage through float and vectorise.
 inline void widen(const half* in, float* out, int64_t n) {
   int64_t i = 0;
+#if defined(SATCHEL_HALF_NATIVE) && defined(__AVX512F__)
+  for (; i + 16 <= n; i += 16)
+    _mm512_storeu_ps(out + i,
+                     _mm512_maskz_cvtph_ps(0xffff, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i))));
+#endif
 #if defined(SATCHEL_HALF_NATIVE) && defined(__AVX__)
   for (; i + 8 <= n; i += 8)
     _mm256_storeu_ps(out + i, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i))));
@@ -132,6 +137,11 @@ inline void widen(const half* in, float* out, int64_t n) {
 
 inline void narrow(const float* in, half* out, int64_t n) {
   int64_t i = 0;
+#if defined(SATCHEL_HALF_NATIVE) && defined(__AVX512F__)
+  for (; i + 16 <= n; i += 16)
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i),
+                        _mm512_maskz_cvtps_ph(0xffff, _mm512_loadu_ps(in + i), _MM_FROUND_TO_NEAREST_INT));
+#endif
 #if defined(SATCHEL_HALF_NATIVE) && defined(__AVX__)
   for (; i + 8 <= n; i += 8)
     _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm256_cvtps_ph(_mm256_loadu_ps(in + i), _MM_FROUND_TO_NEAREST_INT));
