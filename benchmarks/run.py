@@ -4,8 +4,9 @@
 
 One process: a memory-bandwidth probe, the timing table, the per-call overhead of
 element and view access, ops on strided views, exp, log and tanh in place, and
-the rounding error of a float32 sumall of 10^7 numbers; then a child process with satchel pinned to one OpenMP thread times big
-ops run by one Python thread against two, to show the GIL is released.
+the rounding error of a float32 sumall of 10^7 numbers; then a child process
+with satchel pinned to one OpenMP thread times big ops run by one Python thread
+against two, to show the GIL is released.
 benchmarks/README.md explains the columns.
 """
 

@@ -132,23 +132,24 @@ inline constexpr int kLogSpecials = 0x03530433;
 [[gnu::always_inline]] inline f32x16 scale2(f32x16 y, f32x16 n) { return _mm512_maskz_scalef_ps(0xffff, y, n); }
 [[gnu::always_inline]] inline f64x8 scale2(f64x8 y, f64x8 n) { return _mm512_maskz_scalef_pd(0xff, y, n); }
 
-// getmant gives m in [1, 2) and getexp k exactly, subnormals included.
-template <class V, class Mant, class Exp>
-[[gnu::always_inline]] inline void split_lanes(V x, V& m, V& k, Mant mant, Exp exp) {
+// getmant gives m in [1, 2) and getexp k exactly, subnormals included; m above
+// sqrt(2) is then halved.
+template <class V>
+[[gnu::always_inline]] inline void fold_mantissa(V& m, V& k) {
   using F = element_t<V>;
-  m = mant(x);
-  k = exp(x);
   const auto high = m > F(1.41421356237309504880);
   m = high ? m * F(0.5) : m;
   k = high ? k + F(1) : k;
 }
 [[gnu::always_inline]] inline void split(f32x16 x, f32x16& m, f32x16& k) {
-  split_lanes(x, m, k, [](f32x16 v) -> f32x16 { return _mm512_maskz_getmant_ps(0xffff, v, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_zero); },
-              [](f32x16 v) -> f32x16 { return _mm512_maskz_getexp_ps(0xffff, v); });
+  m = _mm512_maskz_getmant_ps(0xffff, x, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_zero);
+  k = _mm512_maskz_getexp_ps(0xffff, x);
+  fold_mantissa(m, k);
 }
 [[gnu::always_inline]] inline void split(f64x8 x, f64x8& m, f64x8& k) {
-  split_lanes(x, m, k, [](f64x8 v) -> f64x8 { return _mm512_maskz_getmant_pd(0xff, v, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_zero); },
-              [](f64x8 v) -> f64x8 { return _mm512_maskz_getexp_pd(0xff, v); });
+  m = _mm512_maskz_getmant_pd(0xff, x, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_zero);
+  k = _mm512_maskz_getexp_pd(0xff, x);
+  fold_mantissa(m, k);
 }
 #endif
 
