@@ -321,6 +321,25 @@ def test_pointwise_on_strided_views_and_operators(dtype: str, op: Op) -> None:
 
 
 @needs_gpu
+@pytest.mark.parametrize("dtype", [d for d in PAIRED if d != "bool"])
+def test_results_follow_a_dense_input_layout(dtype: str) -> None:
+    """As on the CPU: a new result is laid out as its first input of the result's
+    shape when that one is dense, else row-major; values as the CPU unit's."""
+    C, G = _pair(dtype)
+    a, b = _values(dtype, (2, 3, 4)), _values(dtype, (2, 3, 4))
+    x, y = G.tensor(a), G.tensor(b)
+    xt, yt = x.permute((2, 0, 1)), y.permute((2, 0, 1))
+    row = G.tensor(np.ones((4, 2, 3), a.dtype))
+    assert (xt + yt).strides == xt.strides and not (xt + yt).is_contiguous()
+    assert (xt * 2).strides == xt.strides
+    assert (row + xt).is_contiguous()  # the first input leads
+    assert (x[:, ::2] + 1).is_contiguous()
+    cx, cy = C.tensor(a).permute((2, 0, 1)), C.tensor(b).permute((2, 0, 1))
+    for got, want in ((xt + yt, cx + cy), (xt * 2, cx * 2), (row + xt, C.tensor(np.ones((4, 2, 3), a.dtype)) + cx)):
+        _compare("layout", dtype, got, want)
+
+
+@needs_gpu
 @pytest.mark.parametrize("dtype", PAIRED)
 def test_comparisons_match_cpu(dtype: str) -> None:
     """Tensors of satchel.cuda.bool, as the CPU's, on small values (many equal pairs) and NaN."""

@@ -194,22 +194,11 @@ void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
 }
 
 // A new tensor (of class TensorT, maybe another unit's) holding fn(inputs...)
-// over the inputs' broadcast shape. It is laid out as the first input of that
-// shape when that one is dense, as NumPy and PyTorch do: x.t() + y.t() then
-// walks all three in memory order, where a row-major result would read x and y
-// down their columns.
+// over the inputs' broadcast shape, laid out by result_layout.
 template <class C, class TensorT, class Fn, class First, class... Rest>
 TensorT map(const Fn& fn, const First& first, const Rest&... rest) {
-  std::array<const Dims*, 1 + sizeof...(Rest)> shapes{&first.sizes(), &rest.sizes()...};
-  const bool same = ((rest.sizes() == first.sizes()) && ...);
-  const Dims shape = same ? first.sizes() : broadcast_shapes(shapes);
-  const Dims* like = nullptr;  // the strides of the first input of the result's shape
-  const auto consider = [&](const auto& input) {
-    if (!like && !input.is_scalar() && input.sizes() == shape) like = &input.strides();
-  };
-  consider(first);
-  (consider(rest), ...);
-  TensorT out = like ? TensorT::empty(shape, strides_like(shape, *like)) : TensorT::empty(shape);
+  const ResultLayout layout = result_layout(first, rest...);
+  TensorT out = TensorT::empty(layout.sizes, layout.strides);
   map_into<C>(fn, out, first, rest...);
   return out;
 }

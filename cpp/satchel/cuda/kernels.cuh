@@ -384,11 +384,13 @@ void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
   detail::check_launch<Fn>();
 }
 
-// A new device tensor holding fn(inputs...) over the inputs' broadcast shape.
+// A new device tensor holding fn(inputs...) over the inputs' broadcast shape,
+// laid out by result_layout (so that a transposed x.t() + y.t() reads and writes
+// coalesced).
 template <class C, class TensorT, class Fn, class First, class... Rest>
 TensorT map(const Fn& fn, const First& first, const Rest&... rest) {
-  std::array<const Dims*, 1 + sizeof...(Rest)> shapes{&first.sizes(), &rest.sizes()...};
-  TensorT out = empty<TensorT>(broadcast_shapes(shapes));
+  const ResultLayout layout = result_layout(first, rest...);
+  TensorT out = empty<TensorT>(layout.sizes, layout.strides);
   map_into<C>(fn, out, first, rest...);
   return out;
 }

@@ -76,15 +76,22 @@ int device_of(const TensorT& t) {
   return attributes.device;
 }
 
-// A new contiguous device tensor; its elements are not initialised.
+// A new device tensor whose elements fill a block in the order `strides` give
+// (a permutation of contiguous strides: strides_like); not initialised.
 template <class TensorT>
-TensorT empty(const Dims& sizes) {
+TensorT empty(const Dims& sizes, const Dims& strides) {
   using T = typename TensorT::value_type;
   static_assert(TensorT::device == Device::cuda);
   const int64_t n = checked_numel(sizes);
   if (uint64_t(n) > std::numeric_limits<std::size_t>::max() / sizeof(T))
     throw std::overflow_error("shape " + to_string(sizes) + " needs more bytes than fit in memory");
-  return TensorT(allocate_device(std::size_t(n) * sizeof(T)), 0, sizes, contiguous_strides(sizes));
+  return TensorT(allocate_device(std::size_t(n) * sizeof(T)), 0, sizes, strides);
+}
+
+// A new contiguous device tensor; its elements are not initialised.
+template <class TensorT>
+TensorT empty(const Dims& sizes) {
+  return empty<TensorT>(sizes, contiguous_strides(sizes));
 }
 
 // Elementwise copies of a unit's dtype: defined in kernels.cuh, instantiated in
