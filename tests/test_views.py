@@ -471,6 +471,25 @@ def test_value_errors(call: Any, message: str) -> None:
     assert message in str(info.value)
 
 
+def test_len_and_getitem_through_the_type_slots() -> None:
+    """len(t) and t[key] run from the class's own slots; they answer as the bound
+    __len__ and __getitem__ do, errors included, and make tensors of the class."""
+    x, a = make(UNITS[0], (4, 5))
+    assert len(x) == x.__len__() == 4 and len(x[0]) == 5
+    with pytest.raises(TypeError, match="len\\(\\) of a 0-d tensor"):
+        len(x[0, 0])
+    for key in (3, -1, slice(1, None, 2), (Ellipsis, 2), (None, 1), np.int64(2)):
+        got, bound = x[key], x.__getitem__(key)
+        assert type(got) is type(x) and got.shape == bound.shape == a[key].shape
+        np.testing.assert_array_equal(np.asarray(got), a[key])
+    for key in (9, "a"):
+        with pytest.raises((IndexError, TypeError)) as slot:
+            x[key]
+        with pytest.raises((IndexError, TypeError)) as bound_error:
+            x.__getitem__(key)
+        assert type(slot.value) is type(bound_error.value) and str(slot.value) == str(bound_error.value)
+
+
 def test_index_type_errors() -> None:
     x, _ = make(UNITS[0], (4, 5))
     for key in ["a", 1.5, [0, 1], True]:

@@ -94,6 +94,7 @@ void bind_unit(nb::module_& m, nb::class_<TensorT>& cls, const char* dtype) {
   cls.def("__setitem__", [](const TensorT& t, nb::handle key, nb::handle value) {
     satchel::assign(index_view(t, key), value, native::tensor<TensorT>, Copies<T>::into);
   }, "t[key] = value: writes value (a number or tensor, broadcast) into the view t[key].");
+  satchel::detail::install_fast_slots<TensorT>(cls);
 }
 
 }  // namespace satchel::cuda
