@@ -28,9 +28,10 @@ namespace detail {
 // fast on maxall).
 inline constexpr int kLanes = 32;
 // Folds that widen (float to double) run too slowly per byte for the hardware
-// prefetcher to keep ahead of them; 4 KiB ahead, prefetched, sums 10^8 floats
-// about 25% faster.
-inline constexpr int kPrefetchBytes = 4096;
+// prefetcher to keep ahead of them, so they prefetch. 1 KiB ahead is as fast as
+// 4 KiB on 10^8 floats and wastes less at the end of each run: sumall(x[::2]) on
+// 2000x2000 floats takes 170 us against 240 us with 4 KiB.
+inline constexpr int kPrefetchBytes = 1024;
 
 template <class Acc, class C, class T, class Map, class Combine, std::size_t... I>
 Acc fold_run(const Map& map, const Combine& combine, Acc seed, const std::array<char*, sizeof...(I)>& ptr,
@@ -55,12 +56,18 @@ Acc fold_run(const Map& map, const Combine& combine, Acc seed, const std::array<
     const std::array<const T*, sizeof...(I)> p{reinterpret_cast<const T*>(ptr[I])...};
     Acc lane[kLanes];
     for (Acc& l : lane) l = seed;
+    const auto step = [&](int64_t i) {
+      for (int j = 0; j < kLanes; ++j) lane[j] = combine(lane[j], map(Acc(C(p[I][i + j]))...));
+    };
     int64_t i = 0;
-    for (; i + kLanes <= n; i += kLanes) {
+    // Prefetching stops short of the run's end: past it may lie memory the
+    // tensor skips (the other rows of x[::2]), which would cost bandwidth.
+    for (constexpr int64_t ahead = kPrefetchBytes / int64_t(sizeof(T)); i + kLanes + ahead <= n; i += kLanes) {
       for (int c = 0; c < kLanes * int(sizeof(T)); c += 64)
         (__builtin_prefetch(reinterpret_cast<const char*>(p[I] + i) + kPrefetchBytes + c), ...);
-      for (int j = 0; j < kLanes; ++j) lane[j] = combine(lane[j], map(Acc(C(p[I][i + j]))...));
+      step(i);
     }
+    for (; i + kLanes <= n; i += kLanes) step(i);
     for (; i < n; ++i) lane[0] = combine(lane[0], map(Acc(C(p[I][i]))...));
     for (int w = kLanes / 2; w > 0; w /= 2)
       for (int j = 0; j < w; ++j) lane[j] = combine(lane[j], lane[j + w]);
