@@ -651,6 +651,25 @@ def test_integer_accumulation_wraps_in_accreal(u: Unit) -> None:
         assert T.sumall(T.full(n, int(u.lo))) == wrap_acc(n * int(u.lo), u)
 
 
+@pytest.mark.parametrize("u", units_where(lambda u: u.is_int or u.dtype.name == "bool"))
+def test_sums_of_narrow_integers_stay_exact_across_blocks(u: Unit) -> None:
+    """dot and sumall of 1- and 2-byte integers add up in 32-bit lanes, a block at a
+    time: the extremes, over several blocks and a ragged end, and random values in
+    views, as Python's exact sums say."""
+    T = u.T
+    n = 3 * (1 << 16) + 77
+    for v in {int(u.lo), int(u.hi)}:
+        t = T.full(n, v)
+        assert T.sumall(t) == wrap_acc(n * v, u)
+        assert T.dot(t, t) == wrap_acc(n * v * v, u)
+    a = np.random.default_rng(7).integers(int(u.lo), int(u.hi), 2 * n, endpoint=True).astype(u.np_dtype)
+    x, y = as_tensor(u, a), as_tensor(u, a[::-1].copy())
+    want = [int(v) for v in a.tolist()]
+    assert T.sumall(x) == wrap_acc(sum(want), u)
+    assert T.dot(x, y) == wrap_acc(sum(p * q for p, q in zip(want, reversed(want))), u)
+    assert T.sumall(x[1::3]) == wrap_acc(sum(want[1::3]), u)
+
+
 @requires("bool")
 def test_bool_reductions_count() -> None:
     T = get_unit("bool").T

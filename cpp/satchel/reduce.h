@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -33,6 +34,35 @@ inline constexpr int kLanes = 32;
 // 2000x2000 floats takes 170 us against 240 us with 4 KiB.
 inline constexpr int kPrefetchBytes = 1024;
 
+// For sums of products of narrow integers (the generator tells: Map::product_of,
+// Combine::adds), how many elements 32-bit lanes can add up without overflow,
+// each term being at most max|T|^product_of; 0 where that is not worth it.
+// (dot of int8 adds in 32-bit lanes 3x faster than in 64-bit ones.)
+template <class T, class Acc, class Map, class Combine>
+constexpr int64_t narrow_block() {
+  if constexpr (std::is_integral_v<T> && sizeof(T) <= 2 && std::is_integral_v<Acc> && sizeof(Acc) == 8 &&
+                requires { typename Map::product_of; typename Combine::adds; }) {
+    const uint64_t top = std::max<uint64_t>(uint64_t(std::numeric_limits<T>::max()),
+                                            uint64_t(-int64_t(std::numeric_limits<T>::min())));
+    uint64_t term = 1;
+    for (int k = 0; k < Map::product_of::value; ++k) term *= std::max<uint64_t>(top, 1);
+    const uint64_t room = uint64_t(std::is_signed_v<Acc> ? std::numeric_limits<int32_t>::max()
+                                                          : std::numeric_limits<uint32_t>::max()) / term;
+    int64_t block = 1 << 20;  // a power of two, so that whole blocks are whole steps of the lanes
+    while (block > 0 && uint64_t(block) > room) block /= 2;
+    return block >= 1024 ? block : 0;
+  }
+  return 0;
+}
+
+// Element i of a run as Acc, through C. Bools are read as bytes compared with 0:
+// the compiler does not vectorise conversions from bool.
+template <class Acc, class C, class T>
+[[gnu::always_inline]] inline Acc element(const T* p, int64_t i) {
+  if constexpr (std::is_same_v<T, bool>) return Acc(reinterpret_cast<const uint8_t*>(p)[i] != 0);
+  else return Acc(C(p[i]));
+}
+
 template <class Acc, class C, class T, class Map, class Combine, std::size_t... I>
 Acc fold_run(const Map& map, const Combine& combine, Acc seed, const std::array<char*, sizeof...(I)>& ptr,
              const std::array<int64_t, sizeof...(I)>& stride, int64_t n, std::index_sequence<I...>) {
@@ -52,12 +82,29 @@ Acc fold_run(const Map& map, const Combine& combine, Acc seed, const std::array<
       return acc;
     }
   }
+  if constexpr (constexpr int64_t block = narrow_block<T, Acc, Map, Combine>(); block > 0) {
+    if (n >= kLanes && ((stride[I] == item) && ...)) {
+      using Lane = std::conditional_t<std::is_signed_v<Acc>, int32_t, uint32_t>;
+      const std::array<const T*, sizeof...(I)> p{reinterpret_cast<const T*>(ptr[I])...};
+      Acc acc = seed;
+      for (int64_t b = 0; b < n; b += block) {
+        const int64_t e = std::min(n, b + block);
+        Lane lane[2 * kLanes] = {};
+        int64_t i = b;
+        for (; i + 2 * kLanes <= e; i += 2 * kLanes)
+          for (int j = 0; j < 2 * kLanes; ++j) lane[j] += Lane(map(element<Acc, C>(p[I], i + j)...));
+        for (; i < e; ++i) lane[0] += Lane(map(element<Acc, C>(p[I], i)...));
+        for (const Lane l : lane) acc = combine(acc, Acc(l));
+      }
+      return acc;
+    }
+  }
   if (n >= kLanes && ((stride[I] == item) && ...)) {  // shorter runs: the plain fold below
     const std::array<const T*, sizeof...(I)> p{reinterpret_cast<const T*>(ptr[I])...};
     Acc lane[kLanes];
     for (Acc& l : lane) l = seed;
     const auto step = [&](int64_t i) {
-      for (int j = 0; j < kLanes; ++j) lane[j] = combine(lane[j], map(Acc(C(p[I][i + j]))...));
+      for (int j = 0; j < kLanes; ++j) lane[j] = combine(lane[j], map(element<Acc, C>(p[I], i + j)...));
     };
     int64_t i = 0;
     // Prefetching stops short of the run's end: past it may lie memory the
@@ -68,7 +115,7 @@ Acc fold_run(const Map& map, const Combine& combine, Acc seed, const std::array<
       step(i);
     }
     for (; i + kLanes <= n; i += kLanes) step(i);
-    for (; i < n; ++i) lane[0] = combine(lane[0], map(Acc(C(p[I][i]))...));
+    for (; i < n; ++i) lane[0] = combine(lane[0], map(element<Acc, C>(p[I], i)...));
     for (int w = kLanes / 2; w > 0; w /= 2)
       for (int j = 0; j < w; ++j) lane[j] = combine(lane[j], lane[j + w]);
     return lane[0];

@@ -31,18 +31,22 @@ struct Copy {
 };
 
 struct DotMap {
+  using product_of = std::integral_constant<int, 2>;
   SATCHEL_HD accreal operator()(accreal self, accreal other) const { return self * other; }
 };
 
 struct DotCombine {
+  using adds = std::true_type;
   SATCHEL_HD accreal operator()(accreal x, accreal y) const { return x + y; }
 };
 
 struct SumallMap {
+  using product_of = std::integral_constant<int, 1>;
   SATCHEL_HD accreal operator()(accreal self) const { return self; }
 };
 
 struct SumallCombine {
+  using adds = std::true_type;
   SATCHEL_HD accreal operator()(accreal x, accreal y) const { return x + y; }
 };
 

@@ -20,7 +20,9 @@ class Kernel:
     """A functor of a pointwise or reduction body, rendered for host and device."""
 
     name: str
-    members: tuple[str, ...]  # "compute value" for each Scalar argument
+    # Member declarations: "compute value" for each Scalar argument, and the facts
+    # about a reduction's body that the runtime may use (_reduce_facts).
+    members: tuple[str, ...]
     params: tuple[str, ...]  # "compute self", ...
     result: str
     expr: str
@@ -221,6 +223,19 @@ def _lanes_param(expr: str, inputs: list[str]) -> str:
     return ""
 
 
+def _reduce_facts(body: Reduce, params: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What reduce.h may know of a reduction: that its map is a product of k
+    parameters (the parameter itself for k = 1) and that its combine adds. Sums
+    of products of narrow integers then add up in 32-bit lanes, over blocks too
+    short to overflow them (dot and sumall of int8, say)."""
+    factors = body.map.replace(" ", "").split("*")
+    if body.combine.replace(" ", "") != "x+y" or not all(f in params for f in factors):
+        return (), ()
+    # Types, not constants: nvcc warns of constants the CUDA runtime never reads.
+    return ((f"using product_of = std::integral_constant<int, {len(factors)}>",),
+            ("using adds = std::true_type",))
+
+
 def kernel_name(op: Op, part: str = "") -> str:
     """The functor of an op's body: ``add`` -> ``Add``, ``dot`` map -> ``DotMap``."""
     return "".join(w.capitalize() for w in (op.name + "_" + part).split("_"))
@@ -238,9 +253,10 @@ def _kernel_for(op: Op) -> list[Kernel]:
                        body.expr, lanes)]
     if isinstance(body, Reduce):
         acc = "accreal" if sig.returns == Type.ACCREAL else "compute"
+        map_facts, combine_facts = _reduce_facts(body, [a.name for a in sig.args])
         return [
-            Kernel(kernel_name(op, "map"), (), tuple(f"{acc} {a.name}" for a in sig.args), acc, body.map),
-            Kernel(kernel_name(op, "combine"), (), (f"{acc} x", f"{acc} y"), acc, body.combine),
+            Kernel(kernel_name(op, "map"), map_facts, tuple(f"{acc} {a.name}" for a in sig.args), acc, body.map),
+            Kernel(kernel_name(op, "combine"), combine_facts, (f"{acc} x", f"{acc} y"), acc, body.combine),
         ]
     return []
 
