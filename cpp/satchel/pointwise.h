@@ -50,6 +50,7 @@ template <class O, class T, class C, unsigned Broadcast, class Fn, std::size_t..
 void contiguous_run(const Fn& fn, O* out, [[maybe_unused]] const std::array<const T*, sizeof...(I)>& in, int64_t n,
                     std::index_sequence<I...>) {
   const std::array<C, sizeof...(I)> fixed{C(in[I][0])...};
+  constexpr bool lanes = HasLanes<Fn, C> && sizeof...(I) == 1 && Broadcast == 0;
   if constexpr (std::is_same_v<T, half> || std::is_same_v<O, half>) {
     using R = decltype(fn(C(in[I][0])...));
     constexpr int64_t kBlock = 256;
@@ -58,14 +59,13 @@ void contiguous_run(const Fn& fn, O* out, [[maybe_unused]] const std::array<cons
     for (int64_t b = 0; b < n; b += kBlock) {
       const int64_t m = std::min(kBlock, n - b);
       ((Broadcast >> I & 1u ? void() : convert_run(in[I] + b, staged[I], m)), ...);
-      if constexpr (HasLanes<Fn, C> && sizeof...(I) == 1 && Broadcast == 0)
+      if constexpr (lanes)
         lanes_run<Fn>(staged[0], result, m);
       else
         for (int64_t i = 0; i < m; ++i) result[i] = fn((Broadcast >> I & 1u ? fixed[I] : staged[I][i])...);
       convert_run(result, out + b, m);
     }
-  } else if constexpr (HasLanes<Fn, C> && sizeof...(I) == 1 && Broadcast == 0 && std::is_same_v<T, C> &&
-                       std::is_same_v<O, C>) {
+  } else if constexpr (lanes && std::is_same_v<T, C> && std::is_same_v<O, C>) {
     lanes_run<Fn>(in[0], out, n);
   } else {
     for (int64_t i = 0; i < n; ++i) out[i] = O(fn((Broadcast >> I & 1u ? fixed[I] : C(in[I][i]))...));

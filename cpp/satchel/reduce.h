@@ -67,8 +67,9 @@ template <class Acc, class C, class T, class Map, class Combine, std::size_t... 
 Acc fold_run(const Map& map, const Combine& combine, Acc seed, const std::array<char*, sizeof...(I)>& ptr,
              const std::array<int64_t, sizeof...(I)>& stride, int64_t n, std::index_sequence<I...>) {
   constexpr int64_t item = sizeof(T);
+  const bool contiguous = n >= kLanes && ((stride[I] == item) && ...);  // shorter runs: the plain fold below
   if constexpr (std::is_same_v<T, half>) {  // through float in blocks, so that the fold vectorises
-    if (n >= kLanes && ((stride[I] == item) && ...)) {
+    if (contiguous) {
       constexpr int64_t kBlock = 1024;
       float staged[sizeof...(I)][kBlock];
       constexpr std::array<int64_t, sizeof...(I)> unit{(void(I), int64_t(sizeof(float)))...};
@@ -83,7 +84,7 @@ Acc fold_run(const Map& map, const Combine& combine, Acc seed, const std::array<
     }
   }
   if constexpr (constexpr int64_t block = narrow_block<T, Acc, Map, Combine>(); block > 0) {
-    if (n >= kLanes && ((stride[I] == item) && ...)) {
+    if (contiguous) {
       using Lane = std::conditional_t<std::is_signed_v<Acc>, int32_t, uint32_t>;
       const std::array<const T*, sizeof...(I)> p{reinterpret_cast<const T*>(ptr[I])...};
       Acc acc = seed;
@@ -99,7 +100,7 @@ Acc fold_run(const Map& map, const Combine& combine, Acc seed, const std::array<
       return acc;
     }
   }
-  if (n >= kLanes && ((stride[I] == item) && ...)) {  // shorter runs: the plain fold below
+  if (contiguous) {
     const std::array<const T*, sizeof...(I)> p{reinterpret_cast<const T*>(ptr[I])...};
     Acc lane[kLanes];
     for (Acc& l : lane) l = seed;
