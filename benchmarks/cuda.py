@@ -1,12 +1,13 @@
 """The CUDA units on a machine with a GPU: their tests, then memory bandwidth.
 
-    python benchmarks/cuda.py [--no-tests] [--dtype float32 ...] [--elements N]
+    python benchmarks/cuda.py [--no-tests] [--dtype float32 ...] [--elements N ...]
     (PYTHONPATH=python python benchmarks/cuda.py after an in-tree cmake build)
 
 1. Runs tests/test_cuda.py (each op of each CUDA unit against the CPU unit of its
    dtype, the natives, host <-> device copies, the runtime); stops if they fail.
 2. Times add (reads 2 tensors, writes 1), sumall (reads 1) and dot (reads 2) on
-   tensors of N elements (default 2^28: 1 GiB of float32 per tensor) and gives each
+   tensors of N elements (default 1, 2^20 and 2^28: the cost of a call, of a
+   mid-sized one, and 1 GiB of float32 per tensor) and gives each
    one's bandwidth as a fraction of the device's peak (memory clock x bus width x
    2), beside copy_ (reads 1, writes 1) as what an elementwise kernel can reach,
    and, where PyTorch with CUDA is installed, PyTorch's time for the same call on
@@ -115,8 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--no-tests", action="store_true", help="only the benchmarks")
     parser.add_argument("--dtype", action="append", help="dtypes to time (repeatable; default float32)")
-    parser.add_argument("--elements", type=int, default=1 << 28, help="elements per tensor (default 2^28)")
-    parser.add_argument("--repeat", type=int, default=20, help="calls per timing round (default 20)")
+    parser.add_argument("--elements", type=int, action="append",
+                        help="elements per tensor (repeatable; default 1, 2^20 and 2^28)")
+    parser.add_argument("--repeat", type=int, default=20, help="calls per timing round (default 20; ten times as many below 2^24 elements)")
     parser.add_argument("--peak-gbps", type=float, help="the device's peak bandwidth, if the driver reports none")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
@@ -137,9 +139,10 @@ def main(argv: list[str] | None = None) -> int:
           f" {'torch (us)':>10} {'torch/sat':>9}", flush=True)
     rows = []
     for dtype in args.dtype or ["float32"]:
-        rows += bench(dtype, args.elements, args.repeat, peak)
-        for r in rows:
-            if r["dtype"] == dtype:
+        for n in args.elements or [1, 1 << 20, 1 << 28]:
+            new = bench(dtype, n, args.repeat if n >= 1 << 24 else 10 * args.repeat, peak)
+            rows += new
+            for r in new:
                 frac = f"{r['of_peak']:.0%}" if r["of_peak"] else "?"
                 vs = f"{r['torch_us']:>10.1f} {r['torch_us'] / r['us']:>9.2f}" if "torch_us" in r else ""
                 print(f"{r['op']:8} {r['dtype']:8} {r['elements']:>11} {r['us']:>10.1f} {r['GB/s']:>8.0f} {frac:>8} {vs}",

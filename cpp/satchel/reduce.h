@@ -18,6 +18,7 @@
 #include "gil.h"
 #include "half.h"
 #include "iter.h"
+#include "narrow.h"
 #include "tensor.h"
 
 namespace satchel {
@@ -33,27 +34,6 @@ inline constexpr int kLanes = 32;
 // 4 KiB on 10^8 floats and wastes less at the end of each run: sumall(x[::2]) on
 // 2000x2000 floats takes 170 us against 240 us with 4 KiB.
 inline constexpr int kPrefetchBytes = 1024;
-
-// For sums of products of narrow integers (the generator tells: Map::product_of,
-// Combine::adds), how many elements 32-bit lanes can add up without overflow,
-// each term being at most max|T|^product_of; 0 where that is not worth it.
-// (dot of int8 adds in 32-bit lanes 3x faster than in 64-bit ones.)
-template <class T, class Acc, class Map, class Combine>
-constexpr int64_t narrow_block() {
-  if constexpr (std::is_integral_v<T> && sizeof(T) <= 2 && std::is_integral_v<Acc> && sizeof(Acc) == 8 &&
-                requires { typename Map::product_of; typename Combine::adds; }) {
-    const uint64_t top = std::max<uint64_t>(uint64_t(std::numeric_limits<T>::max()),
-                                            uint64_t(-int64_t(std::numeric_limits<T>::min())));
-    uint64_t term = 1;
-    for (int k = 0; k < Map::product_of::value; ++k) term *= std::max<uint64_t>(top, 1);
-    const uint64_t room = uint64_t(std::is_signed_v<Acc> ? std::numeric_limits<int32_t>::max()
-                                                          : std::numeric_limits<uint32_t>::max()) / term;
-    int64_t block = 1 << 20;  // a power of two, so that whole blocks are whole steps of the lanes
-    while (block > 0 && uint64_t(block) > room) block /= 2;
-    return block >= 1024 ? block : 0;
-  }
-  return 0;
-}
 
 // Element i of a run as Acc, through C. Bools are read as bytes compared with 0:
 // the compiler does not vectorise conversions from bool.
@@ -83,7 +63,7 @@ Acc fold_run(const Map& map, const Combine& combine, Acc seed, const std::array<
       return acc;
     }
   }
-  if constexpr (constexpr int64_t block = narrow_block<T, Acc, Map, Combine>(); block > 0) {
+  if constexpr (constexpr int64_t block = kNarrowBlock<T, Acc, Map, Combine>; block > 0) {
     if (contiguous) {
       using Lane = std::conditional_t<std::is_signed_v<Acc>, int32_t, uint32_t>;
       const std::array<const T*, sizeof...(I)> p{reinterpret_cast<const T*>(ptr[I])...};

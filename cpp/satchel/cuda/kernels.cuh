@@ -1,7 +1,8 @@
 // The device half of the CUDA runtime, included only by the kernels.cu of each
 // unit (compiled by nvcc): map / map_into (elementwise kernels over the same
-// broadcast-and-collapse Layout as the CPU's iter.h), reduce (two passes, block
-// sums by cub::BlockReduce), and the definitions of Copies<T>. The functors they run are the unit's, generated from
+// broadcast-and-collapse Layout as the CPU's iter.h), reduce (one kernel: block
+// sums by cub::BlockReduce, folded by the block that finishes last), and the
+// definitions of Copies<T>. The functors they run are the unit's, generated from
 // the spec's bodies with SATCHEL_HD (__host__ __device__).
 #pragma once
 
@@ -15,6 +16,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <typeinfo>
 #include <utility>
 
@@ -22,6 +24,7 @@
 
 #include "../iter.h"
 #include "../math.h"
+#include "../narrow.h"
 #include "runtime.h"
 
 namespace satchel::cuda {
@@ -45,27 +48,41 @@ struct alignas(sizeof(T) * V) Packet {
 
 inline bool aligned16(const void* p) { return reinterpret_cast<std::uintptr_t>(p) % 16 == 0; }
 
-// Blocks for n elements at per_thread elements a thread, capped at one full wave
-// of the current device; kernels loop over the rest (grid-stride).
-inline unsigned grid_for(int64_t n, int per_thread) {
-  constexpr int kMaxDevices = 64;
-  static std::atomic<int> sm_count[kMaxDevices];  // reductions run without the GIL: threads share this
+inline constexpr int kMaxDevices = 64;  // per-device caches below hold this many
+
+inline int current_device() {
   int device = 0;
   check(cudaGetDevice(&device), "cudaGetDevice");
-  int sms = sm_count[device < kMaxDevices ? device : 0].load(std::memory_order_relaxed);
+  if (device >= kMaxDevices) throw Error("satchel supports " + std::to_string(kMaxDevices) + " CUDA devices");
+  return device;
+}
+
+// Blocks for n elements at per_thread elements a thread, capped at `waves` full
+// waves of the current device; kernels loop over the rest (grid-stride).
+// Elementwise kernels take four: with one, copy_ and add on 2^28 floats reached
+// 83-85% of an H100's bandwidth, with four 85-87% (PyTorch 88%). Reductions take
+// one, which they reach as well, and leave their last block fewer partials to fold.
+inline constexpr int kMapWaves = 4;
+inline constexpr int kReduceWaves = 1;
+
+inline unsigned grid_for(int64_t n, int per_thread, int waves) {
+  static std::atomic<int> sm_count[kMaxDevices];  // reductions run without the GIL: threads share this
+  const int device = current_device();
+  int sms = sm_count[device].load(std::memory_order_relaxed);
   if (sms == 0) {
     check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device), "cudaDeviceGetAttribute");
-    sm_count[device < kMaxDevices ? device : 0].store(sms, std::memory_order_relaxed);
+    sm_count[device].store(sms, std::memory_order_relaxed);
   }
   const int64_t per_block = int64_t(kBlock) * per_thread;
   const int64_t wanted = (n + per_block - 1) / per_block;
-  const int64_t wave = int64_t(sms) * (2048 / kBlock);
-  return unsigned(std::max<int64_t>(1, std::min(wanted, wave)));
+  const int64_t cap = int64_t(waves) * sms * (2048 / kBlock);
+  return unsigned(std::max<int64_t>(1, std::min(wanted, cap)));
 }
 
-// Where a reduction's result lands on the host: pinned memory, a block per
-// thread. A copy into pageable memory is staged by the driver, which costs more
-// than reducing a small tensor.
+// Where a reduction's last pass writes its result: pinned host memory, a block
+// per thread, which kernels address directly (unified addressing), so no copy
+// follows the kernel. A copy into pageable memory is staged by the driver, which
+// costs more than reducing a small tensor.
 template <class Partial>
 Partial* pinned_result() {
   static_assert(sizeof(Partial) <= 64);
@@ -76,6 +93,27 @@ Partial* pinned_result() {
   };
   thread_local const Block block;
   return static_cast<Partial*>(block.p);
+}
+
+// How many blocks of a reduction have finished, one count per host thread and
+// device: the block that finishes last folds all the blocks' partials and sets
+// the count back to 0. That saves a second kernel launch, which costs more than
+// reducing a small tensor. No two reductions share a count: each host thread
+// runs its reductions one at a time (reduce waits for each).
+inline unsigned* finished_blocks() {
+  struct Counts {
+    unsigned* p[kMaxDevices] = {};
+    ~Counts() {
+      for (unsigned* q : p) (void)cudaFree(q);
+    }
+  };
+  thread_local Counts counts;
+  unsigned*& count = counts.p[current_device()];
+  if (!count) {
+    check(cudaMalloc(&count, sizeof(unsigned)), "cudaMalloc (reduction count)");
+    check(cudaMemset(count, 0, sizeof(unsigned)), "cudaMemset (reduction count)");
+  }
+  return count;
 }
 
 template <class Fn>
@@ -229,14 +267,28 @@ struct Inputs {
   const T* p[N];
 };
 
-// Pass one: block b folds its threads' strided share of the n elements (packets
-// of V, the last n % V one by one) into out[b].
+// Another block's partial, read past this SM's L1 cache, which that block's
+// write did not update.
+template <class Acc>
+__device__ __forceinline__ Partial<Acc> load_partial(const Partial<Acc>* p) {
+  const volatile Partial<Acc>* v = p;
+  return {v->value, v->has};
+}
+
+// Block b folds its threads' strided share of the n elements (packets of V, the
+// last n % V one by one) into partials[b]; the block that finishes last folds
+// those into *out (a lone block writes *out directly).
 template <int V, class Acc, class C, class T, class Map, class Combine, std::size_t N>
 __global__ void __launch_bounds__(kBlock) reduce_kernel(const Map map, const Combine combine,
                                                         const Inputs<T, N> in, const int64_t n,
+                                                        Partial<Acc>* partials, unsigned* finished,
                                                         Partial<Acc>* out) {
   using P = Packet<T, V>;
   constexpr int U = kUnroll<V>;
+  // Sums of narrow integers add each step's terms in 32 bits (as reduce.h does):
+  // 64-bit additions would bound 1-byte sums by arithmetic, not by memory.
+  constexpr bool kNarrow = ::satchel::detail::kNarrowBlock<T, Acc, Map, Combine> >= U * V;
+  using Lane = std::conditional_t<std::is_signed_v<Acc>, int32_t, uint32_t>;
   const auto at = [&](const P* packet, int e) {
     return map_packet<Acc, C, T, Map, V, N>(map, packet, e, std::make_index_sequence<N>{});
   };
@@ -252,17 +304,28 @@ __global__ void __launch_bounds__(kBlock) reduce_kernel(const Map map, const Com
       for (std::size_t k = 0; k < N; ++k)
         if (p < packets) loaded[u][k] = reinterpret_cast<const P*>(in.p[k])[p];
     }
-    // base < packets: the first packet exists, so the fold needs no flag inside.
-    Acc acc = mine.has ? combine(mine.value, at(loaded[0], 0)) : at(loaded[0], 0);
+    if constexpr (kNarrow) {  // the U * V terms in a 32-bit lane, then one wide addition
+      Lane lane = 0;
 #pragma unroll
-    for (int e = 1; e < V; ++e) acc = combine(acc, at(loaded[0], e));
+      for (int u = 0; u < U; ++u) {
+        if (base + int64_t(u) * kBlock >= packets) break;
 #pragma unroll
-    for (int u = 1; u < U; ++u) {
-      if (base + int64_t(u) * kBlock >= packets) break;
+        for (int e = 0; e < V; ++e) lane += Lane(at(loaded[u], e));
+      }
+      mine = {mine.has ? combine(mine.value, Acc(lane)) : Acc(lane), true};
+    } else {
+      // base < packets: the first packet exists, so the fold needs no flag inside.
+      Acc acc = mine.has ? combine(mine.value, at(loaded[0], 0)) : at(loaded[0], 0);
 #pragma unroll
-      for (int e = 0; e < V; ++e) acc = combine(acc, at(loaded[u], e));
+      for (int e = 1; e < V; ++e) acc = combine(acc, at(loaded[0], e));
+#pragma unroll
+      for (int u = 1; u < U; ++u) {
+        if (base + int64_t(u) * kBlock >= packets) break;
+#pragma unroll
+        for (int e = 0; e < V; ++e) acc = combine(acc, at(loaded[u], e));
+      }
+      mine = {acc, true};
     }
-    mine = {acc, true};
   }
   if (V > 1 && blockIdx.x == 0) {
     const int64_t i = packets * V + threadIdx.x;  // V - 1 < kBlock elements at most
@@ -276,21 +339,27 @@ __global__ void __launch_bounds__(kBlock) reduce_kernel(const Map map, const Com
   }
   using BlockReduce = cub::BlockReduce<Partial<Acc>, kBlock>;
   __shared__ typename BlockReduce::TempStorage temp;
-  const Partial<Acc> total = BlockReduce(temp).Reduce(mine, CombinePartials<Acc, Combine>{combine});
-  if (threadIdx.x == 0) out[blockIdx.x] = total;
-}
-
-// Pass two: one block folds the count partials of pass one into *out.
-template <class Acc, class Combine>
-__global__ void __launch_bounds__(kBlock) reduce_partials(const Combine combine, const Partial<Acc>* in,
-                                                          const int count, Partial<Acc>* out) {
   const CombinePartials<Acc, Combine> op{combine};
-  Partial<Acc> mine{Acc(), false};
-  for (int i = threadIdx.x; i < count; i += kBlock) mine = op(mine, in[i]);
-  using BlockReduce = cub::BlockReduce<Partial<Acc>, kBlock>;
-  __shared__ typename BlockReduce::TempStorage temp;
   const Partial<Acc> total = BlockReduce(temp).Reduce(mine, op);
-  if (threadIdx.x == 0) *out = total;
+  if (gridDim.x == 1) {
+    if (threadIdx.x == 0) *out = total;
+    return;
+  }
+  __shared__ bool last;
+  if (threadIdx.x == 0) {
+    partials[blockIdx.x] = total;
+    __threadfence();  // the partial is visible to every block before the count is
+    last = atomicAdd(finished, 1u) == gridDim.x - 1;
+  }
+  __syncthreads();  // also frees temp for the fold below
+  if (!last) return;
+  Partial<Acc> folded{Acc(), false};
+  for (unsigned b = threadIdx.x; b < gridDim.x; b += kBlock) folded = op(folded, load_partial(partials + b));
+  const Partial<Acc> result = BlockReduce(temp).Reduce(folded, op);
+  if (threadIdx.x == 0) {
+    *out = result;
+    *finished = 0;
+  }
 }
 
 template <class TensorT>
@@ -362,10 +431,13 @@ void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
     bool aligned = detail::aligned16(a.out);
     for (int j = 0; j < int(N); ++j) aligned = aligned && (!a.step[j] || detail::aligned16(a.in[j]));
     constexpr int V = std::min(detail::kVector<T>, detail::kVector<Out>);  // packets of both fit 16 bytes
-    if (aligned && V > 1)
-      detail::contiguous_kernel<V><<<detail::grid_for(a.n, V * detail::kUnroll<V>), detail::kBlock, 0, stream>>>(a);
-    else
-      detail::contiguous_kernel<1><<<detail::grid_for(a.n, detail::kUnroll<1>), detail::kBlock, 0, stream>>>(a);
+    if (aligned && V > 1) {
+      const unsigned grid = detail::grid_for(a.n, V * detail::kUnroll<V>, detail::kMapWaves);
+      detail::contiguous_kernel<V><<<grid, detail::kBlock, 0, stream>>>(a);
+    } else {
+      const unsigned grid = detail::grid_for(a.n, detail::kUnroll<1>, detail::kMapWaves);
+      detail::contiguous_kernel<1><<<grid, detail::kBlock, 0, stream>>>(a);
+    }
   } else {
     detail::StridedArgs<T, Out, C, Fn, N> a{fn};
     a.out = reinterpret_cast<Out*>(layout.base[0]);
@@ -379,7 +451,8 @@ void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
       a.sizes[d] = layout.sizes[d];
       for (std::size_t j = 0; j <= N; ++j) a.strides[j][d] = layout.strides[j][d] / (j ? item : out_item);
     }
-    detail::strided_kernel<T, Out, C, Fn, N><<<detail::grid_for(a.n, 1), detail::kBlock, 0, stream>>>(a);
+    const unsigned grid = detail::grid_for(a.n, 1, detail::kMapWaves);
+    detail::strided_kernel<T, Out, C, Fn, N><<<grid, detail::kBlock, 0, stream>>>(a);
   }
   detail::check_launch<Fn>();
 }
@@ -426,23 +499,19 @@ Acc reduce(const char* op, const Map& map, const Combine& combine, std::optional
   }
   constexpr int V = detail::kVector<T>;
   const bool vector = aligned && V > 1;
-  const unsigned blocks = vector ? detail::grid_for(n, V * detail::kUnroll<V>) : detail::grid_for(n, detail::kUnroll<1>);
-  const Storage temp = allocate_device((blocks + 1) * sizeof(Partial));
-  Partial* partials = static_cast<Partial*>(temp.data());
+  const int per_thread = vector ? V * detail::kUnroll<V> : detail::kUnroll<1>;
+  const unsigned blocks = detail::grid_for(n, per_thread, detail::kReduceWaves);
+  Partial* const total = detail::pinned_result<Partial>();
+  const Storage temp = blocks > 1 ? allocate_device(blocks * sizeof(Partial)) : Storage{};
+  Partial* const partials = static_cast<Partial*>(temp.data());
+  unsigned* const finished = blocks > 1 ? detail::finished_blocks() : nullptr;
   if (vector)
-    detail::reduce_kernel<V, Acc, C><<<blocks, detail::kBlock, 0, stream>>>(map, combine, in, n, partials);
+    detail::reduce_kernel<V, Acc, C>
+        <<<blocks, detail::kBlock, 0, stream>>>(map, combine, in, n, partials, finished, total);
   else
-    detail::reduce_kernel<1, Acc, C><<<blocks, detail::kBlock, 0, stream>>>(map, combine, in, n, partials);
+    detail::reduce_kernel<1, Acc, C>
+        <<<blocks, detail::kBlock, 0, stream>>>(map, combine, in, n, partials, finished, total);
   detail::check_launch<Map>();
-  Partial* result = partials;
-  if (blocks > 1) {
-    result = partials + blocks;
-    detail::reduce_partials<Acc><<<1, detail::kBlock, 0, stream>>>(combine, partials, int(blocks), result);
-    detail::check_launch<Combine>();
-  }
-  Partial* total = detail::pinned_result<Partial>();
-  check(cudaMemcpyAsync(total, result, sizeof(Partial), cudaMemcpyDeviceToHost, stream),
-        "cudaMemcpyAsync (device to host)");
   check(cudaStreamSynchronize(stream), "cudaStreamSynchronize");
   return init ? combine(*init, total->value) : total->value;
 }
