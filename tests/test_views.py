@@ -9,6 +9,7 @@ and a write through the satchel view must land where NumPy's view says.
 from __future__ import annotations
 
 import gc
+import sys
 from typing import Any
 
 import numpy as np
@@ -488,6 +489,23 @@ def test_len_and_getitem_through_the_type_slots() -> None:
         with pytest.raises((IndexError, TypeError)) as bound_error:
             x.__getitem__(key)
         assert type(slot.value) is type(bound_error.value) and str(slot.value) == str(bound_error.value)
+
+
+@pytest.mark.parametrize("unit", UNITS, ids=lambda u: u.dtype)
+def test_a_dead_tensor_lets_go_of_its_memory_at_once(unit: Any) -> None:
+    """Tensor objects are pooled for reuse, but a dead tensor's storage is not kept:
+    a tensor over a NumPy array holds the array until the tensor dies, no longer, also
+    when a pooled object comes back as the next tensor."""
+    a = np.zeros(16, dtype=np.dtype(unit.dtype))
+    alone = sys.getrefcount(a)
+    for _ in range(3):
+        t = unit.from_numpy(a)
+        views = [t[i] for i in range(4)] + [t[2:9], t.narrow(0, 1, 3)]
+        assert sys.getrefcount(a) > alone
+        del t, views
+        assert sys.getrefcount(a) == alone
+    recycled = [unit.zeros([2]) for _ in range(300)]  # more than a pool holds
+    assert all(r.shape == (2,) and np.asarray(r).sum() == 0 for r in recycled)
 
 
 def test_index_type_errors() -> None:
