@@ -680,6 +680,24 @@ def test_bool_reductions_count() -> None:
     assert T.minall(t) is False and T.maxall(t) is True
 
 
+@requires("bool")
+def test_bool_min_and_max_find_a_lone_value_anywhere() -> None:
+    """minall and maxall of bools fold in byte lanes, 128 at a time: a lone False
+    (True) is found wherever it lies, in the lanes, in the ragged end, or in a view."""
+    T = get_unit("bool").T
+    for n in (1, 127, 128, 129, 1000, 4096 + 45):
+        for where in sorted({0, n // 2, n - 1}):
+            a = np.ones(n, dtype=bool)
+            a[where] = False
+            assert T.minall(T.from_numpy(a)) is False and T.maxall(T.from_numpy(a)) is (n > 1)
+            assert T.minall(T.from_numpy(~a)) is (n == 1) and T.maxall(T.from_numpy(~a)) is True
+            assert T.minall(T.from_numpy(np.ones(n, dtype=bool))) is True
+            assert T.maxall(T.from_numpy(np.zeros(n, dtype=bool))) is False
+    a = np.ones(3000, dtype=bool)
+    a[1001] = False
+    assert T.minall(T.from_numpy(a)[1::2]) is False and T.minall(T.from_numpy(a)[::2]) is True
+
+
 # ---- fill_ and copy_ -----------------------------------------------------------------------------
 
 

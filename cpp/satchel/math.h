@@ -366,4 +366,9 @@ SATCHEL_HD T maximum(T x, T y) {
   return is_nan(x) || x > y ? x : y;
 }
 
+// On bools they are and and or, written so: a fold of the generic form branched
+// on every element (minall of 10^7 random bools took 38 ms).
+SATCHEL_HD bool minimum(bool x, bool y) { return x & y; }
+SATCHEL_HD bool maximum(bool x, bool y) { return x | y; }
+
 }  // namespace satchel::math

@@ -82,22 +82,27 @@ Acc fold_run(const Map& map, const Combine& combine, Acc seed, const std::array<
   }
   if (contiguous) {
     const std::array<const T*, sizeof...(I)> p{reinterpret_cast<const T*>(ptr[I])...};
-    Acc lane[kLanes];
-    for (Acc& l : lane) l = seed;
+    // Bools fold in bytes: GCC does not vectorise arrays of bool. Narrow lanes
+    // come in 128 bytes, four registers, so that folds whose step is slower than
+    // an addition (a compare and a masked move for bools) still keep up.
+    using Lane = std::conditional_t<std::is_same_v<Acc, bool>, uint8_t, Acc>;
+    constexpr int lanes = std::max<int>(kLanes, 128 / sizeof(Lane));
+    Lane lane[lanes];
+    for (Lane& l : lane) l = seed;
     const auto step = [&](int64_t i) {
-      for (int j = 0; j < kLanes; ++j) lane[j] = combine(lane[j], map(element<Acc, C>(p[I], i + j)...));
+      for (int j = 0; j < lanes; ++j) lane[j] = combine(Acc(lane[j]), map(element<Acc, C>(p[I], i + j)...));
     };
     int64_t i = 0;
     // Prefetching stops short of the run's end: past it may lie memory the
     // tensor skips (the other rows of x[::2]), which would cost bandwidth.
-    for (constexpr int64_t ahead = kPrefetchBytes / int64_t(sizeof(T)); i + kLanes + ahead <= n; i += kLanes) {
-      for (int c = 0; c < kLanes * int(sizeof(T)); c += 64)
+    for (constexpr int64_t ahead = kPrefetchBytes / int64_t(sizeof(T)); i + lanes + ahead <= n; i += lanes) {
+      for (int c = 0; c < lanes * int(sizeof(T)); c += 64)
         (__builtin_prefetch(reinterpret_cast<const char*>(p[I] + i) + kPrefetchBytes + c), ...);
       step(i);
     }
-    for (; i + kLanes <= n; i += kLanes) step(i);
+    for (; i + lanes <= n; i += lanes) step(i);
     for (; i < n; ++i) lane[0] = combine(lane[0], map(element<Acc, C>(p[I], i)...));
-    for (int w = kLanes / 2; w > 0; w /= 2)
+    for (int w = lanes / 2; w > 0; w /= 2)
       for (int j = 0; j < w; ++j) lane[j] = combine(lane[j], lane[j + w]);
     return lane[0];
   }
