@@ -485,6 +485,8 @@ def _dense_inputs(name: str, dtype: np.dtype) -> np.ndarray:
     tiny, big = float(fi.smallest_subnormal), float(fi.max)
     if name == "exp":  # from where it rounds to 0 to where it overflows
         a = np.linspace(math.log(tiny) - 1, math.log(big) + 1, 200_001)
+    elif name == "sigmoid":  # from where it rounds to 0 to where it rounds to 1
+        a = np.linspace(math.log(tiny) - 1, -math.log(float(fi.eps)) + 1, 200_001)
     elif name == "tanh":  # the polynomial near 0, the exp form beyond 0.625, and 1
         a = np.concatenate([np.linspace(-25, 25, 200_001), rng.uniform(-1e-3, 1e-3, 10_000)])
     else:  # log, sqrt: every binade, subnormals included, and what is outside the domain
@@ -493,7 +495,7 @@ def _dense_inputs(name: str, dtype: np.dtype) -> np.ndarray:
     return np.concatenate([a, rng.uniform(-5, 5, 100_000), [math.inf, -math.inf, math.nan]]).astype(dtype)
 
 
-@pytest.mark.parametrize("u, name", unit_ops_where(lambda u, op: op.name in ("exp", "log", "tanh", "sqrt")
+@pytest.mark.parametrize("u, name", unit_ops_where(lambda u, op: op.name in ("exp", "log", "tanh", "sqrt", "sigmoid")
                                                   and u.dtype.name in ("float32", "float64")))
 def test_math_within_two_ulps_over_its_whole_range(u: Unit, name: str) -> None:
     """satchel's own vectorised math against float64 math (float32) or NumPy's

@@ -256,6 +256,16 @@ template <class V>
   return x != x ? x : y;
 }
 
+// 1 / (1 + e^-x), written as e^x / (1 + e^x) for negative x so that exp never
+// overflows: very negative x gives its tiny result, not 1 / inf = 0. One exp and
+// one division, the cases selected rather than branched on.
+template <class V>
+[[gnu::always_inline]] inline V sigmoid_lanes(V x) {
+  using F = element_t<V>;
+  const V e = exp_lanes(V(x < F(0) ? x : -x));
+  return (x < F(0) ? e : splat<V>(F(1))) / (e + F(1));
+}
+
 }  // namespace detail
 
 // g(in[i]) into out[i] for a contiguous run, a register at a time where AVX-512
@@ -338,15 +348,17 @@ SATCHEL_HD T absolute(T a) {
   }
 }
 
-// 1 / (1 + exp(-a)), written as exp(a) / (1 + exp(a)) for negative a so that
-// exp never overflows: very negative a gives its tiny result, not 1 / inf = 0.
 template <class T>
 SATCHEL_HD T sigmoid(T a) {
-  if (a < T(0)) {
-    const T e = exp(a);
-    return e / (T(1) + e);
+#if !defined(__CUDA_ARCH__)
+  if constexpr (detail::has_lanes_v<T>) return detail::sigmoid_lanes(a);
+  else
+#endif
+  {
+    const bool negative = a < T(0);
+    const T e = exp(negative ? a : -a);
+    return (negative ? e : T(1)) / (T(1) + e);
   }
-  return T(1) / (T(1) + exp(-a));
 }
 
 template <class T>

@@ -156,6 +156,9 @@ struct Tanh {
 
 struct Sigmoid {
   SATCHEL_HD compute operator()(compute self) const { return sigmoid(self); }
+  // Contiguous runs go through the SIMD form (satchel/math.h).
+  template <class V>
+  static V lanes(V self) { return sigmoid(self); }
 };
 
 }  // namespace kernels

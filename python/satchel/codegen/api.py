@@ -213,7 +213,7 @@ def stub_params(sig: Signature, spelling: Spelling, operand: set[str],
 # satchel::math functions with a form over SIMD registers as well as one over one
 # element (math.h); a pointwise op whose body is one call of one of them runs
 # contiguous inputs through that form.
-LANE_FUNCTIONS = frozenset({"exp", "log", "tanh"})
+LANE_FUNCTIONS = frozenset({"exp", "log", "tanh", "sigmoid"})
 
 
 def _lanes_param(expr: str, inputs: list[str]) -> str:
