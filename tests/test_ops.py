@@ -546,6 +546,28 @@ def test_integer_division_truncates_toward_zero_and_zero_divisor_gives_zero(u: U
     assert (T.tensor(a) / 0).tolist() == [0] * len(a)
 
 
+@pytest.mark.parametrize("u", units_where(lambda u: u.is_int))
+def test_integer_division_is_exact_where_quotients_are_nearly_whole(u: Unit) -> None:
+    """Integers up to 32 bits divide in floating point (math.h says why that is
+    exact): every pair of 8-bit values, and for wider types the quotients within
+    1/|b| of a whole number, where a rounding error would show, at every magnitude."""
+    lo, hi = int(u.lo), int(u.hi)
+    if u.bits == 8:
+        v = np.arange(lo, hi + 1)
+        a, b = (m.ravel() for m in np.meshgrid(v, v))
+    else:
+        rng = np.random.default_rng(11)
+        b = np.concatenate([rng.integers(1, 300, 20_000), rng.integers(1, hi, 20_000, endpoint=True)])
+        b = np.concatenate([b, -b]) if lo < 0 else np.concatenate([b, b])
+        q = rng.integers(0, hi, b.size, endpoint=True) // np.abs(b)
+        a = np.clip(q * b + rng.integers(-1, 2, b.size), lo, hi)
+        a = np.concatenate([a, [lo, lo, hi, hi, 0]])
+        b = np.concatenate([b, [-1 if lo < 0 else 1, 1, hi, 1, hi]])
+    want = wrap_int([trunc_div(x, y) for x, y in zip(a.tolist(), b.tolist())], u)
+    got = to_numpy(u.T.div(as_tensor(u, a.astype(u.np_dtype)), as_tensor(u, b.astype(u.np_dtype))))
+    assert np.array_equal(got, want.astype(u.np_dtype)), (a[got != want][:5], b[got != want][:5])
+
+
 @requires("uint8")
 def test_uint8_divides_by_255() -> None:
     """Regression: x / 255 on uint8 took the signed `x / -1` shortcut (uint8(-1) == 255) and gave -x."""

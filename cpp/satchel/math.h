@@ -325,16 +325,30 @@ using std::sqrt;
 
 // Integers divide as C does but never trap: x / 0 is 0 (as NumPy gives) and the
 // most negative value / -1 wraps around to itself.
+//
+// Up to 32 bits they divide in floating point, which vectorises (x86 has no SIMD
+// integer division: int8 took 1.1 ns an element): floats for up to 16 bits, doubles
+// for 32. That is exact. The operands are exact, and where a / b is no integer
+// it lies at least 1/|b| from one, while the quotient's rounding error is at most
+// |a| / |b| * 2^-24 (2^-53) < 1/|b|, so truncating gives C's quotient.
 template <class A, class B>
 SATCHEL_HD auto divide(A a, B b) {
   using R = decltype(a / b);
-  if constexpr (std::is_integral_v<R>) {
+  if constexpr (std::is_integral_v<R> && sizeof(A) <= 4 && sizeof(B) <= 4) {
+    using F = std::conditional_t<sizeof(A) <= 2 && sizeof(B) <= 2, float, double>;
+    const bool zero = b == 0;
+    const bool minus_one = std::is_signed_v<B> && b == B(-1);
+    const R q = R(F(a) / (zero || minus_one ? F(1) : F(b)));  // never out of R's range
+    return zero ? R(0) : minus_one ? R(-a) : q;
+  } else if constexpr (std::is_integral_v<R>) {
     if (b == 0) return R(0);
     if constexpr (std::is_signed_v<B>) {
       if (b == B(-1)) return R(-a);
     }
+    return a / b;
+  } else {
+    return a / b;
   }
-  return a / b;
 }
 
 template <class T>
