@@ -9,6 +9,7 @@
 #include <array>
 #include <concepts>
 #include <cstdint>
+#include <cstring>
 #include <type_traits>
 #include <utility>
 
@@ -42,16 +43,26 @@ void lanes_run(const C* in, C* out, int64_t n) {
   math::over_lanes([](auto v) { return Fn::lanes(v); }, in, out, n);
 }
 
+// A functor that returns its one input (the generator marks copy_'s body so).
+template <class Fn>
+concept IsIdentity = requires { typename Fn::identity; };
+
 // One run of the innermost dimension. Inputs whose bit is set in `Broadcast`
 // have stride 0 (a scalar or an expanded dimension): they are read once, so the
-// loop over the others stays a plain vectorisable loop. Half elements, whose
-// one-by-one conversions would keep it scalar, go through float in blocks.
+// loop over the others stays a plain vectorisable loop; with every input so (or
+// none, as fill_), the run is one value. A copy between tensors of one type
+// moves bytes. Half elements, whose one-by-one conversions would keep a loop
+// scalar, go through float in blocks.
 template <class O, class T, class C, unsigned Broadcast, class Fn, std::size_t... I>
 void contiguous_run(const Fn& fn, O* out, [[maybe_unused]] const std::array<const T*, sizeof...(I)>& in, int64_t n,
                     std::index_sequence<I...>) {
   const std::array<C, sizeof...(I)> fixed{C(in[I][0])...};
   constexpr bool lanes = HasLanes<Fn, C> && sizeof...(I) == 1 && Broadcast == 0;
-  if constexpr (std::is_same_v<T, half> || std::is_same_v<O, half>) {
+  if constexpr (Broadcast == (1u << sizeof...(I)) - 1) {
+    std::fill_n(out, n, O(fn(fixed[I]...)));
+  } else if constexpr (IsIdentity<Fn> && std::is_same_v<T, O>) {
+    if (out != in[0]) std::memcpy(out, in[0], std::size_t(n) * sizeof(O));  // inputs overlapping out differently were copied
+  } else if constexpr (std::is_same_v<T, half> || std::is_same_v<O, half>) {
     using R = decltype(fn(C(in[I][0])...));
     constexpr int64_t kBlock = 256;
     [[maybe_unused]] C staged[sizeof...(I) ? sizeof...(I) : 1][kBlock];
@@ -120,6 +131,7 @@ void run_segment(const Fn& fn, const std::array<char*, N + 1>& ptr, const std::a
 }
 
 struct Identity {
+  using identity = std::true_type;
   template <class V>
   V operator()(V v) const {
     return v;

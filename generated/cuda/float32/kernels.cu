@@ -32,6 +32,7 @@ struct Fill {
 };
 
 struct Copy {
+  using identity = std::true_type;
   SATCHEL_HD compute operator()(compute src) const { return src; }
 };
 

@@ -21,7 +21,7 @@ class Kernel:
 
     name: str
     # Member declarations: "compute value" for each Scalar argument, and the facts
-    # about a reduction's body that the runtime may use (_reduce_facts).
+    # about a body that the runtime may use (_reduce_facts, _identity_fact).
     members: tuple[str, ...]
     params: tuple[str, ...]  # "compute self", ...
     result: str
@@ -236,6 +236,12 @@ def _reduce_facts(body: Reduce, params: list[str]) -> tuple[tuple[str, ...], tup
             ("using adds = std::true_type",))
 
 
+def _identity_fact(expr: str, inputs: list[str]) -> tuple[str, ...]:
+    """Marks a pointwise body that is its one input (copy_): pointwise.h then moves
+    elements of one type as bytes rather than through compute (half through float)."""
+    return ("using identity = std::true_type",) if len(inputs) == 1 and expr.strip() == inputs[0] else ()
+
+
 def kernel_name(op: Op, part: str = "") -> str:
     """The functor of an op's body: ``add`` -> ``Add``, ``dot`` map -> ``DotMap``."""
     return "".join(w.capitalize() for w in (op.name + "_" + part).split("_"))
@@ -248,9 +254,9 @@ def _kernel_for(op: Op) -> list[Kernel]:
         inputs = [a for a in sig.tensor_args if a.type == Type.TENSOR]
         scalars = [a for a in sig.args if a.type == Type.SCALAR]
         lanes = "" if scalars or op.result else _lanes_param(body.expr, [a.name for a in inputs])
-        return [Kernel(kernel_name(op), tuple(f"compute {a.name}" for a in scalars),
-                       tuple(f"compute {a.name}" for a in inputs), op.result.compute if op.result else "compute",
-                       body.expr, lanes)]
+        members = tuple(f"compute {a.name}" for a in scalars) + _identity_fact(body.expr, [a.name for a in inputs])
+        return [Kernel(kernel_name(op), members, tuple(f"compute {a.name}" for a in inputs),
+                       op.result.compute if op.result else "compute", body.expr, lanes)]
     if isinstance(body, Reduce):
         acc = "accreal" if sig.returns == Type.ACCREAL else "compute"
         map_facts, combine_facts = _reduce_facts(body, [a.name for a in sig.args])
