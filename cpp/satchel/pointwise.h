@@ -61,7 +61,8 @@ void contiguous_run(const Fn& fn, O* out, [[maybe_unused]] const std::array<cons
   if constexpr (Broadcast == (1u << sizeof...(I)) - 1) {
     std::fill_n(out, n, O(fn(fixed[I]...)));
   } else if constexpr (IsIdentity<Fn> && std::is_same_v<T, O>) {
-    if (out != in[0]) std::memcpy(out, in[0], std::size_t(n) * sizeof(O));  // inputs overlapping out differently were copied
+    // An input that overlaps out, other than as out itself, was copied first.
+    if (out != in[0]) std::memcpy(out, in[0], std::size_t(n) * sizeof(O));
   } else if constexpr (std::is_same_v<T, half> || std::is_same_v<O, half>) {
     using R = decltype(fn(C(in[I][0])...));
     constexpr int64_t kBlock = 256;
