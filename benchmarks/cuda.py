@@ -118,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dtype", action="append", help="dtypes to time (repeatable; default float32)")
     parser.add_argument("--elements", type=int, action="append",
                         help="elements per tensor (repeatable; default 1, 2^20 and 2^28)")
-    parser.add_argument("--repeat", type=int, default=20, help="calls per timing round (default 20; ten times as many below 2^24 elements)")
+    parser.add_argument("--repeat", type=int, default=20,
+                        help="calls per timing round (default 20; ten times as many below 2^24 elements)")
     parser.add_argument("--peak-gbps", type=float, help="the device's peak bandwidth, if the driver reports none")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
