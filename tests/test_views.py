@@ -250,6 +250,31 @@ def test_results_follow_a_dense_input_layout(unit: Any) -> None:
     np.testing.assert_array_equal(np.asarray(stepped + 1), a[:, ::2] + 1)
 
 
+@pytest.mark.parametrize("unit", [u for u in UNITS if u.dtype != "bool"], ids=lambda u: u.dtype)
+def test_operands_laid_out_across_each_other_run_in_tiles(unit: Any) -> None:
+    """Where one operand runs along the dim another runs across (x.T + y), a long
+    inner dim is walked in tiles: every element once, with ragged tiles at both
+    ends, outer dims, steps, broadcasting, in place, and a bool result."""
+    dt = np_dtype(unit)
+    rng = np.random.default_rng(5)
+    for shape in ((3, 77, 530), (1000, 3), (70, 1500)):
+        a = rng.integers(1, 50, shape).astype(dt)
+        b = rng.integers(1, 50, shape[:-2] + shape[:-3:-1]).astype(dt)
+        x, y = unit.tensor(a), unit.tensor(b)
+        yt = y.transpose(-1, -2)
+        bt = b.swapaxes(-1, -2)
+        np.testing.assert_array_equal(np.asarray(x + yt), a + bt)
+        np.testing.assert_array_equal(np.asarray(yt + x), bt + a)
+        np.testing.assert_array_equal(np.asarray(unit.lt(x, yt)), a < bt)
+        if len(shape) == 2:
+            np.testing.assert_array_equal(np.asarray(x[::2] * yt[::2]), a[::2] * bt[::2])
+            row = unit.tensor(a[:1].copy())
+            np.testing.assert_array_equal(np.asarray(yt + row), bt + a[:1])
+        x += yt
+        np.testing.assert_array_equal(np.asarray(x), a + bt)
+        np.testing.assert_array_equal(np.asarray(unit.contiguous(yt)), bt)
+
+
 @pytest.mark.parametrize("unit", UNITS, ids=lambda u: u.dtype)
 @FAST
 @given(case=chains())

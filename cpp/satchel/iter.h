@@ -127,6 +127,62 @@ struct Layout {
     strides = st;
   }
 
+  // Where an operand runs contiguously along the next-to-inner dim but not along
+  // the inner one (x.T + y: the result and x run along one dim, y along the
+  // other) and the inner dim is long, walking run after run reads that operand a
+  // cache line per element, and the lines are gone from L1 before the next run
+  // could use them. Tiles of `width` runs of kTileRun elements (for_tiles) keep
+  // them: the width that fills the operand's cache lines, or 0 where no operand
+  // needs tiles.
+  static constexpr int64_t kTileRun = 256;
+  int64_t tile_width(const std::array<int64_t, N>& itemsize) const {
+    const int nd = sizes.size();
+    if (nd < 2 || sizes[nd - 1] <= 2 * kTileRun) return 0;
+    int64_t width = 0;
+    for (std::size_t k = 0; k < N; ++k) {
+      const int64_t across = strides[k][nd - 2] < 0 ? -strides[k][nd - 2] : strides[k][nd - 2];
+      if (across == itemsize[k] && strides[k][nd - 1] != 0) width = std::max(width, 64 / itemsize[k]);
+    }
+    return width;
+  }
+
+  // How many tiles of `width` runs cover the layout.
+  int64_t tiles(int64_t width) const {
+    const int nd = sizes.size();
+    return numel / (sizes[nd - 1] * sizes[nd - 2]) * ((sizes[nd - 2] + width - 1) / width);
+  }
+
+  // Calls segment(ptrs, inner_strides, n) for the runs of tiles [begin, end):
+  // tile t is, within the outer dims' index t / (tiles across), `width` runs of
+  // the next-to-inner dim, walked kTileRun elements of each at a time.
+  template <class Segment>
+  void for_tiles(int64_t width, int64_t begin, int64_t end, Segment&& segment) const {
+    const int nd = sizes.size();
+    const int64_t runs = sizes[nd - 2];
+    const int64_t across = (runs + width - 1) / width;
+    std::array<int64_t, N> inner_stride;
+    for (std::size_t k = 0; k < N; ++k) inner_stride[k] = strides[k][nd - 1];
+    for (int64_t t = begin; t < end; ++t) {
+      const int64_t first = t % across * width;
+      std::array<char*, N> corner;
+      for (std::size_t k = 0; k < N; ++k) corner[k] = base[k] + first * strides[k][nd - 2];
+      int64_t rest = t / across;
+      for (int d = nd - 3; d >= 0; --d) {
+        for (std::size_t k = 0; k < N; ++k) corner[k] += rest % sizes[d] * strides[k][d];
+        rest /= sizes[d];
+      }
+      const int64_t rows = std::min(width, runs - first);
+      for (int64_t i = 0; i < sizes[nd - 1]; i += kTileRun) {
+        const int64_t n = std::min(kTileRun, sizes[nd - 1] - i);
+        for (int64_t r = 0; r < rows; ++r) {
+          std::array<char*, N> p;
+          for (std::size_t k = 0; k < N; ++k) p[k] = corner[k] + r * strides[k][nd - 2] + i * inner_stride[k];
+          segment(p, inner_stride, n);
+        }
+      }
+    }
+  }
+
   // Calls segment(ptrs, inner_strides, n) for the runs of the innermost dimension
   // covering linear indices [begin, end).
   template <class Segment>
@@ -173,14 +229,15 @@ inline int worker_count(int64_t numel) {
 }
 
 // Runs body(begin, end, worker) over [0, numel) in contiguous chunks, one per
-// worker; chunk boundaries are multiples of 64 elements to keep cache lines whole.
+// worker; chunk boundaries are multiples of `align` (64 elements keep cache
+// lines whole).
 template <class Body>
-void parallel_chunks(int64_t numel, int workers, Body&& body) {
+void parallel_chunks(int64_t numel, int workers, Body&& body, int64_t align = 64) {
   if (workers <= 1) {
     body(int64_t(0), numel, 0);
     return;
   }
-  const int64_t chunk = (numel / workers + 63) / 64 * 64;
+  const int64_t chunk = (numel / workers + align - 1) / align * align;
 #pragma omp parallel num_threads(workers)
   {
     const int w = omp_get_thread_num();

@@ -202,6 +202,12 @@ void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
   (layout.add(k++, bytes(inputs), inputs.sizes(), inputs.strides(), sizeof(T), shape), ...);
   layout.collapse(shape);
   ReleaseGil unlocked(layout.numel);
+  const std::array<int64_t, N + 1> itemsize{int64_t(sizeof(O)), (void(inputs), int64_t(sizeof(T)))...};
+  if (const int64_t width = layout.tile_width(itemsize)) {
+    parallel_chunks(layout.tiles(width), worker_count(layout.numel),
+                    [&](int64_t b, int64_t e, int) { layout.for_tiles(width, b, e, run); }, 1);
+    return;
+  }
   parallel_chunks(layout.numel, worker_count(layout.numel),
                   [&](int64_t b, int64_t e, int) { layout.for_range(b, e, run); });
 }
