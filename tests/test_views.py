@@ -254,7 +254,7 @@ def test_results_follow_a_dense_input_layout(unit: Any) -> None:
 def test_operands_laid_out_across_each_other_run_in_tiles(unit: Any) -> None:
     """Where one operand runs along the dim another runs across (x.T + y), a long
     inner dim is walked in tiles: every element once, with ragged tiles at both
-    ends, outer dims, steps, broadcasting, in place, and a bool result."""
+    ends, outer dims, steps, broadcasting, in place, a bool result, and dot."""
     dt = np_dtype(unit)
     rng = np.random.default_rng(5)
     for shape in ((3, 77, 530), (1000, 3), (70, 1500)):
@@ -266,6 +266,7 @@ def test_operands_laid_out_across_each_other_run_in_tiles(unit: Any) -> None:
         np.testing.assert_array_equal(np.asarray(x + yt), a + bt)
         np.testing.assert_array_equal(np.asarray(yt + x), bt + a)
         np.testing.assert_array_equal(np.asarray(unit.lt(x, yt)), a < bt)
+        assert unit.dot(x, yt) == int((a.astype(np.int64) * bt.astype(np.int64)).sum())
         if len(shape) == 2:
             np.testing.assert_array_equal(np.asarray(x[::2] * yt[::2]), a[::2] * bt[::2])
             row = unit.tensor(a[:1].copy())

@@ -146,10 +146,17 @@ struct Layout {
     return width;
   }
 
-  // How many tiles of `width` runs cover the layout.
-  int64_t tiles(int64_t width) const {
+  // What threads split: tiles of `width` runs, or elements (width 0).
+  int64_t units(int64_t width) const {
     const int nd = sizes.size();
-    return numel / (sizes[nd - 1] * sizes[nd - 2]) * ((sizes[nd - 2] + width - 1) / width);
+    return width ? numel / (sizes[nd - 1] * sizes[nd - 2]) * ((sizes[nd - 2] + width - 1) / width) : numel;
+  }
+
+  // Calls segment(ptrs, inner_strides, n) for the runs of units [begin, end).
+  template <class Segment>
+  void for_units(int64_t width, int64_t begin, int64_t end, Segment&& segment) const {
+    if (width) for_tiles(width, begin, end, segment);
+    else for_range(begin, end, segment);
   }
 
   // Calls segment(ptrs, inner_strides, n) for the runs of tiles [begin, end):

@@ -203,13 +203,9 @@ void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
   layout.collapse(shape);
   ReleaseGil unlocked(layout.numel);
   const std::array<int64_t, N + 1> itemsize{int64_t(sizeof(O)), (void(inputs), int64_t(sizeof(T)))...};
-  if (const int64_t width = layout.tile_width(itemsize)) {
-    parallel_chunks(layout.tiles(width), worker_count(layout.numel),
-                    [&](int64_t b, int64_t e, int) { layout.for_tiles(width, b, e, run); }, 1);
-    return;
-  }
-  parallel_chunks(layout.numel, worker_count(layout.numel),
-                  [&](int64_t b, int64_t e, int) { layout.for_range(b, e, run); });
+  const int64_t width = layout.tile_width(itemsize);
+  parallel_chunks(layout.units(width), worker_count(layout.numel),
+                  [&](int64_t b, int64_t e, int) { layout.for_units(width, b, e, run); }, width ? 1 : 64);
 }
 
 // A new tensor (of class TensorT, maybe another unit's) holding fn(inputs...)

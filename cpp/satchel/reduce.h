@@ -141,13 +141,16 @@ Acc reduce(const char* op, const Map& map, const Combine& combine, std::optional
   ReleaseGil unlocked(layout.numel);
   const int workers = worker_count(layout.numel);
   std::vector<Acc> partial(workers, seed);
-  parallel_chunks(layout.numel, workers, [&](int64_t b, int64_t e, int w) {
+  std::array<int64_t, N> itemsize;
+  itemsize.fill(sizeof(T));
+  const int64_t width = layout.tile_width(itemsize);  // dot(x.T, y): in tiles, as pointwise ops
+  parallel_chunks(layout.units(width), workers, [&](int64_t b, int64_t e, int w) {
     Acc acc = seed;
-    layout.for_range(b, e, [&](const std::array<char*, N>& p, const std::array<int64_t, N>& s, int64_t n) {
+    layout.for_units(width, b, e, [&](const std::array<char*, N>& p, const std::array<int64_t, N>& s, int64_t n) {
       acc = combine(acc, detail::fold_run<Acc, C, T>(map, combine, seed, p, s, n, std::make_index_sequence<N>{}));
     });
     partial[w] = acc;
-  });
+  }, width ? 1 : 64);
   Acc result = seed;
   for (const Acc& p : partial) result = combine(result, p);
   return result;
