@@ -254,4 +254,11 @@ void parallel_chunks(int64_t numel, int workers, Body&& body, int64_t align = 64
   }
 }
 
+// parallel_chunks over a layout's units of `width` (Layout::units): tiles stay
+// whole, elements go in multiples of 64.
+template <std::size_t N, class Body>
+void parallel_units(const Layout<N>& layout, int64_t width, int workers, Body&& body) {
+  parallel_chunks(layout.units(width), workers, body, width ? 1 : 64);
+}
+
 }  // namespace satchel

@@ -204,8 +204,8 @@ void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
   ReleaseGil unlocked(layout.numel);
   const std::array<int64_t, N + 1> itemsize{int64_t(sizeof(O)), (void(inputs), int64_t(sizeof(T)))...};
   const int64_t width = layout.tile_width(itemsize);
-  parallel_chunks(layout.units(width), worker_count(layout.numel),
-                  [&](int64_t b, int64_t e, int) { layout.for_units(width, b, e, run); }, width ? 1 : 64);
+  parallel_units(layout, width, worker_count(layout.numel),
+                 [&](int64_t b, int64_t e, int) { layout.for_units(width, b, e, run); });
 }
 
 // A new tensor (of class TensorT, maybe another unit's) holding fn(inputs...)

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -144,13 +143,13 @@ Acc reduce(const char* op, const Map& map, const Combine& combine, std::optional
   std::array<int64_t, N> itemsize;
   itemsize.fill(sizeof(T));
   const int64_t width = layout.tile_width(itemsize);  // dot(x.T, y): in tiles, as pointwise ops
-  parallel_chunks(layout.units(width), workers, [&](int64_t b, int64_t e, int w) {
+  parallel_units(layout, width, workers, [&](int64_t b, int64_t e, int w) {
     Acc acc = seed;
     layout.for_units(width, b, e, [&](const std::array<char*, N>& p, const std::array<int64_t, N>& s, int64_t n) {
       acc = combine(acc, detail::fold_run<Acc, C, T>(map, combine, seed, p, s, n, std::make_index_sequence<N>{}));
     });
     partial[w] = acc;
-  }, width ? 1 : 64);
+  });
   Acc result = seed;
   for (const Acc& p : partial) result = combine(result, p);
   return result;
