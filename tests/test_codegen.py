@@ -191,28 +191,61 @@ def test_committed_output_is_current() -> None:
 
 
 def test_check_lists_stale_files(repo: Path) -> None:
-    edit(repo / "spec/ops.yaml", "Elementwise hyperbolic tangent.", "Elementwise tanh.")
+    edit(repo / "spec/ops.yaml", "pointwise: tanh(self)", "pointwise: tanh(self) * 1")
     (repo / "generated/stray.txt").write_text("left over")
     result = subprocess.run([sys.executable, "-m", "satchel.codegen", "--check", "--root", str(repo)],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 1
     stale = {line.strip() for line in result.stderr.splitlines()[1:]}
     assert "generated/stray.txt" in stale
-    assert "generated/cpu/float32/unit.cpp" in stale
-    assert "generated/cpu/int32/unit.cpp" not in stale  # tanh is floating-only
+    assert any(p.startswith("generated/cpu/float32/shard") for p in stale), stale
+    assert not any(p.startswith("generated/cpu/int32/") for p in stale)  # tanh is floating-only
 
 
-def test_one_op_edit_rewrites_only_the_units_that_have_it(repo: Path) -> None:
-    edit(repo / "spec/ops.yaml", "Elementwise hyperbolic tangent.", "Elementwise tanh.")
+def written_by(repo: Path, old: str, new: str) -> list[str]:
+    """What regenerating writes after replacing old by new in spec/ops.yaml; nothing else is touched."""
+    edit(repo / "spec/ops.yaml", old, new)
     before = {p: p.stat().st_mtime_ns for p in (repo / "generated").rglob("*") if p.is_file()}
     changes = sync(render_all(load_spec(repo), repo / "templates"), repo / "generated", check=False)
-    units = [p for p in changes.written if p.startswith(("cpu/", "cuda/"))]
-    assert {f"cpu/{t}/unit.cpp" for t in ("float16", "float32", "float64")} <= set(units)
-    assert all("/float" in p for p in units), units
     for path, mtime in before.items():
         rel = path.relative_to(repo / "generated").as_posix()
         if rel not in changes.written:
             assert path.stat().st_mtime_ns == mtime, rel
+    assert not changes.removed
+    return changes.written
+
+
+def test_one_op_edit_rewrites_one_shard_of_each_unit_that_has_it(repo: Path) -> None:
+    written = written_by(repo, "pointwise: tanh(self)", "pointwise: tanh(self) * 1")
+    code = [p for p in written if p.startswith(("cpu/", "cuda/"))]
+    floating = {d.name for d in load_spec(repo).types.dtypes_of("floating")}
+    # On CUDA the body is in the shard's kernels<K>.cu; its host shard<K>.cpp only declares it.
+    for device, kind in (("cpu", "shard"), ("cuda", "kernels")):
+        for dtype in floating:
+            mine = [p for p in code if p.startswith(f"{device}/{dtype}/")]
+            assert len(mine) == 1 and mine[0].split("/")[2].startswith(kind), mine
+    assert all(p.split("/")[1] in floating for p in code), code
+
+
+def test_a_doc_edit_rewrites_no_cpp(repo: Path) -> None:
+    written = written_by(repo, "Elementwise hyperbolic tangent.", "Elementwise tanh.")
+    assert "python/docs.py" in written
+    assert not [p for p in written if p.endswith((".cpp", ".cu", ".h", ".cmake"))], written
+
+
+def test_adding_an_op_rewrites_one_shard_of_each_unit_and_the_module_lists(repo: Path) -> None:
+    written = written_by(repo, "# ---- floating-point math", """- op: cube
+  doc: Elementwise self cubed.
+  sig: cube(Tensor self) -> Tensor
+  dtypes: numeric
+  pointwise: self * self * self
+
+# ---- floating-point math""")
+    numeric = {d.name for d in load_spec(repo).types.dtypes_of("numeric")}
+    for dtype in numeric:
+        shards = [p for p in written if p.startswith(f"cpu/{dtype}/")]
+        assert len(shards) == 1 or (len(shards) == 2 and f"cpu/{dtype}/module.cpp" in shards), shards
+    assert not [p for p in written if p.startswith("cpu/bool/")]
 
 
 def test_regenerating_everything_takes_under_a_second(repo: Path) -> None:

@@ -64,23 +64,26 @@ def test_spec_declares_cuda() -> None:
     assert CUDA_DECLARED
     cuda = next(d for d in SPEC.types.devices if d.name == "cuda")
     assert cuda.kernels == "cuda" and cuda.separate_kernels
-    for dtype in SPEC.types.dtypes:  # one nvcc kernels file and one bindings file per dtype
-        assert (ROOT / f"generated/cuda/{dtype.name}/kernels.cu").is_file()
-        assert (ROOT / f"generated/cuda/{dtype.name}/unit.cpp").is_file()
+    for dtype in SPEC.types.dtypes:  # per shard, nvcc's kernels beside the host compiler's bindings
+        unit = ROOT / f"generated/cuda/{dtype.name}"
+        assert (unit / "module.cpp").is_file() and (unit / "copies.cu").is_file()
+        for kernels in unit.glob("kernels*.cu"):
+            assert (unit / kernels.name.replace("kernels", "shard").replace(".cu", ".cpp")).is_file()
 
 
 def test_cuda_units_use_the_cpu_units_functors() -> None:
     """The functors of a CUDA unit are the CPU unit's, text for text (one rendering of the spec)."""
+    def functors(text: str) -> str:
+        start = text.index("namespace kernels {")
+        return text[start:text.index("}  // namespace kernels", start)]
+
     for dtype in SPEC.types.dtypes:
-        cpu = (ROOT / f"generated/cpu/{dtype.name}/unit.cpp").read_text()
-        cu = (ROOT / f"generated/cuda/{dtype.name}/kernels.cu").read_text()
-
-        def functors(text: str) -> str:
-            start = text.index("namespace kernels {")
-            return text[start:text.index("}  // namespace kernels", start)]
-
-        assert functors(cpu) == functors(cu), dtype.name
-        assert "SATCHEL_HD" in functors(cu)
+        for cu_path in (ROOT / f"generated/cuda/{dtype.name}").glob("kernels*.cu"):
+            cu = cu_path.read_text()
+            cpu = (ROOT / f"generated/cpu/{dtype.name}" / cu_path.name.replace("kernels", "shard")
+                   .replace(".cu", ".cpp")).read_text()
+            assert functors(cpu) == functors(cu), cu_path
+            assert "SATCHEL_HD" in functors(cu)
 
 
 def test_import_and_is_available_without_a_device() -> None:
@@ -180,8 +183,8 @@ def test_device_specific_body_needs_a_reason(tmp_path: Path) -> None:
     from satchel.codegen.emit import render_all
 
     files = render_all(spec, tmp_path / "templates")
-    assert "return exp(self) * 1;" in files["cuda/float32/kernels.cu"]
-    assert "return exp(self) * 1;" not in files["cpu/float32/unit.cpp"]
+    assert any("return exp(self) * 1;" in text for path, text in files.items() if path.startswith("cuda/float32/"))
+    assert not any("return exp(self) * 1;" in text for path, text in files.items() if path.startswith("cpu/"))
 
 
 # ---- with a GPU: each CUDA unit against the CPU unit of its dtype -----------------------

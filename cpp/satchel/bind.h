@@ -11,6 +11,8 @@
 #include <cstring>
 #include <string>
 
+#include "core/buffer.h"
+#include "core/errors.h"
 #include "dlpack.h"
 #include "half.h"
 #include "io.h"
@@ -167,12 +169,34 @@ inline void setup_module() {
   nb::register_exception_translator([](const std::exception_ptr& p, void*) {
     try {
       std::rethrow_exception(p);
+    } catch (const PythonError&) {  // already set
+    } catch (const TypeError& e) {
+      PyErr_SetString(PyExc_TypeError, e.what());
+    } catch (const BufferError& e) {
+      PyErr_SetString(PyExc_BufferError, e.what());
     } catch (const FileError& e) {
       errno = e.error;
       PyErr_SetFromErrnoWithFilename(PyExc_OSError, e.path.c_str());
     }
   });
 }
+
+// The docstrings of a unit's functions: they live in satchel._units.docs,
+// generated from the spec, rather than in the C++, so that editing one
+// recompiles nothing. nanobind copies each as it binds it.
+class Docs {
+ public:
+  Docs() : docs_(nb::module_::import_("satchel._units.docs").attr("DOCS")) {}
+  const char* operator[](const char* name) const {
+    PyObject* doc = PyDict_GetItemString(docs_.ptr(), name);  // borrowed: the dict keeps it
+    const char* text = doc ? PyUnicode_AsUTF8(doc) : nullptr;
+    if (!text) throw import_error(std::string("satchel._units.docs has no docstring for ") + name + ": rebuild satchel");
+    return text;
+  }
+
+ private:
+  nb::dict docs_;
+};
 
 // Basic indexing (indexing.h, which every unit includes after this file).
 template <class TensorT>
@@ -190,67 +214,13 @@ nb::object to_python_list(const TensorT& t, int d, const typename TensorT::value
 
 namespace detail {
 
-template <class T>
-constexpr const char* buffer_format() {
-  if constexpr (std::is_same_v<T, bool>) return "?";
-  else if constexpr (std::is_same_v<T, half>) return "e";
-  else if constexpr (std::is_same_v<T, float>) return "f";
-  else if constexpr (std::is_same_v<T, double>) return "d";
-  else if constexpr (std::is_same_v<T, uint8_t>) return "B";
-  else if constexpr (std::is_same_v<T, int8_t>) return "b";
-  else if constexpr (std::is_same_v<T, int16_t>) return "h";
-  else if constexpr (std::is_same_v<T, int32_t>) return "i";
-  else return "q";
-}
-
-// Whether the elements lie in column-major order without gaps.
-template <class TensorT>
-bool is_f_contiguous(const TensorT& t) {
-  int64_t expected = 1;
-  for (int d = 0; d < t.dim(); ++d) {
-    if (t.size(d) != 1 && t.stride(d) != expected) return t.numel() == 0;
-    expected *= t.size(d);
-  }
-  return true;
-}
-
 // The buffer protocol (memoryview, np.asarray): the tensor's memory, writable,
-// with its strides; a consumer that cannot take strides gets a contiguous tensor or an error.
+// with its strides (core/buffer.h).
 template <class TensorT>
 int get_buffer(PyObject* self, Py_buffer* view, int flags) noexcept {
   using T = typename TensorT::value_type;
-  const TensorT& t = *nb::inst_ptr<TensorT>(self);
-  const bool c = t.is_contiguous();
-  const char* refused = nullptr;
-  if ((flags & PyBUF_C_CONTIGUOUS) == PyBUF_C_CONTIGUOUS && !c) refused = "C-contiguous";
-  else if ((flags & PyBUF_F_CONTIGUOUS) == PyBUF_F_CONTIGUOUS && !is_f_contiguous(t)) refused = "Fortran-contiguous";
-  else if ((flags & PyBUF_ANY_CONTIGUOUS) == PyBUF_ANY_CONTIGUOUS && !c && !is_f_contiguous(t)) refused = "contiguous";
-  else if ((flags & PyBUF_STRIDES) != PyBUF_STRIDES && !c) refused = "C-contiguous (the consumer takes no strides)";
-  if (refused) {
-    PyErr_Format(PyExc_BufferError, "the tensor is not %s: call .contiguous() first", refused);
-    view->obj = nullptr;
-    return -1;
-  }
-  auto* dims = new Py_ssize_t[2 * std::max(t.dim(), 1)];
-  for (int d = 0; d < t.dim(); ++d) {
-    dims[d] = t.size(d);
-    dims[t.dim() + d] = t.stride(d) * Py_ssize_t(sizeof(T));
-  }
-  view->buf = t.data();
-  view->obj = Py_NewRef(self);
-  view->len = Py_ssize_t(t.numel()) * Py_ssize_t(sizeof(T));
-  view->itemsize = sizeof(T);
-  view->readonly = 0;
-  view->format = (flags & PyBUF_FORMAT) ? const_cast<char*>(buffer_format<T>()) : nullptr;
-  view->ndim = t.dim();
-  view->shape = (flags & PyBUF_ND) == PyBUF_ND ? dims : nullptr;
-  view->strides = (flags & PyBUF_STRIDES) == PyBUF_STRIDES ? dims + t.dim() : nullptr;
-  view->suboffsets = nullptr;
-  view->internal = dims;
-  return 0;
+  return buffer::export_view(self, *nb::inst_ptr<TensorT>(self), sizeof(T), DType<T>::format, view, flags);
 }
-
-inline void release_buffer(PyObject*, Py_buffer* view) noexcept { delete[] static_cast<Py_ssize_t*>(view->internal); }
 
 // t[key] straight from the type's mp_subscript slot, the view made in the class
 // without looking it up: CPython would otherwise look __getitem__ up and call it
@@ -306,7 +276,7 @@ template <class TensorT>
 nb::class_<TensorT> tensor_class(nb::module_& m, const char* name) {
   if constexpr (TensorT::device == Device::cpu) {
     static const PyType_Slot slots[] = {{Py_bf_getbuffer, reinterpret_cast<void*>(get_buffer<TensorT>)},
-                                        {Py_bf_releasebuffer, reinterpret_cast<void*>(release_buffer)},
+                                        {Py_bf_releasebuffer, reinterpret_cast<void*>(buffer::release_view)},
                                         {0, nullptr}};
     return nb::class_<TensorT>(m, name, nb::type_slots(slots), nb::pooled());
   } else {

@@ -60,8 +60,8 @@ TensorT arange(double start, std::optional<double> end, double step) {
     // Integers truncate, so what is below max + 1 fits; max itself may not be a
     // double (int64's max_value() is 2^63, one past the range).
     const double top = std::max(start, last);
-    const bool too_high = std::is_integral_v<T> ? top >= max_value<T>() + 1.0 : top > max_value<T>();
-    if (std::min(start, last) < lowest_value<T>() || too_high)
+    const bool too_high = std::is_integral_v<T> ? top >= DType<T>::highest + 1.0 : top > DType<T>::highest;
+    if (std::min(start, last) < DType<T>::lowest || too_high)
       throw std::invalid_argument("arange: values from " + std::to_string(start) + " to " + std::to_string(last) +
                                   " do not fit in " + DType<T>::name);
   }

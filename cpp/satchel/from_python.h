@@ -8,50 +8,17 @@
 #include <string>
 
 #include "bind.h"
+#include "core/buffer.h"
 #include "cast.h"
 #include "pointwise.h"
 
 namespace satchel {
 namespace detail {
 
-// A buffer-protocol view of a Python object, released when it goes.
-class Buffer {
- public:
-  Buffer(nb::handle obj, int flags) {
-    if (PyObject_GetBuffer(obj.ptr(), &view_, flags) != 0) throw nb::python_error();
-  }
-  ~Buffer() { PyBuffer_Release(&view_); }
-  Buffer(const Buffer&) = delete;
-  Buffer& operator=(const Buffer&) = delete;
-
-  const void* ptr() const { return view_.buf; }
-  int ndim() const { return view_.ndim; }
-  Py_ssize_t itemsize() const { return view_.itemsize; }
-  Py_ssize_t shape(int d) const { return view_.shape[d]; }
-  Py_ssize_t stride(int d) const { return view_.strides[d]; }
-  std::string format() const { return view_.format ? view_.format : "B"; }
-  int64_t size() const {
-    int64_t n = 1;
-    for (int d = 0; d < ndim(); ++d) n *= shape(d);
-    return n;
-  }
-  bool is_c_contiguous() const {
-    Py_ssize_t expected = itemsize();
-    for (int d = ndim() - 1; d >= 0; --d) {
-      if (shape(d) != 1 && stride(d) != expected) return size() == 0;
-      expected *= shape(d);
-    }
-    return true;
-  }
-
- private:
-  Py_buffer view_;
-};
-
 // Copies a buffer of source type S into contiguous dst, converting each element;
 // the view keeps the memory, so big copies let other threads run meanwhile.
 template <class T, class S>
-void copy_buffer(const Buffer& info, T* dst) {
+void copy_buffer(const buffer::Import& info, T* dst) {
   const int64_t n = info.size();
   const char* p = static_cast<const char*>(info.ptr());
   ReleaseGil unlocked(n);
@@ -83,29 +50,9 @@ void copy_buffer(const Buffer& info, T* dst) {
   }
 }
 
-// What a buffer's elements are: '?' bool, 'i' signed, 'u' unsigned, 'f' float, 0 unknown.
-inline char element_kind(const Buffer& info) {
-  std::string f = info.format();
-  if (!f.empty() && (f[0] == '@' || f[0] == '=' || f[0] == '<')) f = f.substr(1);
-  if (f.size() != 1) return 0;
-  if (f[0] == '?') return '?';
-  if (std::string("efd").find(f[0]) != std::string::npos) return 'f';
-  if (std::string("bhilqn").find(f[0]) != std::string::npos) return 'i';
-  if (std::string("BHILQN").find(f[0]) != std::string::npos) return 'u';
-  return 0;
-}
-
 template <class T>
-constexpr char element_kind() {
-  if constexpr (std::is_same_v<T, bool>) return '?';
-  else if constexpr (is_floating<T>) return 'f';
-  else if constexpr (std::is_signed_v<T>) return 'i';
-  else return 'u';
-}
-
-template <class T>
-void copy_any_buffer(const Buffer& info, T* dst) {
-  switch (element_kind(info) * 16 + int(info.itemsize())) {
+void copy_any_buffer(const buffer::Import& info, T* dst) {
+  switch (info.kind() * 16 + int(info.itemsize())) {
     case '?' * 16 + 1: return copy_buffer<T, bool>(info, dst);
     case 'f' * 16 + 2: return copy_buffer<T, half>(info, dst);
     case 'f' * 16 + 4: return copy_buffer<T, float>(info, dst);
@@ -163,7 +110,7 @@ TensorT tensor(nb::object data) {
   using T = typename TensorT::value_type;
   if (nb::isinstance<TensorT>(data)) return contiguous_copy(nb::cast<const TensorT&>(data));
   if (PyObject_CheckBuffer(data.ptr()) && !PyBytes_Check(data.ptr())) {
-    const detail::Buffer info(data, PyBUF_STRIDES | PyBUF_FORMAT);
+    const buffer::Import info(data.ptr(), PyBUF_STRIDES | PyBUF_FORMAT);
     Dims shape(info.ndim());
     for (int d = 0; d < shape.size(); ++d) shape[d] = info.shape(d);
     TensorT t = TensorT::empty(shape);
@@ -209,8 +156,8 @@ TensorT from_numpy(nb::object array) {
   if (!PyObject_CheckBuffer(array.ptr()))
     throw type_error("from_numpy: " + std::string(nb::str(array.type()).c_str()) +
                      " does not support the buffer protocol");
-  const detail::Buffer info(array, PyBUF_STRIDES | PyBUF_FORMAT | PyBUF_WRITABLE);
-  if (detail::element_kind(info) != detail::element_kind<T>() || info.itemsize() != Py_ssize_t(sizeof(T)))
+  const buffer::Import info(array.ptr(), PyBUF_STRIDES | PyBUF_FORMAT | PyBUF_WRITABLE);
+  if (info.kind() != DType<T>::kind || info.itemsize() != Py_ssize_t(sizeof(T)))
     throw type_error("from_numpy: elements of format '" + info.format() + "' (" +
                      std::to_string(info.itemsize()) + " bytes) are not " + DType<T>::name +
                      "; tensor() copies and converts");

@@ -149,4 +149,9 @@ inline void narrow(const float* in, half* out, int64_t n) {
   for (; i < n; ++i) out[i] = half(in[i]);
 }
 
+template <>
+struct compute_type<half> {
+  using type = float;
+};
+
 }  // namespace satchel

@@ -1,21 +1,20 @@
 // read1d_file / write1d_file: TH's DiskFile formats. Text is numbers separated by
-// any whitespace; binary is raw little-endian elements.
+// any whitespace; binary is raw little-endian elements. The typed part: each
+// number parsed and formatted as its dtype; the files themselves are the core's
+// (core/file.h).
 #pragma once
 
 #include <bit>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <limits>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
-#include <unistd.h>
 
+#include "core/file.h"
 #include "dtype.h"
 #include "tensor.h"
 
@@ -23,27 +22,7 @@ namespace satchel {
 
 static_assert(std::endian::native == std::endian::little, "binary files are read as little-endian");
 
-// An operating-system error on a file; the bindings raise it as OSError.
-struct FileError {
-  std::string path;
-  int error;
-};
-
 namespace detail {
-
-inline std::string read_whole_file(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) throw FileError{path, errno};
-  std::string data;
-  char buf[1 << 16];
-  std::size_t got;
-  while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) data.append(buf, got);
-  const bool failed = std::ferror(f);
-  const int err = errno;
-  std::fclose(f);
-  if (failed) throw FileError{path, err};
-  return data;
-}
 
 template <class T>
 std::string range_text() {
@@ -59,7 +38,7 @@ std::string parse_token(const std::string& token, T& out) {
     if (token == "0" || token == "false" || token == "False") return out = false, "";
     if (token == "1" || token == "true" || token == "True") return out = true, "";
     return "'" + token + "' is not a bool (0, 1, true or false)";
-  } else if constexpr (is_floating<T>) {
+  } else if constexpr (DType<T>::kind == 'f') {
     char* end = nullptr;
     errno = 0;
     const double v = std::strtod(token.c_str(), &end);
@@ -83,7 +62,7 @@ std::string parse_token(const std::string& token, T& out) {
     if (ptr != e || b == e || ec == std::errc::invalid_argument)
       return "'" + token + "' is not an integer of dtype " + name;
     if (ec == std::errc::result_out_of_range || (negative && std::is_unsigned_v<T> && v != 0) ||
-        double(v) < lowest_value<T>() || double(v) > max_value<T>())
+        double(v) < DType<T>::lowest || double(v) > DType<T>::highest)
       return "'" + token + "' is out of range for " + name + " " + range_text<T>();
     out = T(v);
     return "";
@@ -98,7 +77,7 @@ template <class TensorT>
 TensorT read1d_file(const std::string& path, int64_t size, bool binary) {
   using T = typename TensorT::value_type;
   if (size < 0) throw std::invalid_argument("read1d_file: size must be >= 0, got " + std::to_string(size));
-  const std::string data = detail::read_whole_file(path);
+  const std::string data = file::read(path);
   TensorT t = TensorT::empty(Dims{size});
   T* out = t.data();
   if (binary) {
@@ -111,30 +90,9 @@ TensorT read1d_file(const std::string& path, int64_t size, bool binary) {
     if (need) std::memcpy(static_cast<void*>(out), data.data(), need);
     return t;
   }
-  int64_t found = 0;
-  int line = 1;
-  std::size_t line_start = 0;
-  std::size_t i = 0;
-  while (found < size) {
-    while (i < data.size() && std::isspace(static_cast<unsigned char>(data[i]))) {
-      if (data[i] == '\n') {
-        ++line;
-        line_start = i + 1;
-      }
-      ++i;
-    }
-    if (i == data.size()) break;
-    const std::size_t begin = i;
-    while (i < data.size() && !std::isspace(static_cast<unsigned char>(data[i]))) ++i;
-    const std::string error = detail::parse_token(data.substr(begin, i - begin), out[found]);
-    if (!error.empty())
-      throw std::invalid_argument(path + ":" + std::to_string(line) + ":" + std::to_string(begin - line_start + 1) +
-                                  ": " + error);
-    ++found;
-  }
-  if (found < size)
-    throw std::invalid_argument(path + ": expected " + std::to_string(size) + " numbers, found " +
-                                std::to_string(found));
+  file::parse_tokens(path, data, size, [out](const std::string& token, int64_t i) {
+    return detail::parse_token(token, out[i]);
+  });
   return t;
 }
 
@@ -144,9 +102,8 @@ std::string format_number(T v) {
     return v ? "1" : "0";
   } else {
     char buf[64];
-    std::to_chars_result r;
-    if constexpr (std::is_same_v<T, half>) r = std::to_chars(buf, buf + sizeof buf, float(v));
-    else r = std::to_chars(buf, buf + sizeof buf, v);  // shortest text that reads back exactly
+    // The shortest text that reads back exactly (storage-only types as their compute type).
+    const std::to_chars_result r = std::to_chars(buf, buf + sizeof buf, compute_t<T>(v));
     return std::string(buf, r.ptr);
   }
 }
@@ -163,19 +120,7 @@ void write1d_file(const TensorT& t, const std::string& path, bool binary) {
     if (binary) data.append(reinterpret_cast<const char*>(&v), sizeof v);
     else data += format_number(v) + "\n";
   }
-  // Write beside the target and rename over it, so a failure leaves no partial file.
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) throw FileError{path, errno};
-  const bool ok = std::fwrite(data.data(), 1, data.size(), f) == data.size();
-  int err = errno;
-  const bool closed = std::fclose(f) == 0;
-  if (!closed && ok) err = errno;
-  if (!ok || !closed || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    if (ok && closed) err = errno;
-    std::remove(tmp.c_str());
-    throw FileError{path, err};
-  }
+  file::write_atomically(path, data);
 }
 
 }  // namespace native

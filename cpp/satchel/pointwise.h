@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "gil.h"
+#include "cast.h"
 #include "half.h"
 #include "iter.h"
 #include "math.h"
@@ -23,13 +24,6 @@
 namespace satchel {
 
 namespace detail {
-
-template <class From, class To>
-void convert_run(const From* in, To* out, int64_t n) {
-  if constexpr (std::is_same_v<From, half> && std::is_same_v<To, float>) widen(in, out, n);
-  else if constexpr (std::is_same_v<From, float> && std::is_same_v<To, half>) narrow(in, out, n);
-  else for (int64_t i = 0; i < n; ++i) out[i] = To(in[i]);
-}
 
 // A functor whose body has a form over SIMD registers (the generator gives it a
 // static `lanes`) runs contiguous runs of its one input through math::over_lanes.
@@ -63,7 +57,7 @@ void contiguous_run(const Fn& fn, O* out, [[maybe_unused]] const std::array<cons
   } else if constexpr (IsIdentity<Fn> && std::is_same_v<T, O>) {
     // An input that overlaps out, other than as out itself, was copied first.
     if (out != in[0]) std::memcpy(out, in[0], std::size_t(n) * sizeof(O));
-  } else if constexpr (std::is_same_v<T, half> || std::is_same_v<O, half>) {
+  } else if constexpr (is_storage_only<T> || is_storage_only<O>) {
     using R = decltype(fn(C(in[I][0])...));
     constexpr int64_t kBlock = 256;
     [[maybe_unused]] C staged[sizeof...(I) ? sizeof...(I) : 1][kBlock];
@@ -109,8 +103,7 @@ void dispatch_contiguous(unsigned mask, const Fn& fn, O* out, const std::array<c
 }
 
 template <class O, class T, class C, class Fn, std::size_t N>
-void run_segment(const Fn& fn, const std::array<char*, N + 1>& ptr, const std::array<int64_t, N + 1>& stride,
-                 int64_t n) {
+void run_segment(const Fn& fn, char* const* ptr, const int64_t* stride, int64_t n) {
   constexpr int64_t item = sizeof(T);
   std::array<const T*, N> in;
   std::array<const char*, N> in_bytes;
@@ -180,9 +173,7 @@ void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
   [[maybe_unused]] const auto bytes = [](const auto& input) {  // unused by fill, which has no inputs
     return const_cast<char*>(reinterpret_cast<const char*>(input.data()));
   };
-  const auto run = [&fn](const std::array<char*, N + 1>& p, const std::array<int64_t, N + 1>& s, int64_t n) {
-    detail::run_segment<O, T, C, Fn, N>(fn, p, s, n);
-  };
+  const auto run = [&fn](char* const* p, const int64_t* s, int64_t n) { detail::run_segment<O, T, C, Fn, N>(fn, p, s, n); };
   if (same_shape && out.is_contiguous() && ((inputs.is_scalar() || inputs.tensor().is_contiguous()) && ...)) {
     // One flat run (numbers step 0): no layout to build, which small tensors notice.
     const std::array<char*, N + 1> base{reinterpret_cast<char*>(out.data()), bytes(inputs)...};
@@ -192,20 +183,20 @@ void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
     parallel_chunks(n, worker_count(n), [&](int64_t b, int64_t e, int) {
       std::array<char*, N + 1> p;
       for (std::size_t k = 0; k <= N; ++k) p[k] = base[k] + b * step[k];
-      run(p, step, e - b);
+      run(p.data(), step.data(), e - b);
     });
     return;
   }
-  Layout<N + 1> layout;
+  Layout layout(N + 1);
   layout.add(0, reinterpret_cast<char*>(out.data()), out.sizes(), out.strides(), sizeof(O), shape);
-  std::size_t k = 1;
+  int k = 1;
   (layout.add(k++, bytes(inputs), inputs.sizes(), inputs.strides(), sizeof(T), shape), ...);
   layout.collapse(shape);
   ReleaseGil unlocked(layout.numel);
   const std::array<int64_t, N + 1> itemsize{int64_t(sizeof(O)), (void(inputs), int64_t(sizeof(T)))...};
-  const int64_t width = layout.tile_width(itemsize);
+  const int64_t width = layout.tile_width(itemsize.data());
   parallel_units(layout, width, worker_count(layout.numel),
-                 [&](int64_t b, int64_t e, int) { layout.for_units(width, b, e, run); });
+                 [&](int64_t b, int64_t e, int) { layout.walk(width, b, e, run); });
 }
 
 // A new tensor (of class TensorT, maybe another unit's) holding fn(inputs...)

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "gil.h"
-#include "half.h"
+#include "cast.h"
 #include "iter.h"
 #include "narrow.h"
 #include "tensor.h"
@@ -43,21 +43,22 @@ template <class Acc, class C, class T>
 }
 
 template <class Acc, class C, class T, class Map, class Combine, std::size_t... I>
-Acc fold_run(const Map& map, const Combine& combine, Acc seed, const std::array<char*, sizeof...(I)>& ptr,
-             const std::array<int64_t, sizeof...(I)>& stride, int64_t n, std::index_sequence<I...>) {
+Acc fold_run(const Map& map, const Combine& combine, Acc seed, char* const* ptr, const int64_t* stride, int64_t n,
+             std::index_sequence<I...>) {
   constexpr int64_t item = sizeof(T);
   const bool contiguous = n >= kLanes && ((stride[I] == item) && ...);  // shorter runs: the plain fold below
-  if constexpr (std::is_same_v<T, half>) {  // through float in blocks, so that the fold vectorises
+  if constexpr (is_storage_only<T>) {  // through compute_t<T> in blocks, so that the fold vectorises
     if (contiguous) {
       constexpr int64_t kBlock = 1024;
-      float staged[sizeof...(I)][kBlock];
-      constexpr std::array<int64_t, sizeof...(I)> unit{(void(I), int64_t(sizeof(float)))...};
+      using S = compute_t<T>;
+      S staged[sizeof...(I)][kBlock];
+      constexpr std::array<int64_t, sizeof...(I)> unit{(void(I), int64_t(sizeof(S)))...};
       Acc acc = seed;
       for (int64_t b = 0; b < n; b += kBlock) {
         const int64_t m = std::min(kBlock, n - b);
-        (widen(reinterpret_cast<const half*>(ptr[I]) + b, staged[I], m), ...);
-        const std::array<char*, sizeof...(I)> block{reinterpret_cast<char*>(staged[I])...};
-        acc = combine(acc, fold_run<Acc, C, float>(map, combine, seed, block, unit, m, std::index_sequence<I...>{}));
+        (convert_run(reinterpret_cast<const T*>(ptr[I]) + b, staged[I], m), ...);
+        char* const block[] = {reinterpret_cast<char*>(staged[I])...};
+        acc = combine(acc, fold_run<Acc, C, S>(map, combine, seed, block, unit.data(), m, std::index_sequence<I...>{}));
       }
       return acc;
     }
@@ -132,8 +133,8 @@ Acc reduce(const char* op, const Map& map, const Combine& combine, std::optional
   }
   const Acc seed = init ? *init : map(Acc(C(*first.data())), Acc(C(*more.data()))...);
   const Dims& shape = first.sizes();
-  Layout<N> layout;
-  std::size_t k = 0;
+  Layout layout(N);
+  int k = 0;
   layout.add(k++, reinterpret_cast<char*>(first.data()), first.sizes(), first.strides(), sizeof(T), shape);
   (layout.add(k++, reinterpret_cast<char*>(more.data()), more.sizes(), more.strides(), sizeof(T), shape), ...);
   layout.collapse(shape);
@@ -142,10 +143,10 @@ Acc reduce(const char* op, const Map& map, const Combine& combine, std::optional
   std::vector<Acc> partial(workers, seed);
   std::array<int64_t, N> itemsize;
   itemsize.fill(sizeof(T));
-  const int64_t width = layout.tile_width(itemsize);  // dot(x.T, y): in tiles, as pointwise ops
+  const int64_t width = layout.tile_width(itemsize.data());  // dot(x.T, y): in tiles, as pointwise ops
   parallel_units(layout, width, workers, [&](int64_t b, int64_t e, int w) {
     Acc acc = seed;
-    layout.for_units(width, b, e, [&](const std::array<char*, N>& p, const std::array<int64_t, N>& s, int64_t n) {
+    layout.walk(width, b, e, [&](char* const* p, const int64_t* s, int64_t n) {
       acc = combine(acc, detail::fold_run<Acc, C, T>(map, combine, seed, p, s, n, std::make_index_sequence<N>{}));
     });
     partial[w] = acc;

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "config.h"
+#include "core/export.h"
 
 namespace satchel {
 
@@ -75,15 +76,7 @@ class Dims {
 };
 
 // "(2, 3)" as Python prints a shape tuple.
-inline std::string to_string(const Dims& d) {
-  std::string s = "(";
-  for (int i = 0; i < d.size(); ++i) {
-    if (i) s += ", ";
-    s += std::to_string(d[i]);
-  }
-  if (d.size() == 1) s += ",";
-  return s + ")";
-}
+SATCHEL_CORE std::string to_string(const Dims& d);
 
 // Number of elements; throws on negative sizes or overflow of int64.
 inline int64_t checked_numel(const Dims& sizes) {
@@ -110,21 +103,9 @@ inline Dims contiguous_strides(const Dims& sizes) {
 // Strides for a new tensor of `sizes` with the dim order of an existing one
 // (sizes, strides) when that one is dense (its elements fill a block, in some
 // dim order: a transpose, say), else row-major strides.
-inline Dims strides_like(const Dims& sizes, const Dims& strides) {
-  const int n = sizes.size();
-  int order[kMaxDims];
-  for (int i = 0; i < n; ++i) order[i] = i;
-  for (int i = 1; i < n; ++i)  // by stride, largest first; stable
-    for (int j = i; j > 0 && strides[order[j]] > strides[order[j - 1]]; --j) std::swap(order[j], order[j - 1]);
-  Dims out(n);
-  int64_t expected = 1;
-  for (int j = n - 1; j >= 0; --j) {
-    const int d = order[j];
-    if (sizes[d] == 0 || (sizes[d] != 1 && strides[d] != expected)) return contiguous_strides(sizes);
-    out[d] = expected;
-    expected *= sizes[d];
-  }
-  return out;
-}
+SATCHEL_CORE Dims strides_like(const Dims& sizes, const Dims& strides);
+
+// The shape n shapes broadcast to, or std::invalid_argument naming every shape.
+SATCHEL_CORE Dims broadcast_shapes(const Dims* const* shapes, int n);
 
 }  // namespace satchel

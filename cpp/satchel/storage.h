@@ -1,17 +1,12 @@
 // Storage: a refcounted block of memory that tensors view (TH's THStorage).
 #pragma once
 
-#include <sys/mman.h>
-
-#include <algorithm>
 #include <cstddef>
-#include <cstdint>
-#include <cstdlib>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <new>
 #include <string>
+
+#include "core/export.h"
 
 namespace satchel {
 
@@ -26,82 +21,17 @@ struct Storage {
 };
 
 // bad_alloc with the size in its message (raised in Python as MemoryError with it).
-class AllocationError : public std::bad_alloc {
+class SATCHEL_CORE AllocationError : public std::bad_alloc {
  public:
-  explicit AllocationError(std::size_t nbytes)
-      : message_("cannot allocate " + std::to_string(nbytes) + " bytes") {}
+  explicit AllocationError(std::size_t nbytes);
+  ~AllocationError() override;
   const char* what() const noexcept override { return message_.c_str(); }
 
  private:
   std::string message_;
 };
 
-// Host memory. Small blocks come from the heap, 16-byte aligned. Big blocks are 2 MiB
-// aligned and sized, backed by transparent huge pages, and recycled when freed:
-// a fresh result tensor then costs no page faults, which otherwise take more time
-// than the arithmetic filling it.
-class HostAllocator {
- public:
-  static constexpr std::size_t kBig = std::size_t(1) << 20;
-  static constexpr std::size_t kPage = std::size_t(2) << 20;
-  static constexpr std::size_t kCacheLimit = std::size_t(1) << 30;  // bytes kept for reuse
-
-  static HostAllocator& instance() {
-    static HostAllocator* allocator = new HostAllocator();  // never destroyed: storages may outlive exit
-    return *allocator;
-  }
-
-  Storage allocate(std::size_t nbytes) {
-    if (nbytes < kBig) {
-      // One allocation for the block and its reference count: small tensors
-      // are made on every call, and malloc is a good part of what that costs.
-      using Unit = std::max_align_t;
-      try {
-        const std::size_t units = std::max<std::size_t>(1, (nbytes + sizeof(Unit) - 1) / sizeof(Unit));
-        return Storage{std::make_shared_for_overwrite<Unit[]>(units), nbytes};
-      } catch (const std::bad_alloc&) {
-        throw AllocationError(nbytes);
-      }
-    }
-    const std::size_t size = (nbytes + kPage - 1) / kPage * kPage;
-    if (size < nbytes) throw AllocationError(nbytes);
-    void* p = take(size);
-    if (!p) {
-      p = std::aligned_alloc(kPage, size);
-      if (!p) throw AllocationError(nbytes);
-      madvise(p, size, MADV_HUGEPAGE);
-    }
-    return Storage{std::shared_ptr<void>(p, [size](void* q) { instance().give(q, size); }), nbytes};
-  }
-
- private:
-  void* take(std::size_t size) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto it = free_.find(size);
-    if (it == free_.end()) return nullptr;
-    void* p = it->second;
-    free_.erase(it);
-    cached_ -= size;
-    return p;
-  }
-
-  void give(void* p, std::size_t size) {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (cached_ + size <= kCacheLimit) {
-        free_.emplace(size, p);
-        cached_ += size;
-        return;
-      }
-    }
-    std::free(p);
-  }
-
-  std::mutex mutex_;
-  std::multimap<std::size_t, void*> free_;  // size -> block
-  std::size_t cached_ = 0;
-};
-
-inline Storage allocate_host(std::size_t nbytes) { return HostAllocator::instance().allocate(nbytes); }
+// nbytes of host memory from the one host allocator every unit shares (core/allocator.cpp).
+SATCHEL_CORE Storage allocate_host(std::size_t nbytes);
 
 }  // namespace satchel

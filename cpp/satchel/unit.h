@@ -1,6 +1,8 @@
 // Everything a generated CPU unit includes.
 #pragma once
 
+#include "satchel/dtypes.h"  // generated from spec/types.yaml
+
 #include "bind.h"
 #include "create.h"
 #include "dtype.h"

@@ -207,37 +207,37 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
         """Elementwise self + other; integers wrap around."""
 
     def add_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
-        """Elementwise self + other; integers wrap around."""
+        """In-place add: writes the result into self and returns it."""
 
     def sub(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self - other; integers wrap around."""
 
     def sub_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
-        """Elementwise self - other; integers wrap around."""
+        """In-place sub: writes the result into self and returns it."""
 
     def mul(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self * other; integers wrap around."""
 
     def mul_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
-        """Elementwise self * other; integers wrap around."""
+        """In-place mul: writes the result into self and returns it."""
 
     def div(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self / other."""
 
     def div_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
-        """Elementwise self / other."""
+        """In-place div: writes the result into self and returns it."""
 
     def neg(self, tensor: TensorT, /) -> TensorT:
         """Elementwise -self; unsigned integers wrap around."""
 
     def neg_(self, tensor: TensorT, /) -> TensorT:
-        """Elementwise -self; unsigned integers wrap around."""
+        """In-place neg: writes the result into self and returns it."""
 
     def abs(self, tensor: TensorT, /) -> TensorT:
         """Elementwise absolute value (the most negative integer stays itself)."""
 
     def abs_(self, tensor: TensorT, /) -> TensorT:
-        """Elementwise absolute value (the most negative integer stays itself)."""
+        """In-place abs: writes the result into self and returns it."""
 
     def eq(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
         """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
@@ -361,37 +361,37 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
         """Elementwise self + other; integers wrap around."""
 
     def add_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
-        """Elementwise self + other; integers wrap around."""
+        """In-place add: writes the result into self and returns it."""
 
     def sub(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self - other; integers wrap around."""
 
     def sub_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
-        """Elementwise self - other; integers wrap around."""
+        """In-place sub: writes the result into self and returns it."""
 
     def mul(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self * other; integers wrap around."""
 
     def mul_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
-        """Elementwise self * other; integers wrap around."""
+        """In-place mul: writes the result into self and returns it."""
 
     def div(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self / other."""
 
     def div_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
-        """Elementwise self / other."""
+        """In-place div: writes the result into self and returns it."""
 
     def neg(self, tensor: TensorT, /) -> TensorT:
         """Elementwise -self; unsigned integers wrap around."""
 
     def neg_(self, tensor: TensorT, /) -> TensorT:
-        """Elementwise -self; unsigned integers wrap around."""
+        """In-place neg: writes the result into self and returns it."""
 
     def abs(self, tensor: TensorT, /) -> TensorT:
         """Elementwise absolute value (the most negative integer stays itself)."""
 
     def abs_(self, tensor: TensorT, /) -> TensorT:
-        """Elementwise absolute value (the most negative integer stays itself)."""
+        """In-place abs: writes the result into self and returns it."""
 
     def eq(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
         """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
@@ -515,37 +515,37 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
         """Elementwise self + other; integers wrap around."""
 
     def add_(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
-        """Elementwise self + other; integers wrap around."""
+        """In-place add: writes the result into self and returns it."""
 
     def sub(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
         """Elementwise self - other; integers wrap around."""
 
     def sub_(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
-        """Elementwise self - other; integers wrap around."""
+        """In-place sub: writes the result into self and returns it."""
 
     def mul(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
         """Elementwise self * other; integers wrap around."""
 
     def mul_(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
-        """Elementwise self * other; integers wrap around."""
+        """In-place mul: writes the result into self and returns it."""
 
     def div(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
         """Elementwise self / other."""
 
     def div_(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
-        """Elementwise self / other."""
+        """In-place div: writes the result into self and returns it."""
 
     def neg(self, tensor: TensorT, /) -> TensorT:
         """Elementwise -self; unsigned integers wrap around."""
 
     def neg_(self, tensor: TensorT, /) -> TensorT:
-        """Elementwise -self; unsigned integers wrap around."""
+        """In-place neg: writes the result into self and returns it."""
 
     def abs(self, tensor: TensorT, /) -> TensorT:
         """Elementwise absolute value (the most negative integer stays itself)."""
 
     def abs_(self, tensor: TensorT, /) -> TensorT:
-        """Elementwise absolute value (the most negative integer stays itself)."""
+        """In-place abs: writes the result into self and returns it."""
 
     def eq(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorT:
         """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
@@ -569,31 +569,31 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
         """Elementwise e to the power self."""
 
     def exp_(self, tensor: TensorT, /) -> TensorT:
-        """Elementwise e to the power self."""
+        """In-place exp: writes the result into self and returns it."""
 
     def log(self, tensor: TensorT, /) -> TensorT:
         """Elementwise natural logarithm."""
 
     def log_(self, tensor: TensorT, /) -> TensorT:
-        """Elementwise natural logarithm."""
+        """In-place log: writes the result into self and returns it."""
 
     def sqrt(self, tensor: TensorT, /) -> TensorT:
         """Elementwise square root."""
 
     def sqrt_(self, tensor: TensorT, /) -> TensorT:
-        """Elementwise square root."""
+        """In-place sqrt: writes the result into self and returns it."""
 
     def tanh(self, tensor: TensorT, /) -> TensorT:
         """Elementwise hyperbolic tangent."""
 
     def tanh_(self, tensor: TensorT, /) -> TensorT:
-        """Elementwise hyperbolic tangent."""
+        """In-place tanh: writes the result into self and returns it."""
 
     def sigmoid(self, tensor: TensorT, /) -> TensorT:
         """Elementwise logistic function 1 / (1 + exp(-self))."""
 
     def sigmoid_(self, tensor: TensorT, /) -> TensorT:
-        """Elementwise logistic function 1 / (1 + exp(-self))."""
+        """In-place sigmoid: writes the result into self and returns it."""
 
     def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
@@ -699,37 +699,37 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
         """Elementwise self + other; integers wrap around."""
 
     def add_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
-        """Elementwise self + other; integers wrap around."""
+        """In-place add: writes the result into self and returns it."""
 
     def sub(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self - other; integers wrap around."""
 
     def sub_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
-        """Elementwise self - other; integers wrap around."""
+        """In-place sub: writes the result into self and returns it."""
 
     def mul(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self * other; integers wrap around."""
 
     def mul_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
-        """Elementwise self * other; integers wrap around."""
+        """In-place mul: writes the result into self and returns it."""
 
     def div(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self / other."""
 
     def div_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
-        """Elementwise self / other."""
+        """In-place div: writes the result into self and returns it."""
 
     def neg(self, tensor: TensorT, /) -> TensorT:
         """Elementwise -self; unsigned integers wrap around."""
 
     def neg_(self, tensor: TensorT, /) -> TensorT:
-        """Elementwise -self; unsigned integers wrap around."""
+        """In-place neg: writes the result into self and returns it."""
 
     def abs(self, tensor: TensorT, /) -> TensorT:
         """Elementwise absolute value (the most negative integer stays itself)."""
 
     def abs_(self, tensor: TensorT, /) -> TensorT:
-        """Elementwise absolute value (the most negative integer stays itself)."""
+        """In-place abs: writes the result into self and returns it."""
 
     def eq(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
         """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
@@ -853,37 +853,37 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
         """Elementwise self + other; integers wrap around."""
 
     def add_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
-        """Elementwise self + other; integers wrap around."""
+        """In-place add: writes the result into self and returns it."""
 
     def sub(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self - other; integers wrap around."""
 
     def sub_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
-        """Elementwise self - other; integers wrap around."""
+        """In-place sub: writes the result into self and returns it."""
 
     def mul(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self * other; integers wrap around."""
 
     def mul_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
-        """Elementwise self * other; integers wrap around."""
+        """In-place mul: writes the result into self and returns it."""
 
     def div(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self / other."""
 
     def div_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
-        """Elementwise self / other."""
+        """In-place div: writes the result into self and returns it."""
 
     def neg(self, tensor: TensorT, /) -> TensorT:
         """Elementwise -self; unsigned integers wrap around."""
 
     def neg_(self, tensor: TensorT, /) -> TensorT:
-        """Elementwise -self; unsigned integers wrap around."""
+        """In-place neg: writes the result into self and returns it."""
 
     def abs(self, tensor: TensorT, /) -> TensorT:
         """Elementwise absolute value (the most negative integer stays itself)."""
 
     def abs_(self, tensor: TensorT, /) -> TensorT:
-        """Elementwise absolute value (the most negative integer stays itself)."""
+        """In-place abs: writes the result into self and returns it."""
 
     def eq(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
         """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""

@@ -399,7 +399,7 @@ void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
   const cudaStream_t stream = current_stream();
   if (out.numel() == 0) return;
 
-  Layout<N + 1> layout;
+  Layout layout(N + 1);
   layout.add(0, reinterpret_cast<char*>(out.data()), out.sizes(), out.strides(), sizeof(Out), shape);
   const T* in_ptr[detail::kSlots<N>] = {};
   C value[detail::kSlots<N>] = {};

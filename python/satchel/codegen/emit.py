@@ -8,12 +8,15 @@ from pathlib import Path
 
 import jinja2
 
-from .api import HEADER, Unit, conformances, result_dtypes, signature_protocols, unit_code, units
+from .cpp import HEADER, dtype_traits, units
+from .files import unit_files
 from .model import Spec
+from .protocols import conformances, result_dtypes, signature_protocols
+from .stubs import doc_of, unit_stub
 
 
 def environment(templates: Path) -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -21,12 +24,24 @@ def environment(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
     )
+    env.filters["pyrepr"] = repr
+    return env
+
+
+def docs(spec: Spec) -> list[tuple[str, str]]:
+    """Every function's docstring by name, as the units bind them."""
+    out = []
+    for op in spec.ops:
+        for sig in [op.sig] + ([op.inplace_sig()] if op.inplace else []):
+            out.append((sig.name, doc_of(op, sig)))
+    return out
 
 
 def render_all(spec: Spec, templates: Path) -> dict[str, str]:
     """Every generated file, by path relative to generated/."""
     env = environment(templates)
     all_units = units(spec)
+    all_files = [unit_files(spec, u) for u in all_units]
     files: dict[str, str] = {}
 
     def add(path: str, template: str, **context: object) -> None:
@@ -34,12 +49,19 @@ def render_all(spec: Spec, templates: Path) -> dict[str, str]:
             raise RuntimeError(f"generator bug: {path} is produced twice")
         files[path] = env.get_template(template).render(header=HEADER, **context)
 
-    for unit in all_units:
-        code = unit_code(spec, unit)
-        add(f"{unit.device.name}/{unit.dtype.name}/unit.cpp", "unit.cpp.j2", unit=unit, code=code)
-        if code.kernels_header:  # kernels compiled apart, by nvcc
-            add(f"{unit.device.name}/{unit.dtype.name}/kernels.cu", "unit_kernels.cu.j2", unit=unit, code=code)
-        add(f"python/{unit.module}.pyi", "unit.pyi.j2", unit=unit)
+    templates_of = {"module": "unit_module.cpp.j2", "copies": "unit_copies.cu.j2"}
+    for unit_files_ in all_files:
+        unit = unit_files_.unit
+        shards = {f"shard{s.index}": s for s in unit_files_.shards}
+        for path, part in unit_files_.paths().items():
+            if part in templates_of:
+                add(path, templates_of[part], unit=unit, files=unit_files_)
+            elif part.startswith("shard"):
+                add(path, "unit_shard.cpp.j2", unit=unit, files=unit_files_, shard=shards[part])
+            else:
+                add(path, "unit_kernels.cu.j2", unit=unit, files=unit_files_,
+                    shard=shards["shard" + part.removeprefix("kernels")])
+        add(f"python/{unit.module}.pyi", "unit.pyi.j2", unit=unit, stub=unit_stub(unit))
     devices = [d.name for d in spec.types.devices]
     for device in spec.types.devices:
         device_units = [u for u in all_units if u.device == device]
@@ -51,7 +73,9 @@ def render_all(spec: Spec, templates: Path) -> dict[str, str]:
         result_dtypes=result_dtypes(spec))
     add("python/check_signatures.py", "check_signatures.py.j2", conformances=conformances(spec))
     add("python/registry.py", "registry.py.j2", units=all_units)
-    add("units.cmake", "units.cmake.j2", units=all_units)
+    add("python/docs.py", "docs.py.j2", docs=docs(spec))
+    add("include/satchel/dtypes.h", "dtypes.h.j2", traits=dtype_traits(spec))
+    add("units.cmake", "units.cmake.j2", files=all_files)
     add("docs/ops.md", "ops.md.j2", spec=spec, units=all_units)
     return files
 
@@ -94,4 +118,4 @@ def sync(files: dict[str, str], out: Path, check: bool) -> Changes:
     return changes
 
 
-__all__ = ["Changes", "Unit", "render_all", "sync"]
+__all__ = ["Changes", "render_all", "sync"]

@@ -43,6 +43,11 @@ class AccReal(enum.Enum):
         raise SpecError(where, f"{what}: unknown accreal {text!r} (known: {known})")
 
 
+PYTHON_TYPES = ("bool", "int", "float")
+# DLPack's type codes (DLDataTypeCode).
+DLPACK_CODES = {"int": 0, "uint": 1, "float": 2, "bfloat": 4, "complex": 5, "bool": 6}
+
+
 @dataclass(frozen=True)
 class DType:
     name: str
@@ -51,12 +56,11 @@ class DType:
     cls: str  # a leaf class
     accreal: AccReal
     th: str
+    python: str  # the Python type of one element: bool, int or float
+    format: str  # its buffer-protocol format character
+    dlpack: str  # its DLPack type code's name (DLPACK_CODES)
+    range: tuple[int | float, int | float]  # lowest and highest value
     location: Location = field(compare=False, repr=False)
-
-    @property
-    def python(self) -> str:
-        """The Python type of one element."""
-        return {"bool": "bool", "floating": "float"}.get(self.cls, "int")
 
 
 @dataclass(frozen=True)
@@ -187,6 +191,30 @@ def _text(node: Node, key: str, what: str, default: str | None = None) -> str:
     return value.strip()
 
 
+def _choice(node: Node, key: str, known: tuple[str, ...], what: str) -> str:
+    value = node.pop_required(key, what)
+    if value not in known:
+        raise SpecError(node.where(key), f"{what}: unknown {key} {value!r} (known: {', '.join(known)})")
+    return str(value)
+
+
+def _format(node: Node, what: str) -> str:
+    value = node.pop_required("format", what)
+    if not isinstance(value, str) or len(value) != 1 or not value.isprintable():
+        raise SpecError(node.where("format"), f"{what}: format must be one buffer-protocol format character, "
+                                              f"got {value!r}")
+    return value
+
+
+def _range(node: Node, what: str) -> tuple[int | float, int | float]:
+    value = node.pop_required("range", what)
+    if (not isinstance(value, list) or len(value) != 2 or
+            not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value) or value[0] >= value[1]):
+        raise SpecError(node.where("range"), f"{what}: range must be [lowest, highest], two numbers in order, "
+                                             f"got {value!r}")
+    return (value[0], value[1])
+
+
 def _list_of_nodes(value: object, where: Location, what: str) -> list[Node]:
     if not isinstance(value, list) or not all(isinstance(v, Node) for v in value):
         raise SpecError(where, f"{what} must be a list of mappings")
@@ -211,9 +239,12 @@ def parse_types(root: Node | object, path: str) -> Types:
         dtype = DType(
             name=name, cpp=cpp, compute=_text(node, "compute", what, cpp), cls=cls,
             accreal=AccReal.parse(node.pop_required("accreal", what), node.where("accreal"), what),
-            th=_text(node, "th", what), location=node.location,
+            th=_text(node, "th", what), python=_choice(node, "python", PYTHON_TYPES, what),
+            format=_format(node, what), dlpack=_choice(node, "dlpack", tuple(DLPACK_CODES), what),
+            range=_range(node, what), location=node.location,
         )
-        node.reject_leftovers(what, ["name", "cpp", "compute", "class", "accreal", "th"])
+        node.reject_leftovers(what, ["name", "cpp", "compute", "class", "accreal", "th", "python", "format",
+                                     "dlpack", "range"])
         if any(d.name == name for d in dtypes):
             raise SpecError(node.location, f"{what} is declared twice")
         dtypes.append(dtype)

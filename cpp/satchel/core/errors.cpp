@@ -1,0 +1,11 @@
+#include "errors.h"
+
+namespace satchel {
+
+// Out of line, so that each class's type information lives once, in the core.
+TypeError::~TypeError() = default;
+BufferError::~BufferError() = default;
+PythonError::~PythonError() = default;
+FileError::~FileError() = default;
+
+}  // namespace satchel

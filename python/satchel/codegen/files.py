@@ -1,0 +1,134 @@
+"""Which file holds which part of a unit, so that an edit recompiles little.
+
+A unit is a module file (its tensor class and the calls that bind each shard)
+and shards, each holding the functors, functions and bindings of some of its
+ops. An op's shard is fixed by a stable rule, a hash of its name modulo the
+shard count, so adding or editing an op rewrites one shard per unit that has
+it. The count is the power of two that gives about OPS_PER_SHARD ops a shard:
+when the spec outgrows it, each shard splits in two. Docstrings are not in the
+C++ at all (docs.py, read when a unit is imported), so a doc edit recompiles
+nothing.
+
+A device whose kernels are compiled apart (cuda: by nvcc) has each shard's
+pointwise and reduction functions in kernels<K>.cu, and the copies every unit
+needs in copies.cu; its shard<K>.cpp, for the host compiler, declares them.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+from .cpp import Function, Kernel, OpCode, Operator, Unit, math_functions, runtime_namespace
+from .model import Spec
+
+OPS_PER_SHARD = 8
+
+
+def shard_count(spec: Spec) -> int:
+    count = 1
+    while count * OPS_PER_SHARD < len(spec.ops):
+        count *= 2
+    return count
+
+
+def shard_of(op_name: str, count: int) -> int:
+    return zlib.crc32(op_name.encode()) % count
+
+
+@dataclass(frozen=True)
+class Shard:
+    unit: Unit
+    index: int
+    ops: tuple[OpCode, ...]
+
+    @property
+    def kernels(self) -> tuple[Kernel, ...]:
+        return tuple(k for code in self.ops for k in code.kernels)
+
+    @property
+    def functions(self) -> tuple[Function, ...]:
+        return tuple(f for code in self.ops for f in code.functions)
+
+    @property
+    def operators(self) -> tuple[Operator, ...]:
+        return tuple(o for code in self.ops for o in code.operators)
+
+    @property
+    def math_functions(self) -> tuple[str, ...]:
+        return math_functions(self.kernels)
+
+    @property
+    def separate(self) -> bool:
+        """Whether its kernel functions are compiled apart (kernels<K>.cu)."""
+        return self.unit.device.separate_kernels and any(f.in_kernels for f in self.functions)
+
+    @property
+    def host_functions(self) -> tuple[Function, ...]:
+        """Defined in shard<K>.cpp."""
+        return tuple(f for f in self.functions if not (self.unit.device.separate_kernels and f.in_kernels))
+
+    @property
+    def kernel_functions(self) -> tuple[Function, ...]:
+        """Defined in kernels<K>.cu, declared in shard<K>.cpp."""
+        return tuple(f for f in self.functions if self.unit.device.separate_kernels and f.in_kernels)
+
+    @property
+    def bind_function(self) -> str:
+        return f"bind_shard{self.index}"
+
+
+@dataclass(frozen=True)
+class UnitFiles:
+    """How one unit's C++ is laid out in files."""
+
+    unit: Unit
+    shards: tuple[Shard, ...]  # those holding any op of the unit
+
+    @property
+    def runtime_header(self) -> str:
+        """What the host compiler's files include."""
+        device = self.unit.device
+        return "satchel/unit.h" if not device.separate_kernels else f"satchel/{device.name}/unit.h"
+
+    @property
+    def kernels_header(self) -> str | None:
+        """What the files compiled apart include (None: the device compiles its kernels with the bindings)."""
+        device = self.unit.device
+        return f"satchel/{device.name}/kernels.cuh" if device.separate_kernels else None
+
+    @property
+    def setup(self) -> tuple[str, ...]:
+        """Statements of the module's init, after its tensor class is bound."""
+        if self.unit.device.host_memory:
+            return ()
+        return (f'{runtime_namespace(self.unit.device)}::bind_unit<Tensor>(m, cls, "{self.unit.dtype.name}");',)
+
+    @property
+    def copies(self) -> str | None:
+        """The explicit instantiation copies.cu holds, for a device whose kernels are compiled apart."""
+        if not self.unit.device.separate_kernels:
+            return None
+        return f"template struct {runtime_namespace(self.unit.device)}::Copies<{self.unit.dtype.cpp}>;"
+
+    def paths(self) -> dict[str, str]:
+        """Each file's path under generated/ -> what it is ("module", "shard<K>", "kernels<K>", "copies")."""
+        base = f"{self.unit.device.name}/{self.unit.dtype.name}"
+        out = {f"{base}/module.cpp": "module"}
+        for shard in self.shards:
+            out[f"{base}/shard{shard.index}.cpp"] = f"shard{shard.index}"
+            if shard.separate:
+                out[f"{base}/kernels{shard.index}.cu"] = f"kernels{shard.index}"
+        if self.copies:
+            out[f"{base}/copies.cu"] = "copies"
+        return out
+
+
+def unit_files(spec: Spec, unit: Unit) -> UnitFiles:
+    count = shard_count(spec)
+    shards = []
+    for k in range(count):
+        ops = tuple(code for code in unit.ops if shard_of(code.op.name, count) == k)
+        if ops:
+            shards.append(Shard(unit, k, ops))
+    return UnitFiles(unit, tuple(shards))
