@@ -9,8 +9,9 @@ with CMake and Ninja (the build ``pip install .`` drives):
 - the rebuild after touching one typed runtime header (pointwise.h) and one core
   source (core/views.cpp);
 - the installed size of the units and the core;
-- the marginal cost of one op on one unit: how much longer the shards that
-  received the new op took to compile than the same shards before it.
+- the marginal cost of one op on one unit and the fixed cost of a shard: a
+  least-squares line through every shard's compile time in the clean build
+  against the number of ops it holds.
 
 Times are wall-clock seconds on this machine; the figures go into the notes.
 """
@@ -52,6 +53,21 @@ def ninja_times(build: Path) -> dict[str, float]:
     return out
 
 
+def shard_costs(times: dict[str, float], src: Path) -> tuple[float, float]:
+    """(fixed, per op): the line through (ops in a shard, its compile time) over every shard."""
+    points = []
+    for path, seconds in times.items():
+        if "/shard" in path and path.endswith(".cpp.o"):
+            source = src / "generated" / path.split("/generated/", 1)[1].removesuffix(".o")
+            ops = source.read_text().splitlines()[1].split(": ", 1)[1].rstrip(".").split(", ")
+            points.append((len(ops), seconds))
+    n = len(points)
+    mx = sum(x for x, _ in points) / n
+    my = sum(y for _, y in points) / n
+    slope = sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x, _ in points)
+    return my - slope * mx, slope
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cuda", action="store_true", help="build the CUDA units too (needs nvcc)")
@@ -81,12 +97,9 @@ def main() -> int:
         added = run(ninja, work)
         after = ninja_times(build)
         rebuilt = [p for p in after if after[p] != before.get(p) and "/shard" in p and p.endswith(".o")]
-        grown = [after[p] - before[p] for p in rebuilt if p in before]
         rows.append(("rebuild after adding one numeric pointwise op", f"{added:.1f} s ({len(rebuilt)} shards)"))
-        if grown:
-            rows.append(("marginal compile cost of one op on one unit", f"{sum(grown) / len(grown):.2f} s "
-                         f"(over {len(grown)} shards; a shard took {min(before[p] for p in rebuilt if p in before):.1f}"
-                         f"-{max(before[p] for p in rebuilt if p in before):.1f} s before)"))
+        fixed, per_op = shard_costs(before, src)
+        rows.append(("compile cost of a shard", f"{fixed:.2f} s + {per_op:.2f} s per op it holds (least squares)"))
 
         ops.write_text(ops.read_text().replace("Elementwise hyperbolic tangent.", "The hyperbolic tangent.", 1))
         rows.append(("rebuild after editing one doc:", f"{run(ninja, work):.1f} s"))
