@@ -219,3 +219,16 @@ def test_regenerating_everything_takes_under_a_second(repo: Path) -> None:
     start = time.perf_counter()
     assert main(["--root", str(repo), "--quiet"]) == 0
     assert time.perf_counter() - start < 1.0
+
+
+def test_generated_python_copied_into_the_source_tree_is_ignored_by_git() -> None:
+    """CMake copies generated/python/ into python/satchel/ (it is laid out as the
+    package), so .gitignore must name each copy, the device modules included."""
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    files = render_all(load_spec(ROOT), ROOT / "templates")
+    copies = [f"python/satchel/{rel.removeprefix('python/')}" for rel in files if rel.startswith("python/")]
+    result = subprocess.run(["git", "check-ignore", "--no-index", "--stdin"], input="\n".join(copies),
+                            capture_output=True, text=True, cwd=ROOT, check=False)
+    assert sorted(result.stdout.split()) == sorted(copies), "not in .gitignore: " + ", ".join(
+        sorted(set(copies) - set(result.stdout.split())))
