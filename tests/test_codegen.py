@@ -228,7 +228,7 @@ def test_one_op_edit_rewrites_one_shard_of_each_unit_that_has_it(repo: Path) -> 
 
 def test_a_doc_edit_rewrites_no_cpp(repo: Path) -> None:
     written = written_by(repo, "Elementwise hyperbolic tangent.", "Elementwise tanh.")
-    assert "python/docs.py" in written
+    assert "python/_units/docs.py" in written
     assert not [p for p in written if p.endswith((".cpp", ".cu", ".h", ".cmake"))], written
 
 
@@ -245,3 +245,16 @@ def test_adding_an_op_rewrites_one_shard_of_each_unit_and_the_module_lists(repo:
         shards = [p for p in written if p.startswith(f"cpu/{dtype}/")]
         assert len(shards) == 1 or (len(shards) == 2 and f"cpu/{dtype}/module.cpp" in shards), shards
     assert not [p for p in written if p.startswith("cpu/bool/")]
+
+
+def test_generated_python_copied_into_the_source_tree_is_ignored_by_git() -> None:
+    """CMake copies generated/python/ into python/satchel/ (it is laid out as the
+    package), so .gitignore must name each copy, the device modules included."""
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    files = render_all(load_spec(ROOT), ROOT / "templates")
+    copies = [f"python/satchel/{rel.removeprefix('python/')}" for rel in files if rel.startswith("python/")]
+    result = subprocess.run(["git", "check-ignore", "--no-index", "--stdin"], input="\n".join(copies),
+                            capture_output=True, text=True, cwd=ROOT, check=False)
+    assert sorted(result.stdout.split()) == sorted(copies), "not in .gitignore: " + ", ".join(
+        sorted(set(copies) - set(result.stdout.split())))

@@ -75,6 +75,38 @@ def test_dot_is_float_on_float_units_and_int_on_int_units(tmp_path: Path) -> Non
     assert "satchel._units.cpu_float32.FloatTensor" in out
 
 
+def test_device_submodules_type_check(tmp_path: Path) -> None:
+    (tmp_path / "devices.py").write_text(
+        "import satchel.cuda\n"
+        "import satchel.cpu as cpu\n"
+        "from satchel.cpu import float32, int32\n"
+        "from satchel.cuda import is_available\n"
+        "x = float32.ones(3)\n"
+        "reveal_type(float32.dot(x, x))\n"
+        "reveal_type(int32.dot(int32.ones(3), int32.ones(3)))\n"
+        "reveal_type(cpu.float32.ones(3))\n"
+        "reveal_type(satchel.cuda.float32.ones(3))\n"
+        "reveal_type(satchel.cuda.is_available())\n"
+        "reveal_type(is_available)\n"
+        "satchel.cuda.synchronize()\n")
+    result = mypy("devices.py", tmp=tmp_path)
+    out = result.stdout
+    assert result.returncode == 0, out
+    assert re.search(r'devices.py:6: note: Revealed type is "(builtins\.)?float"', out), out
+    assert re.search(r'devices.py:7: note: Revealed type is "(builtins\.)?int"', out), out
+    assert 'devices.py:8: note: Revealed type is "satchel._units.cpu_float32.FloatTensor"' in out, out
+    assert 'devices.py:9: note: Revealed type is "satchel._units.cuda_float32.FloatTensor"' in out, out
+    assert re.search(r'devices.py:10: note: Revealed type is "(builtins\.)?bool"', out), out
+    assert re.search(r'devices.py:11: note: Revealed type is "def \(\) -> (builtins\.)?bool"', out), out
+
+
+def test_a_dtype_the_spec_lacks_is_a_type_error(tmp_path: Path) -> None:
+    (tmp_path / "bad.py").write_text("from satchel.cpu import float128\n")
+    result = mypy("bad.py", tmp=tmp_path)
+    assert result.returncode == 1
+    assert 'bad.py:1: error: Module "satchel.cpu" has no attribute "float128"' in result.stdout, result.stdout
+
+
 def test_comparisons_are_bool_tensors_of_the_same_device(tmp_path: Path) -> None:
     (tmp_path / "reveal.py").write_text(
         "import satchel\n"

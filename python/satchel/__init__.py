@@ -11,7 +11,7 @@ from __future__ import annotations
 from ._dlpack import from_dlpack
 from ._registry import UnitNotFound, th_class, unit, unit_of, units
 
-try:  # the device namespaces (satchel.cpu, ...), generated with the units
+try:  # the device submodules (satchel.cpu, ...), generated with the units, as attributes
     from ._units.exports import *  # noqa: F403
 except ImportError:  # a source tree where nothing was built yet
     pass

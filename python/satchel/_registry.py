@@ -76,15 +76,28 @@ def th_class(name: str) -> type | None:
     return None
 
 
-def device_attribute(device: str) -> Callable[[str], ModuleType]:
-    """The module ``__getattr__`` of ``satchel.<device>``: its attributes are units, by dtype."""
+def device_namespace(device: str, namespace: dict[str, object]) -> tuple[
+        Callable[[str], ModuleType], Callable[[], list[str]], list[str]]:
+    """``__getattr__``, ``__dir__`` and ``__all__`` of the module ``satchel.<device>``,
+    whose globals are ``namespace`` (the device's runtime functions, if any): its other
+    attributes are its units by dtype, each imported when first asked for
+    (``satchel.cpu.float32``, ``from satchel.cpu import float32``). ``__all__`` is the
+    built units, as the stub's is the declared ones."""
 
     def __getattr__(dtype: str) -> ModuleType:
         if dtype.startswith("__"):
             raise AttributeError(dtype)
         try:
-            return unit(dtype, device)
+            module = unit(dtype, device)
         except UnitNotFound as e:
-            raise AttributeError(str(e)) from None
+            raise AttributeError(str(e), name=dtype) from None
+        namespace[dtype] = module  # found without __getattr__ from now on
+        return module
 
-    return __getattr__
+    def built() -> list[str]:
+        return [dtype for module, dev, dtype, _ in _declared() if dev == device and _is_built(module)]
+
+    def __dir__() -> list[str]:
+        return sorted({*namespace, *built()})
+
+    return __getattr__, __dir__, built()

@@ -61,19 +61,21 @@ def render_all(spec: Spec, templates: Path) -> dict[str, str]:
             else:
                 add(path, "unit_kernels.cu.j2", unit=unit, files=unit_files_,
                     shard=shards["shard" + part.removeprefix("kernels")])
-        add(f"python/{unit.module}.pyi", "unit.pyi.j2", unit=unit, stub=unit_stub(unit))
+        add(f"python/_units/{unit.module}.pyi", "unit.pyi.j2", unit=unit, stub=unit_stub(unit))
+    # generated/python/ is laid out as the package: satchel.<device> beside
+    # satchel/__init__.py, stubs and tables beside the units in satchel/_units/.
     devices = [d.name for d in spec.types.devices]
     for device in spec.types.devices:
         device_units = [u for u in all_units if u.device == device]
         add(f"python/{device.name}.py", "device.py.j2", device=device)
         add(f"python/{device.name}.pyi", "device.pyi.j2", device=device, units=device_units)
-    add("python/exports.py", "exports.py.j2", devices=devices)
-    add("python/exports.pyi", "exports.pyi.j2", devices=devices, units=all_units)
-    add("python/signatures.py", "signatures.py.j2", protocols=signature_protocols(spec),
+    add("python/_units/exports.py", "exports.py.j2", devices=devices)
+    add("python/_units/exports.pyi", "exports.pyi.j2", devices=devices, units=all_units)
+    add("python/_units/signatures.py", "signatures.py.j2", protocols=signature_protocols(spec),
         result_dtypes=result_dtypes(spec))
-    add("python/check_signatures.py", "check_signatures.py.j2", conformances=conformances(spec))
-    add("python/registry.py", "registry.py.j2", units=all_units)
-    add("python/docs.py", "docs.py.j2", docs=docs(spec))
+    add("python/_units/check_signatures.py", "check_signatures.py.j2", conformances=conformances(spec))
+    add("python/_units/registry.py", "registry.py.j2", units=all_units)
+    add("python/_units/docs.py", "docs.py.j2", docs=docs(spec))
     add("include/satchel/dtypes.h", "dtypes.h.j2", traits=dtype_traits(spec))
     add("units.cmake", "units.cmake.j2", files=all_files)
     add("docs/ops.md", "ops.md.j2", spec=spec, units=all_units)
