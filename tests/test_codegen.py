@@ -258,3 +258,25 @@ def test_generated_python_copied_into_the_source_tree_is_ignored_by_git() -> Non
                             capture_output=True, text=True, cwd=ROOT, check=False)
     assert sorted(result.stdout.split()) == sorted(copies), "not in .gitignore: " + ", ".join(
         sorted(set(copies) - set(result.stdout.split())))
+
+
+@pytest.mark.parametrize(("old", "new", "problem"), [
+    ("combine: mul}", "combine: times}", "unknown combine 'times' (known: add, mul, min, max)"),
+    ("product_of: 2, combine: add", "product_of: 3, combine: add", "product_of 3 says the map is a product"),
+    ("map: self * other, product_of: 2", "map: self * self, product_of: 2", "product_of 2 says the map is a product"),
+    ("reduce: {combine: add}", "reduce: {combine: add, init: 0}", "unknown key 'init'"),
+])
+def test_reduce_facts_are_declared_and_checked(repo: Path, old: str, new: str, problem: str) -> None:
+    ops = repo / "spec/ops.yaml"
+    edit(ops, old, new)
+    message = spec_error(repo)
+    assert problem in message and message.startswith(f"spec/ops.yaml:{line_of(ops, new.split(',')[0].split('}')[0])}")
+
+
+def test_lanes_are_offered_to_every_body_of_one_input_and_cpp_decides() -> None:
+    """The generator gives each one-input pointwise functor a `lanes` form typed by its
+    body; whether it exists over registers is satchel/math.h's to say (register_t)."""
+    files = render_all(load_spec(ROOT), ROOT / "templates")
+    shards = "".join(text for path, text in files.items() if path.startswith("cpu/float32/shard"))
+    for body in ("exp(self)", "-self", "sqrt(self)", "absolute(self)"):
+        assert f"-> decltype({body}) {{ return {body}; }}" in shards, body

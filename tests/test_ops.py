@@ -633,7 +633,7 @@ def test_reduction(u: Unit, name: str, data: st.DataObject) -> None:
     a = data.draw(arrays(u, shape, el), label="a")
     b = data.draw(arrays(u, shape, el), label="b") if op.name == "dot" else None
     args = [as_tensor(u, a)] + ([as_tensor(u, b)] if b is not None else [])
-    if a.size == 0 and isinstance(op.body, Reduce) and op.body.init is None:
+    if a.size == 0 and isinstance(op.body, Reduce) and op.body.combine.identity is None:
         with pytest.raises(ValueError, match="empty"):
             getattr(u.T, op.name)(*args)
         return
@@ -646,12 +646,12 @@ def test_reduction(u: Unit, name: str, data: st.DataObject) -> None:
 def test_reduction_of_empty_tensor(u: Unit, name: str) -> None:
     op = u.ops[name]
     args = [u.T.zeros((0, 3))] * len(op.sig.args)
-    if op.body.init is None:
+    if op.body.combine.identity is None:
         with pytest.raises(ValueError, match=f"{op.name}: the tensor is empty"):
             getattr(u.T, op.name)(*args)
     else:
         result = getattr(u.T, op.name)(*args)
-        assert result == int(op.body.init) and type(result) is u.acc_type
+        assert result == int(op.body.combine.identity) and type(result) is u.acc_type
 
 
 @pytest.mark.parametrize("u", units_where(lambda u: u.is_float))

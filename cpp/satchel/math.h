@@ -55,6 +55,10 @@ using element_t = typename Lanes<V>::element;
 template <class V>
 inline constexpr bool has_lanes_v = std::is_floating_point_v<V> || Lanes<V>::width > 1;
 
+// One element, not a register: a function with no form over registers takes only these.
+template <class T>
+concept Element = Lanes<T>::width == 1;
+
 // c as V: itself, or c in every lane.
 template <class V, class C>
 [[gnu::always_inline]] inline V splat(C c) {
@@ -271,6 +275,29 @@ template <class V>
 
 }  // namespace detail
 
+// The register of elements of C that over_lanes hands a function where the CPU
+// has one (AVX-512: 16 floats or 8 doubles), else C itself. A function of this
+// file has a form over registers exactly where it accepts this type: those that
+// have none take detail::Element types only, so that a functor's `lanes` (the
+// generator writes one for each pointwise body of one input) exists exactly
+// where its body has a SIMD form.
+template <class C>
+struct register_of {
+  using type = C;
+};
+#if SATCHEL_AVX512
+template <>
+struct register_of<float> {
+  using type = detail::f32x16;
+};
+template <>
+struct register_of<double> {
+  using type = detail::f64x8;
+};
+#endif
+template <class C>
+using register_t = typename register_of<C>::type;
+
 // g(in[i]) into out[i] for a contiguous run, a register at a time where AVX-512
 // is (the tail through a masked load and store); g takes one element or a
 // register. Elsewhere the one-element loop, which the compiler vectorises.
@@ -354,7 +381,7 @@ SATCHEL_HD auto divide(A a, B b) {
   }
 }
 
-template <class T>
+template <detail::Element T>
 SATCHEL_HD T absolute(T a) {
   if constexpr (std::is_unsigned_v<T>) {
     return a;

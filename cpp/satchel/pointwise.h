@@ -25,11 +25,13 @@ namespace satchel {
 
 namespace detail {
 
-// A functor whose body has a form over SIMD registers (the generator gives it a
-// static `lanes`) runs contiguous runs of its one input through math::over_lanes.
+// A functor whose body has a form over SIMD registers (its static `lanes`
+// accepts the register of C: math.h's register_t) runs contiguous runs of its
+// one input through math::over_lanes.
 template <class Fn, class C>
-concept HasLanes = requires(C c) {
+concept HasLanes = requires(C c, math::register_t<C> v) {
   { Fn::lanes(c) } -> std::same_as<C>;
+  { Fn::lanes(v) } -> std::same_as<math::register_t<C>>;
 };
 
 template <class Fn, class C>

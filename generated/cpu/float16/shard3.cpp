@@ -40,23 +40,23 @@ struct Le {
 
 struct Exp {
   SATCHEL_HD compute operator()(compute self) const { return exp(self); }
-  // Contiguous runs go through the SIMD form (satchel/math.h).
+  // Over SIMD registers, where every function it calls has that form (satchel/math.h).
   template <class V>
-  static V lanes(V self) { return exp(self); }
+  static auto lanes(V self) -> decltype(exp(self)) { return exp(self); }
 };
 
 struct Tanh {
   SATCHEL_HD compute operator()(compute self) const { return tanh(self); }
-  // Contiguous runs go through the SIMD form (satchel/math.h).
+  // Over SIMD registers, where every function it calls has that form (satchel/math.h).
   template <class V>
-  static V lanes(V self) { return tanh(self); }
+  static auto lanes(V self) -> decltype(tanh(self)) { return tanh(self); }
 };
 
 struct Sigmoid {
   SATCHEL_HD compute operator()(compute self) const { return sigmoid(self); }
-  // Contiguous runs go through the SIMD form (satchel/math.h).
+  // Over SIMD registers, where every function it calls has that form (satchel/math.h).
   template <class V>
-  static V lanes(V self) { return sigmoid(self); }
+  static auto lanes(V self) -> decltype(sigmoid(self)) { return sigmoid(self); }
 };
 
 }  // namespace kernels

@@ -18,6 +18,7 @@ namespace kernels {
 using satchel::math::sqrt;
 
 struct ProdallMap {
+  using product_of = std::integral_constant<int, 1>;
   SATCHEL_HD accreal operator()(accreal self) const { return self; }
 };
 
@@ -31,6 +32,9 @@ struct Ge {
 
 struct Sqrt {
   SATCHEL_HD compute operator()(compute self) const { return sqrt(self); }
+  // Over SIMD registers, where every function it calls has that form (satchel/math.h).
+  template <class V>
+  static auto lanes(V self) -> decltype(sqrt(self)) { return sqrt(self); }
 };
 
 }  // namespace kernels

@@ -19,9 +19,9 @@ using satchel::math::log;
 
 struct Log {
   SATCHEL_HD compute operator()(compute self) const { return log(self); }
-  // Contiguous runs go through the SIMD form (satchel/math.h).
+  // Over SIMD registers, where every function it calls has that form (satchel/math.h).
   template <class V>
-  static V lanes(V self) { return log(self); }
+  static auto lanes(V self) -> decltype(log(self)) { return log(self); }
 };
 
 }  // namespace kernels

@@ -19,6 +19,7 @@ using satchel::math::absolute;
 using satchel::math::maximum;
 
 struct MaxallMap {
+  using product_of = std::integral_constant<int, 1>;
   SATCHEL_HD compute operator()(compute self) const { return self; }
 };
 
@@ -28,6 +29,9 @@ struct MaxallCombine {
 
 struct Abs {
   SATCHEL_HD compute operator()(compute self) const { return absolute(self); }
+  // Over SIMD registers, where every function it calls has that form (satchel/math.h).
+  template <class V>
+  static auto lanes(V self) -> decltype(absolute(self)) { return absolute(self); }
 };
 
 }  // namespace kernels

@@ -27,6 +27,9 @@ struct Div {
 
 struct Neg {
   SATCHEL_HD compute operator()(compute self) const { return -self; }
+  // Over SIMD registers, where every function it calls has that form (satchel/math.h).
+  template <class V>
+  static auto lanes(V self) -> decltype(-self) { return -self; }
 };
 
 struct Ne {

@@ -19,6 +19,9 @@ namespace kernels {
 struct Copy {
   using identity = std::true_type;
   SATCHEL_HD compute operator()(compute src) const { return src; }
+  // Over SIMD registers, where every function it calls has that form (satchel/math.h).
+  template <class V>
+  static auto lanes(V src) -> decltype(src) { return src; }
 };
 
 struct Add {

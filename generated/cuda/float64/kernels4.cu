@@ -19,6 +19,7 @@ namespace kernels {
 using satchel::math::minimum;
 
 struct MinallMap {
+  using product_of = std::integral_constant<int, 1>;
   SATCHEL_HD compute operator()(compute self) const { return self; }
 };
 

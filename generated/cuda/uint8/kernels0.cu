@@ -18,6 +18,7 @@ namespace {
 namespace kernels {
 
 struct ProdallMap {
+  using product_of = std::integral_constant<int, 1>;
   SATCHEL_HD accreal operator()(accreal self) const { return self; }
 };
 

@@ -9,7 +9,6 @@ which function is files.py's.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .model import DLPACK_CODES, DType, Device, Native, Op, Pointwise, Reduce, Spec, names_in
@@ -29,8 +28,8 @@ class Kernel:
     params: tuple[str, ...]  # "compute self", ...
     result: str
     expr: str
-    # The parameter of its form over SIMD registers ("V self"), where it has one:
-    # its body is one call of a LANE_FUNCTIONS function on its one input.
+    # The parameter of its form over SIMD registers ("V self") for a body of one
+    # input; C++ decides whether the form exists (_lanes_param).
     lanes: str = ""
 
 
@@ -170,30 +169,22 @@ def operands(op: Op, sig: Signature) -> set[str]:
     return {a.name for a in sig.args[1:] if isinstance(op.body, Pointwise) and a.type == Type.TENSOR}
 
 
-# satchel::math functions with a form over SIMD registers as well as one over one
-# element (math.h); a pointwise op whose body is one call of one of them runs
-# contiguous inputs through that form.
-LANE_FUNCTIONS = frozenset({"exp", "log", "tanh", "sigmoid"})
+def _lanes_param(inputs: list[str]) -> str:
+    """The parameter of a body's form over SIMD registers ("V self"): every body of
+    one input gets one, and C++ decides where it exists. Its return type is the
+    body's over a register, so it exists exactly where every function the body
+    calls accepts registers (satchel/math.h: register_t)."""
+    return f"V {inputs[0]}" if len(inputs) == 1 else ""
 
 
-def _lanes_param(expr: str, inputs: list[str]) -> str:
-    call = re.fullmatch(r"\s*(\w+)\s*\(\s*(\w+)\s*\)\s*", expr)
-    if call and call[1] in LANE_FUNCTIONS and inputs == [call[2]]:
-        return f"V {call[2]}"
-    return ""
-
-
-def _reduce_facts(body: Reduce, params: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """What reduce.h may know of a reduction: that its map is a product of k
-    parameters (the parameter itself for k = 1) and that its combine adds. Sums
-    of products of narrow integers then add up in 32-bit lanes, over blocks too
-    short to overflow them (dot and sumall of int8, say)."""
-    factors = body.map.replace(" ", "").split("*")
-    if body.combine.replace(" ", "") != "x+y" or not all(f in params for f in factors):
-        return (), ()
+def _reduce_facts(body: Reduce) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What reduce.h may know of a reduction, as the spec declares it: that its
+    map is a product of k inputs and that its combine adds. Sums of products of
+    narrow integers then add up in 32-bit lanes, over blocks too short to
+    overflow them (dot and sumall of int8, say)."""
     # Types, not constants: nvcc warns of constants the CUDA runtime never reads.
-    return ((f"using product_of = std::integral_constant<int, {len(factors)}>",),
-            ("using adds = std::true_type",))
+    product = (f"using product_of = std::integral_constant<int, {body.product_of}>",) if body.product_of else ()
+    return product, ("using adds = std::true_type",) if body.combine.adds else ()
 
 
 def _identity_fact(expr: str, inputs: list[str]) -> tuple[str, ...]:
@@ -213,16 +204,16 @@ def _kernels_for(op: Op) -> tuple[Kernel, ...]:
     if isinstance(body, Pointwise):
         inputs = [a for a in sig.tensor_args if a.type == Type.TENSOR]
         scalars = [a for a in sig.args if a.type == Type.SCALAR]
-        lanes = "" if scalars or op.result else _lanes_param(body.expr, [a.name for a in inputs])
+        lanes = "" if scalars or op.result else _lanes_param([a.name for a in inputs])
         members = tuple(f"compute {a.name}" for a in scalars) + _identity_fact(body.expr, [a.name for a in inputs])
         return (Kernel(kernel_name(op), members, tuple(f"compute {a.name}" for a in inputs),
                        op.result.compute if op.result else "compute", body.expr, lanes),)
     if isinstance(body, Reduce):
         acc = "accreal" if sig.returns == Type.ACCREAL else "compute"
-        map_facts, combine_facts = _reduce_facts(body, [a.name for a in sig.args])
+        map_facts, combine_facts = _reduce_facts(body)
         return (
             Kernel(kernel_name(op, "map"), map_facts, tuple(f"{acc} {a.name}" for a in sig.args), acc, body.map),
-            Kernel(kernel_name(op, "combine"), combine_facts, (f"{acc} x", f"{acc} y"), acc, body.combine),
+            Kernel(kernel_name(op, "combine"), combine_facts, (f"{acc} x", f"{acc} y"), acc, body.combine.expr),
         )
     return ()
 
@@ -245,7 +236,8 @@ def _function(op: Op, sig: Signature, device: Device) -> Function:
             text = f"return {runtime}::map<compute, {ret}>({', '.join([fn] + inputs)});"
     elif isinstance(body, Reduce):
         acc = "accreal" if sig.returns == Type.ACCREAL else "compute"
-        init = f"std::optional<{acc}>({acc}({body.init}))" if body.init is not None else "std::nullopt"
+        identity = body.combine.identity
+        init = f"std::optional<{acc}>({acc}({identity}))" if identity is not None else "std::nullopt"
         tensors = ", ".join(a.name for a in sig.args)
         value = (f'{runtime}::reduce<{acc}, compute>("{op.name}", kernels::{kernel_name(op, "map")}{{}}, '
                  f"kernels::{kernel_name(op, 'combine')}{{}}, {init}, {tensors})")

@@ -99,11 +99,38 @@ class Pointwise:
     expr: str
 
 
+class Combine(enum.Enum):
+    """How a reduction folds: (name, C++ expression over x and y, identity or None, whether it adds).
+
+    A fold starts from the identity; one without (min, max) needs a non-empty
+    tensor. "Adds" is what lets sums of narrow integers run in 32-bit lanes."""
+
+    ADD = ("add", "x + y", "0", True)
+    MUL = ("mul", "x * y", "1", False)
+    MIN = ("min", "minimum(x, y)", None, False)
+    MAX = ("max", "maximum(x, y)", None, False)
+
+    @property
+    def expr(self) -> str:
+        return self.value[1]
+
+    @property
+    def identity(self) -> str | None:
+        return self.value[2]
+
+    @property
+    def adds(self) -> bool:
+        return self.value[3]
+
+
 @dataclass(frozen=True)
 class Reduce:
-    map: str
-    combine: str
-    init: str | None
+    map: str  # over the arguments; the one input itself where the spec gives none
+    combine: Combine
+    # The map is the product of this many inputs, each at most once (1: the input
+    # itself), so each term is at most max|T|^product_of; None where the spec
+    # does not say so.
+    product_of: int | None
 
 
 @dataclass(frozen=True)
@@ -338,18 +365,32 @@ def _parse_body(node: Node, sig: Signature, what: str) -> Body:
             raise SpecError(where, f"{what}: a pointwise op returns {expected.value}")
         return Pointwise(_check_expr(value, arg_names, where, what, kind))
     if not isinstance(value, Node):
-        raise SpecError(where, f"{what}: reduce needs a mapping with map, combine and optionally init")
+        raise SpecError(where, f"{what}: reduce needs a mapping with combine and optionally map and product_of")
     if sig.returns not in (Type.ACCREAL, Type.REAL):
         raise SpecError(where, f"{what}: a reduction returns accreal or real")
     if any(a.type != Type.TENSOR for a in sig.args):
         raise SpecError(where, f"{what}: a reduction takes only Tensor arguments")
-    body = Reduce(
-        map=_check_expr(value.pop_required("map", what), arg_names, value.where("map"), what, "map"),
-        combine=_check_expr(value.pop_required("combine", what), {"x", "y"}, value.where("combine"), what, "combine"),
-        init=_check_expr(value.pop("init"), set(), value.where("init"), what, "init") if "init" in value else None,
-    )
-    value.reject_leftovers(f"{what}: reduce", ["map", "combine", "init"])
-    return body
+    names = [a.name for a in sig.args]
+    combine_name = value.pop_required("combine", what)
+    combine = next((c for c in Combine if c.value[0] == combine_name), None)
+    if combine is None:
+        raise SpecError(value.where("combine"), f"{what}: unknown combine {combine_name!r} "
+                                                f"(known: {', '.join(c.value[0] for c in Combine)})")
+    if "map" in value:
+        map_expr = _check_expr(value.pop("map"), arg_names, value.where("map"), what, "map")
+    elif len(names) == 1:
+        map_expr = names[0]
+    else:
+        raise SpecError(where, f"{what}: a reduction of {len(names)} tensors needs a map")
+    product_of = value.pop("product_of", 1 if map_expr in names else None)
+    if product_of is not None:
+        factors = [f.strip() for f in map_expr.split("*")]
+        if (not isinstance(product_of, int) or isinstance(product_of, bool) or len(factors) != product_of or
+                len(set(factors)) != len(factors) or not set(factors) <= set(names)):
+            raise SpecError(value.where("product_of"), f"{what}: product_of {product_of!r} says the map is a product "
+                                                       f"of that many distinct inputs, but it is '{map_expr}'")
+    value.reject_leftovers(f"{what}: reduce", ["map", "combine", "product_of"])
+    return Reduce(map_expr, combine, product_of)
 
 
 OP_KEYS = ["op", "doc", "sig", "dtypes", "pointwise", "reduce", "native", "inplace", "operator", "on_device"]
