@@ -11,7 +11,7 @@ import jinja2
 from .cpp import HEADER, dtype_traits, units
 from .files import unit_files
 from .model import Spec
-from .protocols import conformances, result_dtypes, signature_protocols
+from .protocols import conformances, signature_protocols, tensor_params
 from .stubs import doc_of, unit_stub
 
 
@@ -61,7 +61,7 @@ def render_all(spec: Spec, templates: Path) -> dict[str, str]:
             else:
                 add(path, "unit_kernels.cu.j2", unit=unit, files=unit_files_,
                     shard=shards["shard" + part.removeprefix("kernels")])
-        add(f"python/{unit.module}.pyi", "unit.pyi.j2", unit=unit, stub=unit_stub(unit))
+        add(f"python/{unit.module}.pyi", "unit.pyi.j2", unit=unit, stub=unit_stub(unit, spec.types))
     devices = [d.name for d in spec.types.devices]
     for device in spec.types.devices:
         device_units = [u for u in all_units if u.device == device]
@@ -70,7 +70,7 @@ def render_all(spec: Spec, templates: Path) -> dict[str, str]:
     add("python/exports.py", "exports.py.j2", devices=devices)
     add("python/exports.pyi", "exports.pyi.j2", devices=devices, units=all_units)
     add("python/signatures.py", "signatures.py.j2", protocols=signature_protocols(spec),
-        result_dtypes=result_dtypes(spec))
+        tensor_params=tensor_params(spec))
     add("python/check_signatures.py", "check_signatures.py.j2", conformances=conformances(spec))
     add("python/registry.py", "registry.py.j2", units=all_units)
     add("python/docs.py", "docs.py.j2", docs=docs(spec))
