@@ -29,6 +29,7 @@ import pytest
 
 import satchel
 from satchel.codegen.model import Op, Pointwise, Reduce, load_spec
+from satchel.codegen.signature import SCALAR, TENSOR, TENSOR_OUT, TensorType
 from satchel.codegen.yamlload import SpecError
 from satchel.seed import DATA, app
 
@@ -262,8 +263,8 @@ SHAPES = {  # self shape, other shape
 def test_pointwise_matches_cpu(dtype: str, op: Op, shapes: str) -> None:
     C, G = _pair(dtype)
     a_shape, b_shape = SHAPES[shapes]
-    tensors = [a for a in op.sig.args if a.type.is_tensor]
-    scalars = [a for a in op.sig.args if a.type.value == "Scalar"]
+    tensors = [a for a in op.sig.args if isinstance(a.type, TensorType)]
+    scalars = [a for a in op.sig.args if a.type == SCALAR]
     arrays = [_values(dtype, a_shape if i == 0 else b_shape) for i, _ in enumerate(tensors)]
     numbers = [_values(dtype, ()).item() for _ in scalars]
 
@@ -271,14 +272,14 @@ def test_pointwise_matches_cpu(dtype: str, op: Op, shapes: str) -> None:
         ts = [T.tensor(a) for a in arrays]
         args: list[Any] = []
         for a in op.sig.args:
-            if a.type.is_tensor:
+            if isinstance(a.type, TensorType):
                 t = ts.pop(0)
                 args.append(t.item() if with_number and args and t.numel() == 1 else t)
             else:
                 args.append(numbers[scalars.index(a)])
         return getattr(T, fn)(*args), args[0]
 
-    if op.sig.args[0].type.value == "Tensor!":  # fill_, copy_: written in place; the other broadcasts to self
+    if op.sig.args[0].type == TENSOR_OUT:  # fill_, copy_: written in place; the other broadcasts to self
         if shapes == "broadcast":
             pytest.skip("an in-place result keeps self's shape")
         got, self_g = call(G, op.name)
@@ -301,8 +302,8 @@ def test_pointwise_matches_cpu(dtype: str, op: Op, shapes: str) -> None:
 @pytest.mark.parametrize(("dtype", "op"), _gpu_cases(Pointwise))
 def test_pointwise_on_strided_views_and_operators(dtype: str, op: Op) -> None:
     C, G = _pair(dtype)
-    tensors = [a for a in op.sig.args if a.type == a.type.TENSOR]
-    if op.sig.args[0].type.value == "Tensor!" or not tensors:
+    tensors = [a for a in op.sig.args if a.type == TENSOR]
+    if op.sig.args[0].type == TENSOR_OUT or not tensors:
         pytest.skip("not an out-of-place op over tensors")
     base = [_values(dtype, (6, 9)) for _ in tensors]
     n = _values(dtype, ()).item()  # one Python number for both units

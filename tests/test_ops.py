@@ -43,7 +43,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from satchel.codegen.model import Op, Pointwise, Reduce
-from satchel.codegen.signature import Type
+from satchel.codegen.signature import ACCREAL
 
 # ---- oracles ------------------------------------------------------------------------
 # Each takes the unit and NumPy arrays of its dtype and gives the expected array.
@@ -612,7 +612,7 @@ def reduction_oracle(u: Unit, name: str, a: np.ndarray, b: np.ndarray | None) ->
 
 
 def check_reduction(u: Unit, op: Op, result: Any, expected: Any) -> None:
-    want_type = u.acc_type if op.sig.returns == Type.ACCREAL else u.py_type
+    want_type = u.acc_type if op.sig.return_type == ACCREAL else u.py_type
     assert type(result) is want_type, f"{op.name} returned {type(result).__name__}, not {want_type.__name__}"
     if isinstance(expected, tuple):
         value, bound = expected

@@ -11,7 +11,7 @@ import jinja2
 from .cpp import HEADER, dtype_traits, units
 from .files import unit_files
 from .model import Spec
-from .protocols import conformances, result_dtypes, signature_protocols
+from .protocols import conformances, signature_protocols, tensor_params
 from .stubs import doc_of, unit_stub
 
 
@@ -61,7 +61,7 @@ def render_all(spec: Spec, templates: Path) -> dict[str, str]:
             else:
                 add(path, "unit_kernels.cu.j2", unit=unit, files=unit_files_,
                     shard=shards["shard" + part.removeprefix("kernels")])
-        add(f"python/_units/{unit.module}.pyi", "unit.pyi.j2", unit=unit, stub=unit_stub(unit))
+        add(f"python/_units/{unit.module}.pyi", "unit.pyi.j2", unit=unit, stub=unit_stub(unit, spec.types))
     # generated/python/ is laid out as the package: satchel.<device> beside
     # satchel/__init__.py, stubs and tables beside the units in satchel/_units/.
     devices = [d.name for d in spec.types.devices]
@@ -72,7 +72,7 @@ def render_all(spec: Spec, templates: Path) -> dict[str, str]:
     add("python/_units/exports.py", "exports.py.j2", devices=devices)
     add("python/_units/exports.pyi", "exports.pyi.j2", devices=devices, units=all_units)
     add("python/_units/signatures.py", "signatures.py.j2", protocols=signature_protocols(spec),
-        result_dtypes=result_dtypes(spec))
+        tensor_params=tensor_params(spec))
     add("python/_units/check_signatures.py", "check_signatures.py.j2", conformances=conformances(spec))
     add("python/_units/registry.py", "registry.py.j2", units=all_units)
     add("python/_units/docs.py", "docs.py.j2", docs=docs(spec))

@@ -59,6 +59,11 @@ class Shard:
         return math_functions(self.kernels)
 
     @property
+    def includes(self) -> tuple[str, ...]:
+        """The nanobind caster headers its functions' types need beyond satchel/bind.h's."""
+        return tuple(sorted({i for f in self.functions for i in f.includes}))
+
+    @property
     def separate(self) -> bool:
         """Whether its kernel functions are compiled apart (kernels<K>.cu)."""
         return self.unit.device.separate_kernels and any(f.in_kernels for f in self.functions)

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .signature import Signature, SignatureError, Type
+from .signature import (ACCREAL, REAL, SCALAR, TENSOR, TENSOR_OUT, Arg, BaseKind, BaseType, OptionalType, Return,
+                        Signature, SignatureError, TensorType)
 from .yamlload import Location, Node, SpecError, load_yaml
 
 LEAF_CLASSES = ("bool", "unsigned", "signed", "floating")
@@ -83,6 +84,9 @@ class Device:
         return self.kernels != "c++"
 
 
+ACCREAL_DTYPE = "accreal"  # Tensor(accreal): a tensor of the unit's accreal dtype
+
+
 @dataclass(frozen=True)
 class Types:
     classes: dict[str, frozenset[str]]  # class name -> leaf classes
@@ -92,6 +96,18 @@ class Types:
     def dtypes_of(self, cls: str) -> tuple[DType, ...]:
         leaves = self.classes[cls]
         return tuple(d for d in self.dtypes if d.cls in leaves)
+
+    def dtype_named(self, name: str) -> DType | None:
+        return next((d for d in self.dtypes if d.name == name), None)
+
+    def tensor_dtype(self, t: TensorType, unit: DType) -> DType:
+        """The dtype of the tensors of type t in unit's signatures: the unit's own
+        (Tensor), a named one (Tensor(bool)) or its accreal's (Tensor(accreal))."""
+        name = unit.name if t.dtype is None else unit.accreal.value[0] if t.dtype == ACCREAL_DTYPE else t.dtype
+        dtype = self.dtype_named(name)
+        if dtype is None:  # parse_op has checked that every unit of the op has it
+            raise RuntimeError(f"generator bug: {t} of {unit.name} is unknown dtype {name!r}")
+        return dtype
 
 
 @dataclass(frozen=True)
@@ -160,9 +176,8 @@ COMPARISONS = ("eq", "ne", "lt", "le", "gt", "ge")
 class Op:
     name: str
     doc: str
-    sig: Signature
+    sig: Signature  # Types.tensor_dtype gives the dtype of each of its tensors in a unit
     dtypes: str  # a class of Types.classes
-    result: DType | None  # the dtype of a Tensor[dtype] result (same device); None: the unit's own
     body: Body
     inplace: bool
     operator: str | None
@@ -183,9 +198,8 @@ class Op:
 
     def inplace_sig(self) -> Signature:
         """The signature of ``<op>_``: self is written and returned."""
-        self_arg = self.sig.args[0]
-        args = (type(self_arg)(self_arg.name, Type.TENSOR_OUT),) + self.sig.args[1:]
-        return Signature(self.name + "_", args, Type.TENSOR_OUT)
+        args = (Arg(self.sig.args[0].name, TENSOR_OUT),) + self.sig.args[1:]
+        return Signature(self.name + "_", args, (Return(None, TENSOR_OUT),))
 
 
 @dataclass(frozen=True)
@@ -346,29 +360,30 @@ def _parse_body(node: Node, sig: Signature, what: str) -> Body:
     kind = kinds[0]
     where = node.where(kind)
     value = node.pop(kind)
-    if sig.result_dtype is not None and kind != "pointwise":
-        raise SpecError(where, f"{what}: only a pointwise op may return Tensor[{sig.result_dtype}]")
     arg_names = {a.name for a in sig.args}
-    if kind == "native":
+    if kind == "native":  # a native takes and returns whatever cpp.py can spell (tuples excepted: parse_op)
         if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
             raise SpecError(where, f"{what}: native must name a C++ template in satchel::native")
         return Native(value)
-    bad = [a for a in sig.args if a.type not in (Type.TENSOR, Type.TENSOR_OUT, Type.SCALAR)]
+    bad = [a for a in sig.args if a.type not in (TENSOR, TENSOR_OUT, SCALAR)]
     if bad:
         raise SpecError(where, f"{what}: a {kind} op takes only Tensor and Scalar arguments, "
-                               f"not {bad[0].type.value} {bad[0].name}")
+                               f"not {bad[0].type} {bad[0].name}")
     if not sig.is_method:
         raise SpecError(where, f"{what}: a {kind} op's first argument must be 'Tensor self'")
+    ret = sig.return_type
     if kind == "pointwise":
-        expected = Type.TENSOR_OUT if sig.args[0].type == Type.TENSOR_OUT else Type.TENSOR
-        if sig.returns != expected:
-            raise SpecError(where, f"{what}: a pointwise op returns {expected.value}")
+        if sig.args[0].type == TENSOR_OUT:
+            if ret != TENSOR_OUT:
+                raise SpecError(where, f"{what}: a pointwise op that writes self returns Tensor!")
+        elif not (isinstance(ret, TensorType) and not ret.written):
+            raise SpecError(where, f"{what}: a pointwise op returns Tensor or Tensor(<dtype>)")
         return Pointwise(_check_expr(value, arg_names, where, what, kind))
     if not isinstance(value, Node):
         raise SpecError(where, f"{what}: reduce needs a mapping with combine and optionally map and product_of")
-    if sig.returns not in (Type.ACCREAL, Type.REAL):
+    if ret not in (ACCREAL, REAL):
         raise SpecError(where, f"{what}: a reduction returns accreal or real")
-    if any(a.type != Type.TENSOR for a in sig.args):
+    if any(a.type != TENSOR for a in sig.args):
         raise SpecError(where, f"{what}: a reduction takes only Tensor arguments")
     names = [a.name for a in sig.args]
     combine_name = value.pop_required("combine", what)
@@ -391,6 +406,39 @@ def _parse_body(node: Node, sig: Signature, what: str) -> Body:
                                                        f"of that many distinct inputs, but it is '{map_expr}'")
     value.reject_leftovers(f"{what}: reduce", ["map", "combine", "product_of"])
     return Reduce(map_expr, combine, product_of)
+
+
+def _check_signature(sig: Signature, dtypes: tuple[DType, ...], types: Types, where: Location, what: str) -> None:
+    """What the signature language leaves to the spec: dtype names, defaults that
+    depend on the dtypes, and the forms no body kind can generate yet."""
+    known = [d.name for d in types.dtypes] + [ACCREAL_DTYPE]
+    for t, _ in sig.tensors():
+        if t.dtype is None:
+            continue
+        if t.dtype not in known:
+            raise SpecError(where, f"{what}: {t} names an unknown dtype (known: {', '.join(known)})")
+        if t.dtype == ACCREAL_DTYPE:
+            for d in dtypes:
+                if types.dtype_named(d.accreal.value[0]) is None:
+                    raise SpecError(where, f"{what}: {t} of the {d.name} unit is a tensor of {d.accreal.value[0]}, "
+                                           f"which spec/types.yaml does not declare")
+    for arg in sig.args:
+        inner = arg.type.elem if isinstance(arg.type, OptionalType) else arg.type
+        if arg.default is None or arg.default == "None" or not isinstance(inner, BaseType):
+            continue
+        if inner.kind == BaseKind.SCALAR_TYPE and types.dtype_named(arg.default.strip("'")) is None:
+            raise SpecError(where, f"{what}: argument {arg.name!r}: default {arg.default} names no dtype "
+                                   f"(known: {', '.join(d.name for d in types.dtypes)})")
+        if inner.kind == BaseKind.SCALAR:  # a number every unit's dtype holds (a float only a floating one)
+            value: int | float = int(arg.default) if re.fullmatch(r"-?\d+", arg.default) else float(arg.default)
+            for d in dtypes:
+                if (d.cls != "floating" and isinstance(value, float)) or not d.range[0] <= value <= d.range[1]:
+                    raise SpecError(where, f"{what}: argument {arg.name!r}: default {arg.default} is not a "
+                                           f"{d.name} number")
+    if sig.is_tuple:
+        raise SpecError(where, f"{what}: not yet supported: a named tuple result "
+                               f"({', '.join(str(r) for r in sig.returns)}): no binding converts one to a Python "
+                               f"named tuple yet")
 
 
 OP_KEYS = ["op", "doc", "sig", "dtypes", "pointwise", "reduce", "native", "inplace", "operator", "on_device"]
@@ -435,25 +483,20 @@ def parse_op(node: Node, types: Types) -> Op:
         raise SpecError(node.where("sig"), f"{what}: malformed signature: {e}") from None
     if sig.name != name:
         raise SpecError(node.where("sig"), f"{what}: the signature names '{sig.name}'")
-    result = None
-    if sig.result_dtype is not None:
-        result = next((d for d in types.dtypes if d.name == sig.result_dtype), None)
-        if result is None:
-            raise SpecError(node.where("sig"), f"{what}: Tensor[{sig.result_dtype}] names an unknown dtype "
-                                               f"(known: {', '.join(d.name for d in types.dtypes)})")
     cls = node.pop_required("dtypes", what)
     if cls not in types.classes:
         raise SpecError(node.where("dtypes"), f"{what}: unknown dtype class {cls!r} "
                                               f"(known: {', '.join(types.classes)})")
+    _check_signature(sig, types.dtypes_of(cls), types, node.where("sig"), what)
     doc = _text(node, "doc", what)
     body = _parse_body(node, sig, what)
     inplace = node.pop("inplace", False)
     if not isinstance(inplace, bool):
         raise SpecError(node.where("inplace"), f"{what}: inplace must be true or false")
-    if inplace and (not isinstance(body, Pointwise) or sig.args[0].type != Type.TENSOR):
+    if inplace and (not isinstance(body, Pointwise) or sig.args[0].type != TENSOR):
         raise SpecError(node.where("inplace"), f"{what}: only an out-of-place pointwise op has an in-place form")
-    if inplace and result is not None:
-        raise SpecError(node.where("inplace"), f"{what}: self cannot hold a Tensor[{result.name}] result, "
+    if inplace and sig.return_type != TENSOR:
+        raise SpecError(node.where("inplace"), f"{what}: self cannot hold a {sig.return_type} result, "
                                                f"so there is no in-place form")
     device_bodies = _parse_device_bodies(node, sig, body, types, what)
     if (inplace or node.get("operator") is not None) and any(not isinstance(d.body, Pointwise) for d in device_bodies):
@@ -467,7 +510,7 @@ def parse_op(node: Node, types: Types) -> Op:
         if not isinstance(body, Pointwise) or len(sig.args) != OPERATORS[operator]:
             raise SpecError(node.where("operator"), f"{what}: operator '{operator}' needs a pointwise op "
                                                     f"of {OPERATORS[operator]} argument(s)")
-    return Op(name, doc, sig, cls, result, body, inplace, operator, device_bodies, node.location)
+    return Op(name, doc, sig, cls, body, inplace, operator, device_bodies, node.location)
 
 
 def parse_ops(root: object, path: str, types: Types) -> tuple[Op, ...]:

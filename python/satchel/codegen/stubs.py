@@ -3,58 +3,93 @@ for that unit) and the generic spellings the signature Protocols use."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .cpp import Unit, operands, reflected_name
-from .model import DType, Op
-from .signature import Arg, Signature, Type
+from .model import DType, Op, Types
+from .signature import INT, Arg, BaseKind, BaseType, ListType, Signature, TensorType, Type
 
 
 @dataclass(frozen=True)
 class Spelling:
     """How a stub spells the types that depend on the unit: its tensor class, the
-    number type its Scalar parameters take, and the types of real and accreal results."""
+    number type its Scalar parameters take, the types of real and accreal results,
+    the classes of other units' tensors, and several results."""
 
     tensor: str
     scalar: str
     real: str
     accreal: str
-    result_suffix: str  # a Tensor[dtype] result is spelled dtype.th + result_suffix
+    other: Callable[[str], str]  # Tensor(<dtype>) by its dtype name or "accreal": "BoolTensor"
+    named_tuples: bool  # several results are a NamedTuple the stub declares (else a plain tuple[...])
 
     @staticmethod
-    def of_unit(dtype: DType, tensor_cls: str) -> Spelling:
-        return Spelling(tensor_cls, dtype.python, dtype.python, dtype.accreal.python, "")
+    def of_unit(unit: Unit, types: Types) -> Spelling:
+        dtype = unit.dtype
+        return Spelling(unit.tensor_cls, dtype.python, dtype.python, dtype.accreal.python,
+                        lambda name: types.tensor_dtype(TensorType(name), dtype).th, True)
 
     @staticmethod
-    def generic(dtypes: tuple[DType, ...]) -> Spelling:
+    def generic(dtypes: tuple[DType, ...], other: Callable[[str], str]) -> Spelling:
         """For a Protocol over several dtypes: Scalar parameters take the narrowest
-        number type every one of them accepts (bool < int < float)."""
+        number type every one of them accepts (bool < int < float); other units'
+        tensors are the Protocol's type parameters (other)."""
         kinds = {d.python for d in dtypes}
         scalar = next(k for k in ("bool", "int", "float") if k in kinds)
-        return Spelling("TensorT", scalar, "RealT", "AccRealT", "T")
+        return Spelling("TensorT", scalar, "RealT", "AccRealT", other, False)
+
+    def tensor_of(self, t: TensorType) -> str:
+        return self.tensor if t.dtype is None else self.other(t.dtype)
 
 
-def _stub_type(t: Type, spelling: Spelling, operand: bool) -> str:
-    if operand:
-        return f"{spelling.tensor} | {spelling.scalar}"
-    return {
-        Type.TENSOR: spelling.tensor, Type.TENSOR_OUT: spelling.tensor, Type.SCALAR: spelling.scalar,
-        Type.INT: "int", Type.FLOAT: "float", Type.BOOL: "bool", Type.STR: "str", Type.SHAPE: "int | Sequence[int]",
-        Type.OBJECT: "object", Type.REAL: spelling.real, Type.ACCREAL: spelling.accreal, Type.NONE: "None",
-    }[t]
+_STUB_BASE = {BaseKind.INT: "int", BaseKind.FLOAT: "float", BaseKind.BOOL: "bool", BaseKind.STR: "str",
+              BaseKind.OBJECT: "object", BaseKind.GENERATOR: "object", BaseKind.SCALAR_TYPE: "str",
+              BaseKind.NONE: "None"}
+
+
+def stub_type(t: Type, spelling: Spelling, result: bool = False) -> str:
+    """A type as a stub spells a parameter of it or (result) a result."""
+    if isinstance(t, TensorType):
+        return spelling.tensor_of(t)
+    if isinstance(t, BaseType):
+        by_unit = {BaseKind.SCALAR: spelling.scalar, BaseKind.REAL: spelling.real, BaseKind.ACCREAL: spelling.accreal}
+        return by_unit.get(t.kind) or _STUB_BASE[t.kind]
+    if isinstance(t, ListType):
+        elem = stub_type(t.elem, spelling, result)
+        if t.elem == INT and t.size is None:  # satchel::Dims: an int or ints in, a tuple out
+            return "tuple[int, ...]" if result else "int | Sequence[int]"
+        return f"list[{elem}]" if result else f"Sequence[{elem}]"
+    return f"{stub_type(t.elem, spelling, result)} | None"
+
+
+def named_tuple_name(sig: Signature) -> str:
+    """The class of a signature's several results: ``max`` -> ``MaxResult``, ``var_mean`` -> ``VarMeanResult``."""
+    return "".join(w.capitalize() for w in sig.name.split("_")) + "Result"
 
 
 def stub_return(op: Op, sig: Signature, spelling: Spelling) -> str:
-    if op.result:  # (an op with a result has no in-place form)
-        return op.result.th + spelling.result_suffix
-    return _stub_type(sig.returns, spelling, False)
+    if len(sig.returns) == 1:
+        return stub_type(sig.returns[0].type, spelling, result=True)
+    if spelling.named_tuples:
+        return named_tuple_name(sig)
+    return f"tuple[{', '.join(stub_type(r.type, spelling, result=True) for r in sig.returns)}]"
+
+
+def _stub_default(text: str) -> str:
+    """A default as Python writes it: "text" for 'text', a tuple for a [list]."""
+    if text.startswith("'"):
+        return json.dumps(text[1:-1])
+    if text.startswith("["):
+        items = [i for i in text[1:-1].split(", ") if i]
+        return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+    return text
 
 
 def _stub_param(arg: Arg, spelling: Spelling, operand: bool) -> str:
-    t = _stub_type(arg.type, spelling, operand)
-    if arg.optional:
-        t += " | None"
-    return f"{arg.name}: {t}" if arg.default is None else f"{arg.name}: {t} = {arg.default.replace(chr(39), chr(34))}"
+    t = f"{spelling.tensor} | {spelling.scalar}" if operand else stub_type(arg.type, spelling)
+    return f"{arg.name}: {t}" if arg.default is None else f"{arg.name}: {t} = {_stub_default(arg.default)}"
 
 
 def stub_params(sig: Signature, spelling: Spelling, operand: set[str],
@@ -98,10 +133,19 @@ class StubOperator:
 
 
 @dataclass(frozen=True)
+class StubNamedTuple:
+    """The class of an op's several results."""
+
+    name: str  # "MaxResult"
+    fields: tuple[str, ...]  # "values: FloatTensor", ...
+
+
+@dataclass(frozen=True)
 class UnitStub:
     unit: Unit
     functions: tuple[StubFunction, ...]
     operators: tuple[StubOperator, ...]
+    named_tuples: tuple[StubNamedTuple, ...]
 
     @property
     def hashable(self) -> bool:
@@ -109,13 +153,17 @@ class UnitStub:
         return not any(o.dunder == "__eq__" for o in self.operators)
 
 
-def unit_stub(unit: Unit) -> UnitStub:
-    spelling = Spelling.of_unit(unit.dtype, unit.tensor_cls)
+def unit_stub(unit: Unit, types: Types) -> UnitStub:
+    spelling = Spelling.of_unit(unit, types)
     functions: list[StubFunction] = []
     operators: list[StubOperator] = []
+    named_tuples: list[StubNamedTuple] = []
     for code in unit.ops:
         op = code.op
         by_name: dict[str, StubFunction] = {}
+        if op.sig.is_tuple:
+            named_tuples.append(StubNamedTuple(named_tuple_name(op.sig), tuple(
+                f"{r.name}: {stub_type(r.type, spelling, result=True)}" for r in op.sig.returns)))
         for sig in [op.sig] + ([op.inplace_sig()] if op.inplace else []):
             f = StubFunction(sig.name, stub_params(sig, spelling, operands(op, sig)), stub_return(op, sig, spelling),
                              doc_of(op, sig), sig.is_method)
@@ -126,4 +174,4 @@ def unit_stub(unit: Unit) -> UnitStub:
         for o in code.operators:
             f = by_name[o.function]
             operators.append(StubOperator(o.dunder, f.params, f.ret, o.dunder in ("__eq__", "__ne__")))
-    return UnitStub(unit, tuple(functions), tuple(operators))
+    return UnitStub(unit, tuple(functions), tuple(operators), tuple(named_tuples))
