@@ -1,4 +1,4 @@
-// The device half of the CUDA runtime, included only by the kernels.cu of each
+// The device half of the CUDA runtime, included only by the .cu files of each
 // unit (compiled by nvcc): map / map_into (elementwise kernels over the same
 // broadcast-and-collapse Layout as the CPU's iter.h), reduce (one kernel: block
 // sums by cub::BlockReduce, folded by the block that finishes last), and the

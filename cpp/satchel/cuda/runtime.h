@@ -1,7 +1,7 @@
-// What both halves of a CUDA unit share: kernels.cu (nvcc) and unit.cpp (the
+// What both halves of a CUDA unit share: its .cu files (nvcc) and its .cpp files (the
 // host compiler). The runtime table of satchel._units._cuda_runtime, the
 // current device and stream, device tensors from the caching allocator, and
-// Copies<T>, the copy kernels a unit's kernels.cu instantiates for its dtype.
+// Copies<T>, the copy kernels a unit's copies.cu instantiates for its dtype.
 #pragma once
 
 #include <cstdint>
@@ -95,7 +95,7 @@ TensorT empty(const Dims& sizes) {
 }
 
 // Elementwise copies of a unit's dtype: defined in kernels.cuh, instantiated in
-// the unit's kernels.cu, called from unit.cpp (natives, transfers, indexing).
+// the unit's copies.cu, called from its host files (natives, transfers, indexing).
 template <class T>
 struct Copies {
   // dst = src, src (a tensor or a number) broadcast to dst's shape.

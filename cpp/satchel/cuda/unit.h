@@ -1,6 +1,6 @@
-// Everything the unit.cpp of a CUDA unit includes (the host compiler's half):
+// Everything the host compiler's files of a CUDA unit include (module.cpp, shard<K>.cpp):
 // the CPU runtime, for what is made on the host and copied over, and the CUDA
-// runtime's host side. Its kernels.cu includes kernels.cuh instead.
+// runtime's host side. Its kernels<K>.cu and copies.cu include kernels.cuh instead.
 #pragma once
 
 #include "../unit.h"
