@@ -51,7 +51,8 @@ class Function:
     # to the host): it runs without the GIL, so other Python threads go on meanwhile.
     waits: bool
     in_kernels: bool  # a pointwise or reduction body's (kernels.cu on a device that compiles them apart)
-    includes: tuple[str, ...] = ()  # nanobind caster headers its types need beyond those satchel/bind.h includes
+    includes: tuple[str, ...] = ()
+    operator_only: bool = False  # bound only as a Python operator (the reflected forms behind __radd__)  # nanobind caster headers its types need beyond those satchel/bind.h includes
 
 
 @dataclass(frozen=True)
@@ -352,7 +353,7 @@ def _reflected(op: Op, device: Device) -> Function:
         name=reflected_name(op), ret="Tensor", params=("const Tensor& self", "Scalar other"),
         body=f"return {runtime}::map<compute, Tensor>(kernels::{kernel_name(op)}{{}}, In(other), In(self));",
         py_args=('nb::arg("self")', 'nb::arg("other")'), method=True, returns_self=False, waits=False,
-        in_kernels=True,
+        in_kernels=True, operator_only=True,
     )
 
 

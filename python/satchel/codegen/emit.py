@@ -49,18 +49,10 @@ def render_all(spec: Spec, templates: Path) -> dict[str, str]:
             raise RuntimeError(f"generator bug: {path} is produced twice")
         files[path] = env.get_template(template).render(header=HEADER, **context)
 
-    templates_of = {"module": "unit_module.cpp.j2", "copies": "unit_copies.cu.j2"}
     for unit_files_ in all_files:
         unit = unit_files_.unit
-        shards = {f"shard{s.index}": s for s in unit_files_.shards}
-        for path, part in unit_files_.paths().items():
-            if part in templates_of:
-                add(path, templates_of[part], unit=unit, files=unit_files_)
-            elif part.startswith("shard"):
-                add(path, "unit_shard.cpp.j2", unit=unit, files=unit_files_, shard=shards[part])
-            else:
-                add(path, "unit_kernels.cu.j2", unit=unit, files=unit_files_,
-                    shard=shards["shard" + part.removeprefix("kernels")])
+        for source in unit_files_.sources():
+            add(source.path, source.template, unit=unit, files=unit_files_, shard=source.shard)
         add(f"python/_units/{unit.module}.pyi", "unit.pyi.j2", unit=unit, stub=unit_stub(unit, spec.types))
     # generated/python/ is laid out as the package: satchel.<device> beside
     # satchel/__init__.py, stubs and tables beside the units in satchel/_units/.

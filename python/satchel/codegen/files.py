@@ -84,6 +84,15 @@ class Shard:
 
 
 @dataclass(frozen=True)
+class Source:
+    """One C++ file of a unit: its path under generated/, its template, the shard it holds (if any)."""
+
+    path: str
+    template: str
+    shard: Shard | None
+
+
+@dataclass(frozen=True)
 class UnitFiles:
     """How one unit's C++ is laid out in files."""
 
@@ -116,17 +125,17 @@ class UnitFiles:
             return None
         return f"template struct {runtime_namespace(self.unit.device)}::Copies<{self.unit.dtype.cpp}>;"
 
-    def paths(self) -> dict[str, str]:
-        """Each file's path under generated/ -> what it is ("module", "shard<K>", "kernels<K>", "copies")."""
+    def sources(self) -> tuple[Source, ...]:
+        """Its files under generated/, each with the template that writes it."""
         base = f"{self.unit.device.name}/{self.unit.dtype.name}"
-        out = {f"{base}/module.cpp": "module"}
+        out = [Source(f"{base}/module.cpp", "unit_module.cpp.j2", None)]
         for shard in self.shards:
-            out[f"{base}/shard{shard.index}.cpp"] = f"shard{shard.index}"
+            out.append(Source(f"{base}/shard{shard.index}.cpp", "unit_shard.cpp.j2", shard))
             if shard.separate:
-                out[f"{base}/kernels{shard.index}.cu"] = f"kernels{shard.index}"
+                out.append(Source(f"{base}/kernels{shard.index}.cu", "unit_kernels.cu.j2", shard))
         if self.copies:
-            out[f"{base}/copies.cu"] = "copies"
-        return out
+            out.append(Source(f"{base}/copies.cu", "unit_copies.cu.j2", None))
+        return tuple(out)
 
 
 def unit_files(spec: Spec, unit: Unit) -> UnitFiles:

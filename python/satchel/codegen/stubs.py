@@ -169,8 +169,9 @@ def unit_stub(unit: Unit, types: Types) -> UnitStub:
                              doc_of(op, sig), sig.is_method)
             functions.append(f)
             by_name[f.name] = f
-        by_name[reflected_name(op)] = StubFunction(reflected_name(op), ("self", f"other: {unit.dtype.python}"),
-                                                   unit.tensor_cls, "", True)
+        if op.reflected:
+            by_name[reflected_name(op)] = StubFunction(reflected_name(op), ("self", f"other: {unit.dtype.python}"),
+                                                       unit.tensor_cls, "", True)
         for o in code.operators:
             f = by_name[o.function]
             operators.append(StubOperator(o.dunder, f.params, f.ret, o.dunder in ("__eq__", "__ne__")))
