@@ -4,24 +4,24 @@
 # then each unit's sources under generated/ (.cpp for the host compiler, .cu
 # for nvcc).
 set(SATCHEL_ALL_UNITS
-  "cpu_bool:cpu:bool:"
-  "cpu_uint8:cpu:uint8:bool"
-  "cpu_int8:cpu:int8:bool"
-  "cpu_int16:cpu:int16:bool"
-  "cpu_int32:cpu:int32:bool"
+  "cpu_bool:cpu:bool:int64"
+  "cpu_uint8:cpu:uint8:bool,int64"
+  "cpu_int8:cpu:int8:bool,int64"
+  "cpu_int16:cpu:int16:bool,int64"
+  "cpu_int32:cpu:int32:bool,int64"
   "cpu_int64:cpu:int64:bool"
-  "cpu_float16:cpu:float16:bool"
-  "cpu_float32:cpu:float32:bool"
-  "cpu_float64:cpu:float64:bool"
-  "cuda_bool:cuda:bool:"
-  "cuda_uint8:cuda:uint8:bool"
-  "cuda_int8:cuda:int8:bool"
-  "cuda_int16:cuda:int16:bool"
-  "cuda_int32:cuda:int32:bool"
+  "cpu_float16:cpu:float16:bool,int64"
+  "cpu_float32:cpu:float32:bool,int64"
+  "cpu_float64:cpu:float64:bool,int64"
+  "cuda_bool:cuda:bool:int64"
+  "cuda_uint8:cuda:uint8:bool,int64"
+  "cuda_int8:cuda:int8:bool,int64"
+  "cuda_int16:cuda:int16:bool,int64"
+  "cuda_int32:cuda:int32:bool,int64"
   "cuda_int64:cuda:int64:bool"
-  "cuda_float16:cuda:float16:bool"
-  "cuda_float32:cuda:float32:bool"
-  "cuda_float64:cuda:float64:bool"
+  "cuda_float16:cuda:float16:bool,int64"
+  "cuda_float32:cuda:float32:bool,int64"
+  "cuda_float64:cuda:float64:bool,int64"
 )
 set(SATCHEL_SOURCES_cpu_bool cpu/bool/module.cpp cpu/bool/shard0.cpp cpu/bool/shard1.cpp cpu/bool/shard2.cpp cpu/bool/shard3.cpp cpu/bool/shard4.cpp cpu/bool/shard5.cpp cpu/bool/shard6.cpp cpu/bool/shard7.cpp)
 set(SATCHEL_SOURCES_cpu_uint8 cpu/uint8/module.cpp cpu/uint8/shard0.cpp cpu/uint8/shard1.cpp cpu/uint8/shard2.cpp cpu/uint8/shard3.cpp cpu/uint8/shard4.cpp cpu/uint8/shard5.cpp cpu/uint8/shard6.cpp cpu/uint8/shard7.cpp)
@@ -32,12 +32,12 @@ set(SATCHEL_SOURCES_cpu_int64 cpu/int64/module.cpp cpu/int64/shard0.cpp cpu/int6
 set(SATCHEL_SOURCES_cpu_float16 cpu/float16/module.cpp cpu/float16/shard0.cpp cpu/float16/shard1.cpp cpu/float16/shard2.cpp cpu/float16/shard3.cpp cpu/float16/shard4.cpp cpu/float16/shard5.cpp cpu/float16/shard6.cpp cpu/float16/shard7.cpp)
 set(SATCHEL_SOURCES_cpu_float32 cpu/float32/module.cpp cpu/float32/shard0.cpp cpu/float32/shard1.cpp cpu/float32/shard2.cpp cpu/float32/shard3.cpp cpu/float32/shard4.cpp cpu/float32/shard5.cpp cpu/float32/shard6.cpp cpu/float32/shard7.cpp)
 set(SATCHEL_SOURCES_cpu_float64 cpu/float64/module.cpp cpu/float64/shard0.cpp cpu/float64/shard1.cpp cpu/float64/shard2.cpp cpu/float64/shard3.cpp cpu/float64/shard4.cpp cpu/float64/shard5.cpp cpu/float64/shard6.cpp cpu/float64/shard7.cpp)
-set(SATCHEL_SOURCES_cuda_bool cuda/bool/module.cpp cuda/bool/shard0.cpp cuda/bool/kernels0.cu cuda/bool/shard1.cpp cuda/bool/kernels1.cu cuda/bool/shard2.cpp cuda/bool/kernels2.cu cuda/bool/shard3.cpp cuda/bool/kernels3.cu cuda/bool/shard4.cpp cuda/bool/kernels4.cu cuda/bool/shard5.cpp cuda/bool/shard6.cpp cuda/bool/kernels6.cu cuda/bool/shard7.cpp cuda/bool/kernels7.cu cuda/bool/copies.cu)
-set(SATCHEL_SOURCES_cuda_uint8 cuda/uint8/module.cpp cuda/uint8/shard0.cpp cuda/uint8/kernels0.cu cuda/uint8/shard1.cpp cuda/uint8/kernels1.cu cuda/uint8/shard2.cpp cuda/uint8/kernels2.cu cuda/uint8/shard3.cpp cuda/uint8/kernels3.cu cuda/uint8/shard4.cpp cuda/uint8/kernels4.cu cuda/uint8/shard5.cpp cuda/uint8/shard6.cpp cuda/uint8/kernels6.cu cuda/uint8/shard7.cpp cuda/uint8/kernels7.cu cuda/uint8/copies.cu)
-set(SATCHEL_SOURCES_cuda_int8 cuda/int8/module.cpp cuda/int8/shard0.cpp cuda/int8/kernels0.cu cuda/int8/shard1.cpp cuda/int8/kernels1.cu cuda/int8/shard2.cpp cuda/int8/kernels2.cu cuda/int8/shard3.cpp cuda/int8/kernels3.cu cuda/int8/shard4.cpp cuda/int8/kernels4.cu cuda/int8/shard5.cpp cuda/int8/shard6.cpp cuda/int8/kernels6.cu cuda/int8/shard7.cpp cuda/int8/kernels7.cu cuda/int8/copies.cu)
-set(SATCHEL_SOURCES_cuda_int16 cuda/int16/module.cpp cuda/int16/shard0.cpp cuda/int16/kernels0.cu cuda/int16/shard1.cpp cuda/int16/kernels1.cu cuda/int16/shard2.cpp cuda/int16/kernels2.cu cuda/int16/shard3.cpp cuda/int16/kernels3.cu cuda/int16/shard4.cpp cuda/int16/kernels4.cu cuda/int16/shard5.cpp cuda/int16/shard6.cpp cuda/int16/kernels6.cu cuda/int16/shard7.cpp cuda/int16/kernels7.cu cuda/int16/copies.cu)
-set(SATCHEL_SOURCES_cuda_int32 cuda/int32/module.cpp cuda/int32/shard0.cpp cuda/int32/kernels0.cu cuda/int32/shard1.cpp cuda/int32/kernels1.cu cuda/int32/shard2.cpp cuda/int32/kernels2.cu cuda/int32/shard3.cpp cuda/int32/kernels3.cu cuda/int32/shard4.cpp cuda/int32/kernels4.cu cuda/int32/shard5.cpp cuda/int32/shard6.cpp cuda/int32/kernels6.cu cuda/int32/shard7.cpp cuda/int32/kernels7.cu cuda/int32/copies.cu)
-set(SATCHEL_SOURCES_cuda_int64 cuda/int64/module.cpp cuda/int64/shard0.cpp cuda/int64/kernels0.cu cuda/int64/shard1.cpp cuda/int64/kernels1.cu cuda/int64/shard2.cpp cuda/int64/kernels2.cu cuda/int64/shard3.cpp cuda/int64/kernels3.cu cuda/int64/shard4.cpp cuda/int64/kernels4.cu cuda/int64/shard5.cpp cuda/int64/shard6.cpp cuda/int64/kernels6.cu cuda/int64/shard7.cpp cuda/int64/kernels7.cu cuda/int64/copies.cu)
+set(SATCHEL_SOURCES_cuda_bool cuda/bool/module.cpp cuda/bool/shard0.cpp cuda/bool/kernels0.cu cuda/bool/shard1.cpp cuda/bool/kernels1.cu cuda/bool/shard2.cpp cuda/bool/kernels2.cu cuda/bool/shard3.cpp cuda/bool/kernels3.cu cuda/bool/shard4.cpp cuda/bool/kernels4.cu cuda/bool/shard5.cpp cuda/bool/kernels5.cu cuda/bool/shard6.cpp cuda/bool/kernels6.cu cuda/bool/shard7.cpp cuda/bool/kernels7.cu cuda/bool/copies.cu)
+set(SATCHEL_SOURCES_cuda_uint8 cuda/uint8/module.cpp cuda/uint8/shard0.cpp cuda/uint8/kernels0.cu cuda/uint8/shard1.cpp cuda/uint8/kernels1.cu cuda/uint8/shard2.cpp cuda/uint8/kernels2.cu cuda/uint8/shard3.cpp cuda/uint8/kernels3.cu cuda/uint8/shard4.cpp cuda/uint8/kernels4.cu cuda/uint8/shard5.cpp cuda/uint8/kernels5.cu cuda/uint8/shard6.cpp cuda/uint8/kernels6.cu cuda/uint8/shard7.cpp cuda/uint8/kernels7.cu cuda/uint8/copies.cu)
+set(SATCHEL_SOURCES_cuda_int8 cuda/int8/module.cpp cuda/int8/shard0.cpp cuda/int8/kernels0.cu cuda/int8/shard1.cpp cuda/int8/kernels1.cu cuda/int8/shard2.cpp cuda/int8/kernels2.cu cuda/int8/shard3.cpp cuda/int8/kernels3.cu cuda/int8/shard4.cpp cuda/int8/kernels4.cu cuda/int8/shard5.cpp cuda/int8/kernels5.cu cuda/int8/shard6.cpp cuda/int8/kernels6.cu cuda/int8/shard7.cpp cuda/int8/kernels7.cu cuda/int8/copies.cu)
+set(SATCHEL_SOURCES_cuda_int16 cuda/int16/module.cpp cuda/int16/shard0.cpp cuda/int16/kernels0.cu cuda/int16/shard1.cpp cuda/int16/kernels1.cu cuda/int16/shard2.cpp cuda/int16/kernels2.cu cuda/int16/shard3.cpp cuda/int16/kernels3.cu cuda/int16/shard4.cpp cuda/int16/kernels4.cu cuda/int16/shard5.cpp cuda/int16/kernels5.cu cuda/int16/shard6.cpp cuda/int16/kernels6.cu cuda/int16/shard7.cpp cuda/int16/kernels7.cu cuda/int16/copies.cu)
+set(SATCHEL_SOURCES_cuda_int32 cuda/int32/module.cpp cuda/int32/shard0.cpp cuda/int32/kernels0.cu cuda/int32/shard1.cpp cuda/int32/kernels1.cu cuda/int32/shard2.cpp cuda/int32/kernels2.cu cuda/int32/shard3.cpp cuda/int32/kernels3.cu cuda/int32/shard4.cpp cuda/int32/kernels4.cu cuda/int32/shard5.cpp cuda/int32/kernels5.cu cuda/int32/shard6.cpp cuda/int32/kernels6.cu cuda/int32/shard7.cpp cuda/int32/kernels7.cu cuda/int32/copies.cu)
+set(SATCHEL_SOURCES_cuda_int64 cuda/int64/module.cpp cuda/int64/shard0.cpp cuda/int64/kernels0.cu cuda/int64/shard1.cpp cuda/int64/kernels1.cu cuda/int64/shard2.cpp cuda/int64/kernels2.cu cuda/int64/shard3.cpp cuda/int64/kernels3.cu cuda/int64/shard4.cpp cuda/int64/kernels4.cu cuda/int64/shard5.cpp cuda/int64/kernels5.cu cuda/int64/shard6.cpp cuda/int64/kernels6.cu cuda/int64/shard7.cpp cuda/int64/kernels7.cu cuda/int64/copies.cu)
 set(SATCHEL_SOURCES_cuda_float16 cuda/float16/module.cpp cuda/float16/shard0.cpp cuda/float16/kernels0.cu cuda/float16/shard1.cpp cuda/float16/kernels1.cu cuda/float16/shard2.cpp cuda/float16/kernels2.cu cuda/float16/shard3.cpp cuda/float16/kernels3.cu cuda/float16/shard4.cpp cuda/float16/kernels4.cu cuda/float16/shard5.cpp cuda/float16/kernels5.cu cuda/float16/shard6.cpp cuda/float16/kernels6.cu cuda/float16/shard7.cpp cuda/float16/kernels7.cu cuda/float16/copies.cu)
 set(SATCHEL_SOURCES_cuda_float32 cuda/float32/module.cpp cuda/float32/shard0.cpp cuda/float32/kernels0.cu cuda/float32/shard1.cpp cuda/float32/kernels1.cu cuda/float32/shard2.cpp cuda/float32/kernels2.cu cuda/float32/shard3.cpp cuda/float32/kernels3.cu cuda/float32/shard4.cpp cuda/float32/kernels4.cu cuda/float32/shard5.cpp cuda/float32/kernels5.cu cuda/float32/shard6.cpp cuda/float32/kernels6.cu cuda/float32/shard7.cpp cuda/float32/kernels7.cu cuda/float32/copies.cu)
 set(SATCHEL_SOURCES_cuda_float64 cuda/float64/module.cpp cuda/float64/shard0.cpp cuda/float64/kernels0.cu cuda/float64/shard1.cpp cuda/float64/kernels1.cu cuda/float64/shard2.cpp cuda/float64/kernels2.cu cuda/float64/shard3.cpp cuda/float64/kernels3.cu cuda/float64/shard4.cpp cuda/float64/kernels4.cu cuda/float64/shard5.cpp cuda/float64/kernels5.cu cuda/float64/shard6.cpp cuda/float64/kernels6.cu cuda/float64/shard7.cpp cuda/float64/kernels7.cu cuda/float64/copies.cu)

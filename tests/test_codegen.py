@@ -60,7 +60,8 @@ def test_misspelled_optional_key(repo: Path) -> None:
     edit(ops, "  inplace: true\n  operator: add", "  inplace: true\n  operater: add")
     msg = spec_error(repo)
     assert msg == (f"spec/ops.yaml:{line_of(ops, 'operater')}: op 'add': unknown key 'operater' "
-                   "(known: op, doc, sig, dtypes, pointwise, reduce, native, inplace, operator, on_device)")
+                   "(known: op, doc, sig, dtypes, pointwise, reduce, scan, positional, native, inplace, operator, "
+                   "on_device)")
 
 
 def test_unknown_dtype_class(repo: Path) -> None:
@@ -168,12 +169,9 @@ def test_malformed_signature(repo: Path, sig: str, problem: str) -> None:
 REJECTED = [
     ("eq(Tensor self, Tensor other) -> Tensor(bool)", "eq(Tensor self, Tensor other) -> Tensor(int65)", "eq",
      "Tensor(int65) names an unknown dtype (known: bool, uint8, int8, int16, int32, int64, float16, float32, "
-     "float64, accreal)"),
+     "float64, accreal, sum)"),
     ("eq(Tensor self, Tensor other) -> Tensor(bool)", "eq(Tensor self, Tensor other) -> Tensor(accreal)", "eq",
      "Tensor(accreal) of the uint8 unit is a tensor of uint64, which spec/types.yaml does not declare"),
-    ("clone(Tensor self) -> Tensor", "clone(Tensor self) -> (Tensor values, Tensor(int64) indices)", "clone",
-     "not yet supported: a named tuple result (Tensor values, Tensor(int64) indices): no binding converts one "
-     "to a Python named tuple yet"),
     ("from_tensor(object x) -> Tensor", "from_tensor(object x, ScalarType dtype='float33') -> Tensor",
      "from_tensor", "argument 'dtype': default 'float33' names no dtype (known: bool, uint8,"),
     ("full(int[] size, Scalar value) -> Tensor", "full(int[] size, Scalar value=2) -> Tensor", "full",
@@ -207,10 +205,39 @@ UNSUPPORTED_BY_BODY = [
     ("sig: fill_(Tensor! self, Scalar value) -> Tensor!", "sig: fill_(Tensor! self, Scalar value) -> None", "fill_",
      "pointwise: value", "a pointwise op that writes self returns Tensor!"),
     ("sig: sumall(Tensor self) -> accreal", "sig: sumall(Tensor self) -> Tensor(bool)", "sumall",
-     "reduce: {combine: add}", "a reduction returns accreal or real"),
+     "reduce: {combine: add}", "a reduction along dims takes (Tensor self, <int, int?, int[] or int[]?> dim, "
+                               "bool keepdim)"),
     ("sig: sumall(Tensor self) -> accreal", "sig: sumall(Tensor self, *, ScalarType? dtype=None) -> accreal",
-     "sumall", "reduce: {combine: add}",
-     "a reduce op takes only Tensor and Scalar arguments, not ScalarType? dtype"),
+     "sumall", "reduce: {combine: add}", "a reduction to one number takes only Tensor arguments"),
+    ("sig: sumall(Tensor self) -> accreal", "sig: sumall(Tensor self) -> (real n, real x)", "sumall",
+     "reduce: {combine: add}", "a reduction returns accreal or real, or tensors along dims"),
+    ("reduce: {combine: max, result: index}", "reduce: {combine: add, result: index}", "argmax",
+     "reduce: {combine: add, result: index}", "only a min or max combine picks an element whose index it can give"),
+    ("sig: argmax(Tensor self, int? dim=None,", "sig: argmax(Tensor self, int[]? dim=None,", "argmax",
+     "reduce: {combine: max, result: index}", "an index is along one dim: dim must be int or int?"),
+    ("-> (Tensor values, Tensor(int64) indices)\n  dtypes: all\n  reduce: {combine: max",
+     "-> (Tensor values, Tensor indices)\n  dtypes: all\n  reduce: {combine: max", "max",
+     "reduce: {combine: max, result: [value, index]}",
+     "result ['value', 'index'] returns (Tensor values, Tensor(int64) indices)"),
+    ("reduce: {combine: add, project: x / n}", "reduce: {combine: add, project: x / count}", "mean",
+     "reduce: {combine: add, project: x / count}", "project 'x / count' uses 'count', which is not one of n, x"),
+    ("reduce: {combine: max, result: index}", "reduce: {combine: max, result: index, accumulate: accreal}", "argmax",
+     "reduce: {combine: max, result: index, accumulate: accreal}",
+     "a reduction that gives an index has no map, project or accumulate: it picks an element"),
+    ("sig: cumsum(Tensor self, int dim)", "sig: cumsum(Tensor self, int[] dim)", "cumsum", "scan: {combine: add}",
+     "a scan takes (Tensor self, int dim)"),
+    ("scan: {combine: add}", "scan: {combine: add, result: index}", "cumsum", "scan: {combine: add, result: index}",
+     "only a min or max combine picks an element"),
+    ("sig: tril(Tensor self, int diagonal=0) -> Tensor", "sig: tril(Tensor self, int diagonal=0) -> Tensor(bool)",
+     "tril", 'positional: {expr: "j - i <= diagonal ? self : compute(0)", min_dims: 2}',
+     "a positional op returns Tensor"),
+    ("sig: tril(Tensor self, int diagonal=0) -> Tensor", "sig: tril(Tensor self, str diagonal='0') -> Tensor",
+     "tril", 'positional: {expr: "j - i <= diagonal ? self : compute(0)", min_dims: 2}',
+     "a positional op takes Tensor self, then Scalar, int, float or bool arguments"),
+    ('expr: "j - i <= diagonal ? self : compute(0)", min_dims: 2', 'expr: "j - k <= diagonal ? self : 0", min_dims: 2',
+     "tril", 'positional: {expr: "j - k <= diagonal ? self : 0", min_dims: 2}', "uses 'k', which is not one of"),
+    ('expr: "j - i <= diagonal ? self : compute(0)", min_dims: 2', 'expr: "j", min_dims: 3', "tril",
+     'positional: {expr: "j", min_dims: 3}', "min_dims must be 0, 1 or 2, got 3"),
 ]
 
 
@@ -237,7 +264,7 @@ def test_op_without_body(repo: Path) -> None:
     ops = repo / "spec/ops.yaml"
     edit(ops, "  dtypes: floating\n  pointwise: log(self)\n", "  dtypes: floating\n")
     msg = spec_error(repo)
-    assert "op 'log': needs exactly one body (pointwise, reduce or native), found none" in msg
+    assert "op 'log': needs exactly one body (pointwise, reduce, scan, positional, native), found none" in msg
 
 
 def test_body_using_an_unknown_name(repo: Path) -> None:
@@ -356,10 +383,10 @@ def test_natives_take_and_return_every_form(repo: Path) -> None:
     assert "using LongTensor = satchel::Tensor<int64_t, satchel::Device::cpu>;" in shard
     assert "using DoubleTensor = satchel::Tensor<double, satchel::Device::cpu>;" in shard
     module = files["cpu/float32/module.cpp"]
-    assert 'import_("satchel._units.cpu_int64");  // registers LongTensor, which ops here take\n' in module
+    assert 'import_("satchel._units.cpu_int64");  // registers LongTensor, which ops here take and return\n' in module
     assert 'import_("satchel._units.cpu_float64");  // registers DoubleTensor, which ops here return\n' in module
     assert "// registers BoolTensor, which ops here take and return" in module
-    assert "_units.cpu_float64" not in files["cpu/float64/module.cpp"]  # its accreal tensors are its own
+    assert 'import_("satchel._units.cpu_float64")' not in files["cpu/float64/module.cpp"]  # its accreal is its own
     assert '"cpu_float32:cpu:float32:bool,int64,float64"' in files["units.cmake"]
     stub = files["python/_units/cpu_float32.pyi"]
     assert "from satchel._units.cpu_int64 import LongTensor\n" in stub
@@ -371,29 +398,33 @@ def test_natives_take_and_return_every_form(repo: Path) -> None:
     # mypy wants a Protocol's type parameter invariant where it is taken and returned
     # (bool masks and comparisons), contravariant where only taken, covariant where only returned.
     sigs = files["python/_units/signatures.py"]
-    assert ("class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorContraT, "
-            "AccRealTensorT]):") in sigs
-    assert "class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):" in sigs
-    assert ('LongTensorContraT = TypeVar("LongTensorContraT", bound=Tensor, contravariant=True)  '
-            '# only ever taken') in sigs
-    assert 'BoolTensorInvT = TypeVar("BoolTensorInvT", bound=Tensor)\n' in sigs
-    assert "index: LongTensorContraT," in sigs and ") -> AccRealTensorT:" in sigs
+    assert ("class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, "
+            "AccRealTensorT, SumTensorT]):") in sigs
+    assert "class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):" in sigs
+    assert ('AccRealTensorT = TypeVar("AccRealTensorT", bound=Tensor, covariant=True, default=Tensor)  '
+            '# only ever returned') in sigs
+    assert 'BoolTensorInvT = TypeVar("BoolTensorInvT", bound=Tensor, default=Tensor)\n' in sigs
+    assert "index: LongTensorInvT," in sigs and ") -> AccRealTensorT:" in sigs
     assert ("cpu_float16_floating: signatures.FloatingSignature[cpu_float16.HalfTensor, float, float, "
             "cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor] = cpu_float16") in \
         files["python/_units/check_signatures.py"]
 
 
-def test_named_tuple_results_are_spelled_though_not_yet_bound() -> None:
-    """The model rejects them (test_signature_the_spec_rejects) until a binding makes the named
-    tuple; this is how they will be spelled."""
+def test_named_tuple_results() -> None:
+    """Several results: a satchel::Named in C++, whose tag names the unit's named tuple
+    class (made and put in the unit's module at import), a NamedTuple in the stub."""
     spec = load_spec(ROOT)
     sig = Signature.parse("clone(Tensor self) -> (Tensor values, Tensor(int64) indices)")
     spec = dataclasses.replace(spec, ops=tuple(dataclasses.replace(op, sig=sig) if op.name == "clone" else op
                                                for op in spec.ops))
     files = render_all(spec, ROOT / "templates")
     shard = next(text for path, text in files.items() if path.startswith("cpu/float32/shard") and "clone(" in text)
-    assert "#include <nanobind/stl/tuple.h>" in shard
-    assert "std::tuple<Tensor, LongTensor> clone(const Tensor& self) {" in shard
+    assert "satchel::Named<CloneResult, Tensor, LongTensor> clone(const Tensor& self) {" in shard
+    assert ('struct CloneResult {  // the class of CloneResult results: satchel.cpu.float32.CloneResult\n'
+            '  static constexpr const char* name = "CloneResult";\n'
+            '  static constexpr const char* module = "satchel._units.cpu_float32";\n'
+            '  static constexpr const char* fields[] = {"values", "indices"};\n};\n') in shard
+    assert "  satchel::add_named_tuple<CloneResult>(m);\n" in files["cpu/float32/module.cpp"]
     stub = files["python/_units/cpu_float32.pyi"]
     assert "from typing import ClassVar, Literal, NamedTuple\n" in stub
     assert "class CloneResult(NamedTuple):\n    values: FloatTensor\n    indices: LongTensor\n" in stub

@@ -28,7 +28,7 @@ import numpy as np
 import pytest
 
 import satchel
-from satchel.codegen.model import Op, Pointwise, Reduce, load_spec
+from satchel.codegen.model import Op, Pointwise, Positional, Reduce, Result, Scan, load_spec
 from satchel.codegen.signature import SCALAR, TENSOR, TENSOR_OUT, TensorType
 from satchel.codegen.yamlload import SpecError
 from satchel.seed import DATA, app
@@ -240,7 +240,9 @@ def _compare(op: str, dtype: str, got: Any, want: Any) -> None:
 
 
 def _ops(dtype: str, kind: type) -> list[Op]:
-    return [op for op in SPEC.ops_for(_dtype(dtype), "cuda") if isinstance(op.body, kind)]
+    """The ops of a body kind; reductions to one number (along dims: test_dims_match_cpu)."""
+    return [op for op in SPEC.ops_for(_dtype(dtype), "cuda") if isinstance(op.body, kind)
+            and not getattr(op.body, "along_dims", False)]
 
 
 def _gpu_cases(kind: type) -> list[Any]:
@@ -379,6 +381,50 @@ def test_reductions_match_cpu(dtype: str, op: Op, n: int) -> None:
         want = getattr(C, op.name)(*[C.tensor(a)[::2] for a in arrays])
         got = getattr(G, op.name)(*[G.tensor(a)[::2] for a in arrays])
         _same_reduction(op, halves, got, want)
+
+
+def _dims_ops(dtype: str) -> list[Op]:
+    return [op for op in SPEC.ops_for(_dtype(dtype), "cuda")
+            if isinstance(op.body, (Scan, Positional)) or isinstance(op.body, Reduce) and op.body.along_dims]
+
+
+# (shape, view, dim): the block-per-result and thread-per-result kernels, strided and 0-d inputs.
+DIMS_CASES = [((5, 7), "plain", 1), ((5, 7), "t", 0), ((3, 5000), "plain", -1), ((5000, 3), "plain", 0),
+              ((4, 6, 8), "step", 1), ((4, 6, 8), "plain", None), ((), "plain", 0), ((0, 4), "plain", 1)]
+
+
+@needs_gpu
+@pytest.mark.parametrize("dtype", PAIRED)
+def test_dims_match_cpu(dtype: str) -> None:
+    """Every reduction along dims, scan and positional op against the CPU unit's."""
+    C, G = _pair(dtype)
+    for op in _dims_ops(dtype):
+        for shape, view, dim in DIMS_CASES:
+            a = _values(dtype, shape, near_one=op.name in ("cumprod",))
+
+            def run(T: Any) -> Any:
+                t = T.tensor(a)
+                t = t.t() if view == "t" else t[:, ::2] if view == "step" else t
+                body = op.body
+                if isinstance(body, Positional):
+                    return getattr(T, op.name)(t, 1) if t.ndim >= 2 else None
+                if isinstance(body, Scan):
+                    return getattr(T, op.name)(t, 0 if dim is None else dim)
+                if dim is None and body.result == Result.BOTH:
+                    return None
+                if t.numel() == 0 and body.combine.identity is None:
+                    return None
+                return getattr(T, op.name)(t, dim, True)
+
+            want, got = run(C), run(G)
+            if want is None:
+                continue
+            for g, w in zip(got, want) if isinstance(want, tuple) else [(got, want)]:
+                if g.dtype.startswith("float") and op.name in ("sum", "mean"):
+                    gh, wh = _host(g).astype(np.float64), _host(w).astype(np.float64)
+                    np.testing.assert_allclose(gh, wh, rtol=4 * float(np.finfo(g.dtype).eps), err_msg=op.name)
+                else:
+                    _compare(op.name, dtype, g, w)
 
 
 @needs_gpu

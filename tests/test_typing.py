@@ -59,7 +59,7 @@ def test_integer_unit_is_rejected_where_floating_is_required(tmp_path: Path) -> 
     result = mypy("bad.py", tmp=tmp_path)
     assert result.returncode == 1
     assert ('bad.py:3: error: Incompatible types in assignment (expression has type Module, variable has type '
-            '"FloatingSignature[IntTensor, int, int, BoolTensor]")') in result.stdout
+            '"FloatingSignature[IntTensor, int, int, BoolTensor, ') in result.stdout
 
 
 def test_dot_is_float_on_float_units_and_int_on_int_units(tmp_path: Path) -> None:

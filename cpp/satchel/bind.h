@@ -10,12 +10,15 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <tuple>
+#include <utility>
 
 #include "core/buffer.h"
 #include "core/errors.h"
 #include "dlpack.h"
 #include "half.h"
 #include "io.h"
+#include "named.h"
 #include "operand.h"
 #include "pyerror.h"
 #include "tensor.h"
@@ -156,6 +159,56 @@ struct type_caster<satchel::Operand<TensorT>> {
   make_caster<TensorT> tensor_;
   T scalar_{};
   bool is_tensor_ = false;
+};
+
+}  // namespace nanobind::detail
+
+namespace satchel {
+
+// The named tuple class of Tag (Tag::name with Tag::fields, in module Tag::module),
+// made once per unit: add_named_tuple puts it in the unit's module.
+template <class Tag>
+nb::handle named_tuple_class() {
+  static const nb::handle cls = [] {
+    nb::list fields;
+    for (const char* f : Tag::fields) fields.append(f);
+    return nb::module_::import_("collections")
+        .attr("namedtuple")(Tag::name, fields, nb::arg("module") = Tag::module)
+        .release();
+  }();
+  return cls;
+}
+
+template <class Tag>
+void add_named_tuple(nb::module_& m) {
+  m.attr(Tag::name) = named_tuple_class<Tag>();
+}
+
+}  // namespace satchel
+
+namespace nanobind::detail {
+
+template <class Tag, class... T>
+struct type_caster<satchel::Named<Tag, T...>> {
+  using Value = satchel::Named<Tag, T...>;
+  static constexpr auto Name = const_name("tuple");
+  template <typename T_>
+  using Cast = Value;
+  template <typename T_>
+  static constexpr bool can_cast() { return true; }
+  bool from_python(handle, uint32_t, cleanup_list*) noexcept { return false; }  // results only
+  static handle from_cpp(const Value& v, rv_policy, cleanup_list* cleanup) noexcept {
+    return convert(v, cleanup, std::index_sequence_for<T...>{});
+  }
+
+ private:
+  template <std::size_t... I>
+  static handle convert(const Value& v, cleanup_list* cleanup, std::index_sequence<I...>) noexcept {
+    object items[] = {steal(make_caster<T>::from_cpp(std::get<I>(v.values), rv_policy::copy, cleanup))...};
+    for (const object& item : items)
+      if (!item.is_valid()) return handle();
+    return PyObject_CallFunctionObjArgs(satchel::named_tuple_class<Tag>().ptr(), items[I].ptr()..., nullptr);
+  }
 };
 
 }  // namespace nanobind::detail

@@ -422,6 +422,19 @@ SATCHEL_HD T maximum(T x, T y) {
   return is_nan(x) || x > y ? x : y;
 }
 
+// Whether y beats x for max and for min, as arg-reductions and cummax pick
+// elements: a NaN beats every number (so it propagates, as NumPy and PyTorch),
+// and nothing beats an equal element, so ties keep the one already picked.
+template <class T>
+SATCHEL_HD bool exceeds(T y, T x) {
+  return y > x || (is_nan(y) && !is_nan(x));
+}
+
+template <class T>
+SATCHEL_HD bool precedes(T y, T x) {
+  return y < x || (is_nan(y) && !is_nan(x));
+}
+
 // On bools they are and and or, written so: a fold of the generic form branched
 // on every element (minall of 10^7 random bools took 38 ms).
 SATCHEL_HD bool minimum(bool x, bool y) { return x & y; }

@@ -11,5 +11,8 @@
 #include "io.h"
 #include "math.h"
 #include "pointwise.h"
+#include "positional.h"
 #include "reduce.h"
+#include "reduce_dims.h"
+#include "scan.h"
 #include "views.h"

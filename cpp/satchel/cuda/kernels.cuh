@@ -2,7 +2,8 @@
 // unit (compiled by nvcc): map / map_into (elementwise kernels over the same
 // broadcast-and-collapse Layout as the CPU's iter.h), reduce (one kernel: block
 // sums by cub::BlockReduce, folded by the block that finishes last), and the
-// definitions of Copies<T>. The functors they run are the unit's, generated from
+// definitions of Copies<T>; dims.cuh adds reductions along dims, scans and
+// positional bodies. The functors they run are the unit's, generated from
 // the spec's bodies with SATCHEL_HD (__host__ __device__).
 #pragma once
 
@@ -24,6 +25,7 @@
 
 #include "../iter.h"
 #include "../math.h"
+#include "../named.h"
 #include "../narrow.h"
 #include "runtime.h"
 
@@ -531,3 +533,6 @@ DeviceTensor<T> Copies<T>::contiguous(const DeviceTensor<T>& t) {
 }
 
 }  // namespace satchel::cuda
+
+// Reductions along dims, scans and positional bodies, over the kernels above.
+#include "dims.cuh"

@@ -11,6 +11,28 @@ using Tensor = satchel::Tensor<real, satchel::Device::cpu>;
 using In = satchel::Operand<Tensor>;
 using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cpu>;
+using LongTensor = satchel::Tensor<int64_t, satchel::Device::cpu>;
+using DoubleTensor = satchel::Tensor<double, satchel::Device::cpu>;
+struct MaxResult {  // the class of MaxResult results: satchel.cpu.float64.MaxResult
+  static constexpr const char* name = "MaxResult";
+  static constexpr const char* module = "satchel._units.cpu_float64";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct MinResult {  // the class of MinResult results: satchel.cpu.float64.MinResult
+  static constexpr const char* name = "MinResult";
+  static constexpr const char* module = "satchel._units.cpu_float64";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct CummaxResult {  // the class of CummaxResult results: satchel.cpu.float64.CummaxResult
+  static constexpr const char* name = "CummaxResult";
+  static constexpr const char* module = "satchel._units.cpu_float64";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct CumminResult {  // the class of CumminResult results: satchel.cpu.float64.CumminResult
+  static constexpr const char* name = "CumminResult";
+  static constexpr const char* module = "satchel._units.cpu_float64";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
 
 void bind_shard0(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard1(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
@@ -31,8 +53,13 @@ NB_MODULE(cpu_float64, m) {
   m.attr("device") = "cpu";
   satchel::setup_module();
   nb::module_::import_("satchel._units.cpu_bool");  // registers BoolTensor, which ops here return
+  nb::module_::import_("satchel._units.cpu_int64");  // registers LongTensor, which ops here return
   auto cls = satchel::bind_tensor<Tensor>(m, "DoubleTensor", "float64", "cpu");
   m.attr("Tensor") = cls;
+  satchel::add_named_tuple<MaxResult>(m);
+  satchel::add_named_tuple<MinResult>(m);
+  satchel::add_named_tuple<CummaxResult>(m);
+  satchel::add_named_tuple<CumminResult>(m);
   const satchel::Docs doc;
   bind_shard0(m, cls, doc);
   bind_shard1(m, cls, doc);

@@ -12,11 +12,34 @@ using Tensor = satchel::Tensor<real, satchel::Device::cuda>;
 using In = satchel::Operand<Tensor>;
 using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
+using LongTensor = satchel::Tensor<int64_t, satchel::Device::cuda>;
+using HalfTensor = satchel::Tensor<satchel::half, satchel::Device::cuda>;
+struct MaxResult {  // the class of MaxResult results: satchel.cuda.float16.MaxResult
+  static constexpr const char* name = "MaxResult";
+  static constexpr const char* module = "satchel._units.cuda_float16";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct MinResult {  // the class of MinResult results: satchel.cuda.float16.MinResult
+  static constexpr const char* name = "MinResult";
+  static constexpr const char* module = "satchel._units.cuda_float16";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct CummaxResult {  // the class of CummaxResult results: satchel.cuda.float16.CummaxResult
+  static constexpr const char* name = "CummaxResult";
+  static constexpr const char* module = "satchel._units.cuda_float16";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct CumminResult {  // the class of CumminResult results: satchel.cuda.float16.CumminResult
+  static constexpr const char* name = "CumminResult";
+  static constexpr const char* module = "satchel._units.cuda_float16";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
 
 namespace {
 
 namespace kernels {
 using satchel::math::exp;
+using satchel::math::precedes;
 using satchel::math::sigmoid;
 using satchel::math::tanh;
 
@@ -33,6 +56,14 @@ struct DotMap {
 struct DotCombine {
   using adds = std::true_type;
   SATCHEL_HD accreal operator()(accreal x, accreal y) const { return x + y; }
+};
+
+struct ArgminBeats {
+  SATCHEL_HD bool operator()(compute y, compute x) const { return precedes(y, x); }
+};
+
+struct CumprodCombine {
+  SATCHEL_HD accreal operator()(accreal x, accreal y) const { return x * y; }
 };
 
 struct Le {
@@ -73,6 +104,14 @@ Tensor& fill_(Tensor& self, Scalar value) {
 
 accreal dot(const Tensor& self, const Tensor& other) {
   return satchel::cuda::reduce<accreal, compute>("dot", kernels::DotMap{}, kernels::DotCombine{}, std::optional<accreal>(accreal(0)), self, other);
+}
+
+LongTensor argmin(const Tensor& self, std::optional<int64_t> dim, bool keepdim) {
+  return satchel::cuda::arg_reduce<compute>("argmin", kernels::ArgminBeats{}, self, dim, keepdim).second;
+}
+
+HalfTensor cumprod(const Tensor& self, int64_t dim) {
+  return satchel::cuda::scan<satchel::half, accreal, compute>("cumprod", kernels::CumprodCombine{}, self, dim);
 }
 
 BoolTensor le(const Tensor& self, In other) {

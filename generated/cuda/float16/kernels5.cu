@@ -12,11 +12,52 @@ using Tensor = satchel::Tensor<real, satchel::Device::cuda>;
 using In = satchel::Operand<Tensor>;
 using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
+using LongTensor = satchel::Tensor<int64_t, satchel::Device::cuda>;
+using HalfTensor = satchel::Tensor<satchel::half, satchel::Device::cuda>;
+struct MaxResult {  // the class of MaxResult results: satchel.cuda.float16.MaxResult
+  static constexpr const char* name = "MaxResult";
+  static constexpr const char* module = "satchel._units.cuda_float16";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct MinResult {  // the class of MinResult results: satchel.cuda.float16.MinResult
+  static constexpr const char* name = "MinResult";
+  static constexpr const char* module = "satchel._units.cuda_float16";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct CummaxResult {  // the class of CummaxResult results: satchel.cuda.float16.CummaxResult
+  static constexpr const char* name = "CummaxResult";
+  static constexpr const char* module = "satchel._units.cuda_float16";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct CumminResult {  // the class of CumminResult results: satchel.cuda.float16.CumminResult
+  static constexpr const char* name = "CumminResult";
+  static constexpr const char* module = "satchel._units.cuda_float16";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
 
 namespace {
 
 namespace kernels {
+using satchel::math::exceeds;
 using satchel::math::log;
+
+struct SumMap {
+  using product_of = std::integral_constant<int, 1>;
+  SATCHEL_HD accreal operator()(accreal self) const { return self; }
+};
+
+struct SumCombine {
+  using adds = std::true_type;
+  SATCHEL_HD accreal operator()(accreal x, accreal y) const { return x + y; }
+};
+
+struct SumProject {
+  SATCHEL_HD accreal operator()(accreal x, accreal n) const { return x; }
+};
+
+struct CummaxBeats {
+  SATCHEL_HD bool operator()(compute y, compute x) const { return exceeds(y, x); }
+};
 
 struct Log {
   SATCHEL_HD compute operator()(compute self) const { return log(self); }
@@ -30,6 +71,15 @@ struct Log {
 }  // namespace
 
 namespace ops {
+
+HalfTensor sum(const Tensor& self, std::optional<satchel::Dims> dim, bool keepdim) {
+  return satchel::cuda::reduce_dims<satchel::half, accreal, compute>("sum", kernels::SumMap{}, kernels::SumCombine{}, std::optional<accreal>(accreal(0)), kernels::SumProject{}, self, dim, keepdim);
+}
+
+satchel::Named<CummaxResult, Tensor, LongTensor> cummax(const Tensor& self, int64_t dim) {
+  auto [values, indices] = satchel::cuda::arg_scan<compute>("cummax", kernels::CummaxBeats{}, self, dim);
+  return satchel::Named<CummaxResult, Tensor, LongTensor>{{values, indices}};
+}
 
 Tensor log(const Tensor& self) {
   return satchel::cuda::map<compute, Tensor>(kernels::Log{}, In(self));

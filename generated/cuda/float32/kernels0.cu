@@ -12,10 +12,34 @@ using Tensor = satchel::Tensor<real, satchel::Device::cuda>;
 using In = satchel::Operand<Tensor>;
 using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
+using LongTensor = satchel::Tensor<int64_t, satchel::Device::cuda>;
+using FloatTensor = satchel::Tensor<float, satchel::Device::cuda>;
+struct MaxResult {  // the class of MaxResult results: satchel.cuda.float32.MaxResult
+  static constexpr const char* name = "MaxResult";
+  static constexpr const char* module = "satchel._units.cuda_float32";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct MinResult {  // the class of MinResult results: satchel.cuda.float32.MinResult
+  static constexpr const char* name = "MinResult";
+  static constexpr const char* module = "satchel._units.cuda_float32";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct CummaxResult {  // the class of CummaxResult results: satchel.cuda.float32.CummaxResult
+  static constexpr const char* name = "CummaxResult";
+  static constexpr const char* module = "satchel._units.cuda_float32";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct CumminResult {  // the class of CumminResult results: satchel.cuda.float32.CumminResult
+  static constexpr const char* name = "CumminResult";
+  static constexpr const char* module = "satchel._units.cuda_float32";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
 
 namespace {
 
 namespace kernels {
+using satchel::math::minimum;
+using satchel::math::precedes;
 using satchel::math::sqrt;
 
 struct ProdallMap {
@@ -25,6 +49,37 @@ struct ProdallMap {
 
 struct ProdallCombine {
   SATCHEL_HD accreal operator()(accreal x, accreal y) const { return x * y; }
+};
+
+struct MeanMap {
+  using product_of = std::integral_constant<int, 1>;
+  SATCHEL_HD accreal operator()(accreal self) const { return self; }
+};
+
+struct MeanCombine {
+  using adds = std::true_type;
+  SATCHEL_HD accreal operator()(accreal x, accreal y) const { return x + y; }
+};
+
+struct MeanProject {
+  SATCHEL_HD accreal operator()(accreal x, accreal n) const { return x / n; }
+};
+
+struct AminMap {
+  using product_of = std::integral_constant<int, 1>;
+  SATCHEL_HD compute operator()(compute self) const { return self; }
+};
+
+struct AminCombine {
+  SATCHEL_HD compute operator()(compute x, compute y) const { return minimum(x, y); }
+};
+
+struct AminProject {
+  SATCHEL_HD compute operator()(compute x, compute n) const { return x; }
+};
+
+struct MinBeats {
+  SATCHEL_HD bool operator()(compute y, compute x) const { return precedes(y, x); }
 };
 
 struct Ge {
@@ -46,6 +101,19 @@ namespace ops {
 
 accreal prodall(const Tensor& self) {
   return satchel::cuda::reduce<accreal, compute>("prodall", kernels::ProdallMap{}, kernels::ProdallCombine{}, std::optional<accreal>(accreal(1)), self);
+}
+
+Tensor mean(const Tensor& self, std::optional<satchel::Dims> dim, bool keepdim) {
+  return satchel::cuda::reduce_dims<float, accreal, compute>("mean", kernels::MeanMap{}, kernels::MeanCombine{}, std::optional<accreal>(accreal(0)), kernels::MeanProject{}, self, dim, keepdim);
+}
+
+Tensor amin(const Tensor& self, std::optional<satchel::Dims> dim, bool keepdim) {
+  return satchel::cuda::reduce_dims<float, compute, compute>("amin", kernels::AminMap{}, kernels::AminCombine{}, std::nullopt, kernels::AminProject{}, self, dim, keepdim);
+}
+
+satchel::Named<MinResult, Tensor, LongTensor> min(const Tensor& self, int64_t dim, bool keepdim) {
+  auto [values, indices] = satchel::cuda::arg_reduce<compute>("min", kernels::MinBeats{}, self, dim, keepdim);
+  return satchel::Named<MinResult, Tensor, LongTensor>{{values, indices}};
 }
 
 BoolTensor ge(const Tensor& self, In other) {

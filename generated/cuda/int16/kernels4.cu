@@ -12,11 +12,33 @@ using Tensor = satchel::Tensor<real, satchel::Device::cuda>;
 using In = satchel::Operand<Tensor>;
 using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
+using LongTensor = satchel::Tensor<int64_t, satchel::Device::cuda>;
+struct MaxResult {  // the class of MaxResult results: satchel.cuda.int16.MaxResult
+  static constexpr const char* name = "MaxResult";
+  static constexpr const char* module = "satchel._units.cuda_int16";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct MinResult {  // the class of MinResult results: satchel.cuda.int16.MinResult
+  static constexpr const char* name = "MinResult";
+  static constexpr const char* module = "satchel._units.cuda_int16";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct CummaxResult {  // the class of CummaxResult results: satchel.cuda.int16.CummaxResult
+  static constexpr const char* name = "CummaxResult";
+  static constexpr const char* module = "satchel._units.cuda_int16";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct CumminResult {  // the class of CumminResult results: satchel.cuda.int16.CumminResult
+  static constexpr const char* name = "CumminResult";
+  static constexpr const char* module = "satchel._units.cuda_int16";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
 
 namespace {
 
 namespace kernels {
 using satchel::math::minimum;
+using satchel::math::precedes;
 
 struct MinallMap {
   using product_of = std::integral_constant<int, 1>;
@@ -27,8 +49,22 @@ struct MinallCombine {
   SATCHEL_HD compute operator()(compute x, compute y) const { return minimum(x, y); }
 };
 
+struct CumminBeats {
+  SATCHEL_HD bool operator()(compute y, compute x) const { return precedes(y, x); }
+};
+
 struct Sub {
   SATCHEL_HD compute operator()(compute self, compute other) const { return self - other; }
+};
+
+struct Tril {
+  int64_t diagonal;
+  SATCHEL_HD compute operator()(compute self, int64_t i, int64_t j) const { return j - i <= diagonal ? self : compute(0); }
+};
+
+struct Triu {
+  int64_t diagonal;
+  SATCHEL_HD compute operator()(compute self, int64_t i, int64_t j) const { return j - i >= diagonal ? self : compute(0); }
 };
 
 }  // namespace kernels
@@ -39,6 +75,11 @@ namespace ops {
 
 real minall(const Tensor& self) {
   return real(satchel::cuda::reduce<compute, compute>("minall", kernels::MinallMap{}, kernels::MinallCombine{}, std::nullopt, self));
+}
+
+satchel::Named<CumminResult, Tensor, LongTensor> cummin(const Tensor& self, int64_t dim) {
+  auto [values, indices] = satchel::cuda::arg_scan<compute>("cummin", kernels::CumminBeats{}, self, dim);
+  return satchel::Named<CumminResult, Tensor, LongTensor>{{values, indices}};
 }
 
 Tensor sub(const Tensor& self, In other) {
@@ -52,6 +93,14 @@ Tensor& sub_(Tensor& self, In other) {
 
 Tensor sub_reflected(const Tensor& self, Scalar other) {
   return satchel::cuda::map<compute, Tensor>(kernels::Sub{}, In(other), In(self));
+}
+
+Tensor tril(const Tensor& self, int64_t diagonal) {
+  return satchel::cuda::map_positional<compute>("tril", 2, kernels::Tril{diagonal}, self);
+}
+
+Tensor triu(const Tensor& self, int64_t diagonal) {
+  return satchel::cuda::map_positional<compute>("triu", 2, kernels::Triu{diagonal}, self);
 }
 
 }  // namespace ops

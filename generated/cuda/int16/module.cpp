@@ -11,6 +11,27 @@ using Tensor = satchel::Tensor<real, satchel::Device::cuda>;
 using In = satchel::Operand<Tensor>;
 using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
+using LongTensor = satchel::Tensor<int64_t, satchel::Device::cuda>;
+struct MaxResult {  // the class of MaxResult results: satchel.cuda.int16.MaxResult
+  static constexpr const char* name = "MaxResult";
+  static constexpr const char* module = "satchel._units.cuda_int16";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct MinResult {  // the class of MinResult results: satchel.cuda.int16.MinResult
+  static constexpr const char* name = "MinResult";
+  static constexpr const char* module = "satchel._units.cuda_int16";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct CummaxResult {  // the class of CummaxResult results: satchel.cuda.int16.CummaxResult
+  static constexpr const char* name = "CummaxResult";
+  static constexpr const char* module = "satchel._units.cuda_int16";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct CumminResult {  // the class of CumminResult results: satchel.cuda.int16.CumminResult
+  static constexpr const char* name = "CumminResult";
+  static constexpr const char* module = "satchel._units.cuda_int16";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
 
 void bind_shard0(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard1(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
@@ -31,8 +52,13 @@ NB_MODULE(cuda_int16, m) {
   m.attr("device") = "cuda";
   satchel::setup_module();
   nb::module_::import_("satchel._units.cuda_bool");  // registers BoolTensor, which ops here return
+  nb::module_::import_("satchel._units.cuda_int64");  // registers LongTensor, which ops here return
   auto cls = satchel::bind_tensor<Tensor>(m, "ShortTensor", "int16", "cuda");
   m.attr("Tensor") = cls;
+  satchel::add_named_tuple<MaxResult>(m);
+  satchel::add_named_tuple<MinResult>(m);
+  satchel::add_named_tuple<CummaxResult>(m);
+  satchel::add_named_tuple<CumminResult>(m);
   satchel::cuda::bind_unit<Tensor>(m, cls, "int16");
   const satchel::Docs doc;
   bind_shard0(m, cls, doc);

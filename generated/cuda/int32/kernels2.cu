@@ -12,10 +12,32 @@ using Tensor = satchel::Tensor<real, satchel::Device::cuda>;
 using In = satchel::Operand<Tensor>;
 using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
+using LongTensor = satchel::Tensor<int64_t, satchel::Device::cuda>;
+struct MaxResult {  // the class of MaxResult results: satchel.cuda.int32.MaxResult
+  static constexpr const char* name = "MaxResult";
+  static constexpr const char* module = "satchel._units.cuda_int32";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct MinResult {  // the class of MinResult results: satchel.cuda.int32.MinResult
+  static constexpr const char* name = "MinResult";
+  static constexpr const char* module = "satchel._units.cuda_int32";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct CummaxResult {  // the class of CummaxResult results: satchel.cuda.int32.CummaxResult
+  static constexpr const char* name = "CummaxResult";
+  static constexpr const char* module = "satchel._units.cuda_int32";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct CumminResult {  // the class of CumminResult results: satchel.cuda.int32.CumminResult
+  static constexpr const char* name = "CumminResult";
+  static constexpr const char* module = "satchel._units.cuda_int32";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
 
 namespace {
 
 namespace kernels {
+using satchel::math::exceeds;
 
 struct SumallMap {
   using product_of = std::integral_constant<int, 1>;
@@ -25,6 +47,10 @@ struct SumallMap {
 struct SumallCombine {
   using adds = std::true_type;
   SATCHEL_HD accreal operator()(accreal x, accreal y) const { return x + y; }
+};
+
+struct ArgmaxBeats {
+  SATCHEL_HD bool operator()(compute y, compute x) const { return exceeds(y, x); }
 };
 
 struct Gt {
@@ -39,6 +65,10 @@ namespace ops {
 
 accreal sumall(const Tensor& self) {
   return satchel::cuda::reduce<accreal, compute>("sumall", kernels::SumallMap{}, kernels::SumallCombine{}, std::optional<accreal>(accreal(0)), self);
+}
+
+LongTensor argmax(const Tensor& self, std::optional<int64_t> dim, bool keepdim) {
+  return satchel::cuda::arg_reduce<compute>("argmax", kernels::ArgmaxBeats{}, self, dim, keepdim).second;
 }
 
 BoolTensor gt(const Tensor& self, In other) {

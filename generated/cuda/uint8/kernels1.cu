@@ -12,11 +12,55 @@ using Tensor = satchel::Tensor<real, satchel::Device::cuda>;
 using In = satchel::Operand<Tensor>;
 using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
+using LongTensor = satchel::Tensor<int64_t, satchel::Device::cuda>;
+struct MaxResult {  // the class of MaxResult results: satchel.cuda.uint8.MaxResult
+  static constexpr const char* name = "MaxResult";
+  static constexpr const char* module = "satchel._units.cuda_uint8";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct MinResult {  // the class of MinResult results: satchel.cuda.uint8.MinResult
+  static constexpr const char* name = "MinResult";
+  static constexpr const char* module = "satchel._units.cuda_uint8";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct CummaxResult {  // the class of CummaxResult results: satchel.cuda.uint8.CummaxResult
+  static constexpr const char* name = "CummaxResult";
+  static constexpr const char* module = "satchel._units.cuda_uint8";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct CumminResult {  // the class of CumminResult results: satchel.cuda.uint8.CumminResult
+  static constexpr const char* name = "CumminResult";
+  static constexpr const char* module = "satchel._units.cuda_uint8";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
 
 namespace {
 
 namespace kernels {
 using satchel::math::divide;
+using satchel::math::exceeds;
+using satchel::math::maximum;
+
+struct AmaxMap {
+  using product_of = std::integral_constant<int, 1>;
+  SATCHEL_HD compute operator()(compute self) const { return self; }
+};
+
+struct AmaxCombine {
+  SATCHEL_HD compute operator()(compute x, compute y) const { return maximum(x, y); }
+};
+
+struct AmaxProject {
+  SATCHEL_HD compute operator()(compute x, compute n) const { return x; }
+};
+
+struct MaxBeats {
+  SATCHEL_HD bool operator()(compute y, compute x) const { return exceeds(y, x); }
+};
+
+struct CumsumCombine {
+  SATCHEL_HD accreal operator()(accreal x, accreal y) const { return x + y; }
+};
 
 struct Mul {
   SATCHEL_HD compute operator()(compute self, compute other) const { return self * other; }
@@ -46,6 +90,19 @@ struct Lt {
 }  // namespace
 
 namespace ops {
+
+Tensor amax(const Tensor& self, std::optional<satchel::Dims> dim, bool keepdim) {
+  return satchel::cuda::reduce_dims<uint8_t, compute, compute>("amax", kernels::AmaxMap{}, kernels::AmaxCombine{}, std::nullopt, kernels::AmaxProject{}, self, dim, keepdim);
+}
+
+satchel::Named<MaxResult, Tensor, LongTensor> max(const Tensor& self, int64_t dim, bool keepdim) {
+  auto [values, indices] = satchel::cuda::arg_reduce<compute>("max", kernels::MaxBeats{}, self, dim, keepdim);
+  return satchel::Named<MaxResult, Tensor, LongTensor>{{values, indices}};
+}
+
+LongTensor cumsum(const Tensor& self, int64_t dim) {
+  return satchel::cuda::scan<int64_t, accreal, compute>("cumsum", kernels::CumsumCombine{}, self, dim);
+}
 
 Tensor mul(const Tensor& self, In other) {
   return satchel::cuda::map<compute, Tensor>(kernels::Mul{}, In(self), other);

@@ -3,14 +3,31 @@
 
 from collections.abc import Sequence
 from types import EllipsisType
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, NamedTuple
 
 from satchel._units.cpu_bool import BoolTensor
+from satchel._units.cpu_int64 import LongTensor
 
 _Key = int | slice | EllipsisType | None
 
 dtype: Literal["float32"]
 device: Literal["cpu"]
+
+class MaxResult(NamedTuple):
+    values: FloatTensor
+    indices: LongTensor
+
+class MinResult(NamedTuple):
+    values: FloatTensor
+    indices: LongTensor
+
+class CummaxResult(NamedTuple):
+    values: FloatTensor
+    indices: LongTensor
+
+class CumminResult(NamedTuple):
+    values: FloatTensor
+    indices: LongTensor
 
 class FloatTensor:
     dtype: Literal["float32"]
@@ -52,6 +69,30 @@ class FloatTensor:
         """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
     def maxall(self) -> float:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
+    def sum(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> FloatTensor:
+        """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not. keepdim keeps the folded dims, as size 1."""
+    def mean(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> FloatTensor:
+        """Mean of the elements over dim (all when None), accumulated in accreal; NaN over no elements."""
+    def amax(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> FloatTensor:
+        """The largest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+    def amin(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> FloatTensor:
+        """The smallest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+        """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+        """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
+    def max(self, dim: int, keepdim: bool = False) -> MaxResult:
+        """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
+    def min(self, dim: int, keepdim: bool = False) -> MinResult:
+        """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
+    def cumsum(self, dim: int) -> FloatTensor:
+        """Running sums along dim, accumulated in accreal; bool and integer units give int64 sums, as sum does."""
+    def cumprod(self, dim: int) -> FloatTensor:
+        """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
+    def cummax(self, dim: int) -> CummaxResult:
+        """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
+    def cummin(self, dim: int) -> CumminResult:
+        """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
     def add(self, other: FloatTensor | float) -> FloatTensor:
         """Elementwise self + other; integers wrap around."""
     def add_(self, other: FloatTensor | float) -> FloatTensor:
@@ -108,6 +149,10 @@ class FloatTensor:
         """Elementwise logistic function 1 / (1 + exp(-self))."""
     def sigmoid_(self) -> FloatTensor:
         """In-place sigmoid: writes the result into self and returns it."""
+    def tril(self, diagonal: int = 0) -> FloatTensor:
+        """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+    def triu(self, diagonal: int = 0) -> FloatTensor:
+        """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
     def narrow(self, dim: int, start: int, length: int) -> FloatTensor:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
     def select(self, dim: int, index: int) -> FloatTensor:
@@ -213,6 +258,42 @@ def minall(self: FloatTensor) -> float:
 def maxall(self: FloatTensor) -> float:
     """The largest element (NaN if any element is NaN); the tensor must not be empty."""
 
+def sum(self: FloatTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> FloatTensor:
+    """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not. keepdim keeps the folded dims, as size 1."""
+
+def mean(self: FloatTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> FloatTensor:
+    """Mean of the elements over dim (all when None), accumulated in accreal; NaN over no elements."""
+
+def amax(self: FloatTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> FloatTensor:
+    """The largest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+
+def amin(self: FloatTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> FloatTensor:
+    """The smallest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+
+def argmax(self: FloatTensor, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+    """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
+
+def argmin(self: FloatTensor, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+    """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
+
+def max(self: FloatTensor, dim: int, keepdim: bool = False) -> MaxResult:
+    """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
+
+def min(self: FloatTensor, dim: int, keepdim: bool = False) -> MinResult:
+    """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
+
+def cumsum(self: FloatTensor, dim: int) -> FloatTensor:
+    """Running sums along dim, accumulated in accreal; bool and integer units give int64 sums, as sum does."""
+
+def cumprod(self: FloatTensor, dim: int) -> FloatTensor:
+    """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
+
+def cummax(self: FloatTensor, dim: int) -> CummaxResult:
+    """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
+
+def cummin(self: FloatTensor, dim: int) -> CumminResult:
+    """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
+
 def add(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
     """Elementwise self + other; integers wrap around."""
 
@@ -296,6 +377,12 @@ def sigmoid(self: FloatTensor) -> FloatTensor:
 
 def sigmoid_(self: FloatTensor) -> FloatTensor:
     """In-place sigmoid: writes the result into self and returns it."""
+
+def tril(self: FloatTensor, diagonal: int = 0) -> FloatTensor:
+    """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+def triu(self: FloatTensor, diagonal: int = 0) -> FloatTensor:
+    """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
 
 def narrow(self: FloatTensor, dim: int, start: int, length: int) -> FloatTensor:
     """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

@@ -3,14 +3,31 @@
 
 from collections.abc import Sequence
 from types import EllipsisType
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, NamedTuple
 
 from satchel._units.cpu_bool import BoolTensor
+from satchel._units.cpu_int64 import LongTensor
 
 _Key = int | slice | EllipsisType | None
 
 dtype: Literal["float64"]
 device: Literal["cpu"]
+
+class MaxResult(NamedTuple):
+    values: DoubleTensor
+    indices: LongTensor
+
+class MinResult(NamedTuple):
+    values: DoubleTensor
+    indices: LongTensor
+
+class CummaxResult(NamedTuple):
+    values: DoubleTensor
+    indices: LongTensor
+
+class CumminResult(NamedTuple):
+    values: DoubleTensor
+    indices: LongTensor
 
 class DoubleTensor:
     dtype: Literal["float64"]
@@ -52,6 +69,30 @@ class DoubleTensor:
         """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
     def maxall(self) -> float:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
+    def sum(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> DoubleTensor:
+        """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not. keepdim keeps the folded dims, as size 1."""
+    def mean(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> DoubleTensor:
+        """Mean of the elements over dim (all when None), accumulated in accreal; NaN over no elements."""
+    def amax(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> DoubleTensor:
+        """The largest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+    def amin(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> DoubleTensor:
+        """The smallest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+        """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+        """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
+    def max(self, dim: int, keepdim: bool = False) -> MaxResult:
+        """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
+    def min(self, dim: int, keepdim: bool = False) -> MinResult:
+        """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
+    def cumsum(self, dim: int) -> DoubleTensor:
+        """Running sums along dim, accumulated in accreal; bool and integer units give int64 sums, as sum does."""
+    def cumprod(self, dim: int) -> DoubleTensor:
+        """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
+    def cummax(self, dim: int) -> CummaxResult:
+        """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
+    def cummin(self, dim: int) -> CumminResult:
+        """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
     def add(self, other: DoubleTensor | float) -> DoubleTensor:
         """Elementwise self + other; integers wrap around."""
     def add_(self, other: DoubleTensor | float) -> DoubleTensor:
@@ -108,6 +149,10 @@ class DoubleTensor:
         """Elementwise logistic function 1 / (1 + exp(-self))."""
     def sigmoid_(self) -> DoubleTensor:
         """In-place sigmoid: writes the result into self and returns it."""
+    def tril(self, diagonal: int = 0) -> DoubleTensor:
+        """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+    def triu(self, diagonal: int = 0) -> DoubleTensor:
+        """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
     def narrow(self, dim: int, start: int, length: int) -> DoubleTensor:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
     def select(self, dim: int, index: int) -> DoubleTensor:
@@ -213,6 +258,42 @@ def minall(self: DoubleTensor) -> float:
 def maxall(self: DoubleTensor) -> float:
     """The largest element (NaN if any element is NaN); the tensor must not be empty."""
 
+def sum(self: DoubleTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> DoubleTensor:
+    """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not. keepdim keeps the folded dims, as size 1."""
+
+def mean(self: DoubleTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> DoubleTensor:
+    """Mean of the elements over dim (all when None), accumulated in accreal; NaN over no elements."""
+
+def amax(self: DoubleTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> DoubleTensor:
+    """The largest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+
+def amin(self: DoubleTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> DoubleTensor:
+    """The smallest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+
+def argmax(self: DoubleTensor, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+    """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
+
+def argmin(self: DoubleTensor, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+    """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
+
+def max(self: DoubleTensor, dim: int, keepdim: bool = False) -> MaxResult:
+    """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
+
+def min(self: DoubleTensor, dim: int, keepdim: bool = False) -> MinResult:
+    """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
+
+def cumsum(self: DoubleTensor, dim: int) -> DoubleTensor:
+    """Running sums along dim, accumulated in accreal; bool and integer units give int64 sums, as sum does."""
+
+def cumprod(self: DoubleTensor, dim: int) -> DoubleTensor:
+    """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
+
+def cummax(self: DoubleTensor, dim: int) -> CummaxResult:
+    """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
+
+def cummin(self: DoubleTensor, dim: int) -> CumminResult:
+    """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
+
 def add(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
     """Elementwise self + other; integers wrap around."""
 
@@ -296,6 +377,12 @@ def sigmoid(self: DoubleTensor) -> DoubleTensor:
 
 def sigmoid_(self: DoubleTensor) -> DoubleTensor:
     """In-place sigmoid: writes the result into self and returns it."""
+
+def tril(self: DoubleTensor, diagonal: int = 0) -> DoubleTensor:
+    """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+def triu(self: DoubleTensor, diagonal: int = 0) -> DoubleTensor:
+    """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
 
 def narrow(self: DoubleTensor, dim: int, start: int, length: int) -> DoubleTensor:
     """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

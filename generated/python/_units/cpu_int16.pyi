@@ -3,14 +3,31 @@
 
 from collections.abc import Sequence
 from types import EllipsisType
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, NamedTuple
 
 from satchel._units.cpu_bool import BoolTensor
+from satchel._units.cpu_int64 import LongTensor
 
 _Key = int | slice | EllipsisType | None
 
 dtype: Literal["int16"]
 device: Literal["cpu"]
+
+class MaxResult(NamedTuple):
+    values: ShortTensor
+    indices: LongTensor
+
+class MinResult(NamedTuple):
+    values: ShortTensor
+    indices: LongTensor
+
+class CummaxResult(NamedTuple):
+    values: ShortTensor
+    indices: LongTensor
+
+class CumminResult(NamedTuple):
+    values: ShortTensor
+    indices: LongTensor
 
 class ShortTensor:
     dtype: Literal["int16"]
@@ -52,6 +69,28 @@ class ShortTensor:
         """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
     def maxall(self) -> int:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
+    def sum(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> LongTensor:
+        """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not. keepdim keeps the folded dims, as size 1."""
+    def amax(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> ShortTensor:
+        """The largest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+    def amin(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> ShortTensor:
+        """The smallest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+        """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+        """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
+    def max(self, dim: int, keepdim: bool = False) -> MaxResult:
+        """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
+    def min(self, dim: int, keepdim: bool = False) -> MinResult:
+        """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
+    def cumsum(self, dim: int) -> LongTensor:
+        """Running sums along dim, accumulated in accreal; bool and integer units give int64 sums, as sum does."""
+    def cumprod(self, dim: int) -> LongTensor:
+        """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
+    def cummax(self, dim: int) -> CummaxResult:
+        """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
+    def cummin(self, dim: int) -> CumminResult:
+        """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
     def add(self, other: ShortTensor | int) -> ShortTensor:
         """Elementwise self + other; integers wrap around."""
     def add_(self, other: ShortTensor | int) -> ShortTensor:
@@ -88,6 +127,10 @@ class ShortTensor:
         """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
     def ge(self, other: ShortTensor | int) -> BoolTensor:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+    def tril(self, diagonal: int = 0) -> ShortTensor:
+        """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+    def triu(self, diagonal: int = 0) -> ShortTensor:
+        """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
     def narrow(self, dim: int, start: int, length: int) -> ShortTensor:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
     def select(self, dim: int, index: int) -> ShortTensor:
@@ -193,6 +236,39 @@ def minall(self: ShortTensor) -> int:
 def maxall(self: ShortTensor) -> int:
     """The largest element (NaN if any element is NaN); the tensor must not be empty."""
 
+def sum(self: ShortTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> LongTensor:
+    """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not. keepdim keeps the folded dims, as size 1."""
+
+def amax(self: ShortTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> ShortTensor:
+    """The largest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+
+def amin(self: ShortTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> ShortTensor:
+    """The smallest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+
+def argmax(self: ShortTensor, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+    """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
+
+def argmin(self: ShortTensor, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+    """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
+
+def max(self: ShortTensor, dim: int, keepdim: bool = False) -> MaxResult:
+    """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
+
+def min(self: ShortTensor, dim: int, keepdim: bool = False) -> MinResult:
+    """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
+
+def cumsum(self: ShortTensor, dim: int) -> LongTensor:
+    """Running sums along dim, accumulated in accreal; bool and integer units give int64 sums, as sum does."""
+
+def cumprod(self: ShortTensor, dim: int) -> LongTensor:
+    """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
+
+def cummax(self: ShortTensor, dim: int) -> CummaxResult:
+    """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
+
+def cummin(self: ShortTensor, dim: int) -> CumminResult:
+    """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
+
 def add(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
     """Elementwise self + other; integers wrap around."""
 
@@ -246,6 +322,12 @@ def gt(self: ShortTensor, other: ShortTensor | int) -> BoolTensor:
 
 def ge(self: ShortTensor, other: ShortTensor | int) -> BoolTensor:
     """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+
+def tril(self: ShortTensor, diagonal: int = 0) -> ShortTensor:
+    """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+def triu(self: ShortTensor, diagonal: int = 0) -> ShortTensor:
+    """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
 
 def narrow(self: ShortTensor, dim: int, start: int, length: int) -> ShortTensor:
     """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

@@ -3,14 +3,31 @@
 
 from collections.abc import Sequence
 from types import EllipsisType
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, NamedTuple
 
 from satchel._units.cpu_bool import BoolTensor
+from satchel._units.cpu_int64 import LongTensor
 
 _Key = int | slice | EllipsisType | None
 
 dtype: Literal["uint8"]
 device: Literal["cpu"]
+
+class MaxResult(NamedTuple):
+    values: ByteTensor
+    indices: LongTensor
+
+class MinResult(NamedTuple):
+    values: ByteTensor
+    indices: LongTensor
+
+class CummaxResult(NamedTuple):
+    values: ByteTensor
+    indices: LongTensor
+
+class CumminResult(NamedTuple):
+    values: ByteTensor
+    indices: LongTensor
 
 class ByteTensor:
     dtype: Literal["uint8"]
@@ -52,6 +69,28 @@ class ByteTensor:
         """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
     def maxall(self) -> int:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
+    def sum(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> LongTensor:
+        """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not. keepdim keeps the folded dims, as size 1."""
+    def amax(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> ByteTensor:
+        """The largest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+    def amin(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> ByteTensor:
+        """The smallest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+        """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+        """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
+    def max(self, dim: int, keepdim: bool = False) -> MaxResult:
+        """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
+    def min(self, dim: int, keepdim: bool = False) -> MinResult:
+        """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
+    def cumsum(self, dim: int) -> LongTensor:
+        """Running sums along dim, accumulated in accreal; bool and integer units give int64 sums, as sum does."""
+    def cumprod(self, dim: int) -> LongTensor:
+        """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
+    def cummax(self, dim: int) -> CummaxResult:
+        """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
+    def cummin(self, dim: int) -> CumminResult:
+        """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
     def add(self, other: ByteTensor | int) -> ByteTensor:
         """Elementwise self + other; integers wrap around."""
     def add_(self, other: ByteTensor | int) -> ByteTensor:
@@ -88,6 +127,10 @@ class ByteTensor:
         """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
     def ge(self, other: ByteTensor | int) -> BoolTensor:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+    def tril(self, diagonal: int = 0) -> ByteTensor:
+        """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+    def triu(self, diagonal: int = 0) -> ByteTensor:
+        """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
     def narrow(self, dim: int, start: int, length: int) -> ByteTensor:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
     def select(self, dim: int, index: int) -> ByteTensor:
@@ -193,6 +236,39 @@ def minall(self: ByteTensor) -> int:
 def maxall(self: ByteTensor) -> int:
     """The largest element (NaN if any element is NaN); the tensor must not be empty."""
 
+def sum(self: ByteTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> LongTensor:
+    """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not. keepdim keeps the folded dims, as size 1."""
+
+def amax(self: ByteTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> ByteTensor:
+    """The largest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+
+def amin(self: ByteTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> ByteTensor:
+    """The smallest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+
+def argmax(self: ByteTensor, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+    """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
+
+def argmin(self: ByteTensor, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+    """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
+
+def max(self: ByteTensor, dim: int, keepdim: bool = False) -> MaxResult:
+    """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
+
+def min(self: ByteTensor, dim: int, keepdim: bool = False) -> MinResult:
+    """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
+
+def cumsum(self: ByteTensor, dim: int) -> LongTensor:
+    """Running sums along dim, accumulated in accreal; bool and integer units give int64 sums, as sum does."""
+
+def cumprod(self: ByteTensor, dim: int) -> LongTensor:
+    """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
+
+def cummax(self: ByteTensor, dim: int) -> CummaxResult:
+    """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
+
+def cummin(self: ByteTensor, dim: int) -> CumminResult:
+    """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
+
 def add(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
     """Elementwise self + other; integers wrap around."""
 
@@ -246,6 +322,12 @@ def gt(self: ByteTensor, other: ByteTensor | int) -> BoolTensor:
 
 def ge(self: ByteTensor, other: ByteTensor | int) -> BoolTensor:
     """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+
+def tril(self: ByteTensor, diagonal: int = 0) -> ByteTensor:
+    """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+def triu(self: ByteTensor, diagonal: int = 0) -> ByteTensor:
+    """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
 
 def narrow(self: ByteTensor, dim: int, start: int, length: int) -> ByteTensor:
     """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

@@ -3,14 +3,31 @@
 
 from collections.abc import Sequence
 from types import EllipsisType
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, NamedTuple
 
 from satchel._units.cpu_bool import BoolTensor as HostTensor
+from satchel._units.cuda_int64 import LongTensor
 
 _Key = int | slice | EllipsisType | None
 
 dtype: Literal["bool"]
 device: Literal["cuda"]
+
+class MaxResult(NamedTuple):
+    values: BoolTensor
+    indices: LongTensor
+
+class MinResult(NamedTuple):
+    values: BoolTensor
+    indices: LongTensor
+
+class CummaxResult(NamedTuple):
+    values: BoolTensor
+    indices: LongTensor
+
+class CumminResult(NamedTuple):
+    values: BoolTensor
+    indices: LongTensor
 
 class BoolTensor:
     dtype: Literal["bool"]
@@ -52,6 +69,28 @@ class BoolTensor:
         """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
     def maxall(self) -> bool:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
+    def sum(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> LongTensor:
+        """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not. keepdim keeps the folded dims, as size 1."""
+    def amax(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensor:
+        """The largest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+    def amin(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensor:
+        """The smallest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+        """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+        """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
+    def max(self, dim: int, keepdim: bool = False) -> MaxResult:
+        """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
+    def min(self, dim: int, keepdim: bool = False) -> MinResult:
+        """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
+    def cumsum(self, dim: int) -> LongTensor:
+        """Running sums along dim, accumulated in accreal; bool and integer units give int64 sums, as sum does."""
+    def cumprod(self, dim: int) -> LongTensor:
+        """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
+    def cummax(self, dim: int) -> CummaxResult:
+        """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
+    def cummin(self, dim: int) -> CumminResult:
+        """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
     def eq(self, other: BoolTensor | bool) -> BoolTensor:
         """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
     def ne(self, other: BoolTensor | bool) -> BoolTensor:
@@ -64,6 +103,10 @@ class BoolTensor:
         """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
     def ge(self, other: BoolTensor | bool) -> BoolTensor:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+    def tril(self, diagonal: int = 0) -> BoolTensor:
+        """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+    def triu(self, diagonal: int = 0) -> BoolTensor:
+        """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
     def narrow(self, dim: int, start: int, length: int) -> BoolTensor:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
     def select(self, dim: int, index: int) -> BoolTensor:
@@ -155,6 +198,39 @@ def minall(self: BoolTensor) -> bool:
 def maxall(self: BoolTensor) -> bool:
     """The largest element (NaN if any element is NaN); the tensor must not be empty."""
 
+def sum(self: BoolTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> LongTensor:
+    """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not. keepdim keeps the folded dims, as size 1."""
+
+def amax(self: BoolTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensor:
+    """The largest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+
+def amin(self: BoolTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensor:
+    """The smallest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+
+def argmax(self: BoolTensor, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+    """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
+
+def argmin(self: BoolTensor, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+    """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
+
+def max(self: BoolTensor, dim: int, keepdim: bool = False) -> MaxResult:
+    """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
+
+def min(self: BoolTensor, dim: int, keepdim: bool = False) -> MinResult:
+    """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
+
+def cumsum(self: BoolTensor, dim: int) -> LongTensor:
+    """Running sums along dim, accumulated in accreal; bool and integer units give int64 sums, as sum does."""
+
+def cumprod(self: BoolTensor, dim: int) -> LongTensor:
+    """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
+
+def cummax(self: BoolTensor, dim: int) -> CummaxResult:
+    """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
+
+def cummin(self: BoolTensor, dim: int) -> CumminResult:
+    """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
+
 def eq(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
     """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
 
@@ -172,6 +248,12 @@ def gt(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
 
 def ge(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
     """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+
+def tril(self: BoolTensor, diagonal: int = 0) -> BoolTensor:
+    """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+def triu(self: BoolTensor, diagonal: int = 0) -> BoolTensor:
+    """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
 
 def narrow(self: BoolTensor, dim: int, start: int, length: int) -> BoolTensor:
     """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

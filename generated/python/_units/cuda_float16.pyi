@@ -3,15 +3,32 @@
 
 from collections.abc import Sequence
 from types import EllipsisType
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, NamedTuple
 
 from satchel._units.cpu_float16 import HalfTensor as HostTensor
 from satchel._units.cuda_bool import BoolTensor
+from satchel._units.cuda_int64 import LongTensor
 
 _Key = int | slice | EllipsisType | None
 
 dtype: Literal["float16"]
 device: Literal["cuda"]
+
+class MaxResult(NamedTuple):
+    values: HalfTensor
+    indices: LongTensor
+
+class MinResult(NamedTuple):
+    values: HalfTensor
+    indices: LongTensor
+
+class CummaxResult(NamedTuple):
+    values: HalfTensor
+    indices: LongTensor
+
+class CumminResult(NamedTuple):
+    values: HalfTensor
+    indices: LongTensor
 
 class HalfTensor:
     dtype: Literal["float16"]
@@ -53,6 +70,30 @@ class HalfTensor:
         """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
     def maxall(self) -> float:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
+    def sum(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> HalfTensor:
+        """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not. keepdim keeps the folded dims, as size 1."""
+    def mean(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> HalfTensor:
+        """Mean of the elements over dim (all when None), accumulated in accreal; NaN over no elements."""
+    def amax(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> HalfTensor:
+        """The largest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+    def amin(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> HalfTensor:
+        """The smallest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+        """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+        """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
+    def max(self, dim: int, keepdim: bool = False) -> MaxResult:
+        """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
+    def min(self, dim: int, keepdim: bool = False) -> MinResult:
+        """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
+    def cumsum(self, dim: int) -> HalfTensor:
+        """Running sums along dim, accumulated in accreal; bool and integer units give int64 sums, as sum does."""
+    def cumprod(self, dim: int) -> HalfTensor:
+        """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
+    def cummax(self, dim: int) -> CummaxResult:
+        """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
+    def cummin(self, dim: int) -> CumminResult:
+        """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
     def add(self, other: HalfTensor | float) -> HalfTensor:
         """Elementwise self + other; integers wrap around."""
     def add_(self, other: HalfTensor | float) -> HalfTensor:
@@ -109,6 +150,10 @@ class HalfTensor:
         """Elementwise logistic function 1 / (1 + exp(-self))."""
     def sigmoid_(self) -> HalfTensor:
         """In-place sigmoid: writes the result into self and returns it."""
+    def tril(self, diagonal: int = 0) -> HalfTensor:
+        """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+    def triu(self, diagonal: int = 0) -> HalfTensor:
+        """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
     def narrow(self, dim: int, start: int, length: int) -> HalfTensor:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
     def select(self, dim: int, index: int) -> HalfTensor:
@@ -217,6 +262,42 @@ def minall(self: HalfTensor) -> float:
 def maxall(self: HalfTensor) -> float:
     """The largest element (NaN if any element is NaN); the tensor must not be empty."""
 
+def sum(self: HalfTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> HalfTensor:
+    """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not. keepdim keeps the folded dims, as size 1."""
+
+def mean(self: HalfTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> HalfTensor:
+    """Mean of the elements over dim (all when None), accumulated in accreal; NaN over no elements."""
+
+def amax(self: HalfTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> HalfTensor:
+    """The largest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+
+def amin(self: HalfTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> HalfTensor:
+    """The smallest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+
+def argmax(self: HalfTensor, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+    """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
+
+def argmin(self: HalfTensor, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+    """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
+
+def max(self: HalfTensor, dim: int, keepdim: bool = False) -> MaxResult:
+    """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
+
+def min(self: HalfTensor, dim: int, keepdim: bool = False) -> MinResult:
+    """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
+
+def cumsum(self: HalfTensor, dim: int) -> HalfTensor:
+    """Running sums along dim, accumulated in accreal; bool and integer units give int64 sums, as sum does."""
+
+def cumprod(self: HalfTensor, dim: int) -> HalfTensor:
+    """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
+
+def cummax(self: HalfTensor, dim: int) -> CummaxResult:
+    """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
+
+def cummin(self: HalfTensor, dim: int) -> CumminResult:
+    """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
+
 def add(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
     """Elementwise self + other; integers wrap around."""
 
@@ -300,6 +381,12 @@ def sigmoid(self: HalfTensor) -> HalfTensor:
 
 def sigmoid_(self: HalfTensor) -> HalfTensor:
     """In-place sigmoid: writes the result into self and returns it."""
+
+def tril(self: HalfTensor, diagonal: int = 0) -> HalfTensor:
+    """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+def triu(self: HalfTensor, diagonal: int = 0) -> HalfTensor:
+    """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
 
 def narrow(self: HalfTensor, dim: int, start: int, length: int) -> HalfTensor:
     """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

@@ -3,7 +3,7 @@
 
 from collections.abc import Sequence
 from types import EllipsisType
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, NamedTuple
 
 from satchel._units.cpu_int64 import LongTensor as HostTensor
 from satchel._units.cuda_bool import BoolTensor
@@ -12,6 +12,22 @@ _Key = int | slice | EllipsisType | None
 
 dtype: Literal["int64"]
 device: Literal["cuda"]
+
+class MaxResult(NamedTuple):
+    values: LongTensor
+    indices: LongTensor
+
+class MinResult(NamedTuple):
+    values: LongTensor
+    indices: LongTensor
+
+class CummaxResult(NamedTuple):
+    values: LongTensor
+    indices: LongTensor
+
+class CumminResult(NamedTuple):
+    values: LongTensor
+    indices: LongTensor
 
 class LongTensor:
     dtype: Literal["int64"]
@@ -53,6 +69,28 @@ class LongTensor:
         """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
     def maxall(self) -> int:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
+    def sum(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> LongTensor:
+        """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not. keepdim keeps the folded dims, as size 1."""
+    def amax(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> LongTensor:
+        """The largest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+    def amin(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> LongTensor:
+        """The smallest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+        """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+        """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
+    def max(self, dim: int, keepdim: bool = False) -> MaxResult:
+        """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
+    def min(self, dim: int, keepdim: bool = False) -> MinResult:
+        """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
+    def cumsum(self, dim: int) -> LongTensor:
+        """Running sums along dim, accumulated in accreal; bool and integer units give int64 sums, as sum does."""
+    def cumprod(self, dim: int) -> LongTensor:
+        """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
+    def cummax(self, dim: int) -> CummaxResult:
+        """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
+    def cummin(self, dim: int) -> CumminResult:
+        """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
     def add(self, other: LongTensor | int) -> LongTensor:
         """Elementwise self + other; integers wrap around."""
     def add_(self, other: LongTensor | int) -> LongTensor:
@@ -89,6 +127,10 @@ class LongTensor:
         """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
     def ge(self, other: LongTensor | int) -> BoolTensor:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+    def tril(self, diagonal: int = 0) -> LongTensor:
+        """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+    def triu(self, diagonal: int = 0) -> LongTensor:
+        """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
     def narrow(self, dim: int, start: int, length: int) -> LongTensor:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
     def select(self, dim: int, index: int) -> LongTensor:
@@ -197,6 +239,39 @@ def minall(self: LongTensor) -> int:
 def maxall(self: LongTensor) -> int:
     """The largest element (NaN if any element is NaN); the tensor must not be empty."""
 
+def sum(self: LongTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> LongTensor:
+    """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not. keepdim keeps the folded dims, as size 1."""
+
+def amax(self: LongTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> LongTensor:
+    """The largest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+
+def amin(self: LongTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> LongTensor:
+    """The smallest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+
+def argmax(self: LongTensor, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+    """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
+
+def argmin(self: LongTensor, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+    """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
+
+def max(self: LongTensor, dim: int, keepdim: bool = False) -> MaxResult:
+    """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
+
+def min(self: LongTensor, dim: int, keepdim: bool = False) -> MinResult:
+    """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
+
+def cumsum(self: LongTensor, dim: int) -> LongTensor:
+    """Running sums along dim, accumulated in accreal; bool and integer units give int64 sums, as sum does."""
+
+def cumprod(self: LongTensor, dim: int) -> LongTensor:
+    """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
+
+def cummax(self: LongTensor, dim: int) -> CummaxResult:
+    """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
+
+def cummin(self: LongTensor, dim: int) -> CumminResult:
+    """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
+
 def add(self: LongTensor, other: LongTensor | int) -> LongTensor:
     """Elementwise self + other; integers wrap around."""
 
@@ -250,6 +325,12 @@ def gt(self: LongTensor, other: LongTensor | int) -> BoolTensor:
 
 def ge(self: LongTensor, other: LongTensor | int) -> BoolTensor:
     """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+
+def tril(self: LongTensor, diagonal: int = 0) -> LongTensor:
+    """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+def triu(self: LongTensor, diagonal: int = 0) -> LongTensor:
+    """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
 
 def narrow(self: LongTensor, dim: int, start: int, length: int) -> LongTensor:
     """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

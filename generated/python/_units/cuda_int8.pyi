@@ -3,15 +3,32 @@
 
 from collections.abc import Sequence
 from types import EllipsisType
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, NamedTuple
 
 from satchel._units.cpu_int8 import CharTensor as HostTensor
 from satchel._units.cuda_bool import BoolTensor
+from satchel._units.cuda_int64 import LongTensor
 
 _Key = int | slice | EllipsisType | None
 
 dtype: Literal["int8"]
 device: Literal["cuda"]
+
+class MaxResult(NamedTuple):
+    values: CharTensor
+    indices: LongTensor
+
+class MinResult(NamedTuple):
+    values: CharTensor
+    indices: LongTensor
+
+class CummaxResult(NamedTuple):
+    values: CharTensor
+    indices: LongTensor
+
+class CumminResult(NamedTuple):
+    values: CharTensor
+    indices: LongTensor
 
 class CharTensor:
     dtype: Literal["int8"]
@@ -53,6 +70,28 @@ class CharTensor:
         """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
     def maxall(self) -> int:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
+    def sum(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> LongTensor:
+        """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not. keepdim keeps the folded dims, as size 1."""
+    def amax(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> CharTensor:
+        """The largest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+    def amin(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> CharTensor:
+        """The smallest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+        """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+        """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
+    def max(self, dim: int, keepdim: bool = False) -> MaxResult:
+        """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
+    def min(self, dim: int, keepdim: bool = False) -> MinResult:
+        """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
+    def cumsum(self, dim: int) -> LongTensor:
+        """Running sums along dim, accumulated in accreal; bool and integer units give int64 sums, as sum does."""
+    def cumprod(self, dim: int) -> LongTensor:
+        """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
+    def cummax(self, dim: int) -> CummaxResult:
+        """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
+    def cummin(self, dim: int) -> CumminResult:
+        """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
     def add(self, other: CharTensor | int) -> CharTensor:
         """Elementwise self + other; integers wrap around."""
     def add_(self, other: CharTensor | int) -> CharTensor:
@@ -89,6 +128,10 @@ class CharTensor:
         """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
     def ge(self, other: CharTensor | int) -> BoolTensor:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+    def tril(self, diagonal: int = 0) -> CharTensor:
+        """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+    def triu(self, diagonal: int = 0) -> CharTensor:
+        """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
     def narrow(self, dim: int, start: int, length: int) -> CharTensor:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
     def select(self, dim: int, index: int) -> CharTensor:
@@ -197,6 +240,39 @@ def minall(self: CharTensor) -> int:
 def maxall(self: CharTensor) -> int:
     """The largest element (NaN if any element is NaN); the tensor must not be empty."""
 
+def sum(self: CharTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> LongTensor:
+    """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not. keepdim keeps the folded dims, as size 1."""
+
+def amax(self: CharTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> CharTensor:
+    """The largest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+
+def amin(self: CharTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> CharTensor:
+    """The smallest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
+
+def argmax(self: CharTensor, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+    """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
+
+def argmin(self: CharTensor, dim: int | None = None, keepdim: bool = False) -> LongTensor:
+    """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
+
+def max(self: CharTensor, dim: int, keepdim: bool = False) -> MaxResult:
+    """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
+
+def min(self: CharTensor, dim: int, keepdim: bool = False) -> MinResult:
+    """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
+
+def cumsum(self: CharTensor, dim: int) -> LongTensor:
+    """Running sums along dim, accumulated in accreal; bool and integer units give int64 sums, as sum does."""
+
+def cumprod(self: CharTensor, dim: int) -> LongTensor:
+    """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
+
+def cummax(self: CharTensor, dim: int) -> CummaxResult:
+    """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
+
+def cummin(self: CharTensor, dim: int) -> CumminResult:
+    """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
+
 def add(self: CharTensor, other: CharTensor | int) -> CharTensor:
     """Elementwise self + other; integers wrap around."""
 
@@ -250,6 +326,12 @@ def gt(self: CharTensor, other: CharTensor | int) -> BoolTensor:
 
 def ge(self: CharTensor, other: CharTensor | int) -> BoolTensor:
     """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+
+def tril(self: CharTensor, diagonal: int = 0) -> CharTensor:
+    """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+def triu(self: CharTensor, diagonal: int = 0) -> CharTensor:
+    """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
 
 def narrow(self: CharTensor, dim: int, start: int, length: int) -> CharTensor:
     """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

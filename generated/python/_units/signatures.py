@@ -5,13 +5,20 @@ Every unit module satisfies the signature of each dtype class its dtype belongs
 to (PEP 544: modules implement protocols). The Protocols are generic in the
 unit's tensor class, its element number type and its accreal, so ``dot``
 returns ``float`` through a floating unit and ``int`` through an integer one.
+Other units' tensor classes are type parameters too, after those three; each
+defaults to Tensor, so a program names only those it uses and keeps working
+as ops that return new ones are added.
 BoolTensorT is the tensor class of the bool unit of the same device, which some results belong to.
+LongTensorT is the tensor class of the int64 unit of the same device, which some results belong to.
+SumTensorT is the tensor class of the unit of the dtype of sums along dims of the same device, which some results belong to.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol, TypeVar
+from typing import Protocol
+
+from typing_extensions import TypeVar  # with PEP 696's defaults, which typing has from Python 3.13
 
 
 class Tensor(Protocol):
@@ -28,10 +35,12 @@ class Tensor(Protocol):
 TensorT = TypeVar("TensorT", bound=Tensor)
 RealT = TypeVar("RealT", bound=float, covariant=True)  # results only; int and bool are floats here
 AccRealT = TypeVar("AccRealT", bound=float, covariant=True)  # only ever returned
-BoolTensorT = TypeVar("BoolTensorT", bound=Tensor, covariant=True)  # only ever returned
+BoolTensorT = TypeVar("BoolTensorT", bound=Tensor, covariant=True, default=Tensor)  # only ever returned
+LongTensorT = TypeVar("LongTensorT", bound=Tensor, covariant=True, default=Tensor)  # only ever returned
+SumTensorT = TypeVar("SumTensorT", bound=Tensor, covariant=True, default=Tensor)  # only ever returned
 
 
-class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
+class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
     """The bool units' functions (bool)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -85,6 +94,39 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
     def maxall(self, tensor: TensorT, /) -> RealT:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
 
+    def sum(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
+        """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not."""
+
+    def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
+        """The largest element over dim (all when None); NaN where any is NaN."""
+
+    def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
+        """The smallest element over dim (all when None); NaN where any is NaN."""
+
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+        """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
+
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+        """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
+
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+        """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
+
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+        """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
+
+    def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
+        """Running sums along dim, accumulated in accreal; bool and integer units give int64 sums, as sum does."""
+
+    def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
+        """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
+
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+        """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
+
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+        """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
+
     def eq(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
         """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
 
@@ -102,6 +144,12 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
 
     def ge(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+
+    def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
+        """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+    def triu(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
+        """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
 
     def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
@@ -146,7 +194,7 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
         """A contiguous copy of self with its own storage."""
 
 
-class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
+class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
     """The unsigned units' functions (uint8)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -203,6 +251,39 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
     def maxall(self, tensor: TensorT, /) -> RealT:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
 
+    def sum(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
+        """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not."""
+
+    def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
+        """The largest element over dim (all when None); NaN where any is NaN."""
+
+    def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
+        """The smallest element over dim (all when None); NaN where any is NaN."""
+
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+        """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
+
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+        """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
+
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+        """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
+
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+        """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
+
+    def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
+        """Running sums along dim, accumulated in accreal; bool and integer units give int64 sums, as sum does."""
+
+    def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
+        """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
+
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+        """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
+
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+        """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
+
     def add(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self + other; integers wrap around."""
 
@@ -257,6 +338,12 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
     def ge(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
+    def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
+        """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+    def triu(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
+        """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
     def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
 
@@ -300,7 +387,7 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
         """A contiguous copy of self with its own storage."""
 
 
-class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
+class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
     """The signed units' functions (int8, int16, int32, int64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -357,6 +444,39 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
     def maxall(self, tensor: TensorT, /) -> RealT:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
 
+    def sum(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
+        """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not."""
+
+    def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
+        """The largest element over dim (all when None); NaN where any is NaN."""
+
+    def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
+        """The smallest element over dim (all when None); NaN where any is NaN."""
+
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+        """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
+
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+        """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
+
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+        """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
+
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+        """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
+
+    def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
+        """Running sums along dim, accumulated in accreal; bool and integer units give int64 sums, as sum does."""
+
+    def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
+        """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
+
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+        """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
+
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+        """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
+
     def add(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self + other; integers wrap around."""
 
@@ -411,6 +531,12 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
     def ge(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
+    def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
+        """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+    def triu(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
+        """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
     def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
 
@@ -454,7 +580,7 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
         """A contiguous copy of self with its own storage."""
 
 
-class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
+class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
     """The floating units' functions (float16, float32, float64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -510,6 +636,42 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
 
     def maxall(self, tensor: TensorT, /) -> RealT:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
+
+    def sum(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
+        """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not."""
+
+    def mean(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
+        """Mean of the elements over dim (all when None), accumulated in accreal; NaN over no elements."""
+
+    def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
+        """The largest element over dim (all when None); NaN where any is NaN."""
+
+    def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
+        """The smallest element over dim (all when None); NaN where any is NaN."""
+
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+        """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
+
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+        """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
+
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+        """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
+
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+        """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
+
+    def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
+        """Running sums along dim, accumulated in accreal; bool and integer units give int64 sums, as sum does."""
+
+    def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
+        """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
+
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+        """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
+
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+        """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
 
     def add(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
         """Elementwise self + other; integers wrap around."""
@@ -595,6 +757,12 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
     def sigmoid_(self, tensor: TensorT, /) -> TensorT:
         """In-place sigmoid: writes the result into self and returns it."""
 
+    def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
+        """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+    def triu(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
+        """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
     def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
 
@@ -638,7 +806,7 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
         """A contiguous copy of self with its own storage."""
 
 
-class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
+class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
     """The integral units' functions (uint8, int8, int16, int32, int64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -695,6 +863,39 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
     def maxall(self, tensor: TensorT, /) -> RealT:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
 
+    def sum(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
+        """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not."""
+
+    def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
+        """The largest element over dim (all when None); NaN where any is NaN."""
+
+    def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
+        """The smallest element over dim (all when None); NaN where any is NaN."""
+
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+        """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
+
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+        """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
+
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+        """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
+
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+        """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
+
+    def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
+        """Running sums along dim, accumulated in accreal; bool and integer units give int64 sums, as sum does."""
+
+    def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
+        """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
+
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+        """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
+
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+        """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
+
     def add(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self + other; integers wrap around."""
 
@@ -749,6 +950,12 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
     def ge(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
+    def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
+        """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+    def triu(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
+        """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
     def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
 
@@ -792,7 +999,7 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
         """A contiguous copy of self with its own storage."""
 
 
-class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
+class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
     """The numeric units' functions (uint8, int8, int16, int32, int64, float16, float32, float64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -849,6 +1056,39 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
     def maxall(self, tensor: TensorT, /) -> RealT:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
 
+    def sum(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
+        """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not."""
+
+    def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
+        """The largest element over dim (all when None); NaN where any is NaN."""
+
+    def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
+        """The smallest element over dim (all when None); NaN where any is NaN."""
+
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+        """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
+
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+        """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
+
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+        """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
+
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+        """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
+
+    def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
+        """Running sums along dim, accumulated in accreal; bool and integer units give int64 sums, as sum does."""
+
+    def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
+        """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
+
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+        """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
+
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+        """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
+
     def add(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self + other; integers wrap around."""
 
@@ -903,6 +1143,12 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
     def ge(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
+    def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
+        """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+    def triu(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
+        """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
     def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
 
@@ -946,7 +1192,7 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
         """A contiguous copy of self with its own storage."""
 
 
-class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
+class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
     """The all units' functions (bool, uint8, int8, int16, int32, int64, float16, float32, float64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -1000,6 +1246,39 @@ class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
     def maxall(self, tensor: TensorT, /) -> RealT:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
 
+    def sum(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
+        """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not."""
+
+    def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
+        """The largest element over dim (all when None); NaN where any is NaN."""
+
+    def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
+        """The smallest element over dim (all when None); NaN where any is NaN."""
+
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+        """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
+
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+        """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
+
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+        """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
+
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+        """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
+
+    def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
+        """Running sums along dim, accumulated in accreal; bool and integer units give int64 sums, as sum does."""
+
+    def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
+        """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
+
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+        """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
+
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+        """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
+
     def eq(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
         """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
 
@@ -1017,6 +1296,12 @@ class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorT]):
 
     def ge(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+
+    def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
+        """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+    def triu(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
+        """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
 
     def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

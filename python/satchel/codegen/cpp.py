@@ -13,7 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .model import DLPACK_CODES, DType, Device, Native, Op, Pointwise, Reduce, Spec, Types, names_in
+from .model import (DLPACK_CODES, DType, Device, Native, Op, Pointwise, Positional, Reduce, Result, Scan, Spec,
+                    Types, names_in)
 from .signature import (ACCREAL, FLOAT, INT, NONE, SCALAR, TENSOR, Arg, BaseKind, BaseType, ListType, OptionalType,
                         Return, Signature, TensorType, Type)
 
@@ -107,6 +108,7 @@ class Unit:
     # Of the Tensor(<dtype>) arguments and results of its ops, its own dtype included
     # where a signature names it (bool's comparisons return Tensor(bool)).
     tensor_units: tuple[TensorUnit, ...]
+    named_tuples: tuple[NamedTuple, ...]  # of its ops' several results
 
     @property
     def qualname(self) -> str:
@@ -132,9 +134,13 @@ def runtime_namespace(device: Device) -> str:
     return "satchel" if device.host_memory else f"satchel::{device.name}"
 
 
+# The unit's number types, which a body may call to convert (compute(0)).
+UNIT_TYPES = ("real", "compute", "accreal")
+
+
 def math_functions(kernels: tuple[Kernel, ...] | list[Kernel]) -> tuple[str, ...]:
     """The functions some kernels' bodies call, each from satchel::math."""
-    return tuple(sorted({n for k in kernels for n, called in names_in(k.expr) if called}))
+    return tuple(sorted({n for k in kernels for n, called in names_in(k.expr) if called and n not in UNIT_TYPES}))
 
 
 # ---- C++ spellings of signature types ------------------------------------------------
@@ -142,7 +148,6 @@ def math_functions(kernels: tuple[Kernel, ...] | list[Kernel]) -> tuple[str, ...
 # nanobind's casters for the standard containers that satchel/bind.h does not include.
 VECTOR_CASTER = "nanobind/stl/vector.h"
 ARRAY_CASTER = "nanobind/stl/array.h"
-TUPLE_CASTER = "nanobind/stl/tuple.h"
 
 
 @dataclass(frozen=True)
@@ -192,13 +197,28 @@ def cpp_type(t: Type, tensor_names: TensorNames) -> CppType:
     return _by_value(f"std::optional<{elem.value}>", elem.includes)
 
 
-def cpp_returns(returns: tuple[Return, ...], tensor_names: TensorNames) -> CppType:
-    """The C++ type of a signature's results: one, or a std::tuple of several."""
-    if len(returns) == 1:
-        return cpp_type(returns[0].type, tensor_names)
-    types = [cpp_type(r.type, tensor_names) for r in returns]
-    tup = f"std::tuple<{', '.join(t.value for t in types)}>"
-    return _by_value(tup, tuple(i for t in types for i in t.includes) + (TUPLE_CASTER,))
+def named_tuple_name(sig: Signature) -> str:
+    """The class of a signature's several results: ``max`` -> ``MaxResult``, ``var_mean`` -> ``VarMeanResult``."""
+    return "".join(w.capitalize() for w in sig.name.split("_")) + "Result"
+
+
+@dataclass(frozen=True)
+class NamedTuple:
+    """The Python named tuple class of an op's several results, as a unit declares it
+    (a tag type in its C++, the class in its module and its stub)."""
+
+    name: str  # "MaxResult"
+    fields: tuple[str, ...]  # "values", "indices"
+
+
+def cpp_returns(sig: Signature, tensor_names: TensorNames) -> CppType:
+    """The C++ type of a signature's results: one, or several as satchel::Named
+    (satchel/named.h), which Python receives as the op's named tuple."""
+    if not sig.is_tuple:
+        return cpp_type(sig.returns[0].type, tensor_names)
+    types = [cpp_type(r.type, tensor_names) for r in sig.returns]
+    named = f"satchel::Named<{named_tuple_name(sig)}, {', '.join(t.value for t in types)}>"
+    return _by_value(named, tuple(i for t in types for i in t.includes))
 
 
 def _cpp_param(arg: Arg, operand: bool, tensor_names: TensorNames) -> str:
@@ -291,22 +311,65 @@ def _kernels_for(op: Op, types: Types, dtype: DType) -> tuple[Kernel, ...]:
         result = types.tensor_dtype(ret, dtype).compute if other else "compute"
         return (Kernel(kernel_name(op), members, tuple(f"compute {a.name}" for a in inputs), result, body.expr,
                        lanes),)
+    if isinstance(body, Reduce) and body.result.indexed or isinstance(body, Scan) and body.result.indexed:
+        assert body.combine.beats is not None
+        return (Kernel(kernel_name(op, "beats"), (), ("compute y", "compute x"), "bool", body.combine.beats),)
+    if isinstance(body, Scan):
+        acc = body.accumulate
+        return (Kernel(kernel_name(op, "combine"), (), (f"{acc} x", f"{acc} y"), acc, body.combine.expr),)
     if isinstance(body, Reduce):
-        acc = "accreal" if ret == ACCREAL else "compute"
+        acc = body.accumulate
         map_facts, combine_facts = _reduce_facts(body)
-        return (
-            Kernel(kernel_name(op, "map"), map_facts, tuple(f"{acc} {a.name}" for a in sig.args), acc, body.map),
+        inputs = sig.args[:1] if body.along_dims else sig.args
+        kernels = (
+            Kernel(kernel_name(op, "map"), map_facts, tuple(f"{acc} {a.name}" for a in inputs), acc, body.map),
             Kernel(kernel_name(op, "combine"), combine_facts, (f"{acc} x", f"{acc} y"), acc, body.combine.expr),
         )
+        if body.along_dims:
+            kernels += (Kernel(kernel_name(op, "project"), (), (f"{acc} x", f"{acc} n"), acc, body.project),)
+        return kernels
+    if isinstance(body, Positional):
+        members = tuple(f"{cpp_type(a.type, tensor_names(types, dtype)).value} {a.name}" for a in sig.args[1:])
+        return (Kernel(kernel_name(op), members, ("compute self", "int64_t i", "int64_t j"), "compute", body.expr),)
     return ()
 
 
-def _function(op: Op, sig: Signature, device: Device, names: TensorNames) -> Function:
+def _element(t: Type | None, types: Types, dtype: DType) -> str:
+    """The C++ element type of a tensor result."""
+    assert isinstance(t, TensorType)
+    return types.tensor_dtype(t, dtype).cpp
+
+
+def _along_dims(op: Op, sig: Signature, runtime: str, types: Types, dtype: DType, ret: str) -> str:
+    """The body of a reduction along dims or of a scan."""
     body = op.body
+    assert isinstance(body, (Reduce, Scan))
+    name = f'"{op.name}"'
+    if body.result.indexed:
+        call = ("arg_reduce" if isinstance(body, Reduce) else "arg_scan") + \
+            f"<compute>({name}, kernels::{kernel_name(op, 'beats')}{{}}, {', '.join(a.name for a in sig.args)})"
+        if body.result == Result.INDEX:
+            return f"return {runtime}::{call}.second;"
+        return f"auto [values, indices] = {runtime}::{call};\n  return {ret}{{{{values, indices}}}};"
+    out = _element(sig.return_type, types, dtype)
+    acc = body.accumulate
+    if isinstance(body, Scan):
+        return (f"return {runtime}::scan<{out}, {acc}, compute>({name}, kernels::{kernel_name(op, 'combine')}{{}}, "
+                f"self, dim);")
+    identity = body.combine.identity
+    init = f"std::optional<{acc}>({acc}({identity}))" if identity is not None else "std::nullopt"
+    functors = ", ".join(f"kernels::{kernel_name(op, part)}{{}}" for part in ("map", "combine"))
+    return (f"return {runtime}::reduce_dims<{out}, {acc}, compute>({name}, {functors}, {init}, "
+            f"kernels::{kernel_name(op, 'project')}{{}}, self, dim, keepdim);")
+
+
+def _function(op: Op, sig: Signature, device: Device, types: Types, dtype: DType) -> Function:
+    body = op.body
+    names = tensor_names(types, dtype)
     runtime = runtime_namespace(device)
     operand = operands(op, sig)
     params = tuple(_cpp_param(a, a.name in operand, names) for a in sig.args)
-    returns = cpp_returns(sig.returns, names)
+    returns = cpp_returns(sig, names)
     ret = returns.ret
     ret_type = sig.return_type
     written = isinstance(ret_type, TensorType) and ret_type.written  # it returns self, written in place
@@ -320,8 +383,14 @@ def _function(op: Op, sig: Signature, device: Device, names: TensorNames) -> Fun
             text = f"{runtime}::map_into<compute>({call});\n  return self;"
         else:
             text = f"return {runtime}::map<compute, {ret}>({', '.join([fn] + inputs)});"
+    elif isinstance(body, (Reduce, Scan)) and (isinstance(body, Scan) or body.along_dims):
+        text = _along_dims(op, sig, runtime, types, dtype, ret)
+    elif isinstance(body, Positional):
+        members = ", ".join(a.name for a in sig.args[1:])
+        text = (f'return {runtime}::map_positional<compute>("{op.name}", {body.min_dims}, '
+                f"kernels::{kernel_name(op)}{{{members}}}, self);")
     elif isinstance(body, Reduce):
-        acc = "accreal" if ret == "accreal" else "compute"
+        acc = body.accumulate
         identity = body.combine.identity
         init = f"std::optional<{acc}>({acc}({identity}))" if identity is not None else "std::nullopt"
         tensors = ", ".join(a.name for a in sig.args)
@@ -358,10 +427,9 @@ def _reflected(op: Op, device: Device) -> Function:
 
 
 def _op_code(op: Op, device: Device, types: Types, dtype: DType) -> OpCode:
-    names = tensor_names(types, dtype)
-    functions = [_function(op, op.sig, device, names)]
+    functions = [_function(op, op.sig, device, types, dtype)]
     if op.inplace:
-        functions.append(_function(op, op.inplace_sig(), device, names))
+        functions.append(_function(op, op.inplace_sig(), device, types, dtype))
     operators: list[Operator] = []
     if op.operator:
         equality = op.operator in ("eq", "ne")
@@ -387,9 +455,11 @@ def _tensor_units(ops: tuple[Op, ...], types: Types, dtype: DType, device: Devic
 
 def unit_for(spec: Spec, dtype: DType, device: Device) -> Unit:
     ops = spec.ops_for(dtype, device.name)
+    named = tuple(NamedTuple(named_tuple_name(op.sig), tuple(str(r.name) for r in op.sig.returns))
+                  for op in ops if op.sig.is_tuple)
     return Unit(dtype, device, module_name(dtype, device), dtype.th,
                 tuple(_op_code(op, device, spec.types, dtype) for op in ops),
-                _tensor_units(ops, spec.types, dtype, device))
+                _tensor_units(ops, spec.types, dtype, device), named)
 
 
 def units(spec: Spec) -> list[Unit]:

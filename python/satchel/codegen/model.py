@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .signature import (ACCREAL, REAL, SCALAR, TENSOR, TENSOR_OUT, Arg, BaseKind, BaseType, OptionalType, Return,
-                        Signature, SignatureError, TensorType)
+from .signature import (ACCREAL, BOOL, INT, REAL, SCALAR, TENSOR, TENSOR_OUT, Arg, BaseKind, BaseType, ListType,
+                        OptionalType, Return, Signature, SignatureError, TensorType)
 from .yamlload import Location, Node, SpecError, load_yaml
 
 LEAF_CLASSES = ("bool", "unsigned", "signed", "floating")
@@ -61,6 +61,7 @@ class DType:
     format: str  # its buffer-protocol format character
     dlpack: str  # its DLPack type code's name (DLPACK_CODES)
     range: tuple[int | float, int | float]  # lowest and highest value
+    sum: str  # the dtype of its sums along dims (Tensor(sum)): int64 for bool and integers, as PyTorch
     location: Location = field(compare=False, repr=False)
 
 
@@ -85,6 +86,8 @@ class Device:
 
 
 ACCREAL_DTYPE = "accreal"  # Tensor(accreal): a tensor of the unit's accreal dtype
+SUM_DTYPE = "sum"  # Tensor(sum): of the dtype its sums along dims have (types.yaml's `sum`)
+ROLE_DTYPES = (ACCREAL_DTYPE, SUM_DTYPE)  # dtypes a signature names by their role for the unit
 
 
 @dataclass(frozen=True)
@@ -102,8 +105,11 @@ class Types:
 
     def tensor_dtype(self, t: TensorType, unit: DType) -> DType:
         """The dtype of the tensors of type t in unit's signatures: the unit's own
-        (Tensor), a named one (Tensor(bool)) or its accreal's (Tensor(accreal))."""
-        name = unit.name if t.dtype is None else unit.accreal.value[0] if t.dtype == ACCREAL_DTYPE else t.dtype
+        (Tensor), a named one (Tensor(bool)), its accreal's (Tensor(accreal)) or its
+        sums' (Tensor(sum))."""
+        roles = {None: unit.name, ACCREAL_DTYPE: unit.accreal.value[0], SUM_DTYPE: unit.sum}
+        name = roles.get(t.dtype, t.dtype)
+        assert name is not None
         dtype = self.dtype_named(name)
         if dtype is None:  # parse_op has checked that every unit of the op has it
             raise RuntimeError(f"generator bug: {t} of {unit.name} is unknown dtype {name!r}")
@@ -116,15 +122,16 @@ class Pointwise:
 
 
 class Combine(enum.Enum):
-    """How a reduction folds: (name, C++ expression over x and y, identity or None, whether it adds).
+    """How a reduction folds: (name, C++ expression over x and y, identity or None,
+    whether it adds, and for min and max whether y beats x, which arg-reductions use).
 
     A fold starts from the identity; one without (min, max) needs a non-empty
     tensor. "Adds" is what lets sums of narrow integers run in 32-bit lanes."""
 
-    ADD = ("add", "x + y", "0", True)
-    MUL = ("mul", "x * y", "1", False)
-    MIN = ("min", "minimum(x, y)", None, False)
-    MAX = ("max", "maximum(x, y)", None, False)
+    ADD = ("add", "x + y", "0", True, None)
+    MUL = ("mul", "x * y", "1", False, None)
+    MIN = ("min", "minimum(x, y)", None, False, "precedes(y, x)")
+    MAX = ("max", "maximum(x, y)", None, False, "exceeds(y, x)")
 
     @property
     def expr(self) -> str:
@@ -138,6 +145,28 @@ class Combine(enum.Enum):
     def adds(self) -> bool:
         return self.value[3]
 
+    @property
+    def beats(self) -> str | None:
+        return self.value[4]
+
+    @property
+    def default_accumulate(self) -> str:
+        """Sums and products accumulate in accreal; min and max are exact in compute."""
+        return "compute" if self.identity is None else "accreal"
+
+
+class Result(enum.Enum):
+    """What a reduction or scan along dims gives: the folded values, the index of
+    the element a min or max combine picks (argmax), or both (max(dim), cummax)."""
+
+    VALUE = ("value",)
+    INDEX = ("index",)
+    BOTH = ("value", "index")
+
+    @property
+    def indexed(self) -> bool:
+        return "index" in self.value
+
 
 @dataclass(frozen=True)
 class Reduce:
@@ -147,6 +176,29 @@ class Reduce:
     # itself), so each term is at most max|T|^product_of; None where the spec
     # does not say so.
     product_of: int | None
+    # Along the signature's dims (tensor results) rather than over all elements to one number.
+    along_dims: bool = False
+    accumulate: str = "accreal"  # "accreal" or "compute": the type the fold runs in
+    project: str = "x"  # the result from the folded value x and the count n folded in (mean: x / n)
+    result: Result = Result.VALUE
+
+
+@dataclass(frozen=True)
+class Scan:
+    """A fold along one dim that keeps every prefix's result (cumsum, cummax)."""
+
+    combine: Combine
+    accumulate: str
+    result: Result
+
+
+@dataclass(frozen=True)
+class Positional:
+    """An elementwise expression that also sees the element's row i and column j
+    (its indices in the last two dims), over tensors of at least min_dims dims."""
+
+    expr: str
+    min_dims: int = 0
 
 
 @dataclass(frozen=True)
@@ -154,7 +206,7 @@ class Native:
     name: str
 
 
-Body = Pointwise | Reduce | Native
+Body = Pointwise | Reduce | Scan | Positional | Native
 
 
 @dataclass(frozen=True)
@@ -282,13 +334,18 @@ def parse_types(root: Node | object, path: str) -> Types:
             accreal=AccReal.parse(node.pop_required("accreal", what), node.where("accreal"), what),
             th=_text(node, "th", what), python=_choice(node, "python", PYTHON_TYPES, what),
             format=_format(node, what), dlpack=_choice(node, "dlpack", tuple(DLPACK_CODES), what),
-            range=_range(node, what), location=node.location,
+            range=_range(node, what), sum=_name(node, "sum", what) if "sum" in node else name,
+            location=node.location,
         )
         node.reject_leftovers(what, ["name", "cpp", "compute", "class", "accreal", "th", "python", "format",
-                                     "dlpack", "range"])
+                                     "dlpack", "range", "sum"])
         if any(d.name == name for d in dtypes):
             raise SpecError(node.location, f"{what} is declared twice")
         dtypes.append(dtype)
+    names = [d.name for d in dtypes]
+    for d in dtypes:
+        if d.sum not in names:
+            raise SpecError(d.location, f"dtype '{d.name}': sum names unknown dtype {d.sum!r} (known: {', '.join(names)})")
     devices: list[Device] = []
     for node in device_nodes:
         name = _name(node, "name", "device")
@@ -352,47 +409,69 @@ def _check_expr(expr: object, allowed: set[str], where: Location, what: str, key
     return text
 
 
-def _parse_body(node: Node, sig: Signature, what: str) -> Body:
-    kinds = [k for k in ("pointwise", "reduce", "native") if k in node]
-    if len(kinds) != 1:
-        raise SpecError(node.location, f"{what}: needs exactly one body (pointwise, reduce or native), "
-                                       f"found {len(kinds) or 'none'}")
-    kind = kinds[0]
-    where = node.where(kind)
-    value = node.pop(kind)
-    arg_names = {a.name for a in sig.args}
-    if kind == "native":  # a native takes and returns whatever cpp.py can spell (tuples excepted: parse_op)
-        if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
-            raise SpecError(where, f"{what}: native must name a C++ template in satchel::native")
-        return Native(value)
-    bad = [a for a in sig.args if a.type not in (TENSOR, TENSOR_OUT, SCALAR)]
-    if bad:
-        raise SpecError(where, f"{what}: a {kind} op takes only Tensor and Scalar arguments, "
-                               f"not {bad[0].type} {bad[0].name}")
-    if not sig.is_method:
-        raise SpecError(where, f"{what}: a {kind} op's first argument must be 'Tensor self'")
-    ret = sig.return_type
-    if kind == "pointwise":
-        if sig.args[0].type == TENSOR_OUT:
-            if ret != TENSOR_OUT:
-                raise SpecError(where, f"{what}: a pointwise op that writes self returns Tensor!")
-        elif not (isinstance(ret, TensorType) and not ret.written):
-            raise SpecError(where, f"{what}: a pointwise op returns Tensor or Tensor(<dtype>)")
-        return Pointwise(_check_expr(value, arg_names, where, what, kind))
-    if not isinstance(value, Node):
-        raise SpecError(where, f"{what}: reduce needs a mapping with combine and optionally map and product_of")
-    if ret not in (ACCREAL, REAL):
-        raise SpecError(where, f"{what}: a reduction returns accreal or real")
-    if any(a.type != TENSOR for a in sig.args):
-        raise SpecError(where, f"{what}: a reduction takes only Tensor arguments")
-    names = [a.name for a in sig.args]
-    combine_name = value.pop_required("combine", what)
-    combine = next((c for c in Combine if c.value[0] == combine_name), None)
+BODY_KINDS = ("pointwise", "reduce", "scan", "positional", "native")
+DIM_TYPES = (INT, OptionalType(INT), ListType(INT), OptionalType(ListType(INT)))
+INDEX = TensorType("int64")  # the indices of arg-reductions and of cummax
+
+
+def _parse_combine(value: Node, what: str) -> Combine:
+    name = value.pop_required("combine", what)
+    combine = next((c for c in Combine if c.value[0] == name), None)
     if combine is None:
-        raise SpecError(value.where("combine"), f"{what}: unknown combine {combine_name!r} "
+        raise SpecError(value.where("combine"), f"{what}: unknown combine {name!r} "
                                                 f"(known: {', '.join(c.value[0] for c in Combine)})")
+    return combine
+
+
+def _parse_result(value: Node, combine: Combine, sig: Signature, what: str, one_dim: bool) -> Result:
+    """`result: value` (the default), `index` or `[value, index]`, checked against the signature."""
+    raw = value.pop("result", "value")
+    where = value.where("result") if "result" in value else value.location
+    words = tuple(raw) if isinstance(raw, list) else (raw,)
+    result = next((r for r in Result if r.value == words), None)
+    if result is None:
+        raise SpecError(where, f"{what}: result must be value, index or [value, index], got {raw!r}")
+    types = tuple(r.type for r in sig.returns)
+    if result.indexed:
+        if combine.beats is None:
+            raise SpecError(where, f"{what}: only a min or max combine picks an element whose index it can give")
+        if not one_dim:
+            raise SpecError(where, f"{what}: an index is along one dim: dim must be int or int?")
+    want = {Result.VALUE: None, Result.INDEX: (INDEX,), Result.BOTH: (TENSOR, INDEX)}[result]
+    if want is None:
+        if len(types) != 1 or not isinstance(types[0], TensorType) or types[0].written:
+            raise SpecError(where, f"{what}: a reduction along dims returns Tensor or Tensor(<dtype>)")
+    elif types != want:
+        spelled = {Result.INDEX: "Tensor(int64)", Result.BOTH: "(Tensor values, Tensor(int64) indices)"}[result]
+        raise SpecError(where, f"{what}: result {raw} returns {spelled}")
+    return result
+
+
+def _parse_accumulate(value: Node, combine: Combine, what: str) -> str:
+    acc = value.pop("accumulate", combine.default_accumulate)
+    if acc not in ("accreal", "compute"):
+        raise SpecError(value.where("accumulate"), f"{what}: accumulate must be accreal or compute, got {acc!r}")
+    return str(acc)
+
+
+def _parse_reduce(value: Node, sig: Signature, where: Location, what: str) -> Reduce:
+    along_dims = any(isinstance(r.type, TensorType) for r in sig.returns)
+    names = [a.name for a in sig.args]
+    if along_dims:
+        args = [(a.name, a.type) for a in sig.args]
+        if len(args) != 3 or args[0] != ("self", TENSOR) or args[1][0] != "dim" or args[1][1] not in DIM_TYPES or \
+                args[2] != ("keepdim", BOOL):
+            raise SpecError(where, f"{what}: a reduction along dims takes (Tensor self, <int, int?, int[] or int[]?> "
+                                   f"dim, bool keepdim)")
+        names = ["self"]
+    else:
+        if sig.returns[0].type not in (ACCREAL, REAL) or sig.is_tuple:
+            raise SpecError(where, f"{what}: a reduction returns accreal or real, or tensors along dims")
+        if any(a.type != TENSOR for a in sig.args):
+            raise SpecError(where, f"{what}: a reduction to one number takes only Tensor arguments")
+    combine = _parse_combine(value, what)
     if "map" in value:
-        map_expr = _check_expr(value.pop("map"), arg_names, value.where("map"), what, "map")
+        map_expr = _check_expr(value.pop("map"), set(names), value.where("map"), what, "map")
     elif len(names) == 1:
         map_expr = names[0]
     else:
@@ -404,14 +483,89 @@ def _parse_body(node: Node, sig: Signature, what: str) -> Body:
                 len(set(factors)) != len(factors) or not set(factors) <= set(names)):
             raise SpecError(value.where("product_of"), f"{what}: product_of {product_of!r} says the map is a product "
                                                        f"of that many distinct inputs, but it is '{map_expr}'")
-    value.reject_leftovers(f"{what}: reduce", ["map", "combine", "product_of"])
-    return Reduce(map_expr, combine, product_of)
+    if not along_dims:
+        value.reject_leftovers(f"{what}: reduce", ["map", "combine", "product_of"])
+        return Reduce(map_expr, combine, product_of, accumulate="accreal" if sig.return_type == ACCREAL else "compute")
+    accumulate = _parse_accumulate(value, combine, what)
+    project = _check_expr(value.pop("project"), {"x", "n"}, value.where("project"), what, "project") \
+        if "project" in value else "x"
+    result = _parse_result(value, combine, sig, what, sig.args[1].type in DIM_TYPES[:2])
+    if result.indexed and (map_expr != "self" or project != "x" or accumulate != "compute"):
+        raise SpecError(where, f"{what}: a reduction that gives an index has no map, project or accumulate: "
+                               f"it picks an element")
+    value.reject_leftovers(f"{what}: reduce", ["map", "combine", "product_of", "accumulate", "project", "result"])
+    return Reduce(map_expr, combine, product_of, True, accumulate, project, result)
+
+
+def _parse_scan(value: Node, sig: Signature, where: Location, what: str) -> Scan:
+    if [(a.name, a.type) for a in sig.args] != [("self", TENSOR), ("dim", INT)]:
+        raise SpecError(where, f"{what}: a scan takes (Tensor self, int dim)")
+    combine = _parse_combine(value, what)
+    result = _parse_result(value, combine, sig, what, True)
+    accumulate = _parse_accumulate(value, combine, what)
+    if result.indexed and accumulate != "compute":
+        raise SpecError(where, f"{what}: a scan that gives indices picks elements: it accumulates in compute")
+    value.reject_leftovers(f"{what}: scan", ["combine", "result", "accumulate"])
+    return Scan(combine, accumulate, result)
+
+
+# What a positional body's arguments after self may be: each is a member of its functor.
+POSITIONAL_ARGS = (SCALAR, INT, BaseType(BaseKind.FLOAT), BOOL)
+
+
+def _parse_positional(value: object, sig: Signature, where: Location, what: str) -> Positional:
+    if sig.args[0].type != TENSOR or any(a.type not in POSITIONAL_ARGS for a in sig.args[1:]):
+        raise SpecError(where, f"{what}: a positional op takes Tensor self, then Scalar, int, float or bool arguments")
+    if sig.returns[0].type != TENSOR or sig.is_tuple:
+        raise SpecError(where, f"{what}: a positional op returns Tensor")
+    if not isinstance(value, Node):
+        raise SpecError(where, f"{what}: positional needs a mapping with expr and optionally min_dims")
+    names = {a.name for a in sig.args} | {"i", "j"}
+    expr = _check_expr(value.pop_required("expr", what), names, value.where("expr"), what, "expr")
+    min_dims = value.pop("min_dims", 0)
+    if not isinstance(min_dims, int) or isinstance(min_dims, bool) or not 0 <= min_dims <= 2:
+        raise SpecError(value.where("min_dims"), f"{what}: min_dims must be 0, 1 or 2, got {min_dims!r}")
+    value.reject_leftovers(f"{what}: positional", ["expr", "min_dims"])
+    return Positional(expr, min_dims)
+
+
+def _parse_body(node: Node, sig: Signature, what: str) -> Body:
+    kinds = [k for k in BODY_KINDS if k in node]
+    if len(kinds) != 1:
+        raise SpecError(node.location, f"{what}: needs exactly one body ({', '.join(BODY_KINDS)}), "
+                                       f"found {len(kinds) or 'none'}")
+    kind = kinds[0]
+    where = node.where(kind)
+    value = node.pop(kind)
+    if kind == "native":  # a native takes and returns whatever cpp.py can spell
+        if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
+            raise SpecError(where, f"{what}: native must name a C++ template in satchel::native")
+        return Native(value)
+    if not sig.is_method:
+        raise SpecError(where, f"{what}: a {kind} op's first argument must be 'Tensor self'")
+    if kind == "positional":
+        return _parse_positional(value, sig, where, what)
+    if kind in ("reduce", "scan"):
+        if not isinstance(value, Node):
+            raise SpecError(where, f"{what}: {kind} needs a mapping with at least combine")
+        return _parse_reduce(value, sig, where, what) if kind == "reduce" else _parse_scan(value, sig, where, what)
+    bad = [a for a in sig.args if a.type not in (TENSOR, TENSOR_OUT, SCALAR)]
+    if bad:
+        raise SpecError(where, f"{what}: a pointwise op takes only Tensor and Scalar arguments, "
+                               f"not {bad[0].type} {bad[0].name}")
+    ret = sig.return_type
+    if sig.args[0].type == TENSOR_OUT:
+        if ret != TENSOR_OUT:
+            raise SpecError(where, f"{what}: a pointwise op that writes self returns Tensor!")
+    elif not (isinstance(ret, TensorType) and not ret.written) or sig.is_tuple:
+        raise SpecError(where, f"{what}: a pointwise op returns Tensor or Tensor(<dtype>)")
+    return Pointwise(_check_expr(value, {a.name for a in sig.args}, where, what, kind))
 
 
 def _check_signature(sig: Signature, dtypes: tuple[DType, ...], types: Types, where: Location, what: str) -> None:
     """What the signature language leaves to the spec: dtype names, defaults that
     depend on the dtypes, and the forms no body kind can generate yet."""
-    known = [d.name for d in types.dtypes] + [ACCREAL_DTYPE]
+    known = [d.name for d in types.dtypes] + list(ROLE_DTYPES)
     for t, _ in sig.tensors():
         if t.dtype is None:
             continue
@@ -435,13 +589,9 @@ def _check_signature(sig: Signature, dtypes: tuple[DType, ...], types: Types, wh
                 if (d.cls != "floating" and isinstance(value, float)) or not d.range[0] <= value <= d.range[1]:
                     raise SpecError(where, f"{what}: argument {arg.name!r}: default {arg.default} is not a "
                                            f"{d.name} number")
-    if sig.is_tuple:
-        raise SpecError(where, f"{what}: not yet supported: a named tuple result "
-                               f"({', '.join(str(r) for r in sig.returns)}): no binding converts one to a Python "
-                               f"named tuple yet")
 
 
-OP_KEYS = ["op", "doc", "sig", "dtypes", "pointwise", "reduce", "native", "inplace", "operator", "on_device"]
+OP_KEYS = ["op", "doc", "sig", "dtypes", *BODY_KINDS, "inplace", "operator", "on_device"]
 
 
 def _parse_device_bodies(node: Node, sig: Signature, body: Body, types: Types, what: str) -> tuple[DeviceBody, ...]:
@@ -459,8 +609,8 @@ def _parse_device_bodies(node: Node, sig: Signature, body: Body, types: Types, w
         if device not in devices:
             raise SpecError(where, f"{what}: on_device names unknown device {device!r} (known: {', '.join(devices)})")
         if not isinstance(entry, Node):
-            raise SpecError(where, f"{dwhat}: needs a body (pointwise, reduce or native) and why")
-        entry.reject_unknown(dwhat, ["pointwise", "reduce", "native", "why"])
+            raise SpecError(where, f"{dwhat}: needs a body ({', '.join(BODY_KINDS)}) and why")
+        entry.reject_unknown(dwhat, [*BODY_KINDS, "why"])
         if "why" not in entry:
             raise SpecError(where, f"{dwhat}: a device-specific body must say why (key 'why')")
         why = _text(entry, "why", dwhat)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .cpp import Unit, module_name, operands, units
-from .model import ACCREAL_DTYPE, Op, Spec
+from .model import ACCREAL_DTYPE, ROLE_DTYPES, SUM_DTYPE, Op, Spec
 from .signature import Signature, TensorType
 from .stubs import Spelling, doc_of, stub_params, stub_return
 
@@ -26,8 +26,8 @@ class TensorParam:
     type parameter covariant where it only returns it, contravariant where it only
     takes it, and invariant where it does both, so there is one per use."""
 
-    dtype: str  # a dtype name or "accreal"
-    base: str  # "BoolTensor", "AccRealTensor"
+    dtype: str  # a dtype name or a role (ROLE_DTYPES)
+    base: str  # "BoolTensor", "AccRealTensor", "SumTensor"
     taken: bool
     returned: bool
 
@@ -47,7 +47,8 @@ class TensorParam:
 
     @property
     def doc(self) -> str:
-        unit = "the unit of the accreal dtype" if self.dtype == ACCREAL_DTYPE else f"the {self.dtype} unit"
+        roles = {ACCREAL_DTYPE: "the unit of the accreal dtype", SUM_DTYPE: "the unit of the dtype of sums along dims"}
+        unit = roles.get(self.dtype, f"the {self.dtype} unit")
         uses = " and ".join(w for w, used in (("arguments", self.taken), ("results", self.returned)) if used)
         return f"{self.name} is the tensor class of {unit} of the same device, which some {uses} belong to."
 
@@ -82,17 +83,18 @@ def _ops_of(spec: Spec, cls: str) -> list[Op]:
 
 
 def _tensor_params(spec: Spec, ops: list[Op]) -> tuple[TensorParam, ...]:
-    """The type parameters of a Protocol of ops, in spec/types.yaml's order, accreal last."""
+    """The type parameters of a Protocol of ops, in spec/types.yaml's order, the roles last."""
     uses: dict[str, set[bool]] = {}
     for op in ops:
         for t, is_result in op.sig.tensors():
             if t.dtype is not None:
                 uses.setdefault(t.dtype, set()).add(is_result)
     out = []
-    for d in [d.name for d in spec.types.dtypes] + [ACCREAL_DTYPE]:
+    role_bases = {ACCREAL_DTYPE: "AccRealTensor", SUM_DTYPE: "SumTensor"}
+    for d in [d.name for d in spec.types.dtypes] + list(ROLE_DTYPES):
         if d in uses:
             named = spec.types.dtype_named(d)
-            base = named.th if named is not None else "AccRealTensor"
+            base = named.th if named is not None else role_bases[d]
             out.append(TensorParam(d, base, False in uses[d], True in uses[d]))
     return tuple(out)
 
@@ -103,7 +105,7 @@ def tensor_params(spec: Spec) -> tuple[TensorParam, ...]:
     for cls in spec.types.classes:
         for p in _tensor_params(spec, _ops_of(spec, cls)):
             out.setdefault(p.name, p)
-    order = [d.name for d in spec.types.dtypes] + [ACCREAL_DTYPE]
+    order = [d.name for d in spec.types.dtypes] + list(ROLE_DTYPES)
     return tuple(sorted(out.values(), key=lambda p: (order.index(p.dtype), p.taken, not p.returned)))
 
 

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .cpp import Unit, operands, reflected_name
+from .cpp import Unit, named_tuple_name, operands, reflected_name
 from .model import DType, Op, Types
 from .signature import INT, Arg, BaseKind, BaseType, ListType, Signature, TensorType, Type
 
@@ -62,11 +62,6 @@ def stub_type(t: Type, spelling: Spelling, result: bool = False) -> str:
             return "tuple[int, ...]" if result else "int | Sequence[int]"
         return f"list[{elem}]" if result else f"Sequence[{elem}]"
     return f"{stub_type(t.elem, spelling, result)} | None"
-
-
-def named_tuple_name(sig: Signature) -> str:
-    """The class of a signature's several results: ``max`` -> ``MaxResult``, ``var_mean`` -> ``VarMeanResult``."""
-    return "".join(w.capitalize() for w in sig.name.split("_")) + "Result"
 
 
 def stub_return(op: Op, sig: Signature, spelling: Spelling) -> str:
