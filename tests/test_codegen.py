@@ -205,8 +205,8 @@ UNSUPPORTED_BY_BODY = [
     ("sig: fill_(Tensor! self, Scalar value) -> Tensor!", "sig: fill_(Tensor! self, Scalar value) -> None", "fill_",
      "pointwise: value", "a pointwise op that writes self returns Tensor!"),
     ("sig: sumall(Tensor self) -> accreal", "sig: sumall(Tensor self) -> Tensor(bool)", "sumall",
-     "reduce: {combine: add}", "a reduction along dims takes (Tensor self, <int, int?, int[] or int[]?> dim, "
-                               "bool keepdim)"),
+     "reduce: {combine: add}", "a reduction along dims takes (Tensor self, <int, int?, int[] or int[]?> dim"
+                               "[, bool keepdim])"),
     ("sig: sumall(Tensor self) -> accreal", "sig: sumall(Tensor self, *, ScalarType? dtype=None) -> accreal",
      "sumall", "reduce: {combine: add}", "a reduction to one number takes only Tensor arguments"),
     ("sig: sumall(Tensor self) -> accreal", "sig: sumall(Tensor self) -> (real n, real x)", "sumall",
@@ -406,7 +406,7 @@ def test_natives_take_and_return_every_form(repo: Path) -> None:
     assert 'BoolTensorInvT = TypeVar("BoolTensorInvT", bound=Tensor, default=Tensor)\n' in sigs
     assert "index: LongTensorInvT," in sigs and ") -> AccRealTensorT:" in sigs
     assert ("cpu_float16_floating: signatures.FloatingSignature[cpu_float16.HalfTensor, float, float, "
-            "cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor] = cpu_float16") in \
+            "cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_float16.HalfTensor] = cpu_float16") in \
         files["python/_units/check_signatures.py"]
 
 
@@ -512,7 +512,7 @@ def test_generated_python_copied_into_the_source_tree_is_ignored_by_git() -> Non
 
 
 @pytest.mark.parametrize(("old", "new", "problem"), [
-    ("combine: mul}", "combine: times}", "unknown combine 'times' (known: add, mul, min, max)"),
+    ("combine: mul}", "combine: times}", "unknown combine 'times' (known: add, mul, and, or, min, max)"),
     ("product_of: 2, combine: add", "product_of: 3, combine: add", "product_of 3 says the map is a product"),
     ("map: self * other, product_of: 2", "map: self * self, product_of: 2", "product_of 2 says the map is a product"),
     ("reduce: {combine: add}", "reduce: {combine: add, init: 0}", "unknown key 'init'"),

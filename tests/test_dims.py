@@ -139,8 +139,8 @@ def _np_axis(a: np.ndarray, dim: Any) -> Any:
 
 # ---- coverage ------------------------------------------------------------------------
 
-ORACLES = {"sum", "mean", "amax", "amin", "argmax", "argmin", "max", "min", "cumsum", "cumprod", "cummax", "cummin",
-           "tril", "triu"}
+ORACLES = {"sum", "prod", "nansum", "mean", "amax", "amin", "all", "any", "count_nonzero", "argmax", "argmin", "max",
+           "min", "cumsum", "cumprod", "cummax", "cummin", "tril", "triu"}
 
 
 def test_every_op_of_these_kinds_has_an_oracle() -> None:
@@ -169,42 +169,62 @@ def _close(got: np.ndarray, want: np.ndarray, u: Unit, a: np.ndarray, n: int) ->
     assert ok.all(), f"got {g[~ok]}, want {w[~ok]}"
 
 
+def _wrapped(total: Any) -> np.ndarray:
+    """Python ints wrapped to int64, as accreal wraps."""
+    return np.asarray((np.asarray(total, dtype=object) + (1 << 63)) % (1 << 64) - (1 << 63)).astype(np.int64)
+
+
+def _value_oracle(u: Unit, name: str, a: np.ndarray, axis: Any, keepdim: bool) -> tuple[np.ndarray, bool]:
+    """The expected result of a reduction along dims, and whether it is exact (else: _close)."""
+    kw = {"axis": axis, "keepdims": keepdim}
+    exact = not u.is_float
+    if name == "sum":
+        return (np.sum(a.astype(np.float64), **kw) if u.is_float else _wrapped(np.sum(a.astype(object), **kw))), exact
+    if name == "prod":
+        return (np.prod(a.astype(np.float64), **kw) if u.is_float else
+                _wrapped(np.prod(a.astype(object), **kw) if a.size else np.ones(np.sum(a, **kw).shape, int))), exact
+    if name == "nansum":
+        return np.nansum(a.astype(np.float64), **kw), False
+    if name == "mean":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.sum(a.astype(np.float64), **kw) / (a.size / max(np.sum(a, **kw).size, 1) or np.nan), False
+    if name in ("amax", "amin"):
+        return (np.max if name == "amax" else np.min)(a, **kw), True
+    if name in ("all", "any"):
+        return (np.all if name == "all" else np.any)(a, **kw), True
+    assert name == "count_nonzero"
+    return np.asarray(np.count_nonzero(a, axis=axis)).astype(np.int64), True
+
+
 @pytest.mark.parametrize("u, name", VALUE_REDUCTIONS)
 @given(data=st.data())
 def test_reduction_along_dims(u: Unit, name: str, data: st.DataObject) -> None:
     op = u.ops[name]
-    a, t = data.draw(views(u, specials=name in ("amax", "amin")), label="input")
+    a, t = data.draw(views(u, specials=name in ("amax", "amin", "nansum", "all", "any", "count_nonzero")),
+                     label="input")
     dim = data.draw(dims(a.ndim, lists=takes_lists(op)), label="dim")
-    keepdim = data.draw(st.booleans(), label="keepdim")
+    has_keepdim = len(op.sig.args) == 3
+    keepdim = data.draw(st.booleans(), label="keepdim") if has_keepdim else False
     axis = _np_axis(a, dim)
     n = _folded(a, dim)
+
+    def call(*args: Any) -> Any:
+        return getattr(u.T, name)(t, dim, keepdim) if has_keepdim else getattr(u.T, name)(t, dim)
+
     if n == 0 and op.body.combine.identity is None and _results(a, axis, keepdim):
         with pytest.raises(ValueError, match=rf"{name}: cannot reduce a tensor of shape"):
-            getattr(t, name)(dim, keepdim)
+            call()
         return
-    got = getattr(u.T, name)(t, dim, keepdim)
-    assert to_numpy(got).shape == np.sum(a, axis=axis, keepdims=keepdim).shape
-    if a.ndim == 0 and keepdim is False:
-        assert got.shape == ()
-    if name in ("amax", "amin"):
-        if to_numpy(got).size == 0:
-            return
-        reduce = np.max if name == "amax" else np.min
-        want = reduce(a, axis=axis, keepdims=keepdim)
-        np.testing.assert_array_equal(to_numpy(got), want, strict=True)
+    got = to_numpy(call())
+    assert got.shape == np.sum(a, axis=axis, keepdims=keepdim).shape
+    if got.size == 0:
         return
-    if name == "sum":
-        want = _sum(u, a, axis, keepdim)
-        assert got.dtype == u.dtype.sum
-        if u.is_float:
-            _close(to_numpy(got), want, u, a, n)
-        else:
-            np.testing.assert_array_equal(to_numpy(got), np.asarray(want).astype(sum_dtype(u)), strict=True)
-        return
-    assert name == "mean"
-    with np.errstate(invalid="ignore", divide="ignore"):
-        want = _sum(u, a, axis, keepdim) / n if n else np.full(np.sum(a, axis=axis, keepdims=keepdim).shape, np.nan)
-    _close(to_numpy(got), want, u, a, n)
+    want, exact = _value_oracle(u, name, a, axis, keepdim)
+    assert str(got.dtype) == SPEC.types.tensor_dtype(op.sig.return_type, u.dtype).name
+    if exact:
+        np.testing.assert_array_equal(got, np.asarray(want).astype(got.dtype), strict=True)
+    else:
+        _close(got, np.asarray(want), u, a, n)
 
 
 @pytest.mark.parametrize("u", units_where(lambda u: u.has("sum")))

@@ -85,7 +85,7 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 UNARY_MATH = {"exp": np.exp, "log": np.log, "sqrt": np.sqrt, "tanh": np.tanh, "sigmoid": _sigmoid}
 
-REDUCTIONS = {"dot", "sumall", "prodall", "minall", "maxall"}
+REDUCTIONS = {"dot", "sumall", "prodall", "meanall", "minall", "maxall"}
 FILLING = {"fill_", "copy_"}
 COMPARE = {"eq": np.equal, "ne": np.not_equal, "lt": np.less, "le": np.less_equal, "gt": np.greater,
            "ge": np.greater_equal}
@@ -128,6 +128,7 @@ def value_range(u: Unit, name: str) -> st.SearchStrategy[Any]:
         "exp": (-math.log(big) - 6, math.log(big) + 1), "sigmoid": (-math.log(big) - 6, math.log(big) + 6),
         "tanh": (-20.0, 20.0), "log": (0.0, big), "sqrt": (0.0, big),
         "sumall": (-big, big) if u.dtype.name != "float64" else (-1e300, 1e300),
+        "meanall": (-big, big) if u.dtype.name != "float64" else (-1e300, 1e300),
         "dot": (-1e150, 1e150), "prodall": (-8.0, 8.0),
     }.get(name)
     if lo_hi is None:
@@ -600,6 +601,10 @@ def reduction_oracle(u: Unit, name: str, a: np.ndarray, b: np.ndarray | None) ->
         x = a.astype(np.float64).ravel()
         if name == "sumall":
             return math.fsum(x), len(x) * float(np.finfo(np.float64).eps) * math.fsum(np.abs(x))
+        if name == "meanall":
+            if not len(x):
+                return math.nan
+            return math.fsum(x) / len(x), len(x) * float(np.finfo(np.float64).eps) * math.fsum(np.abs(x)) / len(x)
         if name == "dot":
             p = x * b.astype(np.float64).ravel()
             return math.fsum(p), 2 * len(x) * float(np.finfo(np.float64).eps) * math.fsum(np.abs(p))
@@ -608,6 +613,8 @@ def reduction_oracle(u: Unit, name: str, a: np.ndarray, b: np.ndarray | None) ->
     ints = [int(v) for v in a.ravel()]
     if name == "sumall":
         return wrap_acc(sum(ints), u)
+    if name == "meanall":  # the accreal sum divided as C divides
+        return trunc_div(wrap_acc(sum(ints), u), len(ints))
     if name == "dot":
         return wrap_acc(sum(x * int(y) for x, y in zip(ints, b.ravel())), u)
     return wrap_acc(math.prod(ints), u)
@@ -651,6 +658,9 @@ def test_reduction_of_empty_tensor(u: Unit, name: str) -> None:
     if op.body.combine.identity is None:
         with pytest.raises(ValueError, match=f"{op.name}: the tensor is empty"):
             getattr(u.T, op.name)(*args)
+    elif op.name == "meanall":  # 0 / 0
+        result = u.T.meanall(*args)
+        assert (math.isnan(result) if u.is_float else result == 0) and type(result) is u.acc_type
     else:
         result = getattr(u.T, op.name)(*args)
         assert result == int(op.body.combine.identity) and type(result) is u.acc_type

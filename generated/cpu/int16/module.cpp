@@ -41,6 +41,14 @@ void bind_shard4(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& d
 void bind_shard5(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard6(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard7(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard8(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard9(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard10(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard11(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard12(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard13(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard14(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard15(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 
 }  // namespace satchel_cpu_int16
 
@@ -68,4 +76,12 @@ NB_MODULE(cpu_int16, m) {
   bind_shard5(m, cls, doc);
   bind_shard6(m, cls, doc);
   bind_shard7(m, cls, doc);
+  bind_shard8(m, cls, doc);
+  bind_shard9(m, cls, doc);
+  bind_shard10(m, cls, doc);
+  bind_shard11(m, cls, doc);
+  bind_shard12(m, cls, doc);
+  bind_shard13(m, cls, doc);
+  bind_shard14(m, cls, doc);
+  bind_shard15(m, cls, doc);
 }

@@ -37,7 +37,6 @@ struct CumminResult {  // the class of CumminResult results: satchel.cuda.bool.C
 namespace {
 
 namespace kernels {
-using satchel::math::exceeds;
 using satchel::math::maximum;
 
 struct AmaxMap {
@@ -51,14 +50,6 @@ struct AmaxCombine {
 
 struct AmaxProject {
   SATCHEL_HD compute operator()(compute x, compute n) const { return x; }
-};
-
-struct MaxBeats {
-  SATCHEL_HD bool operator()(compute y, compute x) const { return exceeds(y, x); }
-};
-
-struct CumsumCombine {
-  SATCHEL_HD accreal operator()(accreal x, accreal y) const { return x + y; }
 };
 
 struct Ne {
@@ -77,15 +68,6 @@ namespace ops {
 
 Tensor amax(const Tensor& self, std::optional<satchel::Dims> dim, bool keepdim) {
   return satchel::cuda::reduce_dims<bool, compute, compute>("amax", kernels::AmaxMap{}, kernels::AmaxCombine{}, std::nullopt, kernels::AmaxProject{}, self, dim, keepdim);
-}
-
-satchel::Named<MaxResult, Tensor, LongTensor> max(const Tensor& self, int64_t dim, bool keepdim) {
-  auto [values, indices] = satchel::cuda::arg_reduce<compute>("max", kernels::MaxBeats{}, self, dim, keepdim);
-  return satchel::Named<MaxResult, Tensor, LongTensor>{{values, indices}};
-}
-
-LongTensor cumsum(const Tensor& self, int64_t dim) {
-  return satchel::cuda::scan<int64_t, accreal, compute>("cumsum", kernels::CumsumCombine{}, self, dim);
 }
 
 BoolTensor ne(const Tensor& self, In other) {

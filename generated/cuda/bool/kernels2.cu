@@ -53,10 +53,6 @@ struct ArgmaxBeats {
   SATCHEL_HD bool operator()(compute y, compute x) const { return exceeds(y, x); }
 };
 
-struct Gt {
-  SATCHEL_HD bool operator()(compute self, compute other) const { return self > other; }
-};
-
 }  // namespace kernels
 
 }  // namespace
@@ -69,10 +65,6 @@ accreal sumall(const Tensor& self) {
 
 LongTensor argmax(const Tensor& self, std::optional<int64_t> dim, bool keepdim) {
   return satchel::cuda::arg_reduce<compute>("argmax", kernels::ArgmaxBeats{}, self, dim, keepdim).second;
-}
-
-BoolTensor gt(const Tensor& self, In other) {
-  return satchel::cuda::map<compute, BoolTensor>(kernels::Gt{}, In(self), other);
 }
 
 }  // namespace ops

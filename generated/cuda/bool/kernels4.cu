@@ -49,6 +49,18 @@ struct MinallCombine {
   SATCHEL_HD compute operator()(compute x, compute y) const { return minimum(x, y); }
 };
 
+struct AnyMap {
+  SATCHEL_HD compute operator()(compute self) const { return self != compute(0); }
+};
+
+struct AnyCombine {
+  SATCHEL_HD compute operator()(compute x, compute y) const { return x || y; }
+};
+
+struct AnyProject {
+  SATCHEL_HD compute operator()(compute x, compute n) const { return x; }
+};
+
 struct CumminBeats {
   SATCHEL_HD bool operator()(compute y, compute x) const { return precedes(y, x); }
 };
@@ -71,6 +83,10 @@ namespace ops {
 
 real minall(const Tensor& self) {
   return real(satchel::cuda::reduce<compute, compute>("minall", kernels::MinallMap{}, kernels::MinallCombine{}, std::nullopt, self));
+}
+
+BoolTensor any(const Tensor& self, std::optional<satchel::Dims> dim, bool keepdim) {
+  return satchel::cuda::reduce_dims<bool, compute, compute>("any", kernels::AnyMap{}, kernels::AnyCombine{}, std::optional<compute>(compute(false)), kernels::AnyProject{}, self, dim, keepdim);
 }
 
 satchel::Named<CumminResult, Tensor, LongTensor> cummin(const Tensor& self, int64_t dim) {

@@ -38,9 +38,6 @@ struct CumminResult {  // the class of CumminResult results: satchel.cuda.float1
 namespace {
 
 namespace kernels {
-using satchel::math::exp;
-using satchel::math::precedes;
-using satchel::math::sigmoid;
 using satchel::math::tanh;
 
 struct Fill {
@@ -58,10 +55,6 @@ struct DotCombine {
   SATCHEL_HD accreal operator()(accreal x, accreal y) const { return x + y; }
 };
 
-struct ArgminBeats {
-  SATCHEL_HD bool operator()(compute y, compute x) const { return precedes(y, x); }
-};
-
 struct CumprodCombine {
   SATCHEL_HD accreal operator()(accreal x, accreal y) const { return x * y; }
 };
@@ -70,25 +63,11 @@ struct Le {
   SATCHEL_HD bool operator()(compute self, compute other) const { return self <= other; }
 };
 
-struct Exp {
-  SATCHEL_HD compute operator()(compute self) const { return exp(self); }
-  // Over SIMD registers, where every function it calls has that form (satchel/math.h).
-  template <class V>
-  static auto lanes(V self) -> decltype(exp(self)) { return exp(self); }
-};
-
 struct Tanh {
   SATCHEL_HD compute operator()(compute self) const { return tanh(self); }
   // Over SIMD registers, where every function it calls has that form (satchel/math.h).
   template <class V>
   static auto lanes(V self) -> decltype(tanh(self)) { return tanh(self); }
-};
-
-struct Sigmoid {
-  SATCHEL_HD compute operator()(compute self) const { return sigmoid(self); }
-  // Over SIMD registers, where every function it calls has that form (satchel/math.h).
-  template <class V>
-  static auto lanes(V self) -> decltype(sigmoid(self)) { return sigmoid(self); }
 };
 
 }  // namespace kernels
@@ -106,10 +85,6 @@ accreal dot(const Tensor& self, const Tensor& other) {
   return satchel::cuda::reduce<accreal, compute>("dot", kernels::DotMap{}, kernels::DotCombine{}, std::optional<accreal>(accreal(0)), self, other);
 }
 
-LongTensor argmin(const Tensor& self, std::optional<int64_t> dim, bool keepdim) {
-  return satchel::cuda::arg_reduce<compute>("argmin", kernels::ArgminBeats{}, self, dim, keepdim).second;
-}
-
 HalfTensor cumprod(const Tensor& self, int64_t dim) {
   return satchel::cuda::scan<satchel::half, accreal, compute>("cumprod", kernels::CumprodCombine{}, self, dim);
 }
@@ -118,30 +93,12 @@ BoolTensor le(const Tensor& self, In other) {
   return satchel::cuda::map<compute, BoolTensor>(kernels::Le{}, In(self), other);
 }
 
-Tensor exp(const Tensor& self) {
-  return satchel::cuda::map<compute, Tensor>(kernels::Exp{}, In(self));
-}
-
-Tensor& exp_(Tensor& self) {
-  satchel::cuda::map_into<compute>(kernels::Exp{}, self, In(self));
-  return self;
-}
-
 Tensor tanh(const Tensor& self) {
   return satchel::cuda::map<compute, Tensor>(kernels::Tanh{}, In(self));
 }
 
 Tensor& tanh_(Tensor& self) {
   satchel::cuda::map_into<compute>(kernels::Tanh{}, self, In(self));
-  return self;
-}
-
-Tensor sigmoid(const Tensor& self) {
-  return satchel::cuda::map<compute, Tensor>(kernels::Sigmoid{}, In(self));
-}
-
-Tensor& sigmoid_(Tensor& self) {
-  satchel::cuda::map_into<compute>(kernels::Sigmoid{}, self, In(self));
   return self;
 }
 

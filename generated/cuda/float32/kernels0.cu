@@ -38,17 +38,21 @@ struct CumminResult {  // the class of CumminResult results: satchel.cuda.float3
 namespace {
 
 namespace kernels {
-using satchel::math::minimum;
+using satchel::math::divide;
 using satchel::math::precedes;
-using satchel::math::sqrt;
 
-struct ProdallMap {
+struct MeanallMap {
   using product_of = std::integral_constant<int, 1>;
   SATCHEL_HD accreal operator()(accreal self) const { return self; }
 };
 
-struct ProdallCombine {
-  SATCHEL_HD accreal operator()(accreal x, accreal y) const { return x * y; }
+struct MeanallCombine {
+  using adds = std::true_type;
+  SATCHEL_HD accreal operator()(accreal x, accreal y) const { return x + y; }
+};
+
+struct MeanallProject {
+  SATCHEL_HD accreal operator()(accreal x, accreal n) const { return divide(x, n); }
 };
 
 struct MeanMap {
@@ -65,32 +69,8 @@ struct MeanProject {
   SATCHEL_HD accreal operator()(accreal x, accreal n) const { return x / n; }
 };
 
-struct AminMap {
-  using product_of = std::integral_constant<int, 1>;
-  SATCHEL_HD compute operator()(compute self) const { return self; }
-};
-
-struct AminCombine {
-  SATCHEL_HD compute operator()(compute x, compute y) const { return minimum(x, y); }
-};
-
-struct AminProject {
-  SATCHEL_HD compute operator()(compute x, compute n) const { return x; }
-};
-
 struct MinBeats {
   SATCHEL_HD bool operator()(compute y, compute x) const { return precedes(y, x); }
-};
-
-struct Ge {
-  SATCHEL_HD bool operator()(compute self, compute other) const { return self >= other; }
-};
-
-struct Sqrt {
-  SATCHEL_HD compute operator()(compute self) const { return sqrt(self); }
-  // Over SIMD registers, where every function it calls has that form (satchel/math.h).
-  template <class V>
-  static auto lanes(V self) -> decltype(sqrt(self)) { return sqrt(self); }
 };
 
 }  // namespace kernels
@@ -99,34 +79,17 @@ struct Sqrt {
 
 namespace ops {
 
-accreal prodall(const Tensor& self) {
-  return satchel::cuda::reduce<accreal, compute>("prodall", kernels::ProdallMap{}, kernels::ProdallCombine{}, std::optional<accreal>(accreal(1)), self);
+accreal meanall(const Tensor& self) {
+  return kernels::MeanallProject{}(satchel::cuda::reduce<accreal, compute>("meanall", kernels::MeanallMap{}, kernels::MeanallCombine{}, std::optional<accreal>(accreal(0)), self), accreal(self.numel()));
 }
 
 Tensor mean(const Tensor& self, std::optional<satchel::Dims> dim, bool keepdim) {
   return satchel::cuda::reduce_dims<float, accreal, compute>("mean", kernels::MeanMap{}, kernels::MeanCombine{}, std::optional<accreal>(accreal(0)), kernels::MeanProject{}, self, dim, keepdim);
 }
 
-Tensor amin(const Tensor& self, std::optional<satchel::Dims> dim, bool keepdim) {
-  return satchel::cuda::reduce_dims<float, compute, compute>("amin", kernels::AminMap{}, kernels::AminCombine{}, std::nullopt, kernels::AminProject{}, self, dim, keepdim);
-}
-
 satchel::Named<MinResult, Tensor, LongTensor> min(const Tensor& self, int64_t dim, bool keepdim) {
   auto [values, indices] = satchel::cuda::arg_reduce<compute>("min", kernels::MinBeats{}, self, dim, keepdim);
   return satchel::Named<MinResult, Tensor, LongTensor>{{values, indices}};
-}
-
-BoolTensor ge(const Tensor& self, In other) {
-  return satchel::cuda::map<compute, BoolTensor>(kernels::Ge{}, In(self), other);
-}
-
-Tensor sqrt(const Tensor& self) {
-  return satchel::cuda::map<compute, Tensor>(kernels::Sqrt{}, In(self));
-}
-
-Tensor& sqrt_(Tensor& self) {
-  satchel::cuda::map_into<compute>(kernels::Sqrt{}, self, In(self));
-  return self;
 }
 
 }  // namespace ops

@@ -39,12 +39,17 @@ namespace {
 
 namespace kernels {
 
-struct Copy {
-  using identity = std::true_type;
-  SATCHEL_HD compute operator()(compute src) const { return src; }
-  // Over SIMD registers, where every function it calls has that form (satchel/math.h).
-  template <class V>
-  static auto lanes(V src) -> decltype(src) { return src; }
+struct ProdMap {
+  using product_of = std::integral_constant<int, 1>;
+  SATCHEL_HD accreal operator()(accreal self) const { return self; }
+};
+
+struct ProdCombine {
+  SATCHEL_HD accreal operator()(accreal x, accreal y) const { return x * y; }
+};
+
+struct ProdProject {
+  SATCHEL_HD accreal operator()(accreal x, accreal n) const { return x; }
 };
 
 struct Add {
@@ -61,9 +66,8 @@ struct Eq {
 
 namespace ops {
 
-Tensor& copy_(Tensor& self, In src) {
-  satchel::cuda::map_into<compute>(kernels::Copy{}, self, src);
-  return self;
+FloatTensor prod(const Tensor& self, std::optional<satchel::Dims> dim, bool keepdim) {
+  return satchel::cuda::reduce_dims<float, accreal, compute>("prod", kernels::ProdMap{}, kernels::ProdCombine{}, std::optional<accreal>(accreal(1)), kernels::ProdProject{}, self, dim, keepdim);
 }
 
 Tensor add(const Tensor& self, In other) {

@@ -38,8 +38,6 @@ struct CumminResult {  // the class of CumminResult results: satchel.cuda.float6
 namespace {
 
 namespace kernels {
-using satchel::math::divide;
-using satchel::math::exceeds;
 using satchel::math::maximum;
 
 struct AmaxMap {
@@ -55,20 +53,8 @@ struct AmaxProject {
   SATCHEL_HD compute operator()(compute x, compute n) const { return x; }
 };
 
-struct MaxBeats {
-  SATCHEL_HD bool operator()(compute y, compute x) const { return exceeds(y, x); }
-};
-
-struct CumsumCombine {
-  SATCHEL_HD accreal operator()(accreal x, accreal y) const { return x + y; }
-};
-
 struct Mul {
   SATCHEL_HD compute operator()(compute self, compute other) const { return self * other; }
-};
-
-struct Div {
-  SATCHEL_HD compute operator()(compute self, compute other) const { return divide(self, other); }
 };
 
 struct Neg {
@@ -96,15 +82,6 @@ Tensor amax(const Tensor& self, std::optional<satchel::Dims> dim, bool keepdim) 
   return satchel::cuda::reduce_dims<double, compute, compute>("amax", kernels::AmaxMap{}, kernels::AmaxCombine{}, std::nullopt, kernels::AmaxProject{}, self, dim, keepdim);
 }
 
-satchel::Named<MaxResult, Tensor, LongTensor> max(const Tensor& self, int64_t dim, bool keepdim) {
-  auto [values, indices] = satchel::cuda::arg_reduce<compute>("max", kernels::MaxBeats{}, self, dim, keepdim);
-  return satchel::Named<MaxResult, Tensor, LongTensor>{{values, indices}};
-}
-
-DoubleTensor cumsum(const Tensor& self, int64_t dim) {
-  return satchel::cuda::scan<double, accreal, compute>("cumsum", kernels::CumsumCombine{}, self, dim);
-}
-
 Tensor mul(const Tensor& self, In other) {
   return satchel::cuda::map<compute, Tensor>(kernels::Mul{}, In(self), other);
 }
@@ -116,19 +93,6 @@ Tensor& mul_(Tensor& self, In other) {
 
 Tensor mul_reflected(const Tensor& self, Scalar other) {
   return satchel::cuda::map<compute, Tensor>(kernels::Mul{}, In(other), In(self));
-}
-
-Tensor div(const Tensor& self, In other) {
-  return satchel::cuda::map<compute, Tensor>(kernels::Div{}, In(self), other);
-}
-
-Tensor& div_(Tensor& self, In other) {
-  satchel::cuda::map_into<compute>(kernels::Div{}, self, In(self), other);
-  return self;
-}
-
-Tensor div_reflected(const Tensor& self, Scalar other) {
-  return satchel::cuda::map<compute, Tensor>(kernels::Div{}, In(other), In(self));
 }
 
 Tensor neg(const Tensor& self) {

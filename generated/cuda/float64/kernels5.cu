@@ -38,26 +38,7 @@ struct CumminResult {  // the class of CumminResult results: satchel.cuda.float6
 namespace {
 
 namespace kernels {
-using satchel::math::exceeds;
 using satchel::math::log;
-
-struct SumMap {
-  using product_of = std::integral_constant<int, 1>;
-  SATCHEL_HD accreal operator()(accreal self) const { return self; }
-};
-
-struct SumCombine {
-  using adds = std::true_type;
-  SATCHEL_HD accreal operator()(accreal x, accreal y) const { return x + y; }
-};
-
-struct SumProject {
-  SATCHEL_HD accreal operator()(accreal x, accreal n) const { return x; }
-};
-
-struct CummaxBeats {
-  SATCHEL_HD bool operator()(compute y, compute x) const { return exceeds(y, x); }
-};
 
 struct Log {
   SATCHEL_HD compute operator()(compute self) const { return log(self); }
@@ -71,15 +52,6 @@ struct Log {
 }  // namespace
 
 namespace ops {
-
-DoubleTensor sum(const Tensor& self, std::optional<satchel::Dims> dim, bool keepdim) {
-  return satchel::cuda::reduce_dims<double, accreal, compute>("sum", kernels::SumMap{}, kernels::SumCombine{}, std::optional<accreal>(accreal(0)), kernels::SumProject{}, self, dim, keepdim);
-}
-
-satchel::Named<CummaxResult, Tensor, LongTensor> cummax(const Tensor& self, int64_t dim) {
-  auto [values, indices] = satchel::cuda::arg_scan<compute>("cummax", kernels::CummaxBeats{}, self, dim);
-  return satchel::Named<CummaxResult, Tensor, LongTensor>{{values, indices}};
-}
 
 Tensor log(const Tensor& self) {
   return satchel::cuda::map<compute, Tensor>(kernels::Log{}, In(self));

@@ -37,7 +37,6 @@ struct CumminResult {  // the class of CumminResult results: satchel.cuda.int32.
 namespace {
 
 namespace kernels {
-using satchel::math::precedes;
 
 struct Fill {
   compute value;
@@ -52,10 +51,6 @@ struct DotMap {
 struct DotCombine {
   using adds = std::true_type;
   SATCHEL_HD accreal operator()(accreal x, accreal y) const { return x + y; }
-};
-
-struct ArgminBeats {
-  SATCHEL_HD bool operator()(compute y, compute x) const { return precedes(y, x); }
 };
 
 struct CumprodCombine {
@@ -79,10 +74,6 @@ Tensor& fill_(Tensor& self, Scalar value) {
 
 accreal dot(const Tensor& self, const Tensor& other) {
   return satchel::cuda::reduce<accreal, compute>("dot", kernels::DotMap{}, kernels::DotCombine{}, std::optional<accreal>(accreal(0)), self, other);
-}
-
-LongTensor argmin(const Tensor& self, std::optional<int64_t> dim, bool keepdim) {
-  return satchel::cuda::arg_reduce<compute>("argmin", kernels::ArgminBeats{}, self, dim, keepdim).second;
 }
 
 LongTensor cumprod(const Tensor& self, int64_t dim) {

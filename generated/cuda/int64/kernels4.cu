@@ -49,12 +49,20 @@ struct MinallCombine {
   SATCHEL_HD compute operator()(compute x, compute y) const { return minimum(x, y); }
 };
 
-struct CumminBeats {
-  SATCHEL_HD bool operator()(compute y, compute x) const { return precedes(y, x); }
+struct AnyMap {
+  SATCHEL_HD compute operator()(compute self) const { return self != compute(0); }
 };
 
-struct Sub {
-  SATCHEL_HD compute operator()(compute self, compute other) const { return self - other; }
+struct AnyCombine {
+  SATCHEL_HD compute operator()(compute x, compute y) const { return x || y; }
+};
+
+struct AnyProject {
+  SATCHEL_HD compute operator()(compute x, compute n) const { return x; }
+};
+
+struct CumminBeats {
+  SATCHEL_HD bool operator()(compute y, compute x) const { return precedes(y, x); }
 };
 
 struct Tril {
@@ -77,22 +85,13 @@ real minall(const Tensor& self) {
   return real(satchel::cuda::reduce<compute, compute>("minall", kernels::MinallMap{}, kernels::MinallCombine{}, std::nullopt, self));
 }
 
+BoolTensor any(const Tensor& self, std::optional<satchel::Dims> dim, bool keepdim) {
+  return satchel::cuda::reduce_dims<bool, compute, compute>("any", kernels::AnyMap{}, kernels::AnyCombine{}, std::optional<compute>(compute(false)), kernels::AnyProject{}, self, dim, keepdim);
+}
+
 satchel::Named<CumminResult, Tensor, LongTensor> cummin(const Tensor& self, int64_t dim) {
   auto [values, indices] = satchel::cuda::arg_scan<compute>("cummin", kernels::CumminBeats{}, self, dim);
   return satchel::Named<CumminResult, Tensor, LongTensor>{{values, indices}};
-}
-
-Tensor sub(const Tensor& self, In other) {
-  return satchel::cuda::map<compute, Tensor>(kernels::Sub{}, In(self), other);
-}
-
-Tensor& sub_(Tensor& self, In other) {
-  satchel::cuda::map_into<compute>(kernels::Sub{}, self, In(self), other);
-  return self;
-}
-
-Tensor sub_reflected(const Tensor& self, Scalar other) {
-  return satchel::cuda::map<compute, Tensor>(kernels::Sub{}, In(other), In(self));
 }
 
 Tensor tril(const Tensor& self, int64_t diagonal) {

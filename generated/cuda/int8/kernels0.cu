@@ -37,37 +37,25 @@ struct CumminResult {  // the class of CumminResult results: satchel.cuda.int8.C
 namespace {
 
 namespace kernels {
-using satchel::math::minimum;
+using satchel::math::divide;
 using satchel::math::precedes;
 
-struct ProdallMap {
+struct MeanallMap {
   using product_of = std::integral_constant<int, 1>;
   SATCHEL_HD accreal operator()(accreal self) const { return self; }
 };
 
-struct ProdallCombine {
-  SATCHEL_HD accreal operator()(accreal x, accreal y) const { return x * y; }
+struct MeanallCombine {
+  using adds = std::true_type;
+  SATCHEL_HD accreal operator()(accreal x, accreal y) const { return x + y; }
 };
 
-struct AminMap {
-  using product_of = std::integral_constant<int, 1>;
-  SATCHEL_HD compute operator()(compute self) const { return self; }
-};
-
-struct AminCombine {
-  SATCHEL_HD compute operator()(compute x, compute y) const { return minimum(x, y); }
-};
-
-struct AminProject {
-  SATCHEL_HD compute operator()(compute x, compute n) const { return x; }
+struct MeanallProject {
+  SATCHEL_HD accreal operator()(accreal x, accreal n) const { return divide(x, n); }
 };
 
 struct MinBeats {
   SATCHEL_HD bool operator()(compute y, compute x) const { return precedes(y, x); }
-};
-
-struct Ge {
-  SATCHEL_HD bool operator()(compute self, compute other) const { return self >= other; }
 };
 
 }  // namespace kernels
@@ -76,21 +64,13 @@ struct Ge {
 
 namespace ops {
 
-accreal prodall(const Tensor& self) {
-  return satchel::cuda::reduce<accreal, compute>("prodall", kernels::ProdallMap{}, kernels::ProdallCombine{}, std::optional<accreal>(accreal(1)), self);
-}
-
-Tensor amin(const Tensor& self, std::optional<satchel::Dims> dim, bool keepdim) {
-  return satchel::cuda::reduce_dims<int8_t, compute, compute>("amin", kernels::AminMap{}, kernels::AminCombine{}, std::nullopt, kernels::AminProject{}, self, dim, keepdim);
+accreal meanall(const Tensor& self) {
+  return kernels::MeanallProject{}(satchel::cuda::reduce<accreal, compute>("meanall", kernels::MeanallMap{}, kernels::MeanallCombine{}, std::optional<accreal>(accreal(0)), self), accreal(self.numel()));
 }
 
 satchel::Named<MinResult, Tensor, LongTensor> min(const Tensor& self, int64_t dim, bool keepdim) {
   auto [values, indices] = satchel::cuda::arg_reduce<compute>("min", kernels::MinBeats{}, self, dim, keepdim);
   return satchel::Named<MinResult, Tensor, LongTensor>{{values, indices}};
-}
-
-BoolTensor ge(const Tensor& self, In other) {
-  return satchel::cuda::map<compute, BoolTensor>(kernels::Ge{}, In(self), other);
 }
 
 }  // namespace ops

@@ -70,6 +70,14 @@ class BoolTensor:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
     def sum(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> LongTensor:
         """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not. keepdim keeps the folded dims, as size 1."""
+    def prod(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> LongTensor:
+        """Product of the elements over dim (all when None), accumulated in accreal; bool and integer units give int64 products, wrapping as int64 does."""
+    def all(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensor:
+        """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
+    def any(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensor:
+        """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
+    def count_nonzero(self, dim: int | Sequence[int] | None = None) -> LongTensor:
+        """How many elements over dim (all when None) are nonzero (NaN is)."""
     def amax(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensor:
         """The largest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
     def amin(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensor:
@@ -196,6 +204,18 @@ def maxall(self: BoolTensor) -> bool:
 
 def sum(self: BoolTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> LongTensor:
     """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not. keepdim keeps the folded dims, as size 1."""
+
+def prod(self: BoolTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> LongTensor:
+    """Product of the elements over dim (all when None), accumulated in accreal; bool and integer units give int64 products, wrapping as int64 does."""
+
+def all(self: BoolTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensor:
+    """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
+
+def any(self: BoolTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensor:
+    """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
+
+def count_nonzero(self: BoolTensor, dim: int | Sequence[int] | None = None) -> LongTensor:
+    """How many elements over dim (all when None) are nonzero (NaN is)."""
 
 def amax(self: BoolTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensor:
     """The largest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""

@@ -65,12 +65,22 @@ class CharTensor:
         """Sum of all elements, accumulated in accreal."""
     def prodall(self) -> int:
         """Product of all elements, accumulated in accreal."""
+    def meanall(self) -> int:
+        """Mean of all elements, accumulated in accreal (TH's meanall): NaN for an empty floating tensor; on integer units the sum divided as C divides, truncating toward zero, and 0 for an empty tensor."""
     def minall(self) -> int:
         """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
     def maxall(self) -> int:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
     def sum(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> LongTensor:
         """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not. keepdim keeps the folded dims, as size 1."""
+    def prod(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> LongTensor:
+        """Product of the elements over dim (all when None), accumulated in accreal; bool and integer units give int64 products, wrapping as int64 does."""
+    def all(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensor:
+        """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
+    def any(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensor:
+        """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
+    def count_nonzero(self, dim: int | Sequence[int] | None = None) -> LongTensor:
+        """How many elements over dim (all when None) are nonzero (NaN is)."""
     def amax(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> CharTensor:
         """The largest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
     def amin(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> CharTensor:
@@ -230,6 +240,9 @@ def sumall(self: CharTensor) -> int:
 def prodall(self: CharTensor) -> int:
     """Product of all elements, accumulated in accreal."""
 
+def meanall(self: CharTensor) -> int:
+    """Mean of all elements, accumulated in accreal (TH's meanall): NaN for an empty floating tensor; on integer units the sum divided as C divides, truncating toward zero, and 0 for an empty tensor."""
+
 def minall(self: CharTensor) -> int:
     """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
 
@@ -238,6 +251,18 @@ def maxall(self: CharTensor) -> int:
 
 def sum(self: CharTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> LongTensor:
     """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not. keepdim keeps the folded dims, as size 1."""
+
+def prod(self: CharTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> LongTensor:
+    """Product of the elements over dim (all when None), accumulated in accreal; bool and integer units give int64 products, wrapping as int64 does."""
+
+def all(self: CharTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensor:
+    """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
+
+def any(self: CharTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensor:
+    """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
+
+def count_nonzero(self: CharTensor, dim: int | Sequence[int] | None = None) -> LongTensor:
+    """How many elements over dim (all when None) are nonzero (NaN is)."""
 
 def amax(self: CharTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> CharTensor:
     """The largest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""

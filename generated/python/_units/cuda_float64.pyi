@@ -66,12 +66,24 @@ class DoubleTensor:
         """Sum of all elements, accumulated in accreal."""
     def prodall(self) -> float:
         """Product of all elements, accumulated in accreal."""
+    def meanall(self) -> float:
+        """Mean of all elements, accumulated in accreal (TH's meanall): NaN for an empty floating tensor; on integer units the sum divided as C divides, truncating toward zero, and 0 for an empty tensor."""
     def minall(self) -> float:
         """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
     def maxall(self) -> float:
         """The largest element (NaN if any element is NaN); the tensor must not be empty."""
     def sum(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> DoubleTensor:
         """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not. keepdim keeps the folded dims, as size 1."""
+    def prod(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> DoubleTensor:
+        """Product of the elements over dim (all when None), accumulated in accreal; bool and integer units give int64 products, wrapping as int64 does."""
+    def nansum(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> DoubleTensor:
+        """Sum of the elements over dim (all when None) that are not NaN, accumulated in accreal."""
+    def all(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensor:
+        """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
+    def any(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensor:
+        """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
+    def count_nonzero(self, dim: int | Sequence[int] | None = None) -> LongTensor:
+        """How many elements over dim (all when None) are nonzero (NaN is)."""
     def mean(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> DoubleTensor:
         """Mean of the elements over dim (all when None), accumulated in accreal; NaN over no elements."""
     def amax(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> DoubleTensor:
@@ -256,6 +268,9 @@ def sumall(self: DoubleTensor) -> float:
 def prodall(self: DoubleTensor) -> float:
     """Product of all elements, accumulated in accreal."""
 
+def meanall(self: DoubleTensor) -> float:
+    """Mean of all elements, accumulated in accreal (TH's meanall): NaN for an empty floating tensor; on integer units the sum divided as C divides, truncating toward zero, and 0 for an empty tensor."""
+
 def minall(self: DoubleTensor) -> float:
     """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
 
@@ -264,6 +279,21 @@ def maxall(self: DoubleTensor) -> float:
 
 def sum(self: DoubleTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> DoubleTensor:
     """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not. keepdim keeps the folded dims, as size 1."""
+
+def prod(self: DoubleTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> DoubleTensor:
+    """Product of the elements over dim (all when None), accumulated in accreal; bool and integer units give int64 products, wrapping as int64 does."""
+
+def nansum(self: DoubleTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> DoubleTensor:
+    """Sum of the elements over dim (all when None) that are not NaN, accumulated in accreal."""
+
+def all(self: DoubleTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensor:
+    """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
+
+def any(self: DoubleTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensor:
+    """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
+
+def count_nonzero(self: DoubleTensor, dim: int | Sequence[int] | None = None) -> LongTensor:
+    """How many elements over dim (all when None) are nonzero (NaN is)."""
 
 def mean(self: DoubleTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> DoubleTensor:
     """Mean of the elements over dim (all when None), accumulated in accreal; NaN over no elements."""

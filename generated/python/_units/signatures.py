@@ -97,6 +97,18 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT,
     def sum(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
         """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not."""
 
+    def prod(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
+        """Product of the elements over dim (all when None), accumulated in accreal; bool and integer units give int64 products, wrapping as int64 does."""
+
+    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+        """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
+
+    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+        """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
+
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+        """How many elements over dim (all when None) are nonzero (NaN is)."""
+
     def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """The largest element over dim (all when None); NaN where any is NaN."""
 
@@ -245,6 +257,9 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def prodall(self, tensor: TensorT, /) -> AccRealT:
         """Product of all elements, accumulated in accreal."""
 
+    def meanall(self, tensor: TensorT, /) -> AccRealT:
+        """Mean of all elements, accumulated in accreal (TH's meanall): NaN for an empty floating tensor; on integer units the sum divided as C divides, truncating toward zero, and 0 for an empty tensor."""
+
     def minall(self, tensor: TensorT, /) -> RealT:
         """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
 
@@ -253,6 +268,18 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
 
     def sum(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
         """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not."""
+
+    def prod(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
+        """Product of the elements over dim (all when None), accumulated in accreal; bool and integer units give int64 products, wrapping as int64 does."""
+
+    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+        """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
+
+    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+        """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
+
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+        """How many elements over dim (all when None) are nonzero (NaN is)."""
 
     def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """The largest element over dim (all when None); NaN where any is NaN."""
@@ -438,6 +465,9 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensor
     def prodall(self, tensor: TensorT, /) -> AccRealT:
         """Product of all elements, accumulated in accreal."""
 
+    def meanall(self, tensor: TensorT, /) -> AccRealT:
+        """Mean of all elements, accumulated in accreal (TH's meanall): NaN for an empty floating tensor; on integer units the sum divided as C divides, truncating toward zero, and 0 for an empty tensor."""
+
     def minall(self, tensor: TensorT, /) -> RealT:
         """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
 
@@ -446,6 +476,18 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensor
 
     def sum(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
         """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not."""
+
+    def prod(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
+        """Product of the elements over dim (all when None), accumulated in accreal; bool and integer units give int64 products, wrapping as int64 does."""
+
+    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+        """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
+
+    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+        """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
+
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+        """How many elements over dim (all when None) are nonzero (NaN is)."""
 
     def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """The largest element over dim (all when None); NaN where any is NaN."""
@@ -631,6 +673,9 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def prodall(self, tensor: TensorT, /) -> AccRealT:
         """Product of all elements, accumulated in accreal."""
 
+    def meanall(self, tensor: TensorT, /) -> AccRealT:
+        """Mean of all elements, accumulated in accreal (TH's meanall): NaN for an empty floating tensor; on integer units the sum divided as C divides, truncating toward zero, and 0 for an empty tensor."""
+
     def minall(self, tensor: TensorT, /) -> RealT:
         """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
 
@@ -639,6 +684,21 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
 
     def sum(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
         """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not."""
+
+    def prod(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
+        """Product of the elements over dim (all when None), accumulated in accreal; bool and integer units give int64 products, wrapping as int64 does."""
+
+    def nansum(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
+        """Sum of the elements over dim (all when None) that are not NaN, accumulated in accreal."""
+
+    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+        """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
+
+    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+        """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
+
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+        """How many elements over dim (all when None) are nonzero (NaN is)."""
 
     def mean(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """Mean of the elements over dim (all when None), accumulated in accreal; NaN over no elements."""
@@ -857,6 +917,9 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def prodall(self, tensor: TensorT, /) -> AccRealT:
         """Product of all elements, accumulated in accreal."""
 
+    def meanall(self, tensor: TensorT, /) -> AccRealT:
+        """Mean of all elements, accumulated in accreal (TH's meanall): NaN for an empty floating tensor; on integer units the sum divided as C divides, truncating toward zero, and 0 for an empty tensor."""
+
     def minall(self, tensor: TensorT, /) -> RealT:
         """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
 
@@ -865,6 +928,18 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
 
     def sum(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
         """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not."""
+
+    def prod(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
+        """Product of the elements over dim (all when None), accumulated in accreal; bool and integer units give int64 products, wrapping as int64 does."""
+
+    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+        """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
+
+    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+        """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
+
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+        """How many elements over dim (all when None) are nonzero (NaN is)."""
 
     def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """The largest element over dim (all when None); NaN where any is NaN."""
@@ -1050,6 +1125,9 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
     def prodall(self, tensor: TensorT, /) -> AccRealT:
         """Product of all elements, accumulated in accreal."""
 
+    def meanall(self, tensor: TensorT, /) -> AccRealT:
+        """Mean of all elements, accumulated in accreal (TH's meanall): NaN for an empty floating tensor; on integer units the sum divided as C divides, truncating toward zero, and 0 for an empty tensor."""
+
     def minall(self, tensor: TensorT, /) -> RealT:
         """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
 
@@ -1058,6 +1136,18 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
 
     def sum(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
         """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not."""
+
+    def prod(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
+        """Product of the elements over dim (all when None), accumulated in accreal; bool and integer units give int64 products, wrapping as int64 does."""
+
+    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+        """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
+
+    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+        """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
+
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+        """How many elements over dim (all when None) are nonzero (NaN is)."""
 
     def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """The largest element over dim (all when None); NaN where any is NaN."""
@@ -1248,6 +1338,18 @@ class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, Sum
 
     def sum(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
         """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not."""
+
+    def prod(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
+        """Product of the elements over dim (all when None), accumulated in accreal; bool and integer units give int64 products, wrapping as int64 does."""
+
+    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+        """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
+
+    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+        """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
+
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+        """How many elements over dim (all when None) are nonzero (NaN is)."""
 
     def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """The largest element over dim (all when None); NaN where any is NaN."""

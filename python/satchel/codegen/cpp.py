@@ -325,7 +325,7 @@ def _kernels_for(op: Op, types: Types, dtype: DType) -> tuple[Kernel, ...]:
             Kernel(kernel_name(op, "map"), map_facts, tuple(f"{acc} {a.name}" for a in inputs), acc, body.map),
             Kernel(kernel_name(op, "combine"), combine_facts, (f"{acc} x", f"{acc} y"), acc, body.combine.expr),
         )
-        if body.along_dims:
+        if body.along_dims or body.project != "x":
             kernels += (Kernel(kernel_name(op, "project"), (), (f"{acc} x", f"{acc} n"), acc, body.project),)
         return kernels
     if isinstance(body, Positional):
@@ -359,8 +359,9 @@ def _along_dims(op: Op, sig: Signature, runtime: str, types: Types, dtype: DType
     identity = body.combine.identity
     init = f"std::optional<{acc}>({acc}({identity}))" if identity is not None else "std::nullopt"
     functors = ", ".join(f"kernels::{kernel_name(op, part)}{{}}" for part in ("map", "combine"))
+    keepdim = "keepdim" if len(sig.args) == 3 else "false"
     return (f"return {runtime}::reduce_dims<{out}, {acc}, compute>({name}, {functors}, {init}, "
-            f"kernels::{kernel_name(op, 'project')}{{}}, self, dim, keepdim);")
+            f"kernels::{kernel_name(op, 'project')}{{}}, self, dim, {keepdim});")
 
 
 def _function(op: Op, sig: Signature, device: Device, types: Types, dtype: DType) -> Function:
@@ -396,6 +397,8 @@ def _function(op: Op, sig: Signature, device: Device, types: Types, dtype: DType
         tensors = ", ".join(a.name for a in sig.args)
         value = (f'{runtime}::reduce<{acc}, compute>("{op.name}", kernels::{kernel_name(op, "map")}{{}}, '
                  f"kernels::{kernel_name(op, 'combine')}{{}}, {init}, {tensors})")
+        if body.project != "x":
+            value = f"kernels::{kernel_name(op, 'project')}{{}}({value}, {acc}(self.numel()))"
         text = f"return {value};" if acc == "accreal" else f"return real({value});"
     else:
         assert isinstance(body, Native)

@@ -130,6 +130,8 @@ class Combine(enum.Enum):
 
     ADD = ("add", "x + y", "0", True, None)
     MUL = ("mul", "x * y", "1", False, None)
+    AND = ("and", "x && y", "true", False, None)
+    OR = ("or", "x || y", "false", False, None)
     MIN = ("min", "minimum(x, y)", None, False, "precedes(y, x)")
     MAX = ("max", "maximum(x, y)", None, False, "exceeds(y, x)")
 
@@ -151,8 +153,8 @@ class Combine(enum.Enum):
 
     @property
     def default_accumulate(self) -> str:
-        """Sums and products accumulate in accreal; min and max are exact in compute."""
-        return "compute" if self.identity is None else "accreal"
+        """Sums and products accumulate in accreal; the others are exact in compute."""
+        return "accreal" if self in (Combine.ADD, Combine.MUL) else "compute"
 
 
 class Result(enum.Enum):
@@ -459,10 +461,10 @@ def _parse_reduce(value: Node, sig: Signature, where: Location, what: str) -> Re
     names = [a.name for a in sig.args]
     if along_dims:
         args = [(a.name, a.type) for a in sig.args]
-        if len(args) != 3 or args[0] != ("self", TENSOR) or args[1][0] != "dim" or args[1][1] not in DIM_TYPES or \
-                args[2] != ("keepdim", BOOL):
+        if len(args) not in (2, 3) or args[0] != ("self", TENSOR) or args[1][0] != "dim" or \
+                args[1][1] not in DIM_TYPES or args[2:] not in ([], [("keepdim", BOOL)]):
             raise SpecError(where, f"{what}: a reduction along dims takes (Tensor self, <int, int?, int[] or int[]?> "
-                                   f"dim, bool keepdim)")
+                                   f"dim[, bool keepdim])")
         names = ["self"]
     else:
         if sig.returns[0].type not in (ACCREAL, REAL) or sig.is_tuple:
@@ -483,12 +485,13 @@ def _parse_reduce(value: Node, sig: Signature, where: Location, what: str) -> Re
                 len(set(factors)) != len(factors) or not set(factors) <= set(names)):
             raise SpecError(value.where("product_of"), f"{what}: product_of {product_of!r} says the map is a product "
                                                        f"of that many distinct inputs, but it is '{map_expr}'")
-    if not along_dims:
-        value.reject_leftovers(f"{what}: reduce", ["map", "combine", "product_of"])
-        return Reduce(map_expr, combine, product_of, accumulate="accreal" if sig.return_type == ACCREAL else "compute")
-    accumulate = _parse_accumulate(value, combine, what)
     project = _check_expr(value.pop("project"), {"x", "n"}, value.where("project"), what, "project") \
         if "project" in value else "x"
+    if not along_dims:
+        value.reject_leftovers(f"{what}: reduce", ["map", "combine", "product_of", "project"])
+        return Reduce(map_expr, combine, product_of, accumulate="accreal" if sig.return_type == ACCREAL else "compute",
+                      project=project)
+    accumulate = _parse_accumulate(value, combine, what)
     result = _parse_result(value, combine, sig, what, sig.args[1].type in DIM_TYPES[:2])
     if result.indexed and (map_expr != "self" or project != "x" or accumulate != "compute"):
         raise SpecError(where, f"{what}: a reduction that gives an index has no map, project or accumulate: "
