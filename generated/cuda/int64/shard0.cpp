@@ -24,7 +24,7 @@ Tensor full(const satchel::Dims& size, Scalar value) {
   return satchel::cuda::native::full<Tensor>(size, value);
 }
 
-Tensor arange(double start, std::optional<double> end, double step) {
+Tensor arange(satchel::Number start, std::optional<satchel::Number> end, satchel::Number step) {
   return satchel::cuda::native::arange<Tensor>(start, end, step);
 }
 
@@ -65,7 +65,7 @@ Tensor clone(const Tensor& self) {
 void bind_shard0(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc) {
   m.def("full", &ops::full, nb::arg("size"), nb::arg("value"),
         doc["full"]);
-  m.def("arange", &ops::arange, nb::arg("start"), nb::arg("end") = nb::none(), nb::arg("step") = 1.0,
+  m.def("arange", &ops::arange, nb::arg("start"), nb::arg("end") = nb::none(), nb::arg("step") = 1,
         doc["arange"]);
   m.def("tensor", &ops::tensor, nb::arg("data"),
         doc["tensor"]);
