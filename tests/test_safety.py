@@ -309,3 +309,40 @@ def test_print_of_a_summarised_view_reads_only_its_elements(u: Unit) -> None:
     x = u.T.arange(2000).view([1000, 2]).t()  # non-contiguous: each row a strided view
     assert repr(x).splitlines()[:2] == ["   0    2    4 ... 1994 1996 1998",
                                          "   1    3    5 ... 1995 1997 1999"]
+
+
+# ---- 11, 12. threads and the host allocator's cache ---------------------------------------------
+
+
+@F32
+def test_num_threads_is_settable_from_any_thread() -> None:
+    T = satchel.cpu.float32
+    default = satchel.get_num_threads()
+    assert default >= 1
+    x = T.arange(300_000)
+    expected = to_numpy(x) * 2
+    try:
+        worker = threading.Thread(target=satchel.set_num_threads, args=(1,))
+        worker.start()
+        worker.join()
+        assert satchel.get_num_threads() == 1  # one setting for the process, not per thread
+        np.testing.assert_array_equal(to_numpy(x * 2), expected)
+        with pytest.raises(ValueError, match="n must be >= 0"):
+            satchel.set_num_threads(-1)
+    finally:
+        satchel.set_num_threads(0)
+    assert satchel.get_num_threads() == default
+
+
+@F32
+def test_host_cache_is_bounded_and_can_be_emptied() -> None:
+    T = satchel.cpu.float32
+    assert satchel.cache_limit() == 2**30
+    satchel.empty_cache()
+    assert satchel.memory_cached() == 0
+    x = T.empty(2**21)  # 8 MiB: a big block
+    del x
+    assert satchel.memory_cached() >= 8 * 2**20
+    satchel.empty_cache()
+    assert satchel.memory_cached() == 0
+    assert T.ones(2**21).sumall() == 2**21  # allocating again works
