@@ -16,8 +16,8 @@
 
 #include "core/bools.h"
 #include "core/file.h"
-#include "gil.h"
 #include "dtype.h"
+#include "gil.h"
 #include "tensor.h"
 
 namespace satchel {
