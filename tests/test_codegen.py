@@ -96,10 +96,10 @@ MALFORMED = [
     ("dot(Tensor self, Tensor other) -> accreal accreal",
      "a single result is unnamed: write '-> accreal' (only a tuple of several results names them)"),
     ("dot(Tensor self, Tensr other) -> accreal",
-     "unknown argument type 'Tensr' (known: Tensor, Tensor(<dtype>), Tensor!, Scalar, int, float, bool, str, "
+     "unknown argument type 'Tensr' (known: Tensor, Tensor(<dtype>), Tensor!, Scalar, int, float, number, bool, str, "
      "object, Generator, ScalarType)"),
     ("dot(Tensor self, Tensor other) -> acreal",
-     "unknown result type 'acreal' (known: Tensor, Tensor(<dtype>), Tensor!, int, float, bool, str, object, "
+     "unknown result type 'acreal' (known: Tensor, Tensor(<dtype>), Tensor!, int, float, number, bool, str, object, "
      "real, accreal, None)"),
     ("dot(Tensor self, Tensor(int64 other) -> accreal", "'Tensor(int64' is not closed: expected ')', found 'other'"),
     ("dot(Tensor self, Tensor( -> accreal", "'Tensor(' is not closed: expected a dtype and ')', found '->'"),

@@ -123,6 +123,37 @@ struct type_caster<satchel::Dims> {
   std::exception_ptr error_;
 };
 
+// An int or a float, the int kept exact: one beyond int64 is a float, as in a
+// double it would be anyway.
+template <>
+struct type_caster<satchel::Number> {
+  NB_TYPE_CASTER(satchel::Number, const_name("float"))
+  bool from_python(handle src, uint32_t flags, cleanup_list*) noexcept {
+    PyObject* p = src.ptr();
+    const bool convert = flags & uint32_t(cast_flags::convert);
+    object index;
+    if (!PyLong_Check(p) && !PyFloat_Check(p) && convert && PyIndex_Check(p)) {  // NumPy's integers
+      index = steal(PyNumber_Index(p));
+      if (!index.is_valid()) return PyErr_Clear(), false;
+      p = index.ptr();
+    }
+    if (PyLong_Check(p)) {
+      int overflow = 0;
+      value.integer = PyLong_AsLongLongAndOverflow(p, &overflow);
+      value.is_int = !overflow;
+      if (value.is_int) return true;
+    } else if (!PyFloat_Check(p) && !convert) {
+      return false;
+    }
+    value.real = PyFloat_AsDouble(p);  // a float, a huge int, anything with __float__
+    if (value.real == -1.0 && PyErr_Occurred()) return PyErr_Clear(), false;
+    return true;
+  }
+  static handle from_cpp(const satchel::Number& n, rv_policy, cleanup_list*) noexcept {
+    return n.is_int ? PyLong_FromLongLong(n.integer) : PyFloat_FromDouble(n.real);
+  }
+};
+
 // A number of the unit's dtype.
 template <class T>
 struct type_caster<satchel::Scalar<T>> {
@@ -267,6 +298,16 @@ nb::object to_python_list(const TensorT& t, int d, const typename TensorT::value
 
 namespace detail {
 
+// The class's tp_new (inherited by Python subclasses): only the unit's functions
+// make tensors, since an object Python allocated itself would have no tensor
+// behind it for the slots below to read. A C slot, not a Python __new__, so
+// that object.__new__(cls) stays refused as unsafe too.
+inline PyObject* refuse_new(PyTypeObject* type, PyObject*, PyObject*) {
+  PyErr_Format(PyExc_TypeError, "%s cannot be created directly; make tensors with the unit's functions "
+               "(empty, tensor, from_numpy, ...)", type->tp_name);
+  return nullptr;
+}
+
 // The buffer protocol (memoryview, np.asarray): the tensor's memory, writable,
 // with its strides (core/buffer.h).
 template <class TensorT>
@@ -348,6 +389,11 @@ nb::class_<TensorT> bind_tensor(nb::module_& m, const char* name, const char* dt
   cls.attr("dtype") = dtype;
   cls.attr("device") = device;
   cls.attr("__hash__") = nb::none();  // mutable and compared by value, as NumPy arrays
+  reinterpret_cast<PyTypeObject*>(cls.ptr())->tp_new = detail::refuse_new;
+  // NumPy operands neither win nor convert: `t + array`, `array + t` and
+  // `np.float64(2) + t` defer to the tensor's operators, which refuse arrays
+  // with TypeError, rather than give an ndarray (README: NumPy).
+  cls.attr("__array_ufunc__") = nb::none();
   if constexpr (TensorT::device == Device::cpu) {
     cls.def("tolist", [](const TensorT& t) { return to_python_list(t, 0, t.data()); },
             "The elements as nested Python lists (a number for a 0-d tensor).");
@@ -392,6 +438,11 @@ nb::class_<TensorT> bind_tensor(nb::module_& m, const char* name, const char* dt
   cls.def("__len__", [](const TensorT& t) {
     if (t.dim() == 0) throw nb::type_error("len() of a 0-d tensor");
     return t.size(0);
+  });
+  // Iterating gives t[0], t[1], ...; a 0-d tensor has no first dimension to iterate, as in NumPy.
+  cls.def("__iter__", [](nb::handle self) {
+    if (nb::cast<const TensorT&>(self).dim() == 0) throw nb::type_error("iteration over a 0-d tensor");
+    return nb::steal(PySeqIter_New(self.ptr()));
   });
   cls.def("__repr__", [](nb::handle self) {
     return nb::module_::import_("satchel._printing").attr("format_tensor")(self);

@@ -10,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "core/bools.h"
 #include "core/dlpack.h"
 #include "core/errors.h"
 #include "pyerror.h"
@@ -59,6 +60,9 @@ TensorT from_dlpack(nb::object obj, std::optional<bool> copy, Device expected, c
   using T = typename TensorT::value_type;
   Imported in = import_capsule(obj.ptr(), copy, expected, DType<T>::dlpack, DType<T>::name, unit);
   const TensorT t(std::move(in.tensor));
+  // Device memory is not read here: CUDA imports are trusted to hold 0s and 1s.
+  if constexpr (std::is_same_v<T, bool>)
+    if (expected.type == kCPU) check_bools(t, "from_dlpack");
   if (in.read_only && copy == false)
     throw BufferError("from_dlpack: the producer's memory is read-only and copy=False forbids a copy");
   if ((in.read_only || copy == true) && !in.copied) return native::clone(t);

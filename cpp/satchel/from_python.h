@@ -8,12 +8,27 @@
 #include <string>
 
 #include "bind.h"
+#include "core/bools.h"
 #include "core/buffer.h"
 #include "cast.h"
 #include "pointwise.h"
 
 namespace satchel {
 namespace detail {
+
+// One element of a buffer of source type S. A bool is read as its byte, since
+// the buffer's may be other than 0 and 1 (a uint8 array viewed as bool): any
+// nonzero byte is true.
+template <class S>
+auto read_element(const char* p) {
+  if constexpr (std::is_same_v<S, bool>) {
+    return *reinterpret_cast<const unsigned char*>(p) != 0;
+  } else {
+    S v;
+    std::memcpy(&v, p, sizeof v);  // the buffer may be unaligned
+    return v;
+  }
+}
 
 // Copies a buffer of source type S into contiguous dst, converting each element;
 // the view keeps the memory, so big copies let other threads run meanwhile.
@@ -24,23 +39,17 @@ void copy_buffer(const buffer::Import& info, T* dst) {
   ReleaseGil unlocked(n);
   if (info.is_c_contiguous()) {
     parallel_chunks(n, worker_count(n), [&](int64_t b, int64_t e, int) {
-      if constexpr (std::is_same_v<T, S>) {
+      if constexpr (std::is_same_v<T, S> && !std::is_same_v<S, bool>) {
         std::memcpy(dst + b, p + b * int64_t(sizeof(S)), std::size_t(e - b) * sizeof(S));
       } else {
-        for (int64_t i = b; i < e; ++i) {
-          S v;
-          std::memcpy(&v, p + i * int64_t(sizeof(S)), sizeof v);  // the buffer may be unaligned
-          dst[i] = convert<T>(v);
-        }
+        for (int64_t i = b; i < e; ++i) dst[i] = convert<T>(read_element<S>(p + i * int64_t(sizeof(S))));
       }
     });
     return;
   }
   Dims idx(info.ndim());
   for (int64_t i = 0; i < n; ++i) {
-    S v;
-    std::memcpy(&v, p, sizeof v);
-    dst[i] = convert<T>(v);
+    dst[i] = convert<T>(read_element<S>(p));
     for (int d = info.ndim() - 1; d >= 0; --d) {
       p += info.stride(d);
       if (++idx[d] < info.shape(d)) break;
@@ -175,7 +184,9 @@ TensorT from_numpy(nb::object array) {
     nb::gil_scoped_acquire gil;
     delete owner;
   });
-  return TensorT(Storage{std::move(memory), 0}, 0, sizes, strides);
+  TensorT t(Storage{std::move(memory), 0}, 0, sizes, strides);
+  if constexpr (std::is_same_v<T, bool>) check_bools(t, "from_numpy");
+  return t;
 }
 
 }  // namespace native

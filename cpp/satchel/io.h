@@ -14,8 +14,10 @@
 #include <string>
 #include <type_traits>
 
+#include "core/bools.h"
 #include "core/file.h"
 #include "dtype.h"
+#include "gil.h"
 #include "tensor.h"
 
 namespace satchel {
@@ -77,20 +79,25 @@ template <class TensorT>
 TensorT read1d_file(const std::string& path, int64_t size, bool binary) {
   using T = typename TensorT::value_type;
   if (size < 0) throw std::invalid_argument("read1d_file: size must be >= 0, got " + std::to_string(size));
-  const std::string data = file::read(path);
+  file::Reader in(path);
+  const auto shortfall = [&](std::size_t got, std::size_t need) {
+    return std::invalid_argument(path + ": expected " + std::to_string(size) + " " + DType<T>::name + " elements (" +
+                                 std::to_string(need) + " bytes), found " + std::to_string(got / sizeof(T)) + " (" +
+                                 std::to_string(got) + " bytes)");
+  };
+  // A regular file too short fails before the tensor is allocated.
+  const std::size_t need = binary ? std::size_t(size) * sizeof(T) : 0;
+  if (const auto bytes = in.regular_size(); binary && bytes && *bytes < need) throw shortfall(*bytes, need);
   TensorT t = TensorT::empty(Dims{size});
   T* out = t.data();
+  // Reading and parsing touch no Python object: other threads run meanwhile.
+  ReleaseGil unlocked(kParallelGrain);
   if (binary) {
-    const std::size_t need = std::size_t(size) * sizeof(T);
-    if (data.size() < need)
-      throw std::invalid_argument(path + ": expected " + std::to_string(size) + " " + DType<T>::name + " elements (" +
-                                  std::to_string(need) + " bytes), found " +
-                                  std::to_string(data.size() / sizeof(T)) + " (" + std::to_string(data.size()) +
-                                  " bytes)");
-    if (need) std::memcpy(static_cast<void*>(out), data.data(), need);
+    if (const std::size_t got = in.read(out, need); got < need) throw shortfall(got, need);
+    if constexpr (std::is_same_v<T, bool>) check_bools(t, path);
     return t;
   }
-  file::parse_tokens(path, data, size, [out](const std::string& token, int64_t i) {
+  file::parse_tokens(in, size, [out](const std::string& token, int64_t i) {
     return detail::parse_token(token, out[i]);
   });
   return t;

@@ -6,6 +6,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "core/overlap.h"
 #include "tensor.h"
 
 namespace satchel {
@@ -23,6 +24,15 @@ struct Scalar {
   }
 };
 
+// A number argument that may be an int or a float (the spec's `number`): an int
+// is kept exact, as a double beyond 2^53 is not (arange(2**60, 2**60 + 3)).
+struct Number {
+  bool is_int = false;
+  int64_t integer = 0;  // when is_int
+  double real = 0;      // otherwise
+  double as_double() const { return is_int ? double(integer) : real; }
+};
+
 template <class TensorT>
 class Operand {
  public:
@@ -38,14 +48,15 @@ class Operand {
   const T* data() const { return is_scalar() ? &scalar_ : tensor().data(); }
   const TensorT& tensor() const { return kind_ == Kind::owned ? *owned_ : *borrowed_; }
 
-  // True when this input shares memory with out but is not laid out exactly as
-  // out (elements of another type never are): reading it while writing out could
-  // see already-written elements.
+  // True when this input's memory meets out's (whichever storages hold them) but
+  // it is not laid out exactly as out (elements of another type never are):
+  // reading it while writing out could see already-written elements.
   template <class Out>
   bool overlaps_differently(const Out& out) const {
     if (is_scalar()) return false;
     const TensorT& t = tensor();
-    if (t.storage().data() != out.storage().data() || t.numel() == 0) return false;
+    using O = typename Out::value_type;
+    if (!overlap::span(t, sizeof(T)).intersects(overlap::span(out, sizeof(O)))) return false;
     if constexpr (std::is_same_v<Out, TensorT>)
       return !(t.data() == out.data() && t.sizes() == out.sizes() && t.strides() == out.strides());
     else

@@ -150,7 +150,8 @@ TensorT contiguous_copy(const TensorT& t) {
 
 // Writes fn(inputs...) into out; inputs broadcast to out's shape. An input that
 // overlaps out without being exactly out is copied first, so in-place updates
-// never read what they already wrote.
+// never read what they already wrote; an out that holds one address twice
+// (expanded) is refused, as its result would depend on the order of writes.
 template <class C, class TensorT, class Fn, class... In>
 void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
   using O = typename TensorT::value_type;
@@ -167,6 +168,7 @@ void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
       throw std::invalid_argument(msg);
     }
   }
+  overlap::check_writable(out);
   if ((inputs.overlaps_differently(out) || ...)) {
     map_into<C>(fn, out, inputs.detached(contiguous_copy<typename In::tensor_type>)...);
     return;

@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "../storage.h"
+#include "host.h"
 
 namespace satchel {
 
@@ -54,6 +55,21 @@ class HostAllocator {
     return Storage{std::shared_ptr<void>(p, [size](void* q) { instance().give(q, size); }), nbytes};
   }
 
+  std::size_t cached() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return cached_;
+  }
+
+  void release() {
+    std::multimap<std::size_t, void*> blocks;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      blocks.swap(free_);
+      cached_ = 0;
+    }
+    for (const auto& [size, p] : blocks) std::free(p);
+  }
+
  private:
   void* take(std::size_t size) {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -85,5 +101,9 @@ class HostAllocator {
 }  // namespace
 
 Storage allocate_host(std::size_t nbytes) { return HostAllocator::instance().allocate(nbytes); }
+
+std::size_t host::cached_bytes() { return HostAllocator::instance().cached(); }
+std::size_t host::cache_limit() { return HostAllocator::kCacheLimit; }
+void host::empty_cache() { HostAllocator::instance().release(); }
 
 }  // namespace satchel

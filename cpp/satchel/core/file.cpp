@@ -1,57 +1,143 @@
 #include "file.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <stdexcept>
+#include <vector>
 
 namespace satchel::file {
 
-std::string read(const std::string& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) throw FileError{path, errno};
-  std::string data;
-  char buf[1 << 16];
-  std::size_t got;
-  while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) data.append(buf, got);
-  const bool failed = std::ferror(f);
-  const int err = errno;
-  std::fclose(f);
-  if (failed) throw FileError{path, err};
-  return data;
+namespace {
+
+// Bytes a message cannot carry as they are (control characters, a NUL, bytes
+// that may not be UTF-8) as \xNN.
+std::string escaped(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b >= 0x20 && b < 0x7f) {
+      out += c;
+    } else {
+      char hex[5];
+      std::snprintf(hex, sizeof hex, "\\x%02x", b);
+      out += hex;
+    }
+  }
+  return out;
 }
 
-void parse_tokens(const std::string& path, const std::string& text, int64_t count,
-                  FunctionRef<std::string(const std::string& token, int64_t i)> parse) {
-  int64_t found = 0;
-  int line = 1;
-  std::size_t line_start = 0;
-  std::size_t i = 0;
-  while (found < count) {
-    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) {
-      if (text[i] == '\n') {
-        ++line;
-        line_start = i + 1;
-      }
-      ++i;
+}  // namespace
+
+void check_path(const std::string& path) {
+  if (path.find('\0') != std::string::npos)
+    throw std::invalid_argument("path '" + escaped(path) + "' contains a NUL character");
+}
+
+Reader::Reader(const std::string& path) : path_(path) {
+  check_path(path);
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) throw FileError{path, errno};
+  struct stat st;
+  if (::fstat(fd_, &st) == 0 && S_ISDIR(st.st_mode)) {  // read() would say so, but only once asked for bytes
+    ::close(fd_);
+    throw FileError{path, EISDIR};
+  }
+}
+
+Reader::~Reader() { ::close(fd_); }
+
+std::optional<std::size_t> Reader::regular_size() const {
+  struct stat st;
+  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  return std::size_t(st.st_size);
+}
+
+std::size_t Reader::read_some(void* out, std::size_t n) {
+  for (;;) {
+    const ssize_t r = ::read(fd_, out, n);
+    if (r >= 0) return std::size_t(r);
+    if (errno != EINTR) throw FileError{path_, errno};
+  }
+}
+
+std::size_t Reader::read(void* out, std::size_t n) {
+  std::size_t got = 0;
+  while (got < n) {
+    const std::size_t r = read_some(static_cast<char*>(out) + got, n - got);
+    if (r == 0) break;
+    got += r;
+  }
+  return got;
+}
+
+namespace {
+
+// The file's bytes one at a time, read a block at a time: a block is what one
+// read() gives, so a pipe is not waited on for more than it has.
+class Bytes {
+ public:
+  explicit Bytes(Reader& file) : file_(file), block_(1 << 16) {}
+  int get() {  // the next byte, or -1 at the end of the file
+    if (pos_ == len_) {
+      len_ = file_.read_some(block_.data(), block_.size());
+      pos_ = 0;
+      if (len_ == 0) return -1;
     }
-    if (i == text.size()) break;
-    const std::size_t begin = i;
-    while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i]))) ++i;
-    const std::string error = parse(text.substr(begin, i - begin), found);
+    return static_cast<unsigned char>(block_[pos_++]);
+  }
+
+ private:
+  Reader& file_;
+  std::vector<char> block_;
+  std::size_t pos_ = 0, len_ = 0;
+};
+
+}  // namespace
+
+void parse_tokens(Reader& file, int64_t count, FunctionRef<std::string(const std::string& token, int64_t i)> parse) {
+  Bytes bytes(file);
+  int c = -1;  // the byte at line:column, -1 at the end
+  int64_t line = 1, column = 0;
+  const auto advance = [&] {
+    if (c == '\n') {
+      ++line;
+      column = 0;
+    }
+    ++column;
+    c = bytes.get();
+  };
+  int64_t found = 0;
+  std::string token;
+  if (count > 0) advance();
+  while (found < count && c >= 0) {
+    if (std::isspace(c)) {
+      advance();
+      continue;
+    }
+    const int64_t begin = column;
+    token.clear();
+    while (c >= 0 && !std::isspace(c)) {
+      token += char(c);
+      advance();
+    }
+    const std::string error = parse(token, found);
     if (!error.empty())
-      throw std::invalid_argument(path + ":" + std::to_string(line) + ":" + std::to_string(begin - line_start + 1) +
-                                  ": " + error);
+      throw std::invalid_argument(file.path() + ":" + std::to_string(line) + ":" + std::to_string(begin) + ": " +
+                                  escaped(error));
     ++found;
   }
   if (found < count)
-    throw std::invalid_argument(path + ": expected " + std::to_string(count) + " numbers, found " +
+    throw std::invalid_argument(file.path() + ": expected " + std::to_string(count) + " numbers, found " +
                                 std::to_string(found));
 }
 
 void write_atomically(const std::string& path, const std::string& data) {
+  check_path(path);
   const std::string tmp = path + ".tmp" + std::to_string(::getpid());
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (!f) throw FileError{path, errno};

@@ -1,9 +1,12 @@
-// Files in TH's DiskFile formats, the dtype-independent part: reading a whole
-// file, splitting text into whitespace-separated tokens with their line and
-// column, and replacing a file only once its new content is completely written.
+// Files in TH's DiskFile formats, the dtype-independent part: reading a file no
+// further than asked, splitting text into whitespace-separated tokens with their
+// line and column as it is read, and replacing a file only once its new content
+// is completely written.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "errors.h"
@@ -12,14 +15,38 @@
 
 namespace satchel::file {
 
-// The file's bytes; FileError if it cannot be read.
-SATCHEL_CORE std::string read(const std::string& path);
+// std::invalid_argument unless path can name a file: a NUL would end it early.
+SATCHEL_CORE void check_path(const std::string& path);
 
-// Calls parse(token, i) for the first `count` whitespace-separated tokens of
-// text, i counting from 0; a non-empty string it returns is an error, raised as
-// std::invalid_argument "path:line:column: error". Fewer tokens than count is
-// an error too.
-SATCHEL_CORE void parse_tokens(const std::string& path, const std::string& text, int64_t count,
+// A file open for reading; FileError if it cannot be opened or read. Reads go
+// straight to the descriptor, so a device or a pipe is read only as far as
+// asked, and a pipe's bytes are taken as they come.
+class SATCHEL_CORE Reader {
+ public:
+  explicit Reader(const std::string& path);
+  ~Reader();
+  Reader(const Reader&) = delete;
+  Reader& operator=(const Reader&) = delete;
+
+  const std::string& path() const { return path_; }
+  // The size of a regular file (none for a device or a pipe).
+  std::optional<std::size_t> regular_size() const;
+  // Up to n bytes into out; fewer only at the end of the file.
+  std::size_t read(void* out, std::size_t n);
+  // What one read gives: at most n bytes, 0 at the end of the file.
+  std::size_t read_some(void* out, std::size_t n);
+
+ private:
+  std::string path_;
+  int fd_;
+};
+
+// Calls parse(token, i) for the first `count` whitespace-separated tokens of the
+// file, i counting from 0, reading it block by block no further than the last
+// of them. A non-empty string parse returns is an error, raised as
+// std::invalid_argument "path:line:column: error" (its bytes outside printable
+// ASCII escaped); fewer tokens than count is an error too.
+SATCHEL_CORE void parse_tokens(Reader& file, int64_t count,
                                FunctionRef<std::string(const std::string& token, int64_t i)> parse);
 
 // Writes data beside path and renames it over path, so that a failure leaves no

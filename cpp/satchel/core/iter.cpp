@@ -3,7 +3,10 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <utility>
+
+#include "host.h"
 
 namespace satchel {
 
@@ -142,9 +145,19 @@ void Layout::walk_range(int64_t begin, int64_t end, Segment segment) const {
   }
 }
 
-int worker_count_of(int64_t numel) {
-  return int(std::min<int64_t>(omp_get_max_threads(), numel / kParallelGrain));
+namespace {
+// Set by any thread, read by every thread: omp_set_num_threads would bind only the caller's.
+std::atomic<int> thread_setting{0};
+}  // namespace
+
+void host::set_threads(int n) { thread_setting.store(n, std::memory_order_relaxed); }
+
+int host::threads() {
+  const int n = thread_setting.load(std::memory_order_relaxed);
+  return n > 0 ? n : omp_get_max_threads();
 }
+
+int worker_count_of(int64_t numel) { return int(std::min<int64_t>(host::threads(), numel / kParallelGrain)); }
 
 void parallel_for(int64_t count, int workers, int64_t align, FunctionRef<void(int64_t, int64_t, int)> body) {
   const int64_t chunk = (count / workers + align - 1) / align * align;

@@ -377,7 +377,8 @@ template <class C, class TensorT, class Fn, class... In>
 void map_into(const Fn& fn, const TensorT& out, const In&... inputs);
 
 // Writes fn(inputs...) into out; inputs (tensors or numbers) broadcast to out's
-// shape. An input overlapping out without being exactly out is copied first.
+// shape. An input overlapping out without being exactly out is copied first;
+// an out holding one address twice (expanded) is refused.
 // The kernel is queued on the current stream.
 template <class C, class TensorT, class Fn, class... In>
 void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
@@ -394,6 +395,7 @@ void map_into(const Fn& fn, const TensorT& out, const In&... inputs) {
                                   " into a tensor of shape " + to_string(shape));
     }
   }
+  overlap::check_writable(out);
   if ((inputs.overlaps_differently(out) || ...)) {
     map_into<C>(fn, out, inputs.detached([](const DeviceTensor<T>& t) { return Copies<T>::contiguous(t); })...);
     return;

@@ -60,7 +60,7 @@ TensorT ones(const Dims& size) {
 // The rest are made on the host by the CPU's natives, then copied over.
 
 template <class TensorT>
-TensorT arange(double start, std::optional<double> end, double step) {
+TensorT arange(Number start, std::optional<Number> end, Number step) {
   using T = typename TensorT::value_type;
   return to_device(satchel::native::arange<HostTensor<T>>(start, end, step));
 }

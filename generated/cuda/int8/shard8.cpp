@@ -42,7 +42,7 @@ accreal prodall(const Tensor& self);
 Tensor amin(const Tensor& self, std::optional<satchel::Dims> dim, bool keepdim);
 BoolTensor ge(const Tensor& self, In other);
 
-Tensor arange(double start, std::optional<double> end, double step) {
+Tensor arange(satchel::Number start, std::optional<satchel::Number> end, satchel::Number step) {
   return satchel::cuda::native::arange<Tensor>(start, end, step);
 }
 
@@ -69,7 +69,7 @@ Tensor clone(const Tensor& self) {
 }  // namespace ops
 
 void bind_shard8(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc) {
-  m.def("arange", &ops::arange, nb::arg("start"), nb::arg("end") = nb::none(), nb::arg("step") = 1.0,
+  m.def("arange", &ops::arange, nb::arg("start"), nb::arg("end") = nb::none(), nb::arg("step") = 1,
         doc["arange"]);
   m.def("tensor", &ops::tensor, nb::arg("data"),
         doc["tensor"]);

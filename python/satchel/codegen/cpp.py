@@ -163,6 +163,7 @@ class CppType:
 # Base types: (C++ type, passed by const reference).
 _CPP_BASE = {
     BaseKind.SCALAR: ("Scalar", False), BaseKind.INT: ("int64_t", False), BaseKind.FLOAT: ("double", False),
+    BaseKind.NUMBER: ("satchel::Number", False),
     BaseKind.BOOL: ("bool", False), BaseKind.STR: ("std::string", True), BaseKind.OBJECT: ("nb::object", False),
     BaseKind.GENERATOR: ("nb::object", False), BaseKind.SCALAR_TYPE: ("std::string", True),
     BaseKind.REAL: ("real", False), BaseKind.ACCREAL: ("accreal", False), BaseKind.NONE: ("void", False),

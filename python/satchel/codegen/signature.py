@@ -5,7 +5,7 @@
 
 A type is ``Tensor`` (a tensor of the unit), ``Tensor(<dtype>)`` (of the unit of
 another dtype on the same device, or ``Tensor(accreal)``), either with ``!`` when
-written in place, a base type (``Scalar``, ``int``, ``float``, ``bool``, ``str``,
+written in place, a base type (``Scalar``, ``int``, ``float``, ``number``, ``bool``, ``str``,
 ``object``, ``Generator``, ``ScalarType``; results also ``real``, ``accreal``,
 ``None``), a list of one (``int[]``, ``int[2]``, ``Tensor[]``) and any of those
 optional (``int[]?``, ``Tensor?``). spec/ops.yaml's header documents each form.
@@ -33,6 +33,7 @@ class BaseKind(enum.Enum):
     SCALAR = "Scalar"  # a number of the unit's dtype
     INT = "int"
     FLOAT = "float"
+    NUMBER = "number"  # an int or a float, the int kept exact (arange's bounds)
     BOOL = "bool"
     STR = "str"
     OBJECT = "object"  # any Python value
@@ -473,7 +474,7 @@ def _fits(t: Type, default: str) -> bool:
         return default in ("True", "False")
     if kind == BaseKind.INT:
         return _is_int(default)
-    if kind in (BaseKind.FLOAT, BaseKind.SCALAR):
+    if kind in (BaseKind.FLOAT, BaseKind.NUMBER, BaseKind.SCALAR):
         return _is_number(default)
     if kind in (BaseKind.STR, BaseKind.SCALAR_TYPE):
         return default.startswith("'")
