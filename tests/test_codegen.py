@@ -406,7 +406,8 @@ def test_natives_take_and_return_every_form(repo: Path) -> None:
     assert 'BoolTensorInvT = TypeVar("BoolTensorInvT", bound=Tensor, default=Tensor)\n' in sigs
     assert "index: LongTensorInvT," in sigs and ") -> AccRealTensorT:" in sigs
     assert ("cpu_float16_floating: signatures.FloatingSignature[cpu_float16.HalfTensor, float, float, "
-            "cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_float16.HalfTensor] = cpu_float16") in \
+            "cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_float16.HalfTensor] "
+            "= cpu_float16") in \
         files["python/_units/check_signatures.py"]
 
 

@@ -51,9 +51,9 @@ class Function:
     # Whether it waits for the device (a reduction on a device brings its result
     # to the host): it runs without the GIL, so other Python threads go on meanwhile.
     waits: bool
-    in_kernels: bool  # a pointwise or reduction body's (kernels.cu on a device that compiles them apart)
-    includes: tuple[str, ...] = ()
-    operator_only: bool = False  # bound only as a Python operator (the reflected forms behind __radd__)  # nanobind caster headers its types need beyond those satchel/bind.h includes
+    in_kernels: bool  # a body kind's rather than a native's (kernels.cu on a device that compiles them apart)
+    includes: tuple[str, ...] = ()  # nanobind caster headers its types need beyond those satchel/bind.h includes
+    operator_only: bool = False  # bound only as a Python operator (the reflected forms behind __radd__)
 
 
 @dataclass(frozen=True)

@@ -347,7 +347,8 @@ def parse_types(root: Node | object, path: str) -> Types:
     names = [d.name for d in dtypes]
     for d in dtypes:
         if d.sum not in names:
-            raise SpecError(d.location, f"dtype '{d.name}': sum names unknown dtype {d.sum!r} (known: {', '.join(names)})")
+            raise SpecError(d.location, f"dtype '{d.name}': sum names unknown dtype {d.sum!r} "
+                                        f"(known: {', '.join(names)})")
     devices: list[Device] = []
     for node in device_nodes:
         name = _name(node, "name", "device")

@@ -44,7 +44,8 @@ class Spelling:
         return self.tensor if t.dtype is None else self.other(t.dtype)
 
 
-_STUB_BASE = {BaseKind.INT: "int", BaseKind.FLOAT: "float", BaseKind.NUMBER: "float", BaseKind.BOOL: "bool", BaseKind.STR: "str",
+_STUB_BASE = {BaseKind.INT: "int", BaseKind.FLOAT: "float", BaseKind.NUMBER: "float", BaseKind.BOOL: "bool",
+              BaseKind.STR: "str",
               BaseKind.OBJECT: "object", BaseKind.GENERATOR: "object", BaseKind.SCALAR_TYPE: "str",
               BaseKind.NONE: "None"}
 
