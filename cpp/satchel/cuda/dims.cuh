@@ -195,7 +195,7 @@ __global__ void __launch_bounds__(kBlock) positional_kernel(const Fn fn, const T
 template <class TensorT>
 ScanArgs scan_args(const char* op, const TensorT& self, int64_t dim) {
   const int d = scan_dim(op, self.sizes(), dim);
-  const Dims out_strides = contiguous_strides(self.sizes());
+  const Dims out_strides = strides_like(self.sizes(), self.strides());  // as the CPU's scan.h
   ScanArgs a{};
   a.lines = 1;
   for (int k = 0; k < self.dim(); ++k) {
@@ -235,9 +235,10 @@ DeviceTensor<Out> reduce_dims(const char* op, const Map& map, const Combine& com
   return out;
 }
 
-template <class C, class Better, class TensorT>
-std::pair<TensorT, DeviceTensor<int64_t>> arg_reduce(const char* op, const Better& better, const TensorT& self,
-                                                     std::optional<int64_t> dim, bool keepdim) {
+// (combine: the CPU's fold of the best value; a kernel's threads carry values and indices together.)
+template <class C, class Better, class Combine, class TensorT>
+std::pair<TensorT, DeviceTensor<int64_t>> arg_reduce(const char* op, const Better& better, const Combine&,
+                                                     const TensorT& self, std::optional<int64_t> dim, bool keepdim) {
   const Reduction r = plan_reduction(op, self.sizes(), dim, keepdim);
   TensorT values = empty<TensorT>(r.out);
   DeviceTensor<int64_t> indices = empty<DeviceTensor<int64_t>>(r.out);
@@ -256,7 +257,7 @@ std::pair<TensorT, DeviceTensor<int64_t>> arg_reduce(const char* op, const Bette
 template <class Out, class Acc, class C, class Combine, class TensorT>
 DeviceTensor<Out> scan(const char* op, const Combine& combine, const TensorT& self, int64_t dim) {
   const detail::ScanArgs a = detail::scan_args(op, self, dim);
-  DeviceTensor<Out> out = empty<DeviceTensor<Out>>(self.sizes());
+  DeviceTensor<Out> out = empty<DeviceTensor<Out>>(self.sizes(), strides_like(self.sizes(), self.strides()));
   if (out.numel() == 0) return out;
   detail::scan_kernel<Out, Acc, C><<<detail::grid_for(a.lines, 1, detail::kMapWaves), detail::kBlock, 0,
                                      current_stream()>>>(combine, self.data(), out.data(), a);
@@ -268,8 +269,9 @@ template <class C, class Better, class TensorT>
 std::pair<TensorT, DeviceTensor<int64_t>> arg_scan(const char* op, const Better& better, const TensorT& self,
                                                    int64_t dim) {
   const detail::ScanArgs a = detail::scan_args(op, self, dim);
-  TensorT values = empty<TensorT>(self.sizes());
-  DeviceTensor<int64_t> indices = empty<DeviceTensor<int64_t>>(self.sizes());
+  const Dims strides = strides_like(self.sizes(), self.strides());
+  TensorT values = empty<TensorT>(self.sizes(), strides);
+  DeviceTensor<int64_t> indices = empty<DeviceTensor<int64_t>>(self.sizes(), strides);
   if (self.numel() == 0) return {values, indices};
   detail::arg_scan_kernel<typename TensorT::value_type, C><<<detail::grid_for(a.lines, 1, detail::kMapWaves),
                                                               detail::kBlock, 0, current_stream()>>>(

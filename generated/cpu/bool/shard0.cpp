@@ -36,10 +36,15 @@ struct CumminResult {  // the class of CumminResult results: satchel.cpu.bool.Cu
 namespace {
 
 namespace kernels {
+using satchel::math::minimum;
 using satchel::math::precedes;
 
 struct MinBeats {
   SATCHEL_HD bool operator()(compute y, compute x) const { return precedes(y, x); }
+};
+
+struct MinCombine {
+  SATCHEL_HD compute operator()(compute x, compute y) const { return minimum(x, y); }
 };
 
 }  // namespace kernels
@@ -57,7 +62,7 @@ Tensor read1d_file(const std::string& path, int64_t size, bool binary) {
 }
 
 satchel::Named<MinResult, Tensor, LongTensor> min(const Tensor& self, int64_t dim, bool keepdim) {
-  auto [values, indices] = satchel::arg_reduce<compute>("min", kernels::MinBeats{}, self, dim, keepdim);
+  auto [values, indices] = satchel::arg_reduce<compute>("min", kernels::MinBeats{}, kernels::MinCombine{}, self, dim, keepdim);
   return satchel::Named<MinResult, Tensor, LongTensor>{{values, indices}};
 }
 

@@ -38,6 +38,7 @@ namespace {
 
 namespace kernels {
 using satchel::math::divide;
+using satchel::math::minimum;
 using satchel::math::precedes;
 
 struct MeanallMap {
@@ -72,6 +73,10 @@ struct MinBeats {
   SATCHEL_HD bool operator()(compute y, compute x) const { return precedes(y, x); }
 };
 
+struct MinCombine {
+  SATCHEL_HD compute operator()(compute x, compute y) const { return minimum(x, y); }
+};
+
 }  // namespace kernels
 
 }  // namespace
@@ -95,7 +100,7 @@ Tensor mean(const Tensor& self, std::optional<satchel::Dims> dim, bool keepdim) 
 }
 
 satchel::Named<MinResult, Tensor, LongTensor> min(const Tensor& self, int64_t dim, bool keepdim) {
-  auto [values, indices] = satchel::arg_reduce<compute>("min", kernels::MinBeats{}, self, dim, keepdim);
+  auto [values, indices] = satchel::arg_reduce<compute>("min", kernels::MinBeats{}, kernels::MinCombine{}, self, dim, keepdim);
   return satchel::Named<MinResult, Tensor, LongTensor>{{values, indices}};
 }
 

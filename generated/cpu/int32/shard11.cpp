@@ -36,10 +36,15 @@ struct CumminResult {  // the class of CumminResult results: satchel.cpu.int32.C
 namespace {
 
 namespace kernels {
+using satchel::math::minimum;
 using satchel::math::precedes;
 
 struct ArgminBeats {
   SATCHEL_HD bool operator()(compute y, compute x) const { return precedes(y, x); }
+};
+
+struct ArgminCombine {
+  SATCHEL_HD compute operator()(compute x, compute y) const { return minimum(x, y); }
 };
 
 }  // namespace kernels
@@ -49,7 +54,7 @@ struct ArgminBeats {
 namespace ops {
 
 LongTensor argmin(const Tensor& self, std::optional<int64_t> dim, bool keepdim) {
-  return satchel::arg_reduce<compute>("argmin", kernels::ArgminBeats{}, self, dim, keepdim).second;
+  return satchel::arg_reduce<compute>("argmin", kernels::ArgminBeats{}, kernels::ArgminCombine{}, self, dim, keepdim).second;
 }
 
 }  // namespace ops

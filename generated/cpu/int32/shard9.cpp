@@ -38,9 +38,14 @@ namespace {
 namespace kernels {
 using satchel::math::divide;
 using satchel::math::exceeds;
+using satchel::math::maximum;
 
 struct MaxBeats {
   SATCHEL_HD bool operator()(compute y, compute x) const { return exceeds(y, x); }
+};
+
+struct MaxCombine {
+  SATCHEL_HD compute operator()(compute x, compute y) const { return maximum(x, y); }
 };
 
 struct CumsumCombine {
@@ -58,7 +63,7 @@ struct Div {
 namespace ops {
 
 satchel::Named<MaxResult, Tensor, LongTensor> max(const Tensor& self, int64_t dim, bool keepdim) {
-  auto [values, indices] = satchel::arg_reduce<compute>("max", kernels::MaxBeats{}, self, dim, keepdim);
+  auto [values, indices] = satchel::arg_reduce<compute>("max", kernels::MaxBeats{}, kernels::MaxCombine{}, self, dim, keepdim);
   return satchel::Named<MaxResult, Tensor, LongTensor>{{values, indices}};
 }
 

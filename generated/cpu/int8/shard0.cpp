@@ -37,6 +37,7 @@ namespace {
 
 namespace kernels {
 using satchel::math::divide;
+using satchel::math::minimum;
 using satchel::math::precedes;
 
 struct MeanallMap {
@@ -55,6 +56,10 @@ struct MeanallProject {
 
 struct MinBeats {
   SATCHEL_HD bool operator()(compute y, compute x) const { return precedes(y, x); }
+};
+
+struct MinCombine {
+  SATCHEL_HD compute operator()(compute x, compute y) const { return minimum(x, y); }
 };
 
 }  // namespace kernels
@@ -76,7 +81,7 @@ accreal meanall(const Tensor& self) {
 }
 
 satchel::Named<MinResult, Tensor, LongTensor> min(const Tensor& self, int64_t dim, bool keepdim) {
-  auto [values, indices] = satchel::arg_reduce<compute>("min", kernels::MinBeats{}, self, dim, keepdim);
+  auto [values, indices] = satchel::arg_reduce<compute>("min", kernels::MinBeats{}, kernels::MinCombine{}, self, dim, keepdim);
   return satchel::Named<MinResult, Tensor, LongTensor>{{values, indices}};
 }
 

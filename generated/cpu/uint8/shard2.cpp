@@ -37,6 +37,7 @@ namespace {
 
 namespace kernels {
 using satchel::math::exceeds;
+using satchel::math::maximum;
 
 struct SumallMap {
   using product_of = std::integral_constant<int, 1>;
@@ -50,6 +51,10 @@ struct SumallCombine {
 
 struct ArgmaxBeats {
   SATCHEL_HD bool operator()(compute y, compute x) const { return exceeds(y, x); }
+};
+
+struct ArgmaxCombine {
+  SATCHEL_HD compute operator()(compute x, compute y) const { return maximum(x, y); }
 };
 
 }  // namespace kernels
@@ -67,7 +72,7 @@ accreal sumall(const Tensor& self) {
 }
 
 LongTensor argmax(const Tensor& self, std::optional<int64_t> dim, bool keepdim) {
-  return satchel::arg_reduce<compute>("argmax", kernels::ArgmaxBeats{}, self, dim, keepdim).second;
+  return satchel::arg_reduce<compute>("argmax", kernels::ArgmaxBeats{}, kernels::ArgmaxCombine{}, self, dim, keepdim).second;
 }
 
 Tensor squeeze(const Tensor& self, std::optional<int64_t> dim) {

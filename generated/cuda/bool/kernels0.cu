@@ -45,6 +45,10 @@ struct MinBeats {
   SATCHEL_HD bool operator()(compute y, compute x) const { return precedes(y, x); }
 };
 
+struct MinCombine {
+  SATCHEL_HD compute operator()(compute x, compute y) const { return minimum(x, y); }
+};
+
 struct MinallMap {
   using product_of = std::integral_constant<int, 1>;
   SATCHEL_HD compute operator()(compute self) const { return self; }
@@ -113,7 +117,7 @@ struct Ge {
 namespace ops {
 
 satchel::Named<MinResult, Tensor, LongTensor> min(const Tensor& self, int64_t dim, bool keepdim) {
-  auto [values, indices] = satchel::cuda::arg_reduce<compute>("min", kernels::MinBeats{}, self, dim, keepdim);
+  auto [values, indices] = satchel::cuda::arg_reduce<compute>("min", kernels::MinBeats{}, kernels::MinCombine{}, self, dim, keepdim);
   return satchel::Named<MinResult, Tensor, LongTensor>{{values, indices}};
 }
 

@@ -76,6 +76,10 @@ struct MinBeats {
   SATCHEL_HD bool operator()(compute y, compute x) const { return precedes(y, x); }
 };
 
+struct MinCombine {
+  SATCHEL_HD compute operator()(compute x, compute y) const { return minimum(x, y); }
+};
+
 struct MinallMap {
   using product_of = std::integral_constant<int, 1>;
   SATCHEL_HD compute operator()(compute self) const { return self; }
@@ -163,7 +167,7 @@ Tensor mean(const Tensor& self, std::optional<satchel::Dims> dim, bool keepdim) 
 }
 
 satchel::Named<MinResult, Tensor, LongTensor> min(const Tensor& self, int64_t dim, bool keepdim) {
-  auto [values, indices] = satchel::cuda::arg_reduce<compute>("min", kernels::MinBeats{}, self, dim, keepdim);
+  auto [values, indices] = satchel::cuda::arg_reduce<compute>("min", kernels::MinBeats{}, kernels::MinCombine{}, self, dim, keepdim);
   return satchel::Named<MinResult, Tensor, LongTensor>{{values, indices}};
 }
 

@@ -87,6 +87,10 @@ struct MaxBeats {
   SATCHEL_HD bool operator()(compute y, compute x) const { return exceeds(y, x); }
 };
 
+struct MaxCombine {
+  SATCHEL_HD compute operator()(compute x, compute y) const { return maximum(x, y); }
+};
+
 struct CumsumCombine {
   SATCHEL_HD accreal operator()(accreal x, accreal y) const { return x + y; }
 };
@@ -175,7 +179,7 @@ Tensor& log_(Tensor& self) {
 }
 
 satchel::Named<MaxResult, Tensor, LongTensor> max(const Tensor& self, int64_t dim, bool keepdim) {
-  auto [values, indices] = satchel::cuda::arg_reduce<compute>("max", kernels::MaxBeats{}, self, dim, keepdim);
+  auto [values, indices] = satchel::cuda::arg_reduce<compute>("max", kernels::MaxBeats{}, kernels::MaxCombine{}, self, dim, keepdim);
   return satchel::Named<MaxResult, Tensor, LongTensor>{{values, indices}};
 }
 

@@ -42,6 +42,7 @@ namespace {
 namespace kernels {
 using satchel::math::exp;
 using satchel::math::is_nan;
+using satchel::math::minimum;
 using satchel::math::precedes;
 using satchel::math::sigmoid;
 using satchel::math::tanh;
@@ -112,6 +113,10 @@ struct NansumProject {
 
 struct ArgminBeats {
   SATCHEL_HD bool operator()(compute y, compute x) const { return precedes(y, x); }
+};
+
+struct ArgminCombine {
+  SATCHEL_HD compute operator()(compute x, compute y) const { return minimum(x, y); }
 };
 
 struct Exp {
@@ -207,7 +212,7 @@ Tensor nansum(const Tensor& self, std::optional<satchel::Dims> dim, bool keepdim
 }
 
 LongTensor argmin(const Tensor& self, std::optional<int64_t> dim, bool keepdim) {
-  return satchel::cuda::arg_reduce<compute>("argmin", kernels::ArgminBeats{}, self, dim, keepdim).second;
+  return satchel::cuda::arg_reduce<compute>("argmin", kernels::ArgminBeats{}, kernels::ArgminCombine{}, self, dim, keepdim).second;
 }
 
 Tensor exp(const Tensor& self) {

@@ -56,6 +56,10 @@ struct ArgmaxBeats {
   SATCHEL_HD bool operator()(compute y, compute x) const { return exceeds(y, x); }
 };
 
+struct ArgmaxCombine {
+  SATCHEL_HD compute operator()(compute x, compute y) const { return maximum(x, y); }
+};
+
 struct MaxallMap {
   using product_of = std::integral_constant<int, 1>;
   SATCHEL_HD compute operator()(compute self) const { return self; }
@@ -87,7 +91,7 @@ accreal sumall(const Tensor& self) {
 }
 
 LongTensor argmax(const Tensor& self, std::optional<int64_t> dim, bool keepdim) {
-  return satchel::cuda::arg_reduce<compute>("argmax", kernels::ArgmaxBeats{}, self, dim, keepdim).second;
+  return satchel::cuda::arg_reduce<compute>("argmax", kernels::ArgmaxBeats{}, kernels::ArgmaxCombine{}, self, dim, keepdim).second;
 }
 
 real maxall(const Tensor& self) {

@@ -78,6 +78,10 @@ struct MaxBeats {
   SATCHEL_HD bool operator()(compute y, compute x) const { return exceeds(y, x); }
 };
 
+struct MaxCombine {
+  SATCHEL_HD compute operator()(compute x, compute y) const { return maximum(x, y); }
+};
+
 struct CumsumCombine {
   SATCHEL_HD accreal operator()(accreal x, accreal y) const { return x + y; }
 };
@@ -157,7 +161,7 @@ BoolTensor lt(const Tensor& self, In other) {
 }
 
 satchel::Named<MaxResult, Tensor, LongTensor> max(const Tensor& self, int64_t dim, bool keepdim) {
-  auto [values, indices] = satchel::cuda::arg_reduce<compute>("max", kernels::MaxBeats{}, self, dim, keepdim);
+  auto [values, indices] = satchel::cuda::arg_reduce<compute>("max", kernels::MaxBeats{}, kernels::MaxCombine{}, self, dim, keepdim);
   return satchel::Named<MaxResult, Tensor, LongTensor>{{values, indices}};
 }
 

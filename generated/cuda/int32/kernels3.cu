@@ -38,6 +38,7 @@ struct CumminResult {  // the class of CumminResult results: satchel.cuda.int32.
 namespace {
 
 namespace kernels {
+using satchel::math::minimum;
 using satchel::math::precedes;
 
 struct Fill {
@@ -86,6 +87,10 @@ struct Eq {
 
 struct ArgminBeats {
   SATCHEL_HD bool operator()(compute y, compute x) const { return precedes(y, x); }
+};
+
+struct ArgminCombine {
+  SATCHEL_HD compute operator()(compute x, compute y) const { return minimum(x, y); }
 };
 
 struct Copy {
@@ -154,7 +159,7 @@ BoolTensor eq(const Tensor& self, In other) {
 }
 
 LongTensor argmin(const Tensor& self, std::optional<int64_t> dim, bool keepdim) {
-  return satchel::cuda::arg_reduce<compute>("argmin", kernels::ArgminBeats{}, self, dim, keepdim).second;
+  return satchel::cuda::arg_reduce<compute>("argmin", kernels::ArgminBeats{}, kernels::ArgminCombine{}, self, dim, keepdim).second;
 }
 
 Tensor& copy_(Tensor& self, In src) {

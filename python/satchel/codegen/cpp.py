@@ -314,7 +314,11 @@ def _kernels_for(op: Op, types: Types, dtype: DType) -> tuple[Kernel, ...]:
                        lanes),)
     if isinstance(body, Reduce) and body.result.indexed or isinstance(body, Scan) and body.result.indexed:
         assert body.combine.beats is not None
-        return (Kernel(kernel_name(op, "beats"), (), ("compute y", "compute x"), "bool", body.combine.beats),)
+        beats = Kernel(kernel_name(op, "beats"), (), ("compute y", "compute x"), "bool", body.combine.beats)
+        if isinstance(body, Scan):
+            return (beats,)
+        # The best value itself is a fold by the combine, which vectorises (reduce_dims.h's arg_best_run).
+        return (beats, Kernel(kernel_name(op, "combine"), (), ("compute x", "compute y"), "compute", body.combine.expr))
     if isinstance(body, Scan):
         acc = body.accumulate
         return (Kernel(kernel_name(op, "combine"), (), (f"{acc} x", f"{acc} y"), acc, body.combine.expr),)
@@ -347,8 +351,11 @@ def _along_dims(op: Op, sig: Signature, runtime: str, types: Types, dtype: DType
     assert isinstance(body, (Reduce, Scan))
     name = f'"{op.name}"'
     if body.result.indexed:
+        functors = f"kernels::{kernel_name(op, 'beats')}{{}}"
+        if isinstance(body, Reduce):
+            functors += f", kernels::{kernel_name(op, 'combine')}{{}}"
         call = ("arg_reduce" if isinstance(body, Reduce) else "arg_scan") + \
-            f"<compute>({name}, kernels::{kernel_name(op, 'beats')}{{}}, {', '.join(a.name for a in sig.args)})"
+            f"<compute>({name}, {functors}, {', '.join(a.name for a in sig.args)})"
         if body.result == Result.INDEX:
             return f"return {runtime}::{call}.second;"
         return f"auto [values, indices] = {runtime}::{call};\n  return {ret}{{{{values, indices}}}};"
