@@ -19,9 +19,12 @@ SATCHEL_HD To convert(From v) {
   if constexpr (std::is_same_v<To, bool>) {
     return x != F(0);
   } else if constexpr (std::is_integral_v<To> && std::is_floating_point_v<F>) {
+    // The range by bits, not numeric_limits, whose functions device code may not call.
+    constexpr To lowest = std::is_signed_v<To> ? To(uint64_t(1) << (8 * sizeof(To) - 1)) : To(0);
+    constexpr To highest = To(~lowest);
     if (x != x) return To(0);
-    if (x <= F(std::numeric_limits<To>::lowest())) return std::numeric_limits<To>::lowest();
-    if (x >= F(std::numeric_limits<To>::max())) return std::numeric_limits<To>::max();
+    if (x <= F(lowest)) return lowest;
+    if (x >= F(highest)) return highest;
     return To(x);
   } else if constexpr (std::is_same_v<To, half>) {
     if constexpr (std::is_same_v<F, double>) return half(x);  // rounded once
