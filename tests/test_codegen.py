@@ -532,3 +532,14 @@ def test_lanes_are_offered_to_every_body_of_one_input_and_cpp_decides() -> None:
     shards = "".join(text for path, text in files.items() if path.startswith("cpu/float32/shard"))
     for body in ("exp(self)", "-self", "sqrt(self)", "absolute(self)"):
         assert f"-> decltype({body}) {{ return {body}; }}" in shards, body
+
+
+def test_positional_bodies_see_row_column_and_index(repo: Path) -> None:
+    """A positional expression may use i, j and index (the counter random draws will use)."""
+    ops = repo / "spec/ops.yaml"
+    edit(ops, 'expr: "j - i <= diagonal ? self : compute(0)", min_dims: 2',
+         'expr: "index % 2 ? self : compute(i + j)", min_dims: 2')
+    files = render_all(load_spec(repo), repo / "templates")
+    shard = next(text for path, text in files.items() if path.startswith("cpu/float32/shard") and "struct Tril" in text)
+    assert ("SATCHEL_HD compute operator()(compute self, int64_t i, int64_t j, int64_t index) const "
+            "{ return index % 2 ? self : compute(i + j); }") in shard

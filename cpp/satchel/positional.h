@@ -1,6 +1,7 @@
 // Elementwise bodies that also see where the element is (tril, triu): out[..., i, j]
-// = fn(self[..., i, j], i, j), i and j the element's row and column (the indices
-// in self's last two dims; a 1-D tensor is one row, a 0-d one element 0, 0).
+// = fn(self[..., i, j], i, j, index), i and j the element's row and column (the
+// indices in self's last two dims; a 1-D tensor is one row, a 0-d one element
+// 0, 0) and index its position in row-major order.
 #pragma once
 
 #include <cstdint>
@@ -36,7 +37,7 @@ TensorT map_positional(const char* op, int min_dims, const Fn& fn, const TensorT
       const int64_t i = r % rows;
       const T* in = x + offset;
       T* row = o + r * cols;
-      for (int64_t j = 0; j < cols; ++j) row[j] = T(fn(C(in[j * step]), i, j));
+      for (int64_t j = 0; j < cols; ++j) row[j] = T(fn(C(in[j * step]), i, j, r * cols + j));
     }
   }, 1);
   return out;

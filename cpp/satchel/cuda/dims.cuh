@@ -183,13 +183,13 @@ __global__ void __launch_bounds__(kBlock) arg_scan_kernel(const Better better, c
   }
 }
 
-// out[n] = fn(self[..., i, j], i, j) for the n-th element in row-major order.
+// out[e] = fn(self[..., i, j], i, j, e) for the e-th element in row-major order.
 template <class T, class C, class Fn>
 __global__ void __launch_bounds__(kBlock) positional_kernel(const Fn fn, const T* x, T* out, const Dimensions self,
                                                             const int64_t n, const int64_t rows,
                                                             const int64_t cols) {
   for (int64_t e = int64_t(blockIdx.x) * kBlock + threadIdx.x; e < n; e += int64_t(gridDim.x) * kBlock)
-    out[e] = T(fn(C(x[self.offset(e)]), e / cols % rows, e % cols));
+    out[e] = T(fn(C(x[self.offset(e)]), e / cols % rows, e % cols, e));
 }
 
 template <class TensorT>

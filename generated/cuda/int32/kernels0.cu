@@ -91,12 +91,12 @@ struct CumminBeats {
 
 struct Tril {
   int64_t diagonal;
-  SATCHEL_HD compute operator()(compute self, int64_t i, int64_t j) const { return j - i <= diagonal ? self : compute(0); }
+  SATCHEL_HD compute operator()(compute self, int64_t i, int64_t j, int64_t index) const { return j - i <= diagonal ? self : compute(0); }
 };
 
 struct Triu {
   int64_t diagonal;
-  SATCHEL_HD compute operator()(compute self, int64_t i, int64_t j) const { return j - i >= diagonal ? self : compute(0); }
+  SATCHEL_HD compute operator()(compute self, int64_t i, int64_t j, int64_t index) const { return j - i >= diagonal ? self : compute(0); }
 };
 
 struct ProdallMap {

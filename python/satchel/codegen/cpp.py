@@ -335,7 +335,8 @@ def _kernels_for(op: Op, types: Types, dtype: DType) -> tuple[Kernel, ...]:
         return kernels
     if isinstance(body, Positional):
         members = tuple(f"{cpp_type(a.type, tensor_names(types, dtype)).value} {a.name}" for a in sig.args[1:])
-        return (Kernel(kernel_name(op), members, ("compute self", "int64_t i", "int64_t j"), "compute", body.expr),)
+        params = ("compute self", "int64_t i", "int64_t j", "int64_t index")
+        return (Kernel(kernel_name(op), members, params, "compute", body.expr),)
     return ()
 
 

@@ -197,7 +197,8 @@ class Scan:
 @dataclass(frozen=True)
 class Positional:
     """An elementwise expression that also sees the element's row i and column j
-    (its indices in the last two dims), over tensors of at least min_dims dims."""
+    (its indices in the last two dims) and its position `index` in row-major order
+    (the counter of a random draw), over tensors of at least min_dims dims."""
 
     expr: str
     min_dims: int = 0
@@ -524,7 +525,7 @@ def _parse_positional(value: object, sig: Signature, where: Location, what: str)
         raise SpecError(where, f"{what}: a positional op returns Tensor")
     if not isinstance(value, Node):
         raise SpecError(where, f"{what}: positional needs a mapping with expr and optionally min_dims")
-    names = {a.name for a in sig.args} | {"i", "j"}
+    names = {a.name for a in sig.args} | {"i", "j", "index"}
     expr = _check_expr(value.pop_required("expr", what), names, value.where("expr"), what, "expr")
     min_dims = value.pop("min_dims", 0)
     if not isinstance(min_dims, int) or isinstance(min_dims, bool) or not 0 <= min_dims <= 2:
