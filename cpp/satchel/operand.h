@@ -56,7 +56,7 @@ class Operand {
     if (is_scalar()) return false;
     const TensorT& t = tensor();
     using O = typename Out::value_type;
-    if (!overlap::span(t, sizeof(T)).intersects(overlap::span(out, sizeof(O)))) return false;
+    if (!overlap::span_of(t, sizeof(T)).intersects(overlap::span_of(out, sizeof(O)))) return false;
     if constexpr (std::is_same_v<Out, TensorT>)
       return !(t.data() == out.data() && t.sizes() == out.sizes() && t.strides() == out.strides());
     else
