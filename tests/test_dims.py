@@ -40,17 +40,14 @@ def _axis(dim: Any, ndim: int) -> Any:
     return tuple(dim) if isinstance(dim, list) else dim
 
 
-def _sum(u: Unit, a: np.ndarray, axis: Any, keepdims: bool) -> np.ndarray:
-    """Exact for integers (in Python ints, wrapped to int64), in float64 for floats."""
-    if u.is_float:
-        return np.sum(a.astype(np.float64), axis=axis, keepdims=keepdims)
-    total = np.sum(a.astype(object), axis=axis, keepdims=keepdims)
-    return (np.asarray(total, dtype=object) + (1 << 63)) % (1 << 64) - (1 << 63)
+def _wrapped(total: Any) -> np.ndarray:
+    """Python ints wrapped to int64, as accreal wraps."""
+    return np.asarray((np.asarray(total, dtype=object) + (1 << 63)) % (1 << 64) - (1 << 63)).astype(np.int64)
 
 
 def _prod_scan(a: np.ndarray, axis: int) -> np.ndarray:
-    out = np.cumprod(a.astype(object), axis=axis)
-    return ((np.asarray(out, dtype=object) + (1 << 63)) % (1 << 64) - (1 << 63)).astype(np.int64)
+    """cumprod of integers, exact and wrapped to int64."""
+    return _wrapped(np.cumprod(a.astype(object), axis=axis))
 
 
 def _cum_best(a: np.ndarray, axis: int, beats: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -170,11 +167,6 @@ def _close(got: np.ndarray, want: np.ndarray, u: Unit, a: np.ndarray, n: int) ->
     with np.errstate(invalid="ignore"):
         ok = (np.abs(g - w) <= tol) | (g == w) | (np.isnan(g) & np.isnan(w))
     assert ok.all(), f"got {g[~ok]}, want {w[~ok]}"
-
-
-def _wrapped(total: Any) -> np.ndarray:
-    """Python ints wrapped to int64, as accreal wraps."""
-    return np.asarray((np.asarray(total, dtype=object) + (1 << 63)) % (1 << 64) - (1 << 63)).astype(np.int64)
 
 
 def _value_oracle(u: Unit, name: str, a: np.ndarray, axis: Any, keepdim: bool) -> tuple[np.ndarray, bool]:
