@@ -312,7 +312,7 @@ def _kernels_for(op: Op, types: Types, dtype: DType) -> tuple[Kernel, ...]:
         result = types.tensor_dtype(ret, dtype).compute if other else "compute"
         return (Kernel(kernel_name(op), members, tuple(f"compute {a.name}" for a in inputs), result, body.expr,
                        lanes),)
-    if isinstance(body, Reduce) and body.result.indexed or isinstance(body, Scan) and body.result.indexed:
+    if isinstance(body, (Reduce, Scan)) and body.result.indexed:
         assert body.combine.beats is not None
         beats = Kernel(kernel_name(op, "beats"), (), ("compute y", "compute x"), "bool", body.combine.beats)
         if isinstance(body, Scan):

@@ -414,7 +414,8 @@ def _check_expr(expr: object, allowed: set[str], where: Location, what: str, key
 
 
 BODY_KINDS = ("pointwise", "reduce", "scan", "positional", "native")
-DIM_TYPES = (INT, OptionalType(INT), ListType(INT), OptionalType(ListType(INT)))
+ONE_DIM_TYPES = (INT, OptionalType(INT))  # the dim of arg-reductions
+DIM_TYPES = ONE_DIM_TYPES + (ListType(INT), OptionalType(ListType(INT)))
 INDEX = TensorType("int64")  # the indices of arg-reductions and of cummax
 
 
@@ -494,7 +495,7 @@ def _parse_reduce(value: Node, sig: Signature, where: Location, what: str) -> Re
         return Reduce(map_expr, combine, product_of, accumulate="accreal" if sig.return_type == ACCREAL else "compute",
                       project=project)
     accumulate = _parse_accumulate(value, combine, what)
-    result = _parse_result(value, combine, sig, what, sig.args[1].type in DIM_TYPES[:2])
+    result = _parse_result(value, combine, sig, what, sig.args[1].type in ONE_DIM_TYPES)
     if result.indexed and (map_expr != "self" or project != "x" or accumulate != "compute"):
         raise SpecError(where, f"{what}: a reduction that gives an index has no map, project or accumulate: "
                                f"it picks an element")
