@@ -11,6 +11,7 @@ kinds fails test_every_op_of_these_kinds_has_an_oracle until it has one here.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from satchel.codegen.model import Op, Positional, Reduce, Result, Scan
+from satchel.codegen.signature import OptionalType
 
 
 def along_dims(op: Op) -> bool:
@@ -139,7 +141,8 @@ def _np_axis(a: np.ndarray, dim: Any) -> Any:
 # ---- coverage ------------------------------------------------------------------------
 
 ORACLES = {"sum", "prod", "nansum", "mean", "amax", "amin", "all", "any", "count_nonzero", "argmax", "argmin", "max",
-           "min", "cumsum", "cumprod", "cummax", "cummin", "tril", "triu"}
+           "min", "cumsum", "cumprod", "cummax", "cummin", "tril", "triu", "nanmean", "var", "std", "var_mean",
+           "std_mean", "logsumexp", "norm"}
 
 
 def test_every_op_of_these_kinds_has_an_oracle() -> None:
@@ -150,7 +153,7 @@ def test_every_op_of_these_kinds_has_an_oracle() -> None:
 # ---- reductions along dims --------------------------------------------------------------
 
 VALUE_REDUCTIONS = unit_ops_where(lambda u, op: isinstance(op.body, Reduce) and op.body.along_dims
-                                  and op.body.result == Result.VALUE)
+                                  and op.body.result == Result.VALUE and op.body.prior is None)
 
 
 def _close(got: np.ndarray, want: np.ndarray, u: Unit, a: np.ndarray, n: int) -> None:
@@ -286,6 +289,146 @@ def test_dim_errors_name_the_op_the_dim_and_the_shape(u: Unit) -> None:
         t.sum([1, -1])
     with pytest.raises(TypeError):
         t.sum(1.5)
+
+
+# ---- reductions with a prior pass: spread, nanmean, logsumexp ------------------------------
+
+PRIOR_REDUCTIONS = unit_ops_where(lambda u, op: isinstance(op.body, Reduce) and op.body.along_dims
+                                  and op.body.prior is not None)
+
+
+def _logsumexp(a: np.ndarray, axis: Any, keepdims: bool) -> np.ndarray:
+    m = np.max(a, axis=axis, keepdims=True, initial=-np.inf)
+    shift = np.where(np.isfinite(m), m, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.log(np.sum(np.exp(a - shift), axis=axis, keepdims=True)) + shift
+    return out if keepdims else np.squeeze(out, axis=axis if axis is not None else tuple(range(a.ndim)))
+
+
+def _norm(a: np.ndarray, p: float, axis: Any, keepdims: bool) -> np.ndarray:
+    x = np.abs(a)
+    kw = {"axis": axis, "keepdims": keepdims}
+    if p == 0:
+        return np.sum(x != 0, **kw).astype(np.float64)
+    if p == math.inf:
+        return np.max(x, initial=0.0, **kw)
+    if p == -math.inf:
+        return np.min(x, initial=math.inf, **kw)
+    return np.sum(x ** p, **kw) ** (1 / p)
+
+
+def _prior_oracle(name: str, a: np.ndarray, axis: Any, keepdim: bool, correction: int,
+                  p: float) -> tuple[np.ndarray, ...]:
+    """The float64 results (var_mean and std_mean: two) and the scale of their errors."""
+    kw = {"axis": axis, "keepdims": keepdim}
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # empty and all-NaN slices: NaN, as satchel
+        if name == "nanmean":
+            return (np.nanmean(a, **kw),)
+        if name == "logsumexp":
+            return (_logsumexp(a, axis, keepdim),)
+        if name == "norm":
+            return (_norm(a, p, axis, keepdim),)
+        spread = (np.var if name.startswith("var") else np.std)(a, ddof=correction, **kw)
+        return (spread, np.mean(a, **kw)) if name.endswith("_mean") else (spread,)
+
+
+@pytest.mark.parametrize("u, name", PRIOR_REDUCTIONS)
+@given(data=st.data())
+def test_reduction_with_a_prior(u: Unit, name: str, data: st.DataObject) -> None:
+    op = u.ops[name]
+    a, t = data.draw(views(u, specials=name in ("nanmean", "logsumexp", "norm"),
+                           small=name == "norm" and u.dtype.name == "float64"), label="input")
+    if name in ("var", "std", "var_mean", "std_mean"):  # about a large mean: two passes lose nothing
+        shift = data.draw(st.sampled_from([0.0, 1e3 if u.dtype.name == "float16" else 1e6]), label="mean")
+        if shift:
+            a = (a.astype(np.float64) + shift).astype(u.np_dtype)
+            t = as_tensor(u, a)
+    dim = data.draw(dims(a.ndim, lists=takes_lists(op)), label="dim")
+    if dim is None and not isinstance(op.sig.args[1].type, OptionalType):
+        dim = []  # logsumexp's dim is required
+    keepdim = data.draw(st.booleans(), label="keepdim")
+    kw: dict[str, Any] = {"keepdim": keepdim}
+    correction = 1
+    if any(arg.name == "correction" for arg in op.sig.args):
+        correction = data.draw(st.integers(0, 2), label="correction")
+        kw["correction"] = float(correction)
+    p = 2.0
+    if name == "norm":
+        p = data.draw(st.sampled_from([2.0, 1.0, 0.0, 3.0, 0.5, -1.0, math.inf, -math.inf]), label="p")
+        kw["p"] = p
+    got = getattr(u.T, name)(t, dim=dim, **kw)
+    got = tuple(got) if op.body.result == Result.PRIOR else (got,)
+    axis = _np_axis(a, dim)
+    wide = a.astype(np.float64)
+    wants = _prior_oracle(name, wide, axis, keepdim, correction, p)
+    n = _folded(a, dim)
+    eps = float(np.finfo(u.np_dtype).eps)
+    finite = wide[np.isfinite(wide)]
+    scale = float(np.max(np.abs(finite - np.mean(finite)), initial=0.0)) if finite.size else 0.0
+    for g, w in zip(got, wants):
+        g = to_numpy(g).astype(np.float64)
+        w = np.asarray(w, dtype=np.float64)
+        assert g.shape == w.shape, (g.shape, w.shape)
+        with np.errstate(over="ignore", invalid="ignore"):
+            w = w.astype(u.np_dtype).astype(np.float64)  # one rounding to the dtype
+            err = np.abs(g - w)
+        # NumPy's own mean may be off by its rounding, which the deviations then carry
+        off = (n + 1) * 2.3e-16 * float(np.max(np.abs(finite), initial=0.0))
+        tol = 2 * eps * np.abs(w) + (n + 1) * 1e-14 * (scale * scale + scale + np.abs(w)) + off + off * off + \
+            float(np.finfo(u.np_dtype).smallest_subnormal)
+        ok = (err <= tol) | (g == w) | (np.isnan(g) & np.isnan(w))
+        assert ok.all(), f"{name}: got {g[~ok]}, want {w[~ok]}"
+
+
+@pytest.mark.parametrize("u", units_where(lambda u: u.has("var")))
+def test_spread_of_data_with_a_large_mean(u: Unit) -> None:
+    """The one-pass sum-of-squares formula loses every digit here; two passes keep them."""
+    offset = 1e3 if u.dtype.name == "float16" else 1e7 if u.dtype.name == "float32" else 1e12
+    a = (np.tile(np.array([1.0, 2.0, 3.0, 4.0]), (3, 250)) + offset).astype(u.np_dtype)
+    t = u.T.tensor(a)
+    want = np.var(a.astype(np.float64), axis=1, ddof=1)
+    np.testing.assert_allclose(to_numpy(t.var(1)), want, rtol=1e-3)
+    r = t.std_mean(1, correction=0)
+    assert type(r) is u.T.StdMeanResult and r._fields == ("std", "mean")
+    np.testing.assert_allclose(to_numpy(r.std), np.std(a.astype(np.float64), axis=1), rtol=1e-3)
+    np.testing.assert_allclose(to_numpy(r.mean), np.mean(a.astype(np.float64), axis=1), rtol=1e-6)
+    assert math.isclose(t.varall(), float(np.var(a.astype(np.float64), ddof=1)), rel_tol=1e-3)
+    big = u.T.tensor(np.random.default_rng(5).normal(offset, 1.0, (300, 700)).astype(u.np_dtype))
+    for dim in (0, 1, None):  # split across threads every way
+        np.testing.assert_allclose(to_numpy(big.var(dim)), np.var(to_numpy(big).astype(np.float64), axis=dim, ddof=1),
+                                   rtol=1e-2 if u.dtype.name == "float16" else 1e-6)
+
+
+@pytest.mark.parametrize("u", units_where(lambda u: u.has("norm")))
+def test_norms_do_not_overflow_and_match_the_whole_tensor_ones(u: Unit) -> None:
+    big = 1e200 if u.dtype.name == "float64" else float(np.finfo(u.np_dtype).max) / 2
+    t = u.T.tensor(np.array([[big, big], [3.0, 4.0], [0.0, 0.0]], dtype=u.np_dtype))
+    got = to_numpy(t.norm(dim=1)).astype(np.float64)
+    assert math.isclose(got[0], big * math.sqrt(2), rel_tol=1e-3) and got[1] == 5.0 and got[2] == 0.0
+    assert to_numpy(t.norm(math.inf, 1)).astype(np.float64)[1] == 4.0
+    assert to_numpy(t.norm(-math.inf, 1)).astype(np.float64)[1] == 3.0
+    assert to_numpy(t.norm(0, 1)).tolist() == [2.0, 2.0, 0.0]
+    small = u.T.tensor(np.array([3.0, -4.0, 0.0, 12.0], dtype=u.np_dtype))
+    assert small.normall() == 13.0 and u.T.normall(small, 1) == 19.0 and small.normall(0) == 3.0
+    assert small.normall(math.inf) == 12.0 and small.normall(-math.inf) == 0.0
+    assert math.isclose(small.normall(3), (27 + 64 + 1728) ** (1 / 3), rel_tol=1e-12)
+    other = u.T.tensor(np.array([0.0, 0.0, 0.0, 7.0], dtype=u.np_dtype))
+    assert u.T.dist(small, other) == math.sqrt(9 + 16 + 25) and small.dist(other, 1) == 12.0
+    assert u.T.zeros((0,)).normall() == 0.0 and to_numpy(u.T.zeros((2, 0)).norm(dim=1)).tolist() == [0.0, 0.0]
+    with pytest.raises(ValueError, match=r"dist: tensors must have the same shape, got \(4,\) and \(2,\)"):
+        small.dist(u.T.zeros((2,)))
+
+
+@pytest.mark.parametrize("u", units_where(lambda u: u.has("logsumexp")))
+def test_logsumexp_does_not_overflow(u: Unit) -> None:
+    big = float(np.finfo(u.np_dtype).max) / 2
+    t = u.T.tensor(np.array([[big, big], [-np.inf, -np.inf], [np.inf, 1.0], [-big, 0.0]], dtype=u.np_dtype))
+    got = to_numpy(t.logsumexp([1]))
+    assert got[0] == np.float64(big).astype(u.np_dtype) + np.float64(math.log(2)).astype(u.np_dtype) or \
+        math.isclose(float(got[0]), big + math.log(2), rel_tol=1e-3)
+    assert got[1] == -np.inf and got[2] == np.inf and got[3] == 0.0
+    assert to_numpy(u.T.zeros((2, 0)).logsumexp([1])).tolist() == [-np.inf, -np.inf]
 
 
 # ---- arg-reductions and (values, indices) ------------------------------------------------

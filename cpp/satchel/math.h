@@ -411,6 +411,43 @@ SATCHEL_HD bool is_nan(T a) {
   return false;
 }
 
+// x where it is finite, else 0: the shift logsumexp takes from its largest
+// element, which must not turn infinities into NaN (inf - inf).
+template <class T>
+SATCHEL_HD T finite_or_zero(T x) {
+  return x - x == T(0) ? x : T(0);
+}
+
+// p-norms in two passes: the first finds the scale m, the largest |x| (for
+// p = -inf, the largest 1/|x|), the second sums (|x| / m)^p, so that no power
+// overflows or underflows where the norm itself would not (for p < 0: |x|^p).
+// p = 0 counts the nonzero elements; p = inf and -inf are the scale's.
+template <class T>
+SATCHEL_HD T norm_scale(T x, double p) {
+  const T a = ::fabs(x);
+  return p == -double(INFINITY) ? T(1) / a : a;
+}
+
+template <class T>
+SATCHEL_HD T norm_term(T x, T m, double p) {
+  const T a = ::fabs(x);  // +0 for -0, whose negative powers would be -inf
+  if (p == 0) return T(a != T(0));
+  if (p == double(INFINITY) || p == -double(INFINITY)) return T(0);
+  if (p < 0) return ::pow(a, T(p));
+  const T r = a / m;
+  return p == 1 ? r : p == 2 ? r * r : ::pow(r, T(p));
+}
+
+template <class T>
+SATCHEL_HD T norm_root(T s, T m, double p) {
+  if (p == 0) return s;
+  if (p == double(INFINITY)) return m;
+  if (p == -double(INFINITY)) return T(1) / m;
+  if (p < 0) return ::pow(s, T(1 / p));
+  if (!(m > T(0) && m < T(INFINITY))) return m;  // 0 (all zeros, or none), inf or NaN: the norm is m
+  return m * (p == 1 ? s : p == 2 ? ::sqrt(s) : ::pow(s, T(1 / p)));
+}
+
 // min and max that propagate NaN, as NumPy's do.
 template <class T>
 SATCHEL_HD T minimum(T x, T y) {

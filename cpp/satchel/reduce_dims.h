@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/reduction.h"
+#include "prior.h"
 #include "reduce.h"
 
 namespace satchel {
@@ -72,6 +73,89 @@ inline Layout fold_layout(const TensorBase& self, int64_t itemsize, char* acc, i
 
 }  // namespace detail
 
+namespace detail {
+
+// Folds self over r's dims into acc[0, n), in result order, from identity (a
+// combine without one starts from each result's first element, and then needs
+// one). priors binds each result's prior to map (NoPrior: nothing).
+template <class Acc, class C, class Map, class Combine, class PriorsT, class TensorT>
+void fold_dims(Acc* acc, int64_t n, const Reduction& r, const Map& map, const Combine& combine,
+               std::optional<Acc> identity, const PriorsT& priors, const TensorT& self) {
+  using T = typename TensorT::value_type;
+  std::fill_n(acc, n, identity ? *identity : Acc());
+  if (!identity) {  // each accumulator starts as its first element: self at index 0 of the folded dims
+    Dims first = self.sizes();
+    for (int d = 0; d < self.dim(); ++d)
+      if (r.folds(d)) first[d] = 1;
+    const TensorT head(self.storage(), self.storage_offset(), first, self.strides());
+    Layout layout = fold_layout(head, sizeof(T), reinterpret_cast<char*>(acc), sizeof(Acc), r);
+    layout.walk(0, 0, layout.numel, [&](char* const* p, const int64_t* s, int64_t m) {
+      for (int64_t i = 0; i < m; ++i) {
+        Acc* a = reinterpret_cast<Acc*>(p[1] + i * s[1]);
+        *a = priors.bind(map, a - acc)(Acc(C(*reinterpret_cast<const T*>(p[0] + i * s[0]))));
+      }
+    });
+  }
+  // buffer: the accumulators the layout's operand 1 points into, whose offsets are result indices.
+  const auto fold = [&](const Layout& layout, int64_t b, int64_t e, const Acc* buffer) {
+    layout.walk(0, b, e, [&](char* const* p, const int64_t* s, int64_t m) {
+      Acc* a = reinterpret_cast<Acc*>(p[1]);
+      const int64_t k = a - buffer;
+      if (s[1] == 0) {  // along a folded dim: into one accumulator
+        *a = combine(*a, fold_run<Acc, C, T>(priors.bind(map, k), combine, identity ? *identity : *a, p, s, m,
+                                             std::index_sequence<0>{}));
+      } else if (s[0] == int64_t(sizeof(T)) && s[1] == int64_t(sizeof(Acc))) {
+        const T* x = reinterpret_cast<const T*>(p[0]);
+        for (int64_t i = 0; i < m; ++i) a[i] = combine(a[i], priors.bind(map, k + i)(element<Acc, C>(x, i)));
+      } else {
+        for (int64_t i = 0; i < m; ++i) {
+          Acc& ai = *reinterpret_cast<Acc*>(p[1] + i * s[1]);
+          ai = combine(ai, priors.bind(map, &ai - buffer)(Acc(C(*reinterpret_cast<const T*>(p[0] + i * s[0])))));
+        }
+      }
+    });
+  };
+  Layout layout = fold_layout(self, sizeof(T), reinterpret_cast<char*>(acc), sizeof(Acc), r);
+  if (layout.numel == 0) return;  // every result folds no elements: the identity
+  ReleaseGil unlocked(layout.numel);
+  const int workers = worker_count(layout.numel);
+  const int last = layout.sizes.size() - 1;
+  const int64_t outer = layout.sizes[0];
+  const int64_t inner = layout.numel / outer;
+  if (workers <= 1) {
+    fold(layout, 0, layout.numel, acc);
+  } else if (layout.strides[1][last] != 0 && layout.sizes[last] >= 64 * workers) {
+    // The innermost dim is kept: workers take columns of it, whose accumulators are their own.
+    parallel_for(layout.sizes[last], workers, 64, [&](int64_t b, int64_t e, int) {
+      Layout mine = layout;
+      for (int k = 0; k < 2; ++k) mine.base[k] += b * layout.strides[k][last];
+      mine.sizes[last] = e - b;
+      mine.numel = layout.numel / layout.sizes[last] * (e - b);
+      fold(mine, 0, mine.numel, acc);
+    });
+  } else if (layout.strides[1][0] != 0 && outer >= workers) {
+    // The outermost dim is kept: workers take whole slices of it, whose accumulators are their own.
+    parallel_for(outer, workers, 1, [&](int64_t b, int64_t e, int) { fold(layout, b * inner, e * inner, acc); });
+  } else {
+    // Each worker folds a share of the elements into accumulators of its own, combined after.
+    std::vector<std::unique_ptr<Acc[]>> partial(workers - 1);
+    for (std::unique_ptr<Acc[]>& p : partial) {
+      p.reset(new Acc[n]);
+      std::copy_n(acc, n, p.get());
+    }
+    parallel_for(layout.numel, workers, 64, [&](int64_t b, int64_t e, int w) {
+      Layout mine = layout;
+      const Acc* buffer = w > 0 ? partial[w - 1].get() : acc;
+      mine.base[1] = reinterpret_cast<char*>(const_cast<Acc*>(buffer));
+      fold(mine, b, e, buffer);
+    });
+    for (const std::unique_ptr<Acc[]>& p : partial)
+      for (int64_t i = 0; i < n; ++i) acc[i] = combine(acc[i], p[i]);
+  }
+}
+
+}  // namespace detail
+
 // The result of reducing self over `dim` by map and combine, starting from
 // identity (a combine without one starts from each result's first element, and
 // then needs one). Project sees the accumulated value and the count folded in.
@@ -79,7 +163,6 @@ template <class Out, class Acc, class C, class Map, class Combine, class Project
 Tensor<Out, Device::cpu> reduce_dims(const char* op, const Map& map, const Combine& combine,
                                      std::optional<Acc> identity, const Project& project, const TensorT& self,
                                      const DimT& dim, bool keepdim) {
-  using T = typename TensorT::value_type;
   using OutTensor = Tensor<Out, Device::cpu>;
   const Reduction r = plan_reduction(op, self.sizes(), dim, keepdim);
   OutTensor out = OutTensor::empty(r.out);
@@ -87,76 +170,44 @@ Tensor<Out, Device::cpu> reduce_dims(const char* op, const Map& map, const Combi
   if (n == 0) return out;
   if (r.count == 0 && !identity) throw_empty_reduction(op, self.sizes(), r);
   std::unique_ptr<Acc[]> acc(new Acc[n]);  // not std::vector, whose bools are bits
-  std::fill_n(acc.get(), n, identity ? *identity : Acc());
-  if (!identity) {  // each accumulator starts as its first element: self at index 0 of the folded dims
-    Dims first = self.sizes();
-    for (int d = 0; d < self.dim(); ++d)
-      if (r.folds(d)) first[d] = 1;
-    const TensorT head(self.storage(), self.storage_offset(), first, self.strides());
-    Layout layout = detail::fold_layout(head, sizeof(T), reinterpret_cast<char*>(acc.get()), sizeof(Acc), r);
-    layout.walk(0, 0, layout.numel, [&](char* const* p, const int64_t* s, int64_t m) {
-      for (int64_t i = 0; i < m; ++i)
-        *reinterpret_cast<Acc*>(p[1] + i * s[1]) = map(Acc(C(*reinterpret_cast<const T*>(p[0] + i * s[0]))));
-    });
-  }
-  const auto fold = [&](const Layout& layout, int64_t b, int64_t e) {
-    layout.walk(0, b, e, [&](char* const* p, const int64_t* s, int64_t m) {
-      Acc* a = reinterpret_cast<Acc*>(p[1]);
-      if (s[1] == 0) {  // along a folded dim: into one accumulator
-        *a = combine(*a, detail::fold_run<Acc, C, T>(map, combine, identity ? *identity : *a, p, s, m,
-                                                     std::index_sequence<0>{}));
-      } else if (s[0] == int64_t(sizeof(T)) && s[1] == int64_t(sizeof(Acc))) {
-        const T* x = reinterpret_cast<const T*>(p[0]);
-        for (int64_t i = 0; i < m; ++i) a[i] = combine(a[i], map(detail::element<Acc, C>(x, i)));
-      } else {
-        for (int64_t i = 0; i < m; ++i) {
-          Acc& ai = *reinterpret_cast<Acc*>(p[1] + i * s[1]);
-          ai = combine(ai, map(Acc(C(*reinterpret_cast<const T*>(p[0] + i * s[0])))));
-        }
-      }
-    });
-  };
-  Layout layout = detail::fold_layout(self, sizeof(T), reinterpret_cast<char*>(acc.get()), sizeof(Acc), r);
-  if (layout.numel > 0) {  // (else every result folds no elements: the identity)
-    ReleaseGil unlocked(layout.numel);
-    const int workers = worker_count(layout.numel);
-    const int last = layout.sizes.size() - 1;
-    const int64_t outer = layout.sizes[0];
-    const int64_t inner = layout.numel / outer;
-    if (workers <= 1) {
-      fold(layout, 0, layout.numel);
-    } else if (layout.strides[1][last] != 0 && layout.sizes[last] >= 64 * workers) {
-      // The innermost dim is kept: workers take columns of it, whose accumulators are their own.
-      parallel_for(layout.sizes[last], workers, 64, [&](int64_t b, int64_t e, int) {
-        Layout mine = layout;
-        for (int k = 0; k < 2; ++k) mine.base[k] += b * layout.strides[k][last];
-        mine.sizes[last] = e - b;
-        mine.numel = layout.numel / layout.sizes[last] * (e - b);
-        fold(mine, 0, mine.numel);
-      });
-    } else if (layout.strides[1][0] != 0 && outer >= workers) {
-      // The outermost dim is kept: workers take whole slices of it, whose accumulators are their own.
-      parallel_for(outer, workers, 1, [&](int64_t b, int64_t e, int) { fold(layout, b * inner, e * inner); });
-    } else {
-      // Each worker folds a share of the elements into accumulators of its own, combined after.
-      std::vector<std::unique_ptr<Acc[]>> partial(workers - 1);
-      for (std::unique_ptr<Acc[]>& p : partial) {
-        p.reset(new Acc[n]);
-        std::copy_n(acc.get(), n, p.get());
-      }
-      parallel_for(layout.numel, workers, 64, [&](int64_t b, int64_t e, int w) {
-        Layout mine = layout;
-        if (w > 0) mine.base[1] = reinterpret_cast<char*>(partial[w - 1].get());
-        fold(mine, b, e);
-      });
-      for (const std::unique_ptr<Acc[]>& p : partial)
-        for (int64_t i = 0; i < n; ++i) acc[i] = combine(acc[i], p[i]);
-    }
-  }
+  detail::fold_dims<Acc, C>(acc.get(), n, r, map, combine, identity, NoPrior{}, self);
   Out* o = out.data();
   const Acc count = Acc(r.count);
   for (int64_t i = 0; i < n; ++i) o[i] = convert<Out>(project(acc[i], count));
   return out;
+}
+
+// A reduction with a prior pass (prior.h): first `prior` (a Fold: map, combine,
+// identity, project) over the same dims, then `main`, whose map and project see
+// each result's prior. Gives the
+// results and the priors, both as Out (var_mean's (var, mean)).
+template <class Out, class Acc, class C, class PriorFold, class MainFold, class TensorT, class DimT>
+std::pair<Tensor<Out, Device::cpu>, Tensor<Out, Device::cpu>> reduce_dims_prior(const char* op,
+                                                                                const PriorFold& prior,
+                                                                                const MainFold& main,
+                                                                                const TensorT& self,
+                                                                                const DimT& dim, bool keepdim) {
+  using OutTensor = Tensor<Out, Device::cpu>;
+  const Reduction r = plan_reduction(op, self.sizes(), dim, keepdim);
+  OutTensor out = OutTensor::empty(r.out), priors_out = OutTensor::empty(r.out);
+  const int64_t n = out.numel();
+  if (n == 0) return {out, priors_out};
+  if (r.count == 0 && !main.identity) throw_empty_reduction(op, self.sizes(), r);
+  const Acc count = Acc(r.count);
+  std::unique_ptr<Acc[]> first(new Acc[n]), acc(new Acc[n]);
+  // Over no elements a prior without identity (logsumexp's max) folds from 0.
+  const std::optional<Acc> prior_identity = r.count == 0 && !prior.identity ? std::optional<Acc>(Acc(0))
+                                                                            : prior.identity;
+  detail::fold_dims<Acc, C>(first.get(), n, r, prior.map, prior.combine, prior_identity, NoPrior{}, self);
+  for (int64_t i = 0; i < n; ++i) first[i] = prior.project(first[i], count);
+  const Priors<Acc, Out> priors{first.get(), priors_out.data()};
+  detail::fold_dims<Acc, C>(acc.get(), n, r, main.map, main.combine, main.identity, priors, self);
+  Out* o = out.data();
+  for (int64_t i = 0; i < n; ++i) {
+    o[i] = convert<Out>(priors.bind(main.project, i)(acc[i], count));
+    priors.store(i);
+  }
+  return {out, priors_out};
 }
 
 // The value and index of the element `better` picks along dim (None: of all

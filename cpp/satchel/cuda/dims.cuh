@@ -17,6 +17,7 @@
 
 #include "../cast.h"
 #include "../core/reduction.h"
+#include "../prior.h"
 #include "runtime.h"
 
 namespace satchel::cuda {
@@ -66,36 +67,61 @@ struct Seeded {  // fold step of a partial that may not have an element yet
   SATCHEL_HD void operator()(Partial<Acc>& p, Acc v) const { p = {p.has ? combine(p.value, v) : v, true}; }
 };
 
-template <class Out, class Acc, class C, class T, class Map, class Combine, class Project>
+// (priors: prior.h's, binding each result's prior to map and project.)
+template <class Out, class Acc, class C, class T, class Map, class Combine, class Project, class PriorsT>
 __global__ void __launch_bounds__(kBlock) reduce_threads(const Map map, const Combine combine, const Project project,
-                                                         const Partial<Acc> identity, const T* x, Out* out,
-                                                         const Dimensions kept, const Dimensions folded,
-                                                         const int64_t outputs, const int64_t count) {
+                                                         const Partial<Acc> identity, const PriorsT priors,
+                                                         const T* x, Out* out, const Dimensions kept,
+                                                         const Dimensions folded, const int64_t outputs,
+                                                         const int64_t count) {
   for (int64_t o = int64_t(blockIdx.x) * kBlock + threadIdx.x; o < outputs; o += int64_t(gridDim.x) * kBlock) {
     const T* base = x + kept.offset(o);
+    const auto mapped = priors.bind(map, o);
     Partial<Acc> acc = identity;
-    for (int64_t r = 0; r < count; ++r) Seeded<Acc, Combine>{combine}(acc, map(Acc(C(base[folded.offset(r)]))));
-    out[o] = convert<Out>(project(acc.value, Acc(count)));
+    for (int64_t r = 0; r < count; ++r) Seeded<Acc, Combine>{combine}(acc, mapped(Acc(C(base[folded.offset(r)]))));
+    out[o] = convert<Out>(priors.bind(project, o)(acc.value, Acc(count)));
+    priors.store(o);
   }
 }
 
-template <class Out, class Acc, class C, class T, class Map, class Combine, class Project>
+template <class Out, class Acc, class C, class T, class Map, class Combine, class Project, class PriorsT>
 __global__ void __launch_bounds__(kBlock) reduce_blocks(const Map map, const Combine combine, const Project project,
-                                                        const Partial<Acc> identity, const T* x, Out* out,
-                                                        const Dimensions kept, const Dimensions folded,
-                                                        const int64_t outputs, const int64_t count) {
+                                                        const Partial<Acc> identity, const PriorsT priors,
+                                                        const T* x, Out* out, const Dimensions kept,
+                                                        const Dimensions folded, const int64_t outputs,
+                                                        const int64_t count) {
   using BlockReduce = cub::BlockReduce<Partial<Acc>, kBlock>;
   __shared__ typename BlockReduce::TempStorage temp;
   const CombinePartials<Acc, Combine> op{combine};
   for (int64_t o = blockIdx.x; o < outputs; o += gridDim.x) {
     const T* base = x + kept.offset(o);
+    const auto mapped = priors.bind(map, o);
     Partial<Acc> mine{Acc(), false};
     for (int64_t r = threadIdx.x; r < count; r += kBlock)
-      Seeded<Acc, Combine>{combine}(mine, map(Acc(C(base[folded.offset(r)]))));
+      Seeded<Acc, Combine>{combine}(mine, mapped(Acc(C(base[folded.offset(r)]))));
     const Partial<Acc> total = op(identity, BlockReduce(temp).Reduce(mine, op));
-    if (threadIdx.x == 0) out[o] = convert<Out>(project(total.value, Acc(count)));
+    if (threadIdx.x == 0) {
+      out[o] = convert<Out>(priors.bind(project, o)(total.value, Acc(count)));
+      priors.store(o);
+    }
     __syncthreads();  // temp is reused by the next result
   }
+}
+
+// Launches the fold of each result of r into out, by a thread each or a block each.
+template <class Out, class Acc, class C, class Map, class Combine, class Project, class PriorsT, class TensorT>
+void launch_reduce(const Map& map, const Combine& combine, std::optional<Acc> identity, const Project& project,
+                   const PriorsT& priors, const TensorT& self, const Reduction& r, Out* out, int64_t n) {
+  const auto [kept, folded] = split(self, r);
+  const Partial<Acc> seed{identity ? *identity : Acc(), bool(identity)};
+  const cudaStream_t stream = current_stream();
+  if (kept.innermost() == 1 || folded.innermost() != 1 || r.count < 2 * kBlock)
+    reduce_threads<Out, Acc, C><<<grid_for(n, 1, kMapWaves), kBlock, 0, stream>>>(
+        map, combine, project, seed, priors, self.data(), out, kept, folded, n, r.count);
+  else
+    reduce_blocks<Out, Acc, C><<<unsigned(std::min<int64_t>(n, 65535)), kBlock, 0, stream>>>(
+        map, combine, project, seed, priors, self.data(), out, kept, folded, n, r.count);
+  check_launch<Map>();
 }
 
 // An element and its index among the folded ones.
@@ -216,23 +242,35 @@ ScanArgs scan_args(const char* op, const TensorT& self, int64_t dim) {
 template <class Out, class Acc, class C, class Map, class Combine, class Project, class TensorT, class DimT>
 DeviceTensor<Out> reduce_dims(const char* op, const Map& map, const Combine& combine, std::optional<Acc> identity,
                               const Project& project, const TensorT& self, const DimT& dim, bool keepdim) {
-  using T = typename TensorT::value_type;
   const Reduction r = plan_reduction(op, self.sizes(), dim, keepdim);
   DeviceTensor<Out> out = empty<DeviceTensor<Out>>(r.out);
   const int64_t n = out.numel();
   if (n == 0) return out;
   if (r.count == 0 && !identity) throw_empty_reduction(op, self.sizes(), r);
-  const auto [kept, folded] = detail::split(self, r);
-  const detail::Partial<Acc> seed{identity ? *identity : Acc(), bool(identity)};
-  const cudaStream_t stream = current_stream();
-  if (kept.innermost() == 1 || folded.innermost() != 1 || r.count < 2 * detail::kBlock)
-    detail::reduce_threads<Out, Acc, C><<<detail::grid_for(n, 1, detail::kMapWaves), detail::kBlock, 0, stream>>>(
-        map, combine, project, seed, self.data(), out.data(), kept, folded, n, r.count);
-  else
-    detail::reduce_blocks<Out, Acc, C><<<unsigned(std::min<int64_t>(n, 65535)), detail::kBlock, 0, stream>>>(
-        map, combine, project, seed, self.data(), out.data(), kept, folded, n, r.count);
-  detail::check_launch<Map>();
+  detail::launch_reduce<Out, Acc, C>(map, combine, identity, project, NoPrior{}, self, r, out.data(), n);
   return out;
+}
+
+// reduce_dims.h's reduce_dims_prior on the device: the priors are folded into a
+// buffer of Acc first, then bound to the main fold's map and project.
+template <class Out, class Acc, class C, class PriorFold, class MainFold, class TensorT, class DimT>
+std::pair<DeviceTensor<Out>, DeviceTensor<Out>> reduce_dims_prior(const char* op, const PriorFold& prior,
+                                                                  const MainFold& main, const TensorT& self,
+                                                                  const DimT& dim, bool keepdim) {
+  const Reduction r = plan_reduction(op, self.sizes(), dim, keepdim);
+  DeviceTensor<Out> out = empty<DeviceTensor<Out>>(r.out), priors_out = empty<DeviceTensor<Out>>(r.out);
+  const int64_t n = out.numel();
+  if (n == 0) return {out, priors_out};
+  if (r.count == 0 && !main.identity) throw_empty_reduction(op, self.sizes(), r);
+  // Over no elements a prior without identity (logsumexp's max) folds from 0.
+  const std::optional<Acc> prior_identity = r.count == 0 && !prior.identity ? std::optional<Acc>(Acc(0))
+                                                                            : prior.identity;
+  DeviceTensor<Acc> first = empty<DeviceTensor<Acc>>(r.out);
+  detail::launch_reduce<Acc, Acc, C>(prior.map, prior.combine, prior_identity, prior.project, NoPrior{}, self, r,
+                                     first.data(), n);
+  detail::launch_reduce<Out, Acc, C>(main.map, main.combine, main.identity, main.project,
+                                     Priors<Acc, Out>{first.data(), priors_out.data()}, self, r, out.data(), n);
+  return {out, priors_out};
 }
 
 // (combine: the CPU's fold of the best value; a kernel's threads carry values and indices together.)

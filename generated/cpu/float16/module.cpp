@@ -13,6 +13,16 @@ using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cpu>;
 using LongTensor = satchel::Tensor<int64_t, satchel::Device::cpu>;
 using HalfTensor = satchel::Tensor<satchel::half, satchel::Device::cpu>;
+struct VarMeanResult {  // the class of VarMeanResult results: satchel.cpu.float16.VarMeanResult
+  static constexpr const char* name = "VarMeanResult";
+  static constexpr const char* module = "satchel._units.cpu_float16";
+  static constexpr const char* fields[] = {"var", "mean"};
+};
+struct StdMeanResult {  // the class of StdMeanResult results: satchel.cpu.float16.StdMeanResult
+  static constexpr const char* name = "StdMeanResult";
+  static constexpr const char* module = "satchel._units.cpu_float16";
+  static constexpr const char* fields[] = {"std", "mean"};
+};
 struct MaxResult {  // the class of MaxResult results: satchel.cpu.float16.MaxResult
   static constexpr const char* name = "MaxResult";
   static constexpr const char* module = "satchel._units.cpu_float16";
@@ -64,6 +74,8 @@ NB_MODULE(cpu_float16, m) {
   nb::module_::import_("satchel._units.cpu_int64");  // registers LongTensor, which ops here return
   auto cls = satchel::bind_tensor<Tensor>(m, "HalfTensor", "float16", "cpu");
   m.attr("Tensor") = cls;
+  satchel::add_named_tuple<VarMeanResult>(m);
+  satchel::add_named_tuple<StdMeanResult>(m);
   satchel::add_named_tuple<MaxResult>(m);
   satchel::add_named_tuple<MinResult>(m);
   satchel::add_named_tuple<CummaxResult>(m);

@@ -15,26 +15,6 @@ using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
 using LongTensor = satchel::Tensor<int64_t, satchel::Device::cuda>;
 using HalfTensor = satchel::Tensor<satchel::half, satchel::Device::cuda>;
-struct MaxResult {  // the class of MaxResult results: satchel.cuda.float16.MaxResult
-  static constexpr const char* name = "MaxResult";
-  static constexpr const char* module = "satchel._units.cuda_float16";
-  static constexpr const char* fields[] = {"values", "indices"};
-};
-struct MinResult {  // the class of MinResult results: satchel.cuda.float16.MinResult
-  static constexpr const char* name = "MinResult";
-  static constexpr const char* module = "satchel._units.cuda_float16";
-  static constexpr const char* fields[] = {"values", "indices"};
-};
-struct CummaxResult {  // the class of CummaxResult results: satchel.cuda.float16.CummaxResult
-  static constexpr const char* name = "CummaxResult";
-  static constexpr const char* module = "satchel._units.cuda_float16";
-  static constexpr const char* fields[] = {"values", "indices"};
-};
-struct CumminResult {  // the class of CumminResult results: satchel.cuda.float16.CumminResult
-  static constexpr const char* name = "CumminResult";
-  static constexpr const char* module = "satchel._units.cuda_float16";
-  static constexpr const char* fields[] = {"values", "indices"};
-};
 
 namespace ops {
 

@@ -19,18 +19,8 @@ struct MaxResult {  // the class of MaxResult results: satchel.cuda.int16.MaxRes
   static constexpr const char* module = "satchel._units.cuda_int16";
   static constexpr const char* fields[] = {"values", "indices"};
 };
-struct MinResult {  // the class of MinResult results: satchel.cuda.int16.MinResult
-  static constexpr const char* name = "MinResult";
-  static constexpr const char* module = "satchel._units.cuda_int16";
-  static constexpr const char* fields[] = {"values", "indices"};
-};
 struct CummaxResult {  // the class of CummaxResult results: satchel.cuda.int16.CummaxResult
   static constexpr const char* name = "CummaxResult";
-  static constexpr const char* module = "satchel._units.cuda_int16";
-  static constexpr const char* fields[] = {"values", "indices"};
-};
-struct CumminResult {  // the class of CumminResult results: satchel.cuda.int16.CumminResult
-  static constexpr const char* name = "CumminResult";
   static constexpr const char* module = "satchel._units.cuda_int16";
   static constexpr const char* fields[] = {"values", "indices"};
 };

@@ -14,26 +14,6 @@ using In = satchel::Operand<Tensor>;
 using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
 using LongTensor = satchel::Tensor<int64_t, satchel::Device::cuda>;
-struct MaxResult {  // the class of MaxResult results: satchel.cuda.uint8.MaxResult
-  static constexpr const char* name = "MaxResult";
-  static constexpr const char* module = "satchel._units.cuda_uint8";
-  static constexpr const char* fields[] = {"values", "indices"};
-};
-struct MinResult {  // the class of MinResult results: satchel.cuda.uint8.MinResult
-  static constexpr const char* name = "MinResult";
-  static constexpr const char* module = "satchel._units.cuda_uint8";
-  static constexpr const char* fields[] = {"values", "indices"};
-};
-struct CummaxResult {  // the class of CummaxResult results: satchel.cuda.uint8.CummaxResult
-  static constexpr const char* name = "CummaxResult";
-  static constexpr const char* module = "satchel._units.cuda_uint8";
-  static constexpr const char* fields[] = {"values", "indices"};
-};
-struct CumminResult {  // the class of CumminResult results: satchel.cuda.uint8.CumminResult
-  static constexpr const char* name = "CumminResult";
-  static constexpr const char* module = "satchel._units.cuda_uint8";
-  static constexpr const char* fields[] = {"values", "indices"};
-};
 
 namespace ops {
 

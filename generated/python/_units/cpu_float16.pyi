@@ -13,6 +13,14 @@ _Key = int | slice | EllipsisType | None
 dtype: Literal["float16"]
 device: Literal["cpu"]
 
+class VarMeanResult(NamedTuple):
+    var: HalfTensor
+    mean: HalfTensor
+
+class StdMeanResult(NamedTuple):
+    std: HalfTensor
+    mean: HalfTensor
+
 class MaxResult(NamedTuple):
     values: HalfTensor
     indices: LongTensor
@@ -67,6 +75,14 @@ class HalfTensor:
         """Product of all elements, accumulated in accreal."""
     def meanall(self) -> float:
         """Mean of all elements, accumulated in accreal (TH's meanall): NaN for an empty floating tensor; on integer units the sum divided as C divides, truncating toward zero, and 0 for an empty tensor."""
+    def varall(self, correction: float = 1) -> float:
+        """The variance of all elements (var's, with dim None), as a number of the accreal type (TH's varall)."""
+    def stdall(self, correction: float = 1) -> float:
+        """The standard deviation of all elements (std's, with dim None), as a number (TH's stdall)."""
+    def normall(self, p: float = 2) -> float:
+        """The p-norm of all elements (norm's, with dim None), as a number (TH's normall)."""
+    def dist(self, other: HalfTensor, p: float = 2) -> float:
+        """The p-norm of self - other (tensors of one shape), as a number: TH's dist, PyTorch's without broadcasting."""
     def minall(self) -> float:
         """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
     def maxall(self) -> float:
@@ -85,6 +101,20 @@ class HalfTensor:
         """How many elements over dim (all when None) are nonzero (NaN is)."""
     def mean(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> HalfTensor:
         """Mean of the elements over dim (all when None), accumulated in accreal; NaN over no elements."""
+    def nanmean(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> HalfTensor:
+        """The mean of the elements over dim (all when None) that are not NaN; NaN where every one is."""
+    def var(self, dim: int | Sequence[int] | None = None, *, correction: float = 1, keepdim: bool = False) -> HalfTensor:
+        """The variance of the elements over dim (all when None): their squared deviations from their mean, summed and divided by max(0, N - correction) (1: the sample variance, 0: the population's). Two passes in accreal (the mean, then the deviations), so a large mean costs no precision."""
+    def std(self, dim: int | Sequence[int] | None = None, *, correction: float = 1, keepdim: bool = False) -> HalfTensor:
+        """The standard deviation over dim (all when None), the square root of var's variance."""
+    def var_mean(self, dim: int | Sequence[int] | None = None, *, correction: float = 1, keepdim: bool = False) -> VarMeanResult:
+        """var's variance and the mean it deviates from, in one call, as a named tuple (var, mean)."""
+    def std_mean(self, dim: int | Sequence[int] | None = None, *, correction: float = 1, keepdim: bool = False) -> StdMeanResult:
+        """std's standard deviation and the mean, in one call, as a named tuple (std, mean)."""
+    def norm(self, p: float = 2, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> HalfTensor:
+        """The p-norm over dim (all when None): (sum |x|^p)^(1/p) for any float p; 0 counts the nonzero elements, inf and -inf give the largest and smallest |x|. Scaled by the largest |x| first (a second pass), so that no power overflows where the norm would not: norm of [1e200, 1e200] is 1.41e200, not inf."""
+    def logsumexp(self, dim: int | Sequence[int], keepdim: bool = False) -> HalfTensor:
+        """log(sum(exp(x))) over dim, without overflow: the largest element is taken out first (an infinite one is not). -inf over no elements."""
     def amax(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> HalfTensor:
         """The largest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""
     def amin(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> HalfTensor:
@@ -267,6 +297,18 @@ def prodall(self: HalfTensor) -> float:
 def meanall(self: HalfTensor) -> float:
     """Mean of all elements, accumulated in accreal (TH's meanall): NaN for an empty floating tensor; on integer units the sum divided as C divides, truncating toward zero, and 0 for an empty tensor."""
 
+def varall(self: HalfTensor, correction: float = 1) -> float:
+    """The variance of all elements (var's, with dim None), as a number of the accreal type (TH's varall)."""
+
+def stdall(self: HalfTensor, correction: float = 1) -> float:
+    """The standard deviation of all elements (std's, with dim None), as a number (TH's stdall)."""
+
+def normall(self: HalfTensor, p: float = 2) -> float:
+    """The p-norm of all elements (norm's, with dim None), as a number (TH's normall)."""
+
+def dist(self: HalfTensor, other: HalfTensor, p: float = 2) -> float:
+    """The p-norm of self - other (tensors of one shape), as a number: TH's dist, PyTorch's without broadcasting."""
+
 def minall(self: HalfTensor) -> float:
     """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
 
@@ -293,6 +335,27 @@ def count_nonzero(self: HalfTensor, dim: int | Sequence[int] | None = None) -> L
 
 def mean(self: HalfTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> HalfTensor:
     """Mean of the elements over dim (all when None), accumulated in accreal; NaN over no elements."""
+
+def nanmean(self: HalfTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> HalfTensor:
+    """The mean of the elements over dim (all when None) that are not NaN; NaN where every one is."""
+
+def var(self: HalfTensor, dim: int | Sequence[int] | None = None, *, correction: float = 1, keepdim: bool = False) -> HalfTensor:
+    """The variance of the elements over dim (all when None): their squared deviations from their mean, summed and divided by max(0, N - correction) (1: the sample variance, 0: the population's). Two passes in accreal (the mean, then the deviations), so a large mean costs no precision."""
+
+def std(self: HalfTensor, dim: int | Sequence[int] | None = None, *, correction: float = 1, keepdim: bool = False) -> HalfTensor:
+    """The standard deviation over dim (all when None), the square root of var's variance."""
+
+def var_mean(self: HalfTensor, dim: int | Sequence[int] | None = None, *, correction: float = 1, keepdim: bool = False) -> VarMeanResult:
+    """var's variance and the mean it deviates from, in one call, as a named tuple (var, mean)."""
+
+def std_mean(self: HalfTensor, dim: int | Sequence[int] | None = None, *, correction: float = 1, keepdim: bool = False) -> StdMeanResult:
+    """std's standard deviation and the mean, in one call, as a named tuple (std, mean)."""
+
+def norm(self: HalfTensor, p: float = 2, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> HalfTensor:
+    """The p-norm over dim (all when None): (sum |x|^p)^(1/p) for any float p; 0 counts the nonzero elements, inf and -inf give the largest and smallest |x|. Scaled by the largest |x| first (a second pass), so that no power overflows where the norm would not: norm of [1e200, 1e200] is 1.41e200, not inf."""
+
+def logsumexp(self: HalfTensor, dim: int | Sequence[int], keepdim: bool = False) -> HalfTensor:
+    """log(sum(exp(x))) over dim, without overflow: the largest element is taken out first (an infinite one is not). -inf over no elements."""
 
 def amax(self: HalfTensor, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> HalfTensor:
     """The largest element over dim (all when None); NaN where any is NaN. The folded dims must not be empty."""

@@ -676,6 +676,18 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def meanall(self, tensor: TensorT, /) -> AccRealT:
         """Mean of all elements, accumulated in accreal (TH's meanall): NaN for an empty floating tensor; on integer units the sum divided as C divides, truncating toward zero, and 0 for an empty tensor."""
 
+    def varall(self, tensor: TensorT, /, correction: float = 1) -> AccRealT:
+        """The variance of all elements (var's, with dim None), as a number of the accreal type (TH's varall)."""
+
+    def stdall(self, tensor: TensorT, /, correction: float = 1) -> AccRealT:
+        """The standard deviation of all elements (std's, with dim None), as a number (TH's stdall)."""
+
+    def normall(self, tensor: TensorT, /, p: float = 2) -> AccRealT:
+        """The p-norm of all elements (norm's, with dim None), as a number (TH's normall)."""
+
+    def dist(self, tensor: TensorT, other: TensorT, /, p: float = 2) -> AccRealT:
+        """The p-norm of self - other (tensors of one shape), as a number: TH's dist, PyTorch's without broadcasting."""
+
     def minall(self, tensor: TensorT, /) -> RealT:
         """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
 
@@ -702,6 +714,27 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
 
     def mean(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """Mean of the elements over dim (all when None), accumulated in accreal; NaN over no elements."""
+
+    def nanmean(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
+        """The mean of the elements over dim (all when None) that are not NaN; NaN where every one is."""
+
+    def var(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, *, correction: float = 1, keepdim: bool = False) -> TensorT:
+        """The variance of the elements over dim (all when None): their squared deviations from their mean, summed and divided by max(0, N - correction) (1: the sample variance, 0: the population's)."""
+
+    def std(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, *, correction: float = 1, keepdim: bool = False) -> TensorT:
+        """The standard deviation over dim (all when None), the square root of var's variance."""
+
+    def var_mean(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, *, correction: float = 1, keepdim: bool = False) -> tuple[TensorT, TensorT]:
+        """var's variance and the mean it deviates from, in one call, as a named tuple (var, mean)."""
+
+    def std_mean(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, *, correction: float = 1, keepdim: bool = False) -> tuple[TensorT, TensorT]:
+        """std's standard deviation and the mean, in one call, as a named tuple (std, mean)."""
+
+    def norm(self, tensor: TensorT, /, p: float = 2, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
+        """The p-norm over dim (all when None): (sum |x|^p)^(1/p) for any float p; 0 counts the nonzero elements, inf and -inf give the largest and smallest |x|."""
+
+    def logsumexp(self, tensor: TensorT, dim: int | Sequence[int], /, keepdim: bool = False) -> TensorT:
+        """log(sum(exp(x))) over dim, without overflow: the largest element is taken out first (an infinite one is not)."""
 
     def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """The largest element over dim (all when None); NaN where any is NaN."""

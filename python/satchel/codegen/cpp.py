@@ -325,13 +325,27 @@ def _kernels_for(op: Op, types: Types, dtype: DType) -> tuple[Kernel, ...]:
     if isinstance(body, Reduce):
         acc = body.accumulate
         map_facts, combine_facts = _reduce_facts(body)
-        inputs = sig.args[:1] if body.along_dims else sig.args
+        inputs = sig.args[:1] if body.along_dims else [a for a in sig.args if a.type == TENSOR]
+        def members(expr: str) -> tuple[str, ...]:
+            return tuple(f"{cpp_type(a.type, tensor_names(types, dtype)).value} {a.name}"
+                         for a in _params_in(body, expr))
+        prior = (f"{acc} prior",) if body.prior else ()
         kernels = (
-            Kernel(kernel_name(op, "map"), map_facts, tuple(f"{acc} {a.name}" for a in inputs), acc, body.map),
+            Kernel(kernel_name(op, "map"), members(body.map) + map_facts,
+                   tuple(f"{acc} {a.name}" for a in inputs) + prior, acc, body.map),
             Kernel(kernel_name(op, "combine"), combine_facts, (f"{acc} x", f"{acc} y"), acc, body.combine.expr),
         )
-        if body.along_dims or body.project != "x":
-            kernels += (Kernel(kernel_name(op, "project"), (), (f"{acc} x", f"{acc} n"), acc, body.project),)
+        if body.along_dims or body.project != "x" or body.prior:
+            kernels += (Kernel(kernel_name(op, "project"), members(body.project), (f"{acc} x", f"{acc} n") + prior,
+                               acc, body.project),)
+        if body.prior:
+            first = body.prior
+            kernels += (
+                Kernel(kernel_name(op, "prior_map"), members(first.map), tuple(f"{acc} {a.name}" for a in inputs), acc,
+                       first.map),
+                Kernel(kernel_name(op, "prior_combine"), (), (f"{acc} x", f"{acc} y"), acc, first.combine.expr),
+                Kernel(kernel_name(op, "prior_project"), (), (f"{acc} x", f"{acc} n"), acc, first.project),
+            )
         return kernels
     if isinstance(body, Positional):
         members = tuple(f"{cpp_type(a.type, tensor_names(types, dtype)).value} {a.name}" for a in sig.args[1:])
@@ -360,17 +374,49 @@ def _along_dims(op: Op, sig: Signature, runtime: str, types: Types, dtype: DType
         if body.result == Result.INDEX:
             return f"return {runtime}::{call}.second;"
         return f"auto [values, indices] = {runtime}::{call};\n  return {ret}{{{{values, indices}}}};"
-    out = _element(sig.return_type, types, dtype)
+    out = _element(sig.returns[0].type, types, dtype)
     acc = body.accumulate
     if isinstance(body, Scan):
         return (f"return {runtime}::scan<{out}, {acc}, compute>({name}, kernels::{kernel_name(op, 'combine')}{{}}, "
                 f"self, dim);")
-    identity = body.combine.identity
-    init = f"std::optional<{acc}>({acc}({identity}))" if identity is not None else "std::nullopt"
-    functors = ", ".join(f"kernels::{kernel_name(op, part)}{{}}" for part in ("map", "combine"))
-    keepdim = "keepdim" if len(sig.args) == 3 else "false"
-    return (f"return {runtime}::reduce_dims<{out}, {acc}, compute>({name}, {functors}, {init}, "
-            f"kernels::{kernel_name(op, 'project')}{{}}, self, dim, {keepdim});")
+    keepdim = "keepdim" if any(a.name == "keepdim" for a in sig.args) else "false"
+    if body.prior:
+        call = (f"{runtime}::reduce_dims_prior<{out}, {acc}, compute>({name}, {_fold(op, body, prior=True)}, "
+                f"{_fold(op, body)}, self, dim, {keepdim})")
+        if body.result == Result.PRIOR:
+            return f"auto [values, priors] = {call};\n  return {ret}{{{{values, priors}}}};"
+        return f"return {call}.first;"
+    functors = ", ".join(f"kernels::{kernel_name(op, part)}{{{_members(body, part)}}}" for part in ("map", "combine"))
+    return (f"return {runtime}::reduce_dims<{out}, {acc}, compute>({name}, {functors}, {_init(body)}, "
+            f"kernels::{kernel_name(op, 'project')}{{{_members(body, 'project')}}}, self, dim, {keepdim});")
+
+
+def _init(body: Reduce) -> str:
+    """A fold's identity as an optional of its accumulator type."""
+    acc, identity = body.accumulate, body.combine.identity
+    return f"std::optional<{acc}>({acc}({identity}))" if identity is not None else "std::nullopt"
+
+
+def _params_in(body: Reduce, expr: str) -> tuple[Arg, ...]:
+    """The params of a reduction that expr uses: the members of its functor."""
+    used = {name for name, _ in names_in(expr)}
+    return tuple(a for a in body.params if a.name in used)
+
+
+def _members(body: Reduce, part: str) -> str:
+    """The initialiser of a reduction functor's members: the params its expression
+    uses (part: map, project or prior_map; a combine has none)."""
+    expr = {"map": body.map, "project": body.project, "prior_map": body.prior and body.prior.map}.get(part)
+    return ", ".join(a.name for a in _params_in(body, expr)) if expr else ""
+
+
+def _fold(op: Op, body: Reduce, prior: bool = False) -> str:
+    """A satchel::Fold of a reduction's functors, or of its prior's."""
+    prefix = "prior_" if prior else ""
+    fold = body.prior if prior and body.prior else body
+    functors = [f"kernels::{kernel_name(op, prefix + part)}{{{_members(body, prefix + part)}}}"
+                for part in ("map", "combine", "project")]
+    return f"satchel::make_fold<{body.accumulate}>({functors[0]}, {functors[1]}, {_init(fold)}, {functors[2]})"
 
 
 def _function(op: Op, sig: Signature, device: Device, types: Types, dtype: DType) -> Function:
@@ -401,14 +447,26 @@ def _function(op: Op, sig: Signature, device: Device, types: Types, dtype: DType
                 f"kernels::{kernel_name(op)}{{{members}}}, self);")
     elif isinstance(body, Reduce):
         acc = body.accumulate
-        identity = body.combine.identity
-        init = f"std::optional<{acc}>({acc}({identity}))" if identity is not None else "std::nullopt"
-        tensors = ", ".join(a.name for a in sig.args)
-        value = (f'{runtime}::reduce<{acc}, compute>("{op.name}", kernels::{kernel_name(op, "map")}{{}}, '
-                 f"kernels::{kernel_name(op, 'combine')}{{}}, {init}, {tensors})")
-        if body.project != "x":
-            value = f"kernels::{kernel_name(op, 'project')}{{}}({value}, {acc}(self.numel()))"
-        text = f"return {value};" if acc == "accreal" else f"return real({value});"
+        tensors = ", ".join(a.name for a in sig.args if a.type == TENSOR)
+        count = f"{acc}(self.numel())"
+
+        def whole(fold: Reduce, prefix: str, map_fn: str) -> str:
+            combine = f"kernels::{kernel_name(op, prefix + 'combine')}{{}}"
+            init = f"satchel::zero_if_empty<{acc}>(self.numel())" if prefix and fold.combine.identity is None \
+                else _init(fold)
+            return f'{runtime}::reduce<{acc}, compute>("{op.name}", {map_fn}, {combine}, {init}, {tensors})'
+        map_fn = f"kernels::{kernel_name(op, 'map')}{{{_members(body, 'map')}}}"
+        project = f"kernels::{kernel_name(op, 'project')}{{{_members(body, 'project')}}}"
+        if body.prior:
+            prior_map = f"kernels::{kernel_name(op, 'prior_map')}{{{_members(body, 'prior_map')}}}"
+            prior = f"kernels::{kernel_name(op, 'prior_project')}{{}}({whole(body.prior, 'prior_', prior_map)}, {count})"
+            bound = f"satchel::WithPrior<kernels::{kernel_name(op, 'map')}, {acc}>{{{map_fn}, prior}}"
+            text = f"const {acc} prior = {prior};\n  return {project}({whole(body, '', bound)}, {count}, prior);"
+        else:
+            value = whole(body, "", map_fn)
+            if body.project != "x":
+                value = f"{project}({value}, {count})"
+            text = f"return {value};" if acc == "accreal" else f"return real({value});"
     else:
         assert isinstance(body, Native)
         call = f"{runtime}::native::{body.name}<Tensor>({', '.join(a.name for a in sig.args)})"

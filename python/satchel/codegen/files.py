@@ -23,7 +23,7 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 
-from .cpp import Function, Kernel, OpCode, Operator, Unit, math_functions, runtime_namespace
+from .cpp import Function, Kernel, NamedTuple, OpCode, Operator, Unit, math_functions, named_tuple_name, runtime_namespace
 from .model import Spec
 
 OPS_PER_SHARD = 8
@@ -62,6 +62,12 @@ class Shard:
     @property
     def math_functions(self) -> tuple[str, ...]:
         return math_functions(self.kernels)
+
+    @property
+    def named_tuples(self) -> tuple[NamedTuple, ...]:
+        """The tags of its ops' named tuples only, so that a new one rewrites no other shard."""
+        names = {named_tuple_name(code.op.sig) for code in self.ops if code.op.sig.is_tuple}
+        return tuple(t for t in self.unit.named_tuples if t.name in names)
 
     @property
     def includes(self) -> tuple[str, ...]:

@@ -159,11 +159,13 @@ class Combine(enum.Enum):
 
 class Result(enum.Enum):
     """What a reduction or scan along dims gives: the folded values, the index of
-    the element a min or max combine picks (argmax), or both (max(dim), cummax)."""
+    the element a min or max combine picks (argmax), or both (max(dim), cummax),
+    or the values and the prior's (var_mean)."""
 
     VALUE = ("value",)
     INDEX = ("index",)
     BOTH = ("value", "index")
+    PRIOR = ("value", "prior")  # and the prior pass's values (var_mean's mean)
 
     @property
     def indexed(self) -> bool:
@@ -183,6 +185,12 @@ class Reduce:
     accumulate: str = "accreal"  # "accreal" or "compute": the type the fold runs in
     project: str = "x"  # the result from the folded value x and the count n folded in (mean: x / n)
     result: Result = Result.VALUE
+    # A first fold over the same elements (over self, in the same accumulator
+    # type) whose per-result value map and project see as `prior`: var's mean.
+    prior: Reduce | None = None
+    # The signature's arguments besides the tensors, dim and keepdim (var's
+    # correction): members of the map's and project's functors.
+    params: tuple[Arg, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -428,26 +436,32 @@ def _parse_combine(value: Node, what: str) -> Combine:
     return combine
 
 
-def _parse_result(value: Node, combine: Combine, sig: Signature, what: str, one_dim: bool) -> Result:
-    """`result: value` (the default), `index` or `[value, index]`, checked against the signature."""
+def _parse_result(value: Node, combine: Combine, sig: Signature, what: str, one_dim: bool,
+                  has_prior: bool = False) -> Result:
+    """`result: value` (the default), `index`, `[value, index]` or `[value, prior]`,
+    checked against the signature."""
     raw = value.pop("result", "value")
     where = value.where("result") if "result" in value else value.location
     words = tuple(raw) if isinstance(raw, list) else (raw,)
     result = next((r for r in Result if r.value == words), None)
     if result is None:
-        raise SpecError(where, f"{what}: result must be value, index or [value, index], got {raw!r}")
+        raise SpecError(where, f"{what}: result must be value, index, [value, index] or [value, prior], got {raw!r}")
     types = tuple(r.type for r in sig.returns)
     if result.indexed:
         if combine.beats is None:
             raise SpecError(where, f"{what}: only a min or max combine picks an element whose index it can give")
         if not one_dim:
             raise SpecError(where, f"{what}: an index is along one dim: dim must be int or int?")
-    want = {Result.VALUE: None, Result.INDEX: (INDEX,), Result.BOTH: (TENSOR, INDEX)}[result]
+    if result == Result.PRIOR and not has_prior:
+        raise SpecError(where, f"{what}: result [value, prior] needs a prior")
+    want = {Result.VALUE: None, Result.INDEX: (INDEX,), Result.BOTH: (TENSOR, INDEX),
+            Result.PRIOR: (TENSOR, TENSOR)}[result]
     if want is None:
         if len(types) != 1 or not isinstance(types[0], TensorType) or types[0].written:
             raise SpecError(where, f"{what}: a reduction along dims returns Tensor or Tensor(<dtype>)")
     elif types != want:
-        spelled = {Result.INDEX: "Tensor(int64)", Result.BOTH: "(Tensor values, Tensor(int64) indices)"}[result]
+        spelled = {Result.INDEX: "Tensor(int64)", Result.BOTH: "(Tensor values, Tensor(int64) indices)",
+                   Result.PRIOR: "(Tensor a, Tensor b)"}[result]
         raise SpecError(where, f"{what}: result {raw} returns {spelled}")
     return result
 
@@ -459,24 +473,56 @@ def _parse_accumulate(value: Node, combine: Combine, what: str) -> str:
     return str(acc)
 
 
+# What a reduction's arguments besides its tensors, dim and keepdim may be: members of its functors.
+REDUCE_PARAMS = (INT, BaseType(BaseKind.FLOAT), BOOL)
+
+
+def _parse_prior(value: object, accumulate: str, names: set[str], where: Location, what: str) -> Reduce:
+    """A reduction's prior pass: map (over the reduction's tensors and params),
+    combine and project, folded in the main fold's type."""
+    if not isinstance(value, Node):
+        raise SpecError(where, f"{what}: prior needs a mapping with at least combine")
+    combine = _parse_combine(value, f"{what}: prior")
+    map_expr = _check_expr(value.pop("map"), names, value.where("map"), what, "prior map") \
+        if "map" in value else "self"
+    project = _check_expr(value.pop("project"), {"x", "n"}, value.where("project"), what, "prior project") \
+        if "project" in value else "x"
+    value.reject_leftovers(f"{what}: prior", ["map", "combine", "project"])
+    return Reduce(map_expr, combine, None, accumulate=accumulate, project=project)
+
+
 def _parse_reduce(value: Node, sig: Signature, where: Location, what: str) -> Reduce:
     along_dims = any(isinstance(r.type, TensorType) for r in sig.returns)
     names = [a.name for a in sig.args]
     if along_dims:
         args = [(a.name, a.type) for a in sig.args]
-        if len(args) not in (2, 3) or args[0] != ("self", TENSOR) or args[1][0] != "dim" or \
-                args[1][1] not in DIM_TYPES or args[2:] not in ([], [("keepdim", BOOL)]):
+        dim = next((a for a in sig.args if a.name == "dim"), None)
+        rest = [t for name, t in args[1:] if name not in ("dim", "keepdim")]
+        if args[0] != ("self", TENSOR) or dim is None or dim.type not in DIM_TYPES or \
+                any(name == "keepdim" and t != BOOL for name, t in args) or any(t not in REDUCE_PARAMS for t in rest):
             raise SpecError(where, f"{what}: a reduction along dims takes (Tensor self, <int, int?, int[] or int[]?> "
-                                   f"dim[, bool keepdim])")
+                                   f"dim[, bool keepdim]) and int, float or bool arguments")
         names = ["self"]
+        params = tuple(a for a in sig.args[1:] if a.name not in ("dim", "keepdim"))
     else:
         if sig.returns[0].type not in (ACCREAL, REAL) or sig.is_tuple:
             raise SpecError(where, f"{what}: a reduction returns accreal or real, or tensors along dims")
-        if any(a.type != TENSOR for a in sig.args):
-            raise SpecError(where, f"{what}: a reduction to one number takes only Tensor arguments")
+        tensors = [a for a in sig.args if a.type == TENSOR]
+        params = tuple(sig.args[len(tensors):])
+        if list(sig.args[:len(tensors)]) != tensors or any(a.type not in REDUCE_PARAMS for a in params):
+            raise SpecError(where, f"{what}: a reduction to one number takes Tensor arguments, then int, float or "
+                                   f"bool ones")
+        names = [a.name for a in tensors]
+    param_names = {a.name for a in params}
     combine = _parse_combine(value, what)
+    accumulate = _parse_accumulate(value, combine, what) if along_dims else \
+        "accreal" if sig.return_type == ACCREAL else "compute"
+    prior_where = value.where("prior") if "prior" in value else where
+    prior = _parse_prior(value.pop("prior"), accumulate, set(names) | param_names, prior_where, what) \
+        if "prior" in value else None
+    seen = {"prior"} if prior else set()
     if "map" in value:
-        map_expr = _check_expr(value.pop("map"), set(names), value.where("map"), what, "map")
+        map_expr = _check_expr(value.pop("map"), set(names) | param_names | seen, value.where("map"), what, "map")
     elif len(names) == 1:
         map_expr = names[0]
     else:
@@ -488,19 +534,23 @@ def _parse_reduce(value: Node, sig: Signature, where: Location, what: str) -> Re
                 len(set(factors)) != len(factors) or not set(factors) <= set(names)):
             raise SpecError(value.where("product_of"), f"{what}: product_of {product_of!r} says the map is a product "
                                                        f"of that many distinct inputs, but it is '{map_expr}'")
-    project = _check_expr(value.pop("project"), {"x", "n"}, value.where("project"), what, "project") \
-        if "project" in value else "x"
+    project = _check_expr(value.pop("project"), {"x", "n"} | param_names | seen, value.where("project"), what,
+                          "project") if "project" in value else "x"
+    if prior and combine.identity is None:
+        raise SpecError(prior_where, f"{what}: a reduction with a prior needs a combine with an identity (add, mul, and, "
+                               f"or)")
     if not along_dims:
-        value.reject_leftovers(f"{what}: reduce", ["map", "combine", "product_of", "project"])
-        return Reduce(map_expr, combine, product_of, accumulate="accreal" if sig.return_type == ACCREAL else "compute",
-                      project=project)
-    accumulate = _parse_accumulate(value, combine, what)
-    result = _parse_result(value, combine, sig, what, sig.args[1].type in ONE_DIM_TYPES)
-    if result.indexed and (map_expr != "self" or project != "x" or accumulate != "compute"):
-        raise SpecError(where, f"{what}: a reduction that gives an index has no map, project or accumulate: "
-                               f"it picks an element")
-    value.reject_leftovers(f"{what}: reduce", ["map", "combine", "product_of", "accumulate", "project", "result"])
-    return Reduce(map_expr, combine, product_of, True, accumulate, project, result)
+        value.reject_leftovers(f"{what}: reduce", ["map", "combine", "product_of", "project", "prior"])
+        return Reduce(map_expr, combine, product_of, accumulate=accumulate, project=project, prior=prior,
+                      params=params)
+    one_dim = next(a for a in sig.args if a.name == "dim").type in ONE_DIM_TYPES
+    result = _parse_result(value, combine, sig, what, one_dim, prior is not None)
+    if result.indexed and (map_expr != "self" or project != "x" or accumulate != "compute" or params):
+        raise SpecError(where, f"{what}: a reduction that gives an index has no map, project, accumulate or "
+                               f"arguments besides dim and keepdim: it picks an element")
+    value.reject_leftovers(f"{what}: reduce", ["map", "combine", "product_of", "accumulate", "project", "result",
+                                               "prior"])
+    return Reduce(map_expr, combine, product_of, True, accumulate, project, result, prior, params)
 
 
 def _parse_scan(value: Node, sig: Signature, where: Location, what: str) -> Scan:
