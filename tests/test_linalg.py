@@ -1,5 +1,6 @@
 """The matrix products (matmul, mm, mv, bmm, outer, ger, addmm, addmv, addr,
-baddbmm, addbmm) on every built unit that has them, against NumPy.
+baddbmm, addbmm) and the LAPACK ops (inv, det, solve, cholesky) on every built
+unit that has them, against NumPy.
 
 Elements are small integers (floats too), so every product is exact in every
 dtype and the results must equal NumPy's bit for bit, whatever the summation
@@ -36,10 +37,10 @@ PRODUCT_UNITS = units_where(lambda u: u.has("matmul"))
 
 
 def test_every_product_has_a_test() -> None:
-    """A native op of two or more tensors is a product: it needs a case here."""
+    """A native op of two or more tensors is a product or a solver: it needs a case here."""
     products = [op.name for op in SPEC.ops if isinstance(op.body, Native)
                 and sum(a.type == TENSOR for a in op.sig.args) >= 2]
-    untested = sorted(set(products) - PRODUCTS - set(ADDS))
+    untested = sorted(set(products) - PRODUCTS - set(ADDS) - LAPACK_OPS)
     assert not untested, f"products without a test: {untested}"
 
 
@@ -178,6 +179,16 @@ def test_large_products(u: Unit) -> None:
             assert_same(got, exact(u, want), u)
 
 
+@pytest.mark.parametrize("u", units_where(lambda u: u.has("matmul") and u.is_float))
+def test_fresh_memory_holding_nan_is_not_read(u: Unit) -> None:
+    """Results go to memory the allocator may hand back holding NaN: beta = 0 must write, not scale, it."""
+    for m, k, n in [(700, 3, 500), (700, 3, 1), (1, 3, 700), (512, 512, 512)]:
+        junk = u.T.full([m * n + 4096], float("nan"))
+        del junk  # a big block: the allocator keeps it and gives it to the next result of its size class
+        got = to_numpy(u.T.matmul(u.T.ones([m, k]), u.T.ones([k, n])))
+        assert not np.isnan(got).any() and np.all(got == k)
+
+
 @requires("int32")
 def test_integer_products_wrap() -> None:
     u = get_unit("int32")
@@ -307,3 +318,100 @@ def test_products_from_several_python_threads() -> None:
         results = list(pool.map(lambda _: u.T.matmul(ta, ta), range(8)))
     for r in results:
         assert_same(r, want, u)
+
+
+# ---- LAPACK -------------------------------------------------------------------------------
+
+LAPACK_OPS = {"inv", "det", "solve", "cholesky"}
+LAPACK_UNITS = units_where(lambda u: u.has("inv"))
+
+
+def test_every_solver_has_a_test() -> None:
+    natives = {op.name for op in SPEC.ops if isinstance(op.body, Native) and op.dtypes == "floating"}
+    assert natives <= LAPACK_OPS, f"floating natives without a test: {sorted(natives - LAPACK_OPS)}"
+
+
+def lapack_tol(u: Unit) -> float:
+    """float16 computes in float32 and rounds once."""
+    return {"float16": 4e-3, "float32": 2e-5, "float64": 1e-12}[u.dtype.name]
+
+
+@st.composite
+def well_conditioned(draw: st.DrawFn, u: Unit, spd: bool = False) -> tuple[np.ndarray, Any]:
+    """A batch of n x n matrices, diagonally dominant (or symmetric positive-definite), often a view."""
+    batch = draw(hnp.array_shapes(min_dims=0, max_dims=2, min_side=0, max_side=3), label="batch")
+    n = draw(st.integers(0, 6), label="n")
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    m = rng.uniform(-1, 1, size=batch + (n, n))
+    a = m @ m.swapaxes(-1, -2) + n * np.eye(n) if spd else m + (n + 1) * np.eye(n)
+    a = a.astype(u.np_dtype)
+    if draw(st.booleans()):  # a transposed view
+        base = np.ascontiguousarray(a.swapaxes(-1, -2))
+        return a, as_tensor(u, base).transpose(-1, -2)
+    return a, as_tensor(u, a)
+
+
+def close(u: Unit, got: Any, want: np.ndarray, scale: float = 1.0) -> None:
+    g = to_numpy(got)
+    assert g.dtype == u.np_dtype and g.shape == want.shape, (g.dtype, g.shape, want.shape)
+    np.testing.assert_allclose(g.astype(np.float64), want, rtol=lapack_tol(u) * 10, atol=lapack_tol(u) * 10 * scale)
+
+
+@pytest.mark.parametrize("u", LAPACK_UNITS)
+@given(data=st.data())
+def test_inv_det_solve(u: Unit, data: st.DataObject) -> None:
+    a, ta = data.draw(well_conditioned(u), label="a")
+    a64 = a.astype(np.float64)
+    close(u, u.T.inv(ta), np.linalg.inv(a64) if a.size else np.zeros(a.shape))
+    want_det = np.linalg.det(a64) if a.shape[-1] else np.ones(a.shape[:-2])
+    close(u, u.T.det(ta), want_det, scale=float(np.max(np.abs(want_det), initial=1.0)))
+    n = a.shape[-1]
+    k = data.draw(st.integers(0, 3), label="k")
+    b = np.random.default_rng(n).uniform(-4, 4, size=a.shape[:-1] + (k,)).astype(u.np_dtype)
+    close(u, u.T.solve(ta, as_tensor(u, b)), np.linalg.solve(a64, b.astype(np.float64)) if a.size and k else
+          np.zeros(b.shape), scale=4.0)
+    v = np.arange(n, dtype=u.np_dtype)
+    want_v = np.linalg.solve(a64, np.broadcast_to(v.astype(np.float64), a.shape[:-1])[..., None])[..., 0] \
+        if a.size else np.zeros(a.shape[:-1])
+    close(u, ta.solve(as_tensor(u, v)), want_v, scale=float(n))
+
+
+@pytest.mark.parametrize("u", LAPACK_UNITS)
+@given(data=st.data())
+def test_cholesky_reconstructs(u: Unit, data: st.DataObject) -> None:
+    a, ta = data.draw(well_conditioned(u, spd=True), label="a")
+    n = a.shape[-1]
+    lower = to_numpy(u.T.cholesky(ta)).astype(np.float64)
+    upper = to_numpy(ta.cholesky(upper=True)).astype(np.float64)
+    assert np.all(np.triu(lower, 1) == 0) and np.all(np.tril(upper, -1) == 0)
+    scale = float(np.max(np.abs(a), initial=1.0))
+    np.testing.assert_allclose(lower @ lower.swapaxes(-1, -2), a, rtol=lapack_tol(u) * 20, atol=lapack_tol(u) * 20 * scale)
+    np.testing.assert_allclose(upper.swapaxes(-1, -2) @ upper, a, rtol=lapack_tol(u) * 20,
+                               atol=lapack_tol(u) * 20 * scale)
+    if n:
+        np.testing.assert_allclose(lower, np.linalg.cholesky(a.astype(np.float64)), rtol=lapack_tol(u) * 20,
+                                   atol=lapack_tol(u) * 20 * scale)
+
+
+@pytest.mark.parametrize("u", LAPACK_UNITS)
+def test_lapack_errors(u: Unit) -> None:
+    T = u.T
+    singular = np.stack([np.eye(3), np.ones((3, 3))]).astype(u.np_dtype)
+    with pytest.raises(satchel.LinAlgError, match=r"inv: matrix \(1,\) of the batch is singular"):
+        T.inv(as_tensor(u, singular))
+    with pytest.raises(ValueError, match=r"solve: the matrix \(self\) is singular"):
+        T.solve(T.zeros([2, 2]), T.ones([2]))
+    with pytest.raises(satchel.LinAlgError, match=r"cholesky: the matrix is not positive-definite \(its leading "
+                                                  r"minor of order 2"):
+        T.cholesky(as_tensor(u, np.array([[1, 2], [2, 1]], dtype=u.np_dtype)))
+    assert to_numpy(T.det(as_tensor(u, singular))).tolist() == [1.0, 0.0]
+    with pytest.raises(ValueError, match=r"inv: expected self to be a square matrix or a batch of them \(\.\.\., n, "
+                                         r"n\), got shape \(2, 3\)"):
+        T.inv(T.ones([2, 3]))
+    with pytest.raises(ValueError, match=r"solve: other must be a vector of 2 elements or a batch of matrices of 2 "
+                                         r"rows \(self has shape \(2, 2\), other \(3,\)\)"):
+        T.solve(T.ones([2, 2]), T.ones([3]))
+    with pytest.raises(ValueError, match=r"solve: batch dims \(2,\) and \(3,\) do not broadcast"):
+        T.solve(T.ones([2, 2, 2]), T.ones([3, 2, 1]))
+    assert issubclass(satchel.LinAlgError, ValueError)

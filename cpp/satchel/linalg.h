@@ -1,11 +1,13 @@
-// The matrix products (native ops matmul, mm, mv, bmm, outer, addmm, ...) as
-// typed functions of a unit. Which product two tensors make, and the product
-// itself, are the core's (core/product.h): here only the result is allocated
-// and, for the add* ops, filled with self before the product adds into it.
+// The matrix products (native ops matmul, mm, mv, bmm, outer, addmm, ...) and
+// LAPACK's solvers (inv, det, solve, cholesky) as typed functions of a unit.
+// Which product two tensors make, and the product itself, are the core's
+// (core/product.h), as are the solvers (core/lapack.h): here only results are
+// allocated and, for the add* ops, filled with self before the product adds into it.
 #pragma once
 
 #include <algorithm>
 
+#include "core/lapack.h"
 #include "core/product.h"
 #include "gil.h"
 #include "operand.h"
@@ -125,6 +127,40 @@ TensorT addbmm(const TensorT& self, const TensorT& batch1, const TensorT& batch2
   const linalg::Names names{"addbmm", "batch1", "batch2"};
   return detail::product(linalg::plan_summed(names, batch1, batch2, sizeof(typename TensorT::value_type)), names,
                          &self, detail::as_compute<TensorT>(beta), detail::as_compute<TensorT>(alpha));
+}
+
+// ---- LAPACK (floating units) ----------------------------------------------------------
+
+template <class TensorT>
+TensorT inv(const TensorT& self) {
+  TensorT out;
+  ReleaseGil unlocked(self.numel() * 32);
+  linalg::inv<typename TensorT::value_type>(self, [&](const Dims& s) { return out = TensorT::empty(s); });
+  return out;
+}
+
+template <class TensorT>
+TensorT det(const TensorT& self) {
+  TensorT out;
+  ReleaseGil unlocked(self.numel() * 32);
+  linalg::det<typename TensorT::value_type>(self, [&](const Dims& s) { return out = TensorT::empty(s); });
+  return out;
+}
+
+template <class TensorT>
+TensorT solve(const TensorT& self, const TensorT& other) {
+  TensorT out;
+  ReleaseGil unlocked(self.numel() * 32);
+  linalg::solve<typename TensorT::value_type>(self, other, [&](const Dims& s) { return out = TensorT::empty(s); });
+  return out;
+}
+
+template <class TensorT>
+TensorT cholesky(const TensorT& self, bool upper) {
+  TensorT out;
+  ReleaseGil unlocked(self.numel() * 32);
+  linalg::cholesky<typename TensorT::value_type>(self, upper, [&](const Dims& s) { return out = TensorT::empty(s); });
+  return out;
 }
 
 }  // namespace native

@@ -109,6 +109,7 @@ void blas_one(const Product& p, const Offsets& o, T alpha, T beta, Scratch<T>& s
     const std::optional<int64_t> inc = n == 1 ? blas_increment(k, p.b.row) : blas_increment(k, p.a.col);
     if (inc) {
       BlasView v;
+      if (beta == T(0)) std::fill_n(c, m * n, T(0));  // out is fresh memory: no NaN of it may survive a scal by 0
       if (n == 1) {  // out (m) = A (m x k) b
         const T* mat = blas_operand(a, m, k, p.a.row, p.a.col, scratch.a, v);
         blas::gemv(v.trans, v.trans ? k : m, v.trans ? m : k, alpha, mat, v.ld, b, *inc, beta, c, 1);
@@ -125,6 +126,32 @@ void blas_one(const Product& p, const Offsets& o, T alpha, T beta, Scratch<T>& s
   blas::gemm(va.trans, vb.trans, m, n, k, alpha, pa, va.ld, pb, vb.ld, beta, c, std::max<int64_t>(n, 1));
 }
 
+// Matrices this small (a 4x4 product is 64 multiply-adds) cost the BLAS more to
+// set up than to multiply, and a batch of them ten times NumPy's own loop: they
+// are multiplied here, summing in T as the BLAS does.
+constexpr int64_t kTinyProduct = 8 * 8 * 8;
+
+template <class T>
+void tiny_one(const Product& p, const Offsets& o, T alpha, T beta) {
+  const T* a = at<const T>(p.a, o.a);
+  const T* b = at<const T>(p.b, o.b);
+  T* c = at<T>(p.out, o.out);
+  const int64_t m = p.m, n = p.n, k = p.k, ar = p.a.row, ac = p.a.col, br = p.b.row, bc = p.b.col, cr = p.out.row;
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < n; ++j) {
+      T sum = 0;  // in a register: a few terms each
+      for (int64_t q = 0; q < k; ++q) sum += a[i * ar + q * ac] * b[q * br + j * bc];
+      T& out = c[i * cr + j];
+      out = beta == T(0) ? alpha * sum : alpha * sum + beta * out;
+    }
+}
+
+template <class T>
+void blas_or_tiny(const Product& p, const Offsets& o, T alpha, T beta, Scratch<T>& scratch) {
+  if (p.m * p.n * p.k <= kTinyProduct) tiny_one(p, o, alpha, beta);
+  else blas_one(p, o, alpha, beta, scratch);
+}
+
 // Below this many multiply-adds per matrix the BLAS runs on one thread, so a
 // batch of them is split across threads here instead (OpenBLAS's own threshold).
 constexpr int64_t kSmallProduct = 65536 * 4;
@@ -137,14 +164,14 @@ void blas_product(const Product& p, T alpha, T beta) {
   const int64_t count = p.count();
   if (p.sum_batch) {  // every batch adds into one out: one after another
     Scratch<T> scratch;
-    for (int64_t i = 0; i < count; ++i) blas_one(p, offsets_of(p, i), alpha, i == 0 ? beta : T(1), scratch);
+    for (int64_t i = 0; i < count; ++i) blas_or_tiny(p, offsets_of(p, i), alpha, i == 0 ? beta : T(1), scratch);
     return;
   }
   const int64_t work = p.m * p.n * p.k;
   const int workers = count > 1 && work <= kSmallProduct ? worker_count(count * work / 4) : 1;
   parallel_chunks(count, std::min<int64_t>(workers, count), [&](int64_t begin, int64_t end, int) {
     Scratch<T> scratch;
-    for (int64_t i = begin; i < end; ++i) blas_one(p, offsets_of(p, i), alpha, beta, scratch);
+    for (int64_t i = begin; i < end; ++i) blas_or_tiny(p, offsets_of(p, i), alpha, beta, scratch);
   }, 1);
 }
 

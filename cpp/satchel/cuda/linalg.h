@@ -1,5 +1,7 @@
 // The matrix products of CUDA tensors (the spec's natives matmul, mm, ..., addbmm):
-// the same plans as the CPU's (core/product.h), run by cuda/gemm.cu.
+// the same plans as the CPU's (core/product.h), run by cuda/gemm.cu. The LAPACK
+// ops (inv, det, solve, cholesky) run on the host's LAPACK, their operands and
+// results copied between the devices (cuSOLVER is not used yet).
 #pragma once
 
 #include <algorithm>
@@ -9,6 +11,7 @@
 #include "../linalg.h"
 #include "gemm.h"
 #include "runtime.h"
+#include "transfer.h"
 
 namespace satchel::cuda {
 
@@ -134,6 +137,26 @@ template <class TensorT>
 TensorT addbmm(const TensorT& self, const TensorT& batch1, const TensorT& batch2,
                satchel::detail::ScalarOf<TensorT> beta, satchel::detail::ScalarOf<TensorT> alpha) {
   return detail::added(&detail::summed, "addbmm", "batch1", "batch2", self, batch1, batch2, beta, alpha);
+}
+
+template <class TensorT>
+TensorT inv(const TensorT& self) {
+  return to_device(satchel::native::inv(to_host(self)));
+}
+
+template <class TensorT>
+TensorT det(const TensorT& self) {
+  return to_device(satchel::native::det(to_host(self)));
+}
+
+template <class TensorT>
+TensorT solve(const TensorT& self, const TensorT& other) {
+  return to_device(satchel::native::solve(to_host(self), to_host(other)));
+}
+
+template <class TensorT>
+TensorT cholesky(const TensorT& self, bool upper) {
+  return to_device(satchel::native::cholesky(to_host(self), upper));
 }
 
 }  // namespace native

@@ -187,6 +187,14 @@ class HalfTensor:
         """beta * self + alpha * bmm(batch1, batch2), self broadcast to the products' shape."""
     def addbmm(self, batch1: HalfTensor, batch2: HalfTensor, *, beta: float = 1, alpha: float = 1) -> HalfTensor:
         """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
+    def inv(self) -> HalfTensor:
+        """The inverse of each square matrix of self (LAPACK's getrf and getrs; TH's getri)."""
+    def det(self) -> HalfTensor:
+        """The determinant of each square matrix of self, from its LU factorization; 0 for a singular one."""
+    def solve(self, other: HalfTensor) -> HalfTensor:
+        """X with self @ X = other (LAPACK's gesv): other is a vector of n elements or matrices of n rows, whose batch dims broadcast with self's."""
+    def cholesky(self, upper: bool = False) -> HalfTensor:
+        """The Cholesky factor of each symmetric positive-definite matrix of self (LAPACK's potrf, reading only the triangle it returns): lower L with L @ L.T = self, or with upper=True, U with U.T @ U = self."""
     def narrow(self, dim: int, start: int, length: int) -> HalfTensor:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
     def select(self, dim: int, index: int) -> HalfTensor:
@@ -469,6 +477,18 @@ def baddbmm(self: HalfTensor, batch1: HalfTensor, batch2: HalfTensor, *, beta: f
 
 def addbmm(self: HalfTensor, batch1: HalfTensor, batch2: HalfTensor, *, beta: float = 1, alpha: float = 1) -> HalfTensor:
     """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
+
+def inv(self: HalfTensor) -> HalfTensor:
+    """The inverse of each square matrix of self (LAPACK's getrf and getrs; TH's getri)."""
+
+def det(self: HalfTensor) -> HalfTensor:
+    """The determinant of each square matrix of self, from its LU factorization; 0 for a singular one."""
+
+def solve(self: HalfTensor, other: HalfTensor) -> HalfTensor:
+    """X with self @ X = other (LAPACK's gesv): other is a vector of n elements or matrices of n rows, whose batch dims broadcast with self's."""
+
+def cholesky(self: HalfTensor, upper: bool = False) -> HalfTensor:
+    """The Cholesky factor of each symmetric positive-definite matrix of self (LAPACK's potrf, reading only the triangle it returns): lower L with L @ L.T = self, or with upper=True, U with U.T @ U = self."""
 
 def narrow(self: HalfTensor, dim: int, start: int, length: int) -> HalfTensor:
     """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

@@ -188,6 +188,14 @@ class FloatTensor:
         """beta * self + alpha * bmm(batch1, batch2), self broadcast to the products' shape."""
     def addbmm(self, batch1: FloatTensor, batch2: FloatTensor, *, beta: float = 1, alpha: float = 1) -> FloatTensor:
         """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
+    def inv(self) -> FloatTensor:
+        """The inverse of each square matrix of self (LAPACK's getrf and getrs; TH's getri)."""
+    def det(self) -> FloatTensor:
+        """The determinant of each square matrix of self, from its LU factorization; 0 for a singular one."""
+    def solve(self, other: FloatTensor) -> FloatTensor:
+        """X with self @ X = other (LAPACK's gesv): other is a vector of n elements or matrices of n rows, whose batch dims broadcast with self's."""
+    def cholesky(self, upper: bool = False) -> FloatTensor:
+        """The Cholesky factor of each symmetric positive-definite matrix of self (LAPACK's potrf, reading only the triangle it returns): lower L with L @ L.T = self, or with upper=True, U with U.T @ U = self."""
     def narrow(self, dim: int, start: int, length: int) -> FloatTensor:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
     def select(self, dim: int, index: int) -> FloatTensor:
@@ -473,6 +481,18 @@ def baddbmm(self: FloatTensor, batch1: FloatTensor, batch2: FloatTensor, *, beta
 
 def addbmm(self: FloatTensor, batch1: FloatTensor, batch2: FloatTensor, *, beta: float = 1, alpha: float = 1) -> FloatTensor:
     """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
+
+def inv(self: FloatTensor) -> FloatTensor:
+    """The inverse of each square matrix of self (LAPACK's getrf and getrs; TH's getri)."""
+
+def det(self: FloatTensor) -> FloatTensor:
+    """The determinant of each square matrix of self, from its LU factorization; 0 for a singular one."""
+
+def solve(self: FloatTensor, other: FloatTensor) -> FloatTensor:
+    """X with self @ X = other (LAPACK's gesv): other is a vector of n elements or matrices of n rows, whose batch dims broadcast with self's."""
+
+def cholesky(self: FloatTensor, upper: bool = False) -> FloatTensor:
+    """The Cholesky factor of each symmetric positive-definite matrix of self (LAPACK's potrf, reading only the triangle it returns): lower L with L @ L.T = self, or with upper=True, U with U.T @ U = self."""
 
 def narrow(self: FloatTensor, dim: int, start: int, length: int) -> FloatTensor:
     """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

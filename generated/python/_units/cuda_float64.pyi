@@ -188,6 +188,14 @@ class DoubleTensor:
         """beta * self + alpha * bmm(batch1, batch2), self broadcast to the products' shape."""
     def addbmm(self, batch1: DoubleTensor, batch2: DoubleTensor, *, beta: float = 1, alpha: float = 1) -> DoubleTensor:
         """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
+    def inv(self) -> DoubleTensor:
+        """The inverse of each square matrix of self (LAPACK's getrf and getrs; TH's getri)."""
+    def det(self) -> DoubleTensor:
+        """The determinant of each square matrix of self, from its LU factorization; 0 for a singular one."""
+    def solve(self, other: DoubleTensor) -> DoubleTensor:
+        """X with self @ X = other (LAPACK's gesv): other is a vector of n elements or matrices of n rows, whose batch dims broadcast with self's."""
+    def cholesky(self, upper: bool = False) -> DoubleTensor:
+        """The Cholesky factor of each symmetric positive-definite matrix of self (LAPACK's potrf, reading only the triangle it returns): lower L with L @ L.T = self, or with upper=True, U with U.T @ U = self."""
     def narrow(self, dim: int, start: int, length: int) -> DoubleTensor:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
     def select(self, dim: int, index: int) -> DoubleTensor:
@@ -473,6 +481,18 @@ def baddbmm(self: DoubleTensor, batch1: DoubleTensor, batch2: DoubleTensor, *, b
 
 def addbmm(self: DoubleTensor, batch1: DoubleTensor, batch2: DoubleTensor, *, beta: float = 1, alpha: float = 1) -> DoubleTensor:
     """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
+
+def inv(self: DoubleTensor) -> DoubleTensor:
+    """The inverse of each square matrix of self (LAPACK's getrf and getrs; TH's getri)."""
+
+def det(self: DoubleTensor) -> DoubleTensor:
+    """The determinant of each square matrix of self, from its LU factorization; 0 for a singular one."""
+
+def solve(self: DoubleTensor, other: DoubleTensor) -> DoubleTensor:
+    """X with self @ X = other (LAPACK's gesv): other is a vector of n elements or matrices of n rows, whose batch dims broadcast with self's."""
+
+def cholesky(self: DoubleTensor, upper: bool = False) -> DoubleTensor:
+    """The Cholesky factor of each symmetric positive-definite matrix of self (LAPACK's potrf, reading only the triangle it returns): lower L with L @ L.T = self, or with upper=True, U with U.T @ U = self."""
 
 def narrow(self: DoubleTensor, dim: int, start: int, length: int) -> DoubleTensor:
     """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

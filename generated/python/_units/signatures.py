@@ -922,6 +922,18 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def addbmm(self, tensor: TensorT, batch1: TensorT, batch2: TensorT, /, *, beta: float = 1, alpha: float = 1) -> TensorT:
         """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
 
+    def inv(self, tensor: TensorT, /) -> TensorT:
+        """The inverse of each square matrix of self (LAPACK's getrf and getrs; TH's getri)."""
+
+    def det(self, tensor: TensorT, /) -> TensorT:
+        """The determinant of each square matrix of self, from its LU factorization; 0 for a singular one."""
+
+    def solve(self, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """X with self @ X = other (LAPACK's gesv): other is a vector of n elements or matrices of n rows, whose batch dims broadcast with self's."""
+
+    def cholesky(self, tensor: TensorT, /, upper: bool = False) -> TensorT:
+        """The Cholesky factor of each symmetric positive-definite matrix of self (LAPACK's potrf, reading only the triangle it returns): lower L with L @ L.T = self, or with upper=True, U with U.T @ U = self."""
+
     def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
 
