@@ -11,7 +11,6 @@
 #include "core/product.h"
 #include "gil.h"
 #include "operand.h"
-#include "pointwise.h"
 
 namespace satchel {
 
@@ -27,7 +26,7 @@ TensorT product(linalg::Plan plan, const linalg::Names& names, const TensorT* ad
   if (addend) linalg::check_addend(names, addend->sizes(), plan.result);
   TensorT out = TensorT::empty(plan.result);
   const bool reads = addend && beta != C(0);
-  if (reads) map_into<T>(Identity{}, out, Operand<TensorT>(*addend));
+  if (reads) linalg::fill_from(out, *addend, sizeof(T));
   linalg::out_into(plan, out, sizeof(T));
   const linalg::Product& p = plan.product;
   ReleaseGil unlocked(p.m * p.n * std::max<int64_t>(p.k, 1) * std::max<int64_t>(p.count(), 1));

@@ -1,11 +1,21 @@
 #include "product.h"
 
+#include <cstring>
 #include <stdexcept>
 #include <string>
+
+#include "iter.h"
 
 namespace satchel::linalg {
 
 namespace {
+
+template <class Word>  // an element's bytes, copied as one word
+void copy_run(char* const* p, const int64_t* step, int64_t n) {
+  char* out = p[0];
+  const char* in = p[1];
+  for (int64_t i = 0; i < n; ++i, out += step[0], in += step[1]) std::memcpy(out, in, sizeof(Word));
+}
 
 // One operand as a stack of matrices: its batch dims, then rows and columns
 // (a 1-D operand made a row or a column of one matrix).
@@ -93,9 +103,6 @@ Plan plan(Form form, const Names& names, const TensorBase& a, const TensorBase& 
     case Form::outer:
       need_dims(names, names.a, a, 1), need_dims(names, names.b, b, 1);
       return product(names, a, b, column_vector(a), row_vector(b), true, true, itemsize);
-    case Form::dot:
-      need_dims(names, names.a, a, 1), need_dims(names, names.b, b, 1);
-      break;
     case Form::matmul:
       if (a.dim() == 0 || b.dim() == 0)
         throw std::invalid_argument(std::string(names.op) + ": both arguments must be at least 1-D (" +
@@ -138,6 +145,17 @@ void check_addend(const Names& names, const Dims& self, const Dims& result) {
   if (!ok)
     throw std::invalid_argument(std::string(names.op) + ": self (shape " + to_string(self) +
                                 ") does not broadcast to the product's shape " + to_string(result));
+}
+
+void fill_from(const TensorBase& out, const TensorBase& self, int64_t itemsize) {
+  if (out.numel() == 0) return;
+  Layout layout(2);
+  layout.add(0, out.bytes(itemsize), out.sizes(), out.strides(), itemsize, out.sizes());
+  layout.add(1, self.bytes(itemsize), self.sizes(), self.strides(), itemsize, out.sizes());
+  layout.collapse(out.sizes());
+  const auto run = itemsize == 1 ? copy_run<uint8_t> : itemsize == 2 ? copy_run<uint16_t>
+                 : itemsize == 4 ? copy_run<uint32_t> : copy_run<uint64_t>;
+  parallel_units(layout, 0, worker_count(layout.numel), [&](int64_t b, int64_t e, int) { layout.walk(0, b, e, run); });
 }
 
 }  // namespace satchel::linalg

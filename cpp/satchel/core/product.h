@@ -36,8 +36,8 @@ struct Product {
 
 // How an op takes its two operands: matmul by NumPy's rules (1-D operands
 // promoted, batch dims broadcast), mm 2-D by 2-D, mv 2-D by 1-D, bmm 3-D by 3-D
-// of one batch size, outer 1-D by 1-D, vdot 1-D by 1-D of one length.
-enum class Form { matmul, mm, mv, bmm, outer, dot };
+// of one batch size, outer 1-D by 1-D.
+enum class Form { matmul, mm, mv, bmm, outer };
 
 // The op's name and its operands' names, for errors ("mm: self (shape (2, 3)) ...").
 struct Names {
@@ -63,6 +63,10 @@ SATCHEL_CORE void out_into(Plan& plan, const TensorBase& out, int64_t itemsize);
 
 // Throws std::invalid_argument unless `self` broadcasts to the result's shape.
 SATCHEL_CORE void check_addend(const Names& names, const Dims& self, const Dims& result);
+
+// Copies self, broadcast, into out (host memory, elements of itemsize bytes, of
+// one type): the add* ops' beta * self before the product adds into it.
+SATCHEL_CORE void fill_from(const TensorBase& out, const TensorBase& self, int64_t itemsize);
 
 // Runs the product for elements of type T, alpha and beta in T's compute type
 // (beta = 0: out is written without being read, so NaN there is ignored, as BLAS does).
