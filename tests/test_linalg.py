@@ -150,8 +150,9 @@ def test_add_product(u: Unit, name: str, data: st.DataObject) -> None:
     prod = oracle(form, u, a, b)
     if name == "addbmm":
         prod = prod.sum(axis=0)
-    beta = data.draw(st.sampled_from([0, 1, 2, -1]), label="beta")
-    alpha = data.draw(st.sampled_from([0, 1, 3, -2]), label="alpha")
+    unsigned = u.lo == 0  # a Scalar of an unsigned dtype holds no negative number
+    beta = data.draw(st.sampled_from([0, 1, 2] if unsigned else [0, 1, 2, -1]), label="beta")
+    alpha = data.draw(st.sampled_from([0, 1, 3] if unsigned else [0, 1, 3, -2]), label="alpha")
     self_shape = data.draw(shape_broadcasting_to(prod.shape), label="self shape")
     s, ts = data.draw(operand(u, self_shape), label="self")
     if beta == 0 and u.is_float and s.size:  # beta = 0 ignores self, NaN included, as BLAS does
