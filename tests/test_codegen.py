@@ -64,6 +64,14 @@ def test_misspelled_optional_key(repo: Path) -> None:
                    "on_device)")
 
 
+def test_matmul_operator_needs_two_tensors(repo: Path) -> None:
+    ops = repo / "spec/ops.yaml"
+    edit(ops, "  dtypes: numeric\n  native: addr\n", "  dtypes: numeric\n  native: addr\n  operator: matmul\n")
+    msg = spec_error(repo)
+    assert msg == (f"spec/ops.yaml:{line_of(ops, 'native: addr') + 1}: op 'addr': operator 'matmul' needs an op "
+                   "of 2 Tensor argument(s) returning a Tensor")
+
+
 def test_unknown_dtype_class(repo: Path) -> None:
     ops = repo / "spec/ops.yaml"
     edit(ops, "  sig: dot(Tensor self, Tensor other) -> accreal\n  dtypes: all",

@@ -654,3 +654,53 @@ def test_dlpack_capsules_and_streams() -> None:
     with pytest.raises(BufferError, match="cannot export a tensor on cuda:0 to cpu:0"):
         t.__dlpack__(dl_device=(1, 0))
     assert G.from_dlpack(t.__dlpack__(stream=-1)).tolist() == t.tolist()
+
+
+@needs_gpu
+@pytest.mark.parametrize("dtype", [d for d in PAIRED if _dtype(d).cls != "bool"])
+def test_products_match_cpu(dtype: str) -> None:
+    """Every product (cuBLAS for floats, satchel's kernel for integers) and, on floating
+    units, every solver, on contiguous, transposed and stepped operands, against the CPU unit.
+    Small integer elements keep every sum exact, so the results must be equal."""
+    C, G = _pair(dtype)
+    rng = np.random.default_rng(3)
+
+    def pair(shape: tuple[int, ...], view: str = "plain") -> tuple[Any, Any]:
+        """The same operand of `shape` in both units: contiguous, a transpose or every other column."""
+        if view == "t" and len(shape) >= 2:
+            a = rng.integers(-4, 5, size=shape[:-2] + (shape[-1], shape[-2])).astype(dtype)
+            return C.tensor(a).transpose(-1, -2), G.tensor(a).transpose(-1, -2)
+        if view == "step":
+            a = rng.integers(-4, 5, size=shape[:-1] + (2 * shape[-1],)).astype(dtype)
+            return C.tensor(a)[..., ::2], G.tensor(a)[..., ::2]
+        a = rng.integers(-4, 5, size=shape).astype(dtype)
+        return C.tensor(a), G.tensor(a)
+
+    cases: list[tuple[str, list[tuple[Any, Any]], dict[str, Any]]] = []
+    for v in ("plain", "t", "step"):
+        cases += [("matmul", [pair((3, 4, 6), v), pair((6, 5), v)], {}),
+                  ("matmul", [pair((2, 1, 3, 4), v), pair((5, 4, 6), v)], {}),
+                  ("matmul", [pair((4,), v), pair((4, 6), v)], {}),
+                  ("matmul", [pair((5, 4), v), pair((4,), v)], {}),
+                  ("mm", [pair((70, 40), v), pair((40, 90), v)], {}),
+                  ("mv", [pair((5, 7), v), pair((7,), v)], {}),
+                  ("bmm", [pair((3, 4, 5), v), pair((3, 5, 6), v)], {}),
+                  ("outer", [pair((5,), v), pair((6,), v)], {}),
+                  ("addmm", [pair((6,), v), pair((4, 5), v), pair((5, 6), v)], {"beta": 2, "alpha": 3}),
+                  ("addbmm", [pair((4, 6), v), pair((3, 4, 5), v), pair((3, 5, 6), v)], {"beta": 0, "alpha": 1}),
+                  ("baddbmm", [pair((1, 6), v), pair((3, 4, 5), v), pair((3, 5, 6), v)], {}),
+                  ("addmv", [pair((4,), v), pair((4, 5), v), pair((5,), v)], {"alpha": 2}),
+                  ("addr", [pair((4, 5), v), pair((4,), v), pair((5,), v)], {})]
+    for name, operands, kw in cases:
+        got = getattr(G, name)(*[g for _, g in operands], **kw)
+        want = getattr(C, name)(*[c for c, _ in operands], **kw)
+        _compare(name, dtype, got, want)
+    if _dtype(dtype).cls == "floating":
+        a = (rng.uniform(-1, 1, (2, 4, 4)) + 5 * np.eye(4)).astype(dtype)
+        spd = (a @ a.swapaxes(-1, -2)).astype(dtype)
+        b = rng.uniform(-1, 1, (2, 4, 3)).astype(dtype)
+        for name, args in [("inv", [a]), ("det", [a]), ("solve", [a, b]), ("cholesky", [spd])]:
+            got = getattr(G, name)(*[G.tensor(x) for x in args])
+            want = getattr(C, name)(*[C.tensor(x) for x in args])
+            assert got.device == "cuda" and got.shape == want.shape
+            np.testing.assert_allclose(_host(got).astype(np.float64), _host(want).astype(np.float64), rtol=1e-6)

@@ -261,6 +261,13 @@ inline void setup_module() {
     } catch (const FileError& e) {
       errno = e.error;
       PyErr_SetFromErrnoWithFilename(PyExc_OSError, e.path.c_str());
+    } catch (const LinAlgError& e) {  // one Python class for every unit's
+      PyObject* module = PyImport_ImportModule("satchel._errors");
+      PyObject* type = module ? PyObject_GetAttrString(module, "LinAlgError") : nullptr;
+      PyErr_Clear();
+      PyErr_SetString(type ? type : PyExc_ValueError, e.what());
+      Py_XDECREF(type);
+      Py_XDECREF(module);
     }
   });
 }

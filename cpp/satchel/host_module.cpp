@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "core/blas.h"
 #include "core/host.h"
 
 namespace nb = nanobind;
@@ -14,6 +15,9 @@ NB_MODULE(_host, m) {
     satchel::host::set_threads(n);
   }, nb::arg("n"));
   m.def("get_num_threads", &satchel::host::threads);
+  // The BLAS's thread count, which follows get_num_threads, and how the BLAS was built.
+  m.def("blas_num_threads", &satchel::blas::threads);
+  m.def("blas_config", &satchel::blas::config);
   m.def("memory_cached", &satchel::host::cached_bytes);
   m.def("cache_limit", &satchel::host::cache_limit);
   m.def("empty_cache", &satchel::host::empty_cache);

@@ -9,6 +9,7 @@
 #include "from_python.h"
 #include "indexing.h"
 #include "io.h"
+#include "linalg.h"
 #include "math.h"
 #include "pointwise.h"
 #include "positional.h"

@@ -9,6 +9,7 @@ where none was built.
 from __future__ import annotations
 
 from ._dlpack import from_dlpack
+from ._errors import LinAlgError
 from ._host import cache_limit, empty_cache, get_num_threads, memory_cached, set_num_threads
 from ._printing import get_printoptions, printoptions, set_printoptions
 from ._registry import UnitNotFound, th_class, unit, unit_of, units
@@ -18,7 +19,7 @@ try:  # the device submodules (satchel.cpu, ...), generated with the units, as a
 except ImportError:  # a source tree where nothing was built yet
     pass
 
-__all__ = ["UnitNotFound", "cache_limit", "empty_cache", "from_dlpack", "get_num_threads", "get_printoptions",
+__all__ = ["LinAlgError", "UnitNotFound", "cache_limit", "empty_cache", "from_dlpack", "get_num_threads", "get_printoptions",
            "memory_cached", "printoptions", "set_num_threads", "set_printoptions", "unit", "unit_of", "units"]
 
 

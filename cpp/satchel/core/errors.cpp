@@ -7,5 +7,6 @@ TypeError::~TypeError() = default;
 BufferError::~BufferError() = default;
 PythonError::~PythonError() = default;
 FileError::~FileError() = default;
+LinAlgError::~LinAlgError() = default;
 
 }  // namespace satchel

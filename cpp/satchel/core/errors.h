@@ -25,6 +25,15 @@ class SATCHEL_CORE BufferError : public std::runtime_error {
   ~BufferError() override;
 };
 
+// A matrix an operation cannot take (singular for inv and solve, not positive-
+// definite for cholesky), naming it: raised in Python as satchel.LinAlgError, a
+// ValueError (which it is in C++ too).
+class SATCHEL_CORE LinAlgError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+  ~LinAlgError() override;
+};
+
 // A Python error is already set (a C API call failed): it is raised as it is.
 class SATCHEL_CORE PythonError : public std::exception {
  public:

@@ -5,6 +5,7 @@
 
 #include "../unit.h"
 #include "bind.h"
+#include "linalg.h"
 #include "native.h"
 #include "runtime.h"
 #include "transfer.h"

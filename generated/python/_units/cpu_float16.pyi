@@ -195,6 +195,36 @@ class HalfTensor:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
     def triu(self, diagonal: int = 0) -> HalfTensor:
         """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+    def matmul(self, other: HalfTensor) -> HalfTensor:
+        """The matrix product of self and other, as NumPy's and PyTorch's matmul: 2-D by 2-D is mm; a 1-D operand is a row (self) or a column (other) whose dim the result drops, 1-D by 1-D giving a 0-d tensor; beyond 2-D, the leading dims are batch dims and broadcast. Python's @."""
+    def mm(self, mat2: HalfTensor) -> HalfTensor:
+        """The matrix product of the 2-D tensors self (n x m) and mat2 (m x p), n x p."""
+    def mv(self, vec: HalfTensor) -> HalfTensor:
+        """The product of the 2-D self (n x m) and the 1-D vec (m), 1-D (n)."""
+    def bmm(self, mat2: HalfTensor) -> HalfTensor:
+        """The matrix products of the 3-D self (b x n x m) and mat2 (b x m x p), matrix by matrix along the first dim, b x n x p (no broadcasting: matmul broadcasts)."""
+    def outer(self, vec2: HalfTensor) -> HalfTensor:
+        """The outer product of the 1-D self (n) and vec2 (m), n x m."""
+    def ger(self, vec2: HalfTensor) -> HalfTensor:
+        """The outer product of the 1-D self and vec2 (TH's name for outer)."""
+    def addmm(self, mat1: HalfTensor, mat2: HalfTensor, *, beta: float = 1, alpha: float = 1) -> HalfTensor:
+        """beta * self + alpha * mm(mat1, mat2), self broadcast to the product's shape."""
+    def addmv(self, mat: HalfTensor, vec: HalfTensor, *, beta: float = 1, alpha: float = 1) -> HalfTensor:
+        """beta * self + alpha * mv(mat, vec), self broadcast to the product's shape."""
+    def addr(self, vec1: HalfTensor, vec2: HalfTensor, *, beta: float = 1, alpha: float = 1) -> HalfTensor:
+        """beta * self + alpha * outer(vec1, vec2), self broadcast to the product's shape."""
+    def baddbmm(self, batch1: HalfTensor, batch2: HalfTensor, *, beta: float = 1, alpha: float = 1) -> HalfTensor:
+        """beta * self + alpha * bmm(batch1, batch2), self broadcast to the products' shape."""
+    def addbmm(self, batch1: HalfTensor, batch2: HalfTensor, *, beta: float = 1, alpha: float = 1) -> HalfTensor:
+        """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
+    def inv(self) -> HalfTensor:
+        """The inverse of each square matrix of self (LAPACK's getrf and getrs; TH's getri)."""
+    def det(self) -> HalfTensor:
+        """The determinant of each square matrix of self, from its LU factorization; 0 for a singular one."""
+    def solve(self, other: HalfTensor) -> HalfTensor:
+        """X with self @ X = other (LAPACK's gesv): other is a vector of n elements or matrices of n rows, whose batch dims broadcast with self's."""
+    def cholesky(self, upper: bool = False) -> HalfTensor:
+        """The Cholesky factor of each symmetric positive-definite matrix of self (LAPACK's potrf, reading only the triangle it returns): lower L with L @ L.T = self, or with upper=True, U with U.T @ U = self."""
     def narrow(self, dim: int, start: int, length: int) -> HalfTensor:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
     def select(self, dim: int, index: int) -> HalfTensor:
@@ -243,6 +273,7 @@ class HalfTensor:
     def __le__(self, other: HalfTensor | float) -> BoolTensor: ...
     def __gt__(self, other: HalfTensor | float) -> BoolTensor: ...
     def __ge__(self, other: HalfTensor | float) -> BoolTensor: ...
+    def __matmul__(self, other: HalfTensor) -> HalfTensor: ...
 
 Tensor = HalfTensor
 
@@ -476,6 +507,51 @@ def tril(self: HalfTensor, diagonal: int = 0) -> HalfTensor:
 
 def triu(self: HalfTensor, diagonal: int = 0) -> HalfTensor:
     """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+def matmul(self: HalfTensor, other: HalfTensor) -> HalfTensor:
+    """The matrix product of self and other, as NumPy's and PyTorch's matmul: 2-D by 2-D is mm; a 1-D operand is a row (self) or a column (other) whose dim the result drops, 1-D by 1-D giving a 0-d tensor; beyond 2-D, the leading dims are batch dims and broadcast. Python's @."""
+
+def mm(self: HalfTensor, mat2: HalfTensor) -> HalfTensor:
+    """The matrix product of the 2-D tensors self (n x m) and mat2 (m x p), n x p."""
+
+def mv(self: HalfTensor, vec: HalfTensor) -> HalfTensor:
+    """The product of the 2-D self (n x m) and the 1-D vec (m), 1-D (n)."""
+
+def bmm(self: HalfTensor, mat2: HalfTensor) -> HalfTensor:
+    """The matrix products of the 3-D self (b x n x m) and mat2 (b x m x p), matrix by matrix along the first dim, b x n x p (no broadcasting: matmul broadcasts)."""
+
+def outer(self: HalfTensor, vec2: HalfTensor) -> HalfTensor:
+    """The outer product of the 1-D self (n) and vec2 (m), n x m."""
+
+def ger(self: HalfTensor, vec2: HalfTensor) -> HalfTensor:
+    """The outer product of the 1-D self and vec2 (TH's name for outer)."""
+
+def addmm(self: HalfTensor, mat1: HalfTensor, mat2: HalfTensor, *, beta: float = 1, alpha: float = 1) -> HalfTensor:
+    """beta * self + alpha * mm(mat1, mat2), self broadcast to the product's shape."""
+
+def addmv(self: HalfTensor, mat: HalfTensor, vec: HalfTensor, *, beta: float = 1, alpha: float = 1) -> HalfTensor:
+    """beta * self + alpha * mv(mat, vec), self broadcast to the product's shape."""
+
+def addr(self: HalfTensor, vec1: HalfTensor, vec2: HalfTensor, *, beta: float = 1, alpha: float = 1) -> HalfTensor:
+    """beta * self + alpha * outer(vec1, vec2), self broadcast to the product's shape."""
+
+def baddbmm(self: HalfTensor, batch1: HalfTensor, batch2: HalfTensor, *, beta: float = 1, alpha: float = 1) -> HalfTensor:
+    """beta * self + alpha * bmm(batch1, batch2), self broadcast to the products' shape."""
+
+def addbmm(self: HalfTensor, batch1: HalfTensor, batch2: HalfTensor, *, beta: float = 1, alpha: float = 1) -> HalfTensor:
+    """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
+
+def inv(self: HalfTensor) -> HalfTensor:
+    """The inverse of each square matrix of self (LAPACK's getrf and getrs; TH's getri)."""
+
+def det(self: HalfTensor) -> HalfTensor:
+    """The determinant of each square matrix of self, from its LU factorization; 0 for a singular one."""
+
+def solve(self: HalfTensor, other: HalfTensor) -> HalfTensor:
+    """X with self @ X = other (LAPACK's gesv): other is a vector of n elements or matrices of n rows, whose batch dims broadcast with self's."""
+
+def cholesky(self: HalfTensor, upper: bool = False) -> HalfTensor:
+    """The Cholesky factor of each symmetric positive-definite matrix of self (LAPACK's potrf, reading only the triangle it returns): lower L with L @ L.T = self, or with upper=True, U with U.T @ U = self."""
 
 def narrow(self: HalfTensor, dim: int, start: int, length: int) -> HalfTensor:
     """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

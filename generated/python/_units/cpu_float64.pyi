@@ -195,6 +195,36 @@ class DoubleTensor:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
     def triu(self, diagonal: int = 0) -> DoubleTensor:
         """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+    def matmul(self, other: DoubleTensor) -> DoubleTensor:
+        """The matrix product of self and other, as NumPy's and PyTorch's matmul: 2-D by 2-D is mm; a 1-D operand is a row (self) or a column (other) whose dim the result drops, 1-D by 1-D giving a 0-d tensor; beyond 2-D, the leading dims are batch dims and broadcast. Python's @."""
+    def mm(self, mat2: DoubleTensor) -> DoubleTensor:
+        """The matrix product of the 2-D tensors self (n x m) and mat2 (m x p), n x p."""
+    def mv(self, vec: DoubleTensor) -> DoubleTensor:
+        """The product of the 2-D self (n x m) and the 1-D vec (m), 1-D (n)."""
+    def bmm(self, mat2: DoubleTensor) -> DoubleTensor:
+        """The matrix products of the 3-D self (b x n x m) and mat2 (b x m x p), matrix by matrix along the first dim, b x n x p (no broadcasting: matmul broadcasts)."""
+    def outer(self, vec2: DoubleTensor) -> DoubleTensor:
+        """The outer product of the 1-D self (n) and vec2 (m), n x m."""
+    def ger(self, vec2: DoubleTensor) -> DoubleTensor:
+        """The outer product of the 1-D self and vec2 (TH's name for outer)."""
+    def addmm(self, mat1: DoubleTensor, mat2: DoubleTensor, *, beta: float = 1, alpha: float = 1) -> DoubleTensor:
+        """beta * self + alpha * mm(mat1, mat2), self broadcast to the product's shape."""
+    def addmv(self, mat: DoubleTensor, vec: DoubleTensor, *, beta: float = 1, alpha: float = 1) -> DoubleTensor:
+        """beta * self + alpha * mv(mat, vec), self broadcast to the product's shape."""
+    def addr(self, vec1: DoubleTensor, vec2: DoubleTensor, *, beta: float = 1, alpha: float = 1) -> DoubleTensor:
+        """beta * self + alpha * outer(vec1, vec2), self broadcast to the product's shape."""
+    def baddbmm(self, batch1: DoubleTensor, batch2: DoubleTensor, *, beta: float = 1, alpha: float = 1) -> DoubleTensor:
+        """beta * self + alpha * bmm(batch1, batch2), self broadcast to the products' shape."""
+    def addbmm(self, batch1: DoubleTensor, batch2: DoubleTensor, *, beta: float = 1, alpha: float = 1) -> DoubleTensor:
+        """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
+    def inv(self) -> DoubleTensor:
+        """The inverse of each square matrix of self (LAPACK's getrf and getrs; TH's getri)."""
+    def det(self) -> DoubleTensor:
+        """The determinant of each square matrix of self, from its LU factorization; 0 for a singular one."""
+    def solve(self, other: DoubleTensor) -> DoubleTensor:
+        """X with self @ X = other (LAPACK's gesv): other is a vector of n elements or matrices of n rows, whose batch dims broadcast with self's."""
+    def cholesky(self, upper: bool = False) -> DoubleTensor:
+        """The Cholesky factor of each symmetric positive-definite matrix of self (LAPACK's potrf, reading only the triangle it returns): lower L with L @ L.T = self, or with upper=True, U with U.T @ U = self."""
     def narrow(self, dim: int, start: int, length: int) -> DoubleTensor:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
     def select(self, dim: int, index: int) -> DoubleTensor:
@@ -243,6 +273,7 @@ class DoubleTensor:
     def __le__(self, other: DoubleTensor | float) -> BoolTensor: ...
     def __gt__(self, other: DoubleTensor | float) -> BoolTensor: ...
     def __ge__(self, other: DoubleTensor | float) -> BoolTensor: ...
+    def __matmul__(self, other: DoubleTensor) -> DoubleTensor: ...
 
 Tensor = DoubleTensor
 
@@ -476,6 +507,51 @@ def tril(self: DoubleTensor, diagonal: int = 0) -> DoubleTensor:
 
 def triu(self: DoubleTensor, diagonal: int = 0) -> DoubleTensor:
     """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+def matmul(self: DoubleTensor, other: DoubleTensor) -> DoubleTensor:
+    """The matrix product of self and other, as NumPy's and PyTorch's matmul: 2-D by 2-D is mm; a 1-D operand is a row (self) or a column (other) whose dim the result drops, 1-D by 1-D giving a 0-d tensor; beyond 2-D, the leading dims are batch dims and broadcast. Python's @."""
+
+def mm(self: DoubleTensor, mat2: DoubleTensor) -> DoubleTensor:
+    """The matrix product of the 2-D tensors self (n x m) and mat2 (m x p), n x p."""
+
+def mv(self: DoubleTensor, vec: DoubleTensor) -> DoubleTensor:
+    """The product of the 2-D self (n x m) and the 1-D vec (m), 1-D (n)."""
+
+def bmm(self: DoubleTensor, mat2: DoubleTensor) -> DoubleTensor:
+    """The matrix products of the 3-D self (b x n x m) and mat2 (b x m x p), matrix by matrix along the first dim, b x n x p (no broadcasting: matmul broadcasts)."""
+
+def outer(self: DoubleTensor, vec2: DoubleTensor) -> DoubleTensor:
+    """The outer product of the 1-D self (n) and vec2 (m), n x m."""
+
+def ger(self: DoubleTensor, vec2: DoubleTensor) -> DoubleTensor:
+    """The outer product of the 1-D self and vec2 (TH's name for outer)."""
+
+def addmm(self: DoubleTensor, mat1: DoubleTensor, mat2: DoubleTensor, *, beta: float = 1, alpha: float = 1) -> DoubleTensor:
+    """beta * self + alpha * mm(mat1, mat2), self broadcast to the product's shape."""
+
+def addmv(self: DoubleTensor, mat: DoubleTensor, vec: DoubleTensor, *, beta: float = 1, alpha: float = 1) -> DoubleTensor:
+    """beta * self + alpha * mv(mat, vec), self broadcast to the product's shape."""
+
+def addr(self: DoubleTensor, vec1: DoubleTensor, vec2: DoubleTensor, *, beta: float = 1, alpha: float = 1) -> DoubleTensor:
+    """beta * self + alpha * outer(vec1, vec2), self broadcast to the product's shape."""
+
+def baddbmm(self: DoubleTensor, batch1: DoubleTensor, batch2: DoubleTensor, *, beta: float = 1, alpha: float = 1) -> DoubleTensor:
+    """beta * self + alpha * bmm(batch1, batch2), self broadcast to the products' shape."""
+
+def addbmm(self: DoubleTensor, batch1: DoubleTensor, batch2: DoubleTensor, *, beta: float = 1, alpha: float = 1) -> DoubleTensor:
+    """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
+
+def inv(self: DoubleTensor) -> DoubleTensor:
+    """The inverse of each square matrix of self (LAPACK's getrf and getrs; TH's getri)."""
+
+def det(self: DoubleTensor) -> DoubleTensor:
+    """The determinant of each square matrix of self, from its LU factorization; 0 for a singular one."""
+
+def solve(self: DoubleTensor, other: DoubleTensor) -> DoubleTensor:
+    """X with self @ X = other (LAPACK's gesv): other is a vector of n elements or matrices of n rows, whose batch dims broadcast with self's."""
+
+def cholesky(self: DoubleTensor, upper: bool = False) -> DoubleTensor:
+    """The Cholesky factor of each symmetric positive-definite matrix of self (LAPACK's potrf, reading only the triangle it returns): lower L with L @ L.T = self, or with upper=True, U with U.T @ U = self."""
 
 def narrow(self: DoubleTensor, dim: int, start: int, length: int) -> DoubleTensor:
     """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

@@ -141,6 +141,28 @@ class ByteTensor:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
     def triu(self, diagonal: int = 0) -> ByteTensor:
         """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+    def matmul(self, other: ByteTensor) -> ByteTensor:
+        """The matrix product of self and other, as NumPy's and PyTorch's matmul: 2-D by 2-D is mm; a 1-D operand is a row (self) or a column (other) whose dim the result drops, 1-D by 1-D giving a 0-d tensor; beyond 2-D, the leading dims are batch dims and broadcast. Python's @."""
+    def mm(self, mat2: ByteTensor) -> ByteTensor:
+        """The matrix product of the 2-D tensors self (n x m) and mat2 (m x p), n x p."""
+    def mv(self, vec: ByteTensor) -> ByteTensor:
+        """The product of the 2-D self (n x m) and the 1-D vec (m), 1-D (n)."""
+    def bmm(self, mat2: ByteTensor) -> ByteTensor:
+        """The matrix products of the 3-D self (b x n x m) and mat2 (b x m x p), matrix by matrix along the first dim, b x n x p (no broadcasting: matmul broadcasts)."""
+    def outer(self, vec2: ByteTensor) -> ByteTensor:
+        """The outer product of the 1-D self (n) and vec2 (m), n x m."""
+    def ger(self, vec2: ByteTensor) -> ByteTensor:
+        """The outer product of the 1-D self and vec2 (TH's name for outer)."""
+    def addmm(self, mat1: ByteTensor, mat2: ByteTensor, *, beta: int = 1, alpha: int = 1) -> ByteTensor:
+        """beta * self + alpha * mm(mat1, mat2), self broadcast to the product's shape."""
+    def addmv(self, mat: ByteTensor, vec: ByteTensor, *, beta: int = 1, alpha: int = 1) -> ByteTensor:
+        """beta * self + alpha * mv(mat, vec), self broadcast to the product's shape."""
+    def addr(self, vec1: ByteTensor, vec2: ByteTensor, *, beta: int = 1, alpha: int = 1) -> ByteTensor:
+        """beta * self + alpha * outer(vec1, vec2), self broadcast to the product's shape."""
+    def baddbmm(self, batch1: ByteTensor, batch2: ByteTensor, *, beta: int = 1, alpha: int = 1) -> ByteTensor:
+        """beta * self + alpha * bmm(batch1, batch2), self broadcast to the products' shape."""
+    def addbmm(self, batch1: ByteTensor, batch2: ByteTensor, *, beta: int = 1, alpha: int = 1) -> ByteTensor:
+        """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
     def narrow(self, dim: int, start: int, length: int) -> ByteTensor:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
     def select(self, dim: int, index: int) -> ByteTensor:
@@ -189,6 +211,7 @@ class ByteTensor:
     def __le__(self, other: ByteTensor | int) -> BoolTensor: ...
     def __gt__(self, other: ByteTensor | int) -> BoolTensor: ...
     def __ge__(self, other: ByteTensor | int) -> BoolTensor: ...
+    def __matmul__(self, other: ByteTensor) -> ByteTensor: ...
 
 Tensor = ByteTensor
 
@@ -353,6 +376,39 @@ def tril(self: ByteTensor, diagonal: int = 0) -> ByteTensor:
 
 def triu(self: ByteTensor, diagonal: int = 0) -> ByteTensor:
     """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+def matmul(self: ByteTensor, other: ByteTensor) -> ByteTensor:
+    """The matrix product of self and other, as NumPy's and PyTorch's matmul: 2-D by 2-D is mm; a 1-D operand is a row (self) or a column (other) whose dim the result drops, 1-D by 1-D giving a 0-d tensor; beyond 2-D, the leading dims are batch dims and broadcast. Python's @."""
+
+def mm(self: ByteTensor, mat2: ByteTensor) -> ByteTensor:
+    """The matrix product of the 2-D tensors self (n x m) and mat2 (m x p), n x p."""
+
+def mv(self: ByteTensor, vec: ByteTensor) -> ByteTensor:
+    """The product of the 2-D self (n x m) and the 1-D vec (m), 1-D (n)."""
+
+def bmm(self: ByteTensor, mat2: ByteTensor) -> ByteTensor:
+    """The matrix products of the 3-D self (b x n x m) and mat2 (b x m x p), matrix by matrix along the first dim, b x n x p (no broadcasting: matmul broadcasts)."""
+
+def outer(self: ByteTensor, vec2: ByteTensor) -> ByteTensor:
+    """The outer product of the 1-D self (n) and vec2 (m), n x m."""
+
+def ger(self: ByteTensor, vec2: ByteTensor) -> ByteTensor:
+    """The outer product of the 1-D self and vec2 (TH's name for outer)."""
+
+def addmm(self: ByteTensor, mat1: ByteTensor, mat2: ByteTensor, *, beta: int = 1, alpha: int = 1) -> ByteTensor:
+    """beta * self + alpha * mm(mat1, mat2), self broadcast to the product's shape."""
+
+def addmv(self: ByteTensor, mat: ByteTensor, vec: ByteTensor, *, beta: int = 1, alpha: int = 1) -> ByteTensor:
+    """beta * self + alpha * mv(mat, vec), self broadcast to the product's shape."""
+
+def addr(self: ByteTensor, vec1: ByteTensor, vec2: ByteTensor, *, beta: int = 1, alpha: int = 1) -> ByteTensor:
+    """beta * self + alpha * outer(vec1, vec2), self broadcast to the product's shape."""
+
+def baddbmm(self: ByteTensor, batch1: ByteTensor, batch2: ByteTensor, *, beta: int = 1, alpha: int = 1) -> ByteTensor:
+    """beta * self + alpha * bmm(batch1, batch2), self broadcast to the products' shape."""
+
+def addbmm(self: ByteTensor, batch1: ByteTensor, batch2: ByteTensor, *, beta: int = 1, alpha: int = 1) -> ByteTensor:
+    """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
 
 def narrow(self: ByteTensor, dim: int, start: int, length: int) -> ByteTensor:
     """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

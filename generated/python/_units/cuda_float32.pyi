@@ -196,6 +196,36 @@ class FloatTensor:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
     def triu(self, diagonal: int = 0) -> FloatTensor:
         """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+    def matmul(self, other: FloatTensor) -> FloatTensor:
+        """The matrix product of self and other, as NumPy's and PyTorch's matmul: 2-D by 2-D is mm; a 1-D operand is a row (self) or a column (other) whose dim the result drops, 1-D by 1-D giving a 0-d tensor; beyond 2-D, the leading dims are batch dims and broadcast. Python's @."""
+    def mm(self, mat2: FloatTensor) -> FloatTensor:
+        """The matrix product of the 2-D tensors self (n x m) and mat2 (m x p), n x p."""
+    def mv(self, vec: FloatTensor) -> FloatTensor:
+        """The product of the 2-D self (n x m) and the 1-D vec (m), 1-D (n)."""
+    def bmm(self, mat2: FloatTensor) -> FloatTensor:
+        """The matrix products of the 3-D self (b x n x m) and mat2 (b x m x p), matrix by matrix along the first dim, b x n x p (no broadcasting: matmul broadcasts)."""
+    def outer(self, vec2: FloatTensor) -> FloatTensor:
+        """The outer product of the 1-D self (n) and vec2 (m), n x m."""
+    def ger(self, vec2: FloatTensor) -> FloatTensor:
+        """The outer product of the 1-D self and vec2 (TH's name for outer)."""
+    def addmm(self, mat1: FloatTensor, mat2: FloatTensor, *, beta: float = 1, alpha: float = 1) -> FloatTensor:
+        """beta * self + alpha * mm(mat1, mat2), self broadcast to the product's shape."""
+    def addmv(self, mat: FloatTensor, vec: FloatTensor, *, beta: float = 1, alpha: float = 1) -> FloatTensor:
+        """beta * self + alpha * mv(mat, vec), self broadcast to the product's shape."""
+    def addr(self, vec1: FloatTensor, vec2: FloatTensor, *, beta: float = 1, alpha: float = 1) -> FloatTensor:
+        """beta * self + alpha * outer(vec1, vec2), self broadcast to the product's shape."""
+    def baddbmm(self, batch1: FloatTensor, batch2: FloatTensor, *, beta: float = 1, alpha: float = 1) -> FloatTensor:
+        """beta * self + alpha * bmm(batch1, batch2), self broadcast to the products' shape."""
+    def addbmm(self, batch1: FloatTensor, batch2: FloatTensor, *, beta: float = 1, alpha: float = 1) -> FloatTensor:
+        """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
+    def inv(self) -> FloatTensor:
+        """The inverse of each square matrix of self (LAPACK's getrf and getrs; TH's getri)."""
+    def det(self) -> FloatTensor:
+        """The determinant of each square matrix of self, from its LU factorization; 0 for a singular one."""
+    def solve(self, other: FloatTensor) -> FloatTensor:
+        """X with self @ X = other (LAPACK's gesv): other is a vector of n elements or matrices of n rows, whose batch dims broadcast with self's."""
+    def cholesky(self, upper: bool = False) -> FloatTensor:
+        """The Cholesky factor of each symmetric positive-definite matrix of self (LAPACK's potrf, reading only the triangle it returns): lower L with L @ L.T = self, or with upper=True, U with U.T @ U = self."""
     def narrow(self, dim: int, start: int, length: int) -> FloatTensor:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
     def select(self, dim: int, index: int) -> FloatTensor:
@@ -244,6 +274,7 @@ class FloatTensor:
     def __le__(self, other: FloatTensor | float) -> BoolTensor: ...
     def __gt__(self, other: FloatTensor | float) -> BoolTensor: ...
     def __ge__(self, other: FloatTensor | float) -> BoolTensor: ...
+    def __matmul__(self, other: FloatTensor) -> FloatTensor: ...
 
 Tensor = FloatTensor
 
@@ -480,6 +511,51 @@ def tril(self: FloatTensor, diagonal: int = 0) -> FloatTensor:
 
 def triu(self: FloatTensor, diagonal: int = 0) -> FloatTensor:
     """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+def matmul(self: FloatTensor, other: FloatTensor) -> FloatTensor:
+    """The matrix product of self and other, as NumPy's and PyTorch's matmul: 2-D by 2-D is mm; a 1-D operand is a row (self) or a column (other) whose dim the result drops, 1-D by 1-D giving a 0-d tensor; beyond 2-D, the leading dims are batch dims and broadcast. Python's @."""
+
+def mm(self: FloatTensor, mat2: FloatTensor) -> FloatTensor:
+    """The matrix product of the 2-D tensors self (n x m) and mat2 (m x p), n x p."""
+
+def mv(self: FloatTensor, vec: FloatTensor) -> FloatTensor:
+    """The product of the 2-D self (n x m) and the 1-D vec (m), 1-D (n)."""
+
+def bmm(self: FloatTensor, mat2: FloatTensor) -> FloatTensor:
+    """The matrix products of the 3-D self (b x n x m) and mat2 (b x m x p), matrix by matrix along the first dim, b x n x p (no broadcasting: matmul broadcasts)."""
+
+def outer(self: FloatTensor, vec2: FloatTensor) -> FloatTensor:
+    """The outer product of the 1-D self (n) and vec2 (m), n x m."""
+
+def ger(self: FloatTensor, vec2: FloatTensor) -> FloatTensor:
+    """The outer product of the 1-D self and vec2 (TH's name for outer)."""
+
+def addmm(self: FloatTensor, mat1: FloatTensor, mat2: FloatTensor, *, beta: float = 1, alpha: float = 1) -> FloatTensor:
+    """beta * self + alpha * mm(mat1, mat2), self broadcast to the product's shape."""
+
+def addmv(self: FloatTensor, mat: FloatTensor, vec: FloatTensor, *, beta: float = 1, alpha: float = 1) -> FloatTensor:
+    """beta * self + alpha * mv(mat, vec), self broadcast to the product's shape."""
+
+def addr(self: FloatTensor, vec1: FloatTensor, vec2: FloatTensor, *, beta: float = 1, alpha: float = 1) -> FloatTensor:
+    """beta * self + alpha * outer(vec1, vec2), self broadcast to the product's shape."""
+
+def baddbmm(self: FloatTensor, batch1: FloatTensor, batch2: FloatTensor, *, beta: float = 1, alpha: float = 1) -> FloatTensor:
+    """beta * self + alpha * bmm(batch1, batch2), self broadcast to the products' shape."""
+
+def addbmm(self: FloatTensor, batch1: FloatTensor, batch2: FloatTensor, *, beta: float = 1, alpha: float = 1) -> FloatTensor:
+    """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
+
+def inv(self: FloatTensor) -> FloatTensor:
+    """The inverse of each square matrix of self (LAPACK's getrf and getrs; TH's getri)."""
+
+def det(self: FloatTensor) -> FloatTensor:
+    """The determinant of each square matrix of self, from its LU factorization; 0 for a singular one."""
+
+def solve(self: FloatTensor, other: FloatTensor) -> FloatTensor:
+    """X with self @ X = other (LAPACK's gesv): other is a vector of n elements or matrices of n rows, whose batch dims broadcast with self's."""
+
+def cholesky(self: FloatTensor, upper: bool = False) -> FloatTensor:
+    """The Cholesky factor of each symmetric positive-definite matrix of self (LAPACK's potrf, reading only the triangle it returns): lower L with L @ L.T = self, or with upper=True, U with U.T @ U = self."""
 
 def narrow(self: FloatTensor, dim: int, start: int, length: int) -> FloatTensor:
     """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

@@ -141,6 +141,28 @@ class LongTensor:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
     def triu(self, diagonal: int = 0) -> LongTensor:
         """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+    def matmul(self, other: LongTensor) -> LongTensor:
+        """The matrix product of self and other, as NumPy's and PyTorch's matmul: 2-D by 2-D is mm; a 1-D operand is a row (self) or a column (other) whose dim the result drops, 1-D by 1-D giving a 0-d tensor; beyond 2-D, the leading dims are batch dims and broadcast. Python's @."""
+    def mm(self, mat2: LongTensor) -> LongTensor:
+        """The matrix product of the 2-D tensors self (n x m) and mat2 (m x p), n x p."""
+    def mv(self, vec: LongTensor) -> LongTensor:
+        """The product of the 2-D self (n x m) and the 1-D vec (m), 1-D (n)."""
+    def bmm(self, mat2: LongTensor) -> LongTensor:
+        """The matrix products of the 3-D self (b x n x m) and mat2 (b x m x p), matrix by matrix along the first dim, b x n x p (no broadcasting: matmul broadcasts)."""
+    def outer(self, vec2: LongTensor) -> LongTensor:
+        """The outer product of the 1-D self (n) and vec2 (m), n x m."""
+    def ger(self, vec2: LongTensor) -> LongTensor:
+        """The outer product of the 1-D self and vec2 (TH's name for outer)."""
+    def addmm(self, mat1: LongTensor, mat2: LongTensor, *, beta: int = 1, alpha: int = 1) -> LongTensor:
+        """beta * self + alpha * mm(mat1, mat2), self broadcast to the product's shape."""
+    def addmv(self, mat: LongTensor, vec: LongTensor, *, beta: int = 1, alpha: int = 1) -> LongTensor:
+        """beta * self + alpha * mv(mat, vec), self broadcast to the product's shape."""
+    def addr(self, vec1: LongTensor, vec2: LongTensor, *, beta: int = 1, alpha: int = 1) -> LongTensor:
+        """beta * self + alpha * outer(vec1, vec2), self broadcast to the product's shape."""
+    def baddbmm(self, batch1: LongTensor, batch2: LongTensor, *, beta: int = 1, alpha: int = 1) -> LongTensor:
+        """beta * self + alpha * bmm(batch1, batch2), self broadcast to the products' shape."""
+    def addbmm(self, batch1: LongTensor, batch2: LongTensor, *, beta: int = 1, alpha: int = 1) -> LongTensor:
+        """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
     def narrow(self, dim: int, start: int, length: int) -> LongTensor:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
     def select(self, dim: int, index: int) -> LongTensor:
@@ -189,6 +211,7 @@ class LongTensor:
     def __le__(self, other: LongTensor | int) -> BoolTensor: ...
     def __gt__(self, other: LongTensor | int) -> BoolTensor: ...
     def __ge__(self, other: LongTensor | int) -> BoolTensor: ...
+    def __matmul__(self, other: LongTensor) -> LongTensor: ...
 
 Tensor = LongTensor
 
@@ -356,6 +379,39 @@ def tril(self: LongTensor, diagonal: int = 0) -> LongTensor:
 
 def triu(self: LongTensor, diagonal: int = 0) -> LongTensor:
     """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+def matmul(self: LongTensor, other: LongTensor) -> LongTensor:
+    """The matrix product of self and other, as NumPy's and PyTorch's matmul: 2-D by 2-D is mm; a 1-D operand is a row (self) or a column (other) whose dim the result drops, 1-D by 1-D giving a 0-d tensor; beyond 2-D, the leading dims are batch dims and broadcast. Python's @."""
+
+def mm(self: LongTensor, mat2: LongTensor) -> LongTensor:
+    """The matrix product of the 2-D tensors self (n x m) and mat2 (m x p), n x p."""
+
+def mv(self: LongTensor, vec: LongTensor) -> LongTensor:
+    """The product of the 2-D self (n x m) and the 1-D vec (m), 1-D (n)."""
+
+def bmm(self: LongTensor, mat2: LongTensor) -> LongTensor:
+    """The matrix products of the 3-D self (b x n x m) and mat2 (b x m x p), matrix by matrix along the first dim, b x n x p (no broadcasting: matmul broadcasts)."""
+
+def outer(self: LongTensor, vec2: LongTensor) -> LongTensor:
+    """The outer product of the 1-D self (n) and vec2 (m), n x m."""
+
+def ger(self: LongTensor, vec2: LongTensor) -> LongTensor:
+    """The outer product of the 1-D self and vec2 (TH's name for outer)."""
+
+def addmm(self: LongTensor, mat1: LongTensor, mat2: LongTensor, *, beta: int = 1, alpha: int = 1) -> LongTensor:
+    """beta * self + alpha * mm(mat1, mat2), self broadcast to the product's shape."""
+
+def addmv(self: LongTensor, mat: LongTensor, vec: LongTensor, *, beta: int = 1, alpha: int = 1) -> LongTensor:
+    """beta * self + alpha * mv(mat, vec), self broadcast to the product's shape."""
+
+def addr(self: LongTensor, vec1: LongTensor, vec2: LongTensor, *, beta: int = 1, alpha: int = 1) -> LongTensor:
+    """beta * self + alpha * outer(vec1, vec2), self broadcast to the product's shape."""
+
+def baddbmm(self: LongTensor, batch1: LongTensor, batch2: LongTensor, *, beta: int = 1, alpha: int = 1) -> LongTensor:
+    """beta * self + alpha * bmm(batch1, batch2), self broadcast to the products' shape."""
+
+def addbmm(self: LongTensor, batch1: LongTensor, batch2: LongTensor, *, beta: int = 1, alpha: int = 1) -> LongTensor:
+    """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
 
 def narrow(self: LongTensor, dim: int, start: int, length: int) -> LongTensor:
     """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

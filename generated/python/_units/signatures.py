@@ -371,6 +371,39 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def triu(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
         """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
 
+    def matmul(self, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """The matrix product of self and other, as NumPy's and PyTorch's matmul: 2-D by 2-D is mm; a 1-D operand is a row (self) or a column (other) whose dim the result drops, 1-D by 1-D giving a 0-d tensor; beyond 2-D, the leading dims are batch dims and broadcast."""
+
+    def mm(self, tensor: TensorT, mat2: TensorT, /) -> TensorT:
+        """The matrix product of the 2-D tensors self (n x m) and mat2 (m x p), n x p."""
+
+    def mv(self, tensor: TensorT, vec: TensorT, /) -> TensorT:
+        """The product of the 2-D self (n x m) and the 1-D vec (m), 1-D (n)."""
+
+    def bmm(self, tensor: TensorT, mat2: TensorT, /) -> TensorT:
+        """The matrix products of the 3-D self (b x n x m) and mat2 (b x m x p), matrix by matrix along the first dim, b x n x p (no broadcasting: matmul broadcasts)."""
+
+    def outer(self, tensor: TensorT, vec2: TensorT, /) -> TensorT:
+        """The outer product of the 1-D self (n) and vec2 (m), n x m."""
+
+    def ger(self, tensor: TensorT, vec2: TensorT, /) -> TensorT:
+        """The outer product of the 1-D self and vec2 (TH's name for outer)."""
+
+    def addmm(self, tensor: TensorT, mat1: TensorT, mat2: TensorT, /, *, beta: int = 1, alpha: int = 1) -> TensorT:
+        """beta * self + alpha * mm(mat1, mat2), self broadcast to the product's shape."""
+
+    def addmv(self, tensor: TensorT, mat: TensorT, vec: TensorT, /, *, beta: int = 1, alpha: int = 1) -> TensorT:
+        """beta * self + alpha * mv(mat, vec), self broadcast to the product's shape."""
+
+    def addr(self, tensor: TensorT, vec1: TensorT, vec2: TensorT, /, *, beta: int = 1, alpha: int = 1) -> TensorT:
+        """beta * self + alpha * outer(vec1, vec2), self broadcast to the product's shape."""
+
+    def baddbmm(self, tensor: TensorT, batch1: TensorT, batch2: TensorT, /, *, beta: int = 1, alpha: int = 1) -> TensorT:
+        """beta * self + alpha * bmm(batch1, batch2), self broadcast to the products' shape."""
+
+    def addbmm(self, tensor: TensorT, batch1: TensorT, batch2: TensorT, /, *, beta: int = 1, alpha: int = 1) -> TensorT:
+        """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
+
     def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
 
@@ -578,6 +611,39 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensor
 
     def triu(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
         """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+    def matmul(self, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """The matrix product of self and other, as NumPy's and PyTorch's matmul: 2-D by 2-D is mm; a 1-D operand is a row (self) or a column (other) whose dim the result drops, 1-D by 1-D giving a 0-d tensor; beyond 2-D, the leading dims are batch dims and broadcast."""
+
+    def mm(self, tensor: TensorT, mat2: TensorT, /) -> TensorT:
+        """The matrix product of the 2-D tensors self (n x m) and mat2 (m x p), n x p."""
+
+    def mv(self, tensor: TensorT, vec: TensorT, /) -> TensorT:
+        """The product of the 2-D self (n x m) and the 1-D vec (m), 1-D (n)."""
+
+    def bmm(self, tensor: TensorT, mat2: TensorT, /) -> TensorT:
+        """The matrix products of the 3-D self (b x n x m) and mat2 (b x m x p), matrix by matrix along the first dim, b x n x p (no broadcasting: matmul broadcasts)."""
+
+    def outer(self, tensor: TensorT, vec2: TensorT, /) -> TensorT:
+        """The outer product of the 1-D self (n) and vec2 (m), n x m."""
+
+    def ger(self, tensor: TensorT, vec2: TensorT, /) -> TensorT:
+        """The outer product of the 1-D self and vec2 (TH's name for outer)."""
+
+    def addmm(self, tensor: TensorT, mat1: TensorT, mat2: TensorT, /, *, beta: int = 1, alpha: int = 1) -> TensorT:
+        """beta * self + alpha * mm(mat1, mat2), self broadcast to the product's shape."""
+
+    def addmv(self, tensor: TensorT, mat: TensorT, vec: TensorT, /, *, beta: int = 1, alpha: int = 1) -> TensorT:
+        """beta * self + alpha * mv(mat, vec), self broadcast to the product's shape."""
+
+    def addr(self, tensor: TensorT, vec1: TensorT, vec2: TensorT, /, *, beta: int = 1, alpha: int = 1) -> TensorT:
+        """beta * self + alpha * outer(vec1, vec2), self broadcast to the product's shape."""
+
+    def baddbmm(self, tensor: TensorT, batch1: TensorT, batch2: TensorT, /, *, beta: int = 1, alpha: int = 1) -> TensorT:
+        """beta * self + alpha * bmm(batch1, batch2), self broadcast to the products' shape."""
+
+    def addbmm(self, tensor: TensorT, batch1: TensorT, batch2: TensorT, /, *, beta: int = 1, alpha: int = 1) -> TensorT:
+        """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
 
     def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
@@ -856,6 +922,51 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def triu(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
         """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
 
+    def matmul(self, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """The matrix product of self and other, as NumPy's and PyTorch's matmul: 2-D by 2-D is mm; a 1-D operand is a row (self) or a column (other) whose dim the result drops, 1-D by 1-D giving a 0-d tensor; beyond 2-D, the leading dims are batch dims and broadcast."""
+
+    def mm(self, tensor: TensorT, mat2: TensorT, /) -> TensorT:
+        """The matrix product of the 2-D tensors self (n x m) and mat2 (m x p), n x p."""
+
+    def mv(self, tensor: TensorT, vec: TensorT, /) -> TensorT:
+        """The product of the 2-D self (n x m) and the 1-D vec (m), 1-D (n)."""
+
+    def bmm(self, tensor: TensorT, mat2: TensorT, /) -> TensorT:
+        """The matrix products of the 3-D self (b x n x m) and mat2 (b x m x p), matrix by matrix along the first dim, b x n x p (no broadcasting: matmul broadcasts)."""
+
+    def outer(self, tensor: TensorT, vec2: TensorT, /) -> TensorT:
+        """The outer product of the 1-D self (n) and vec2 (m), n x m."""
+
+    def ger(self, tensor: TensorT, vec2: TensorT, /) -> TensorT:
+        """The outer product of the 1-D self and vec2 (TH's name for outer)."""
+
+    def addmm(self, tensor: TensorT, mat1: TensorT, mat2: TensorT, /, *, beta: float = 1, alpha: float = 1) -> TensorT:
+        """beta * self + alpha * mm(mat1, mat2), self broadcast to the product's shape."""
+
+    def addmv(self, tensor: TensorT, mat: TensorT, vec: TensorT, /, *, beta: float = 1, alpha: float = 1) -> TensorT:
+        """beta * self + alpha * mv(mat, vec), self broadcast to the product's shape."""
+
+    def addr(self, tensor: TensorT, vec1: TensorT, vec2: TensorT, /, *, beta: float = 1, alpha: float = 1) -> TensorT:
+        """beta * self + alpha * outer(vec1, vec2), self broadcast to the product's shape."""
+
+    def baddbmm(self, tensor: TensorT, batch1: TensorT, batch2: TensorT, /, *, beta: float = 1, alpha: float = 1) -> TensorT:
+        """beta * self + alpha * bmm(batch1, batch2), self broadcast to the products' shape."""
+
+    def addbmm(self, tensor: TensorT, batch1: TensorT, batch2: TensorT, /, *, beta: float = 1, alpha: float = 1) -> TensorT:
+        """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
+
+    def inv(self, tensor: TensorT, /) -> TensorT:
+        """The inverse of each square matrix of self (LAPACK's getrf and getrs; TH's getri)."""
+
+    def det(self, tensor: TensorT, /) -> TensorT:
+        """The determinant of each square matrix of self, from its LU factorization; 0 for a singular one."""
+
+    def solve(self, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """X with self @ X = other (LAPACK's gesv): other is a vector of n elements or matrices of n rows, whose batch dims broadcast with self's."""
+
+    def cholesky(self, tensor: TensorT, /, upper: bool = False) -> TensorT:
+        """The Cholesky factor of each symmetric positive-definite matrix of self (LAPACK's potrf, reading only the triangle it returns): lower L with L @ L.T = self, or with upper=True, U with U.T @ U = self."""
+
     def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
 
@@ -1064,6 +1175,39 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def triu(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
         """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
 
+    def matmul(self, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """The matrix product of self and other, as NumPy's and PyTorch's matmul: 2-D by 2-D is mm; a 1-D operand is a row (self) or a column (other) whose dim the result drops, 1-D by 1-D giving a 0-d tensor; beyond 2-D, the leading dims are batch dims and broadcast."""
+
+    def mm(self, tensor: TensorT, mat2: TensorT, /) -> TensorT:
+        """The matrix product of the 2-D tensors self (n x m) and mat2 (m x p), n x p."""
+
+    def mv(self, tensor: TensorT, vec: TensorT, /) -> TensorT:
+        """The product of the 2-D self (n x m) and the 1-D vec (m), 1-D (n)."""
+
+    def bmm(self, tensor: TensorT, mat2: TensorT, /) -> TensorT:
+        """The matrix products of the 3-D self (b x n x m) and mat2 (b x m x p), matrix by matrix along the first dim, b x n x p (no broadcasting: matmul broadcasts)."""
+
+    def outer(self, tensor: TensorT, vec2: TensorT, /) -> TensorT:
+        """The outer product of the 1-D self (n) and vec2 (m), n x m."""
+
+    def ger(self, tensor: TensorT, vec2: TensorT, /) -> TensorT:
+        """The outer product of the 1-D self and vec2 (TH's name for outer)."""
+
+    def addmm(self, tensor: TensorT, mat1: TensorT, mat2: TensorT, /, *, beta: int = 1, alpha: int = 1) -> TensorT:
+        """beta * self + alpha * mm(mat1, mat2), self broadcast to the product's shape."""
+
+    def addmv(self, tensor: TensorT, mat: TensorT, vec: TensorT, /, *, beta: int = 1, alpha: int = 1) -> TensorT:
+        """beta * self + alpha * mv(mat, vec), self broadcast to the product's shape."""
+
+    def addr(self, tensor: TensorT, vec1: TensorT, vec2: TensorT, /, *, beta: int = 1, alpha: int = 1) -> TensorT:
+        """beta * self + alpha * outer(vec1, vec2), self broadcast to the product's shape."""
+
+    def baddbmm(self, tensor: TensorT, batch1: TensorT, batch2: TensorT, /, *, beta: int = 1, alpha: int = 1) -> TensorT:
+        """beta * self + alpha * bmm(batch1, batch2), self broadcast to the products' shape."""
+
+    def addbmm(self, tensor: TensorT, batch1: TensorT, batch2: TensorT, /, *, beta: int = 1, alpha: int = 1) -> TensorT:
+        """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
+
     def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
 
@@ -1271,6 +1415,39 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
 
     def triu(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
         """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+    def matmul(self, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """The matrix product of self and other, as NumPy's and PyTorch's matmul: 2-D by 2-D is mm; a 1-D operand is a row (self) or a column (other) whose dim the result drops, 1-D by 1-D giving a 0-d tensor; beyond 2-D, the leading dims are batch dims and broadcast."""
+
+    def mm(self, tensor: TensorT, mat2: TensorT, /) -> TensorT:
+        """The matrix product of the 2-D tensors self (n x m) and mat2 (m x p), n x p."""
+
+    def mv(self, tensor: TensorT, vec: TensorT, /) -> TensorT:
+        """The product of the 2-D self (n x m) and the 1-D vec (m), 1-D (n)."""
+
+    def bmm(self, tensor: TensorT, mat2: TensorT, /) -> TensorT:
+        """The matrix products of the 3-D self (b x n x m) and mat2 (b x m x p), matrix by matrix along the first dim, b x n x p (no broadcasting: matmul broadcasts)."""
+
+    def outer(self, tensor: TensorT, vec2: TensorT, /) -> TensorT:
+        """The outer product of the 1-D self (n) and vec2 (m), n x m."""
+
+    def ger(self, tensor: TensorT, vec2: TensorT, /) -> TensorT:
+        """The outer product of the 1-D self and vec2 (TH's name for outer)."""
+
+    def addmm(self, tensor: TensorT, mat1: TensorT, mat2: TensorT, /, *, beta: int = 1, alpha: int = 1) -> TensorT:
+        """beta * self + alpha * mm(mat1, mat2), self broadcast to the product's shape."""
+
+    def addmv(self, tensor: TensorT, mat: TensorT, vec: TensorT, /, *, beta: int = 1, alpha: int = 1) -> TensorT:
+        """beta * self + alpha * mv(mat, vec), self broadcast to the product's shape."""
+
+    def addr(self, tensor: TensorT, vec1: TensorT, vec2: TensorT, /, *, beta: int = 1, alpha: int = 1) -> TensorT:
+        """beta * self + alpha * outer(vec1, vec2), self broadcast to the product's shape."""
+
+    def baddbmm(self, tensor: TensorT, batch1: TensorT, batch2: TensorT, /, *, beta: int = 1, alpha: int = 1) -> TensorT:
+        """beta * self + alpha * bmm(batch1, batch2), self broadcast to the products' shape."""
+
+    def addbmm(self, tensor: TensorT, batch1: TensorT, batch2: TensorT, /, *, beta: int = 1, alpha: int = 1) -> TensorT:
+        """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
 
     def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

@@ -230,9 +230,12 @@ class DeviceBody:
 
 # Python operators an op may provide: name -> number of tensor operands.
 OPERATORS = {"add": 2, "sub": 2, "mul": 2, "truediv": 2, "neg": 1, "abs": 1,
-             "eq": 2, "ne": 2, "lt": 2, "le": 2, "gt": 2, "ge": 2}
+             "eq": 2, "ne": 2, "lt": 2, "le": 2, "gt": 2, "ge": 2, "matmul": 2}
 # Comparisons have no __r<op>__: for `3 < t` Python itself calls t.__gt__(3).
 COMPARISONS = ("eq", "ne", "lt", "le", "gt", "ge")
+# Operators of tensors alone, whatever the op's body (@ is a native's): no Python
+# number is an operand, so there is no __r<op>__ either.
+TENSOR_OPERATORS = ("matmul",)
 
 
 @dataclass(frozen=True)
@@ -257,7 +260,8 @@ class Op:
     @property
     def reflected(self) -> bool:
         """Whether the op is also Python's __r<operator>__ (other <op> self for a number other)."""
-        return self.operator is not None and OPERATORS[self.operator] == 2 and self.operator not in COMPARISONS
+        return (self.operator is not None and OPERATORS[self.operator] == 2
+                and self.operator not in COMPARISONS + TENSOR_OPERATORS)
 
     def inplace_sig(self) -> Signature:
         """The signature of ``<op>_``: self is written and returned."""
@@ -705,7 +709,8 @@ def parse_op(node: Node, types: Types) -> Op:
         raise SpecError(node.where("inplace"), f"{what}: self cannot hold a {sig.return_type} result, "
                                                f"so there is no in-place form")
     device_bodies = _parse_device_bodies(node, sig, body, types, what)
-    if (inplace or node.get("operator") is not None) and any(not isinstance(d.body, Pointwise) for d in device_bodies):
+    pointwise_operator = node.get("operator") is not None and node.get("operator") not in TENSOR_OPERATORS
+    if (inplace or pointwise_operator) and any(not isinstance(d.body, Pointwise) for d in device_bodies):
         raise SpecError(node.where("on_device"), f"{what}: an op with an in-place form or an operator "
                                                  f"needs a pointwise body on every device")
     operator = node.pop("operator", None)
@@ -713,7 +718,11 @@ def parse_op(node: Node, types: Types) -> Op:
         if operator not in OPERATORS:
             raise SpecError(node.where("operator"), f"{what}: unknown operator {operator!r} "
                                                     f"(known: {', '.join(OPERATORS)})")
-        if not isinstance(body, Pointwise) or len(sig.args) != OPERATORS[operator]:
+        if operator in TENSOR_OPERATORS:
+            if [a.type for a in sig.args] != [TENSOR] * OPERATORS[operator] or sig.return_type != TENSOR:
+                raise SpecError(node.where("operator"), f"{what}: operator '{operator}' needs an op of "
+                                                        f"{OPERATORS[operator]} Tensor argument(s) returning a Tensor")
+        elif not isinstance(body, Pointwise) or len(sig.args) != OPERATORS[operator]:
             raise SpecError(node.where("operator"), f"{what}: operator '{operator}' needs a pointwise op "
                                                     f"of {OPERATORS[operator]} argument(s)")
     return Op(name, doc, sig, cls, body, inplace, operator, device_bodies, node.location)

@@ -1,0 +1,112 @@
+"""Times satchel's matrix products against NumPy and PyTorch (CPU) in one process.
+
+    PYTHONPATH=python python benchmarks/linalg.py [--quick]
+
+Each row: the median time of one call per library and satchel's speed relative
+to each (NumPy's time / satchel's: above 1 means satchel is faster). Inputs are
+the same values in each library; PyTorch runs with torch.set_num_threads set to
+satchel's thread count, and NumPy's OpenBLAS with its own default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+import satchel
+
+try:
+    import torch
+except ImportError:  # the torch column reads n/a
+    torch = None
+
+CASES = [  # (label, dtype, shape of a, shape of b)
+    ("matmul 4x4", "float32", (4, 4), (4, 4)),
+    ("matmul 10x10", "float32", (10, 10), (10, 10)),
+    ("matmul 64x64", "float32", (64, 64), (64, 64)),
+    ("matmul 256x256", "float32", (256, 256), (256, 256)),
+    ("matmul 2048x2048", "float32", (2048, 2048), (2048, 2048)),
+    ("matmul 10x10", "float64", (10, 10), (10, 10)),
+    ("matmul 256x256", "float64", (256, 256), (256, 256)),
+    ("matmul 2048x2048", "float64", (2048, 2048), (2048, 2048)),
+    ("matmul a.T 1024", "float32", "T1024", (1024, 1024)),
+    ("mv 2048", "float32", (2048, 2048), (2048,)),
+    ("bmm 10000 of 4x4", "float32", (10000, 4, 4), (10000, 4, 4)),
+    ("bmm 1000 of 64x64", "float32", (1000, 64, 64), (1000, 64, 64)),
+    ("matmul 1024x1024", "float16", (1024, 1024), (1024, 1024)),
+    ("matmul 512x512", "int32", (512, 512), (512, 512)),
+    ("matmul 512x512", "int64", (512, 512), (512, 512)),
+]
+QUICK = {"matmul 4x4", "matmul 256x256", "bmm 10000 of 4x4", "matmul 512x512"}
+
+
+def median_time(fn: Callable[[], Any], budget: float) -> float:
+    fn()
+    times: list[float] = []
+    start = time.perf_counter()
+    while len(times) < 3 or (time.perf_counter() - start < budget and len(times) < 2000):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def operands(dtype: str, sa: Any, sb: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(0)
+    make = (lambda s: rng.integers(-9, 10, size=s).astype(dtype)) if "int" in dtype else \
+        (lambda s: rng.standard_normal(s).astype(dtype))
+    if sa == "T1024":  # a transposed view: the BLAS gets it as a transpose, not a copy
+        return make((1024, 1024)).T, make(sb)
+    return make(sa), make(sb)
+
+
+def fmt(seconds: float | None) -> str:
+    if seconds is None:
+        return "n/a"
+    for unit, scale in (("s", 1), ("ms", 1e-3), ("us", 1e-6), ("ns", 1e-9)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 1e-9:.3g} ns"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="a few cases, short timing")
+    args = parser.parse_args()
+    budget = 0.3 if args.quick else 1.0
+    threads = satchel.get_num_threads()
+    if torch is not None:
+        torch.set_num_threads(threads)
+    print(f"satchel threads {threads} (BLAS {satchel._units._host.blas_num_threads()}), "
+          f"numpy {np.__version__}, torch {torch.__version__ if torch else 'n/a'}, cores {os.cpu_count()}, "
+          f"load {os.getloadavg()[0]:.2f}")
+    print(f"{'case':<20} {'dtype':<8} {'satchel':>10} {'numpy':>10} {'torch':>10} {'vs numpy':>9} {'vs torch':>9}")
+    for label, dtype, sa, sb in CASES:
+        if args.quick and label not in QUICK:
+            continue
+        a, b = operands(dtype, sa, sb)
+        T = satchel.unit(dtype)
+        ta = T.from_numpy(a) if a.flags.c_contiguous else T.from_numpy(a.T.copy()).t()
+        tb = T.from_numpy(b)
+        op = "bmm" if label.startswith("bmm") else "mv" if label.startswith("mv") else "matmul"
+        ours = median_time(lambda: getattr(T, op)(ta, tb), budget)
+        theirs = median_time(lambda: np.matmul(a, b), budget)
+        torch_time = None
+        if torch is not None:
+            xa, xb = torch.from_numpy(np.ascontiguousarray(a)), torch.from_numpy(b)
+            if sa == "T1024":
+                xa = torch.from_numpy(a.T.copy()).t()
+            torch_time = median_time(lambda: getattr(torch, op)(xa, xb), budget)
+        vs_torch = f"{torch_time / ours:.2f}x" if torch_time else "n/a"
+        print(f"{label:<20} {dtype:<8} {fmt(ours):>10} {fmt(theirs):>10} {fmt(torch_time):>10} "
+              f"{theirs / ours:>8.2f}x {vs_torch:>9}")
+
+
+if __name__ == "__main__":
+    main()
