@@ -137,6 +137,122 @@ class ShortTensor:
         """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
     def ge(self, other: ShortTensor | int) -> BoolTensor:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+    def floor_divide(self, other: ShortTensor | int) -> ShortTensor:
+        """Elementwise self // other, the floor of the quotient, as Python's. Floats give inf or NaN for a zero divisor; integers give 0, and the most negative value // -1 wraps around to itself (as NumPy's)."""
+    def floor_divide_(self, other: ShortTensor | int) -> ShortTensor:
+        """In-place floor_divide: writes the result into self and returns it."""
+    def remainder(self, other: ShortTensor | int) -> ShortTensor:
+        """Elementwise self % other with the sign of other, as Python's (self - (self // other) * other). Floats give NaN for a zero divisor; integers give 0."""
+    def remainder_(self, other: ShortTensor | int) -> ShortTensor:
+        """In-place remainder: writes the result into self and returns it."""
+    def fmod(self, other: ShortTensor | int) -> ShortTensor:
+        """Elementwise C remainder of self / other, with the sign of self. Floats give NaN for a zero divisor; integers give 0."""
+    def fmod_(self, other: ShortTensor | int) -> ShortTensor:
+        """In-place fmod: writes the result into self and returns it."""
+    def pow(self, exponent: ShortTensor | int) -> ShortTensor:
+        """Elementwise self to the power exponent. Floats as C's pow. Integers exactly, wrapping around; a negative exponent gives 1 / self^-exponent truncated toward zero: 1 for 1, +-1 for -1, 0 otherwise (0 included)."""
+    def pow_(self, exponent: ShortTensor | int) -> ShortTensor:
+        """In-place pow: writes the result into self and returns it."""
+    def square(self) -> ShortTensor:
+        """Elementwise self * self; integers wrap around."""
+    def square_(self) -> ShortTensor:
+        """In-place square: writes the result into self and returns it."""
+    def positive(self) -> ShortTensor:
+        """Elementwise +self, a copy."""
+    def sign(self) -> ShortTensor:
+        """Elementwise -1, 0 or 1 as self is negative, zero or positive; NaN stays NaN."""
+    def sign_(self) -> ShortTensor:
+        """In-place sign: writes the result into self and returns it."""
+    def signbit(self) -> BoolTensor:
+        """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
+    def maximum(self, other: ShortTensor | int) -> ShortTensor:
+        """Elementwise larger of self and other; NaN where either is NaN."""
+    def minimum(self, other: ShortTensor | int) -> ShortTensor:
+        """Elementwise smaller of self and other; NaN where either is NaN."""
+    def fmax(self, other: ShortTensor | int) -> ShortTensor:
+        """Elementwise larger of self and other, ignoring a NaN unless both are NaN (C's fmax)."""
+    def fmin(self, other: ShortTensor | int) -> ShortTensor:
+        """Elementwise smaller of self and other, ignoring a NaN unless both are NaN (C's fmin)."""
+    def clamp(self, min: ShortTensor | int, max: ShortTensor | int) -> ShortTensor:
+        """self bounded below by min and above by max, each a number or a tensor that broadcasts (max where min > max, as PyTorch and NumPy); a NaN propagates."""
+    def clamp_(self, min: ShortTensor | int, max: ShortTensor | int) -> ShortTensor:
+        """In-place clamp: writes the result into self and returns it."""
+    def clamp_min(self, min: ShortTensor | int) -> ShortTensor:
+        """self bounded below by min (a number or a tensor); a NaN propagates."""
+    def clamp_min_(self, min: ShortTensor | int) -> ShortTensor:
+        """In-place clamp_min: writes the result into self and returns it."""
+    def clamp_max(self, max: ShortTensor | int) -> ShortTensor:
+        """self bounded above by max (a number or a tensor); a NaN propagates."""
+    def clamp_max_(self, max: ShortTensor | int) -> ShortTensor:
+        """In-place clamp_max: writes the result into self and returns it."""
+    def heaviside(self, values: ShortTensor | int) -> ShortTensor:
+        """Elementwise step function, 0 for self < 0, 1 for self > 0 and values where self is 0; NaN stays NaN."""
+    def addcmul(self, tensor1: ShortTensor | int, tensor2: ShortTensor | int, *, value: int = 1) -> ShortTensor:
+        """Elementwise self + value * tensor1 * tensor2; integers wrap around."""
+    def addcmul_(self, tensor1: ShortTensor | int, tensor2: ShortTensor | int, *, value: int = 1) -> ShortTensor:
+        """In-place addcmul: writes the result into self and returns it."""
+    def gcd(self, other: ShortTensor | int) -> ShortTensor:
+        """Elementwise greatest common divisor of |self| and |other| (0 for two zeros)."""
+    def gcd_(self, other: ShortTensor | int) -> ShortTensor:
+        """In-place gcd: writes the result into self and returns it."""
+    def lcm(self, other: ShortTensor | int) -> ShortTensor:
+        """Elementwise least common multiple |self / gcd * other|, wrapping around; 0 where either is 0."""
+    def lcm_(self, other: ShortTensor | int) -> ShortTensor:
+        """In-place lcm: writes the result into self and returns it."""
+    def ceil(self) -> ShortTensor:
+        """Elementwise smallest whole number not below self (integers unchanged)."""
+    def ceil_(self) -> ShortTensor:
+        """In-place ceil: writes the result into self and returns it."""
+    def floor(self) -> ShortTensor:
+        """Elementwise largest whole number not above self (integers unchanged)."""
+    def floor_(self) -> ShortTensor:
+        """In-place floor: writes the result into self and returns it."""
+    def round(self) -> ShortTensor:
+        """Elementwise nearest whole number, ties to even (integers unchanged); round(t, n) rounds to n decimals."""
+    def round_(self) -> ShortTensor:
+        """In-place round: writes the result into self and returns it."""
+    def trunc(self) -> ShortTensor:
+        """Elementwise self rounded toward zero (integers unchanged)."""
+    def trunc_(self) -> ShortTensor:
+        """In-place trunc: writes the result into self and returns it."""
+    def isnan(self) -> BoolTensor:
+        """Whether each element is NaN (never, for integers)."""
+    def isinf(self) -> BoolTensor:
+        """Whether each element is an infinity (never, for integers)."""
+    def isfinite(self) -> BoolTensor:
+        """Whether each element is neither an infinity nor NaN (always, for integers)."""
+    def bitwise_and(self, other: ShortTensor | int) -> ShortTensor:
+        """Elementwise self & other (on bools, and)."""
+    def bitwise_and_(self, other: ShortTensor | int) -> ShortTensor:
+        """In-place bitwise_and: writes the result into self and returns it."""
+    def bitwise_or(self, other: ShortTensor | int) -> ShortTensor:
+        """Elementwise self | other (on bools, or)."""
+    def bitwise_or_(self, other: ShortTensor | int) -> ShortTensor:
+        """In-place bitwise_or: writes the result into self and returns it."""
+    def bitwise_xor(self, other: ShortTensor | int) -> ShortTensor:
+        """Elementwise self ^ other (on bools, exclusive or)."""
+    def bitwise_xor_(self, other: ShortTensor | int) -> ShortTensor:
+        """In-place bitwise_xor: writes the result into self and returns it."""
+    def bitwise_not(self) -> ShortTensor:
+        """Elementwise ~self (on bools, not)."""
+    def bitwise_not_(self) -> ShortTensor:
+        """In-place bitwise_not: writes the result into self and returns it."""
+    def bitwise_left_shift(self, other: ShortTensor | int) -> ShortTensor:
+        """Elementwise self << other, wrapping around; a shift by a negative amount or by the width or more gives 0."""
+    def bitwise_left_shift_(self, other: ShortTensor | int) -> ShortTensor:
+        """In-place bitwise_left_shift: writes the result into self and returns it."""
+    def bitwise_right_shift(self, other: ShortTensor | int) -> ShortTensor:
+        """Elementwise self >> other, arithmetic (sign-filling) on signed integers; a shift by a negative amount or by the width or more gives the fill, 0 or -1."""
+    def bitwise_right_shift_(self, other: ShortTensor | int) -> ShortTensor:
+        """In-place bitwise_right_shift: writes the result into self and returns it."""
+    def logical_and(self, other: ShortTensor | int) -> BoolTensor:
+        """Whether both self and other are nonzero (NaN is), as a bool tensor."""
+    def logical_or(self, other: ShortTensor | int) -> BoolTensor:
+        """Whether self or other is nonzero (NaN is), as a bool tensor."""
+    def logical_xor(self, other: ShortTensor | int) -> BoolTensor:
+        """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
+    def logical_not(self) -> BoolTensor:
+        """Whether self is zero, as a bool tensor."""
     def tril(self, diagonal: int = 0) -> ShortTensor:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
     def triu(self, diagonal: int = 0) -> ShortTensor:
@@ -189,6 +305,32 @@ class ShortTensor:
     def __le__(self, other: ShortTensor | int) -> BoolTensor: ...
     def __gt__(self, other: ShortTensor | int) -> BoolTensor: ...
     def __ge__(self, other: ShortTensor | int) -> BoolTensor: ...
+    def __floordiv__(self, other: ShortTensor | int) -> ShortTensor: ...
+    def __rfloordiv__(self, other: int) -> ShortTensor: ...
+    def __ifloordiv__(self, other: ShortTensor | int) -> ShortTensor: ...
+    def __mod__(self, other: ShortTensor | int) -> ShortTensor: ...
+    def __rmod__(self, other: int) -> ShortTensor: ...
+    def __imod__(self, other: ShortTensor | int) -> ShortTensor: ...
+    def __pow__(self, exponent: ShortTensor | int) -> ShortTensor: ...
+    def __rpow__(self, other: int) -> ShortTensor: ...
+    def __ipow__(self, exponent: ShortTensor | int) -> ShortTensor: ...
+    def __pos__(self) -> ShortTensor: ...
+    def __and__(self, other: ShortTensor | int) -> ShortTensor: ...
+    def __rand__(self, other: int) -> ShortTensor: ...
+    def __iand__(self, other: ShortTensor | int) -> ShortTensor: ...
+    def __or__(self, other: ShortTensor | int) -> ShortTensor: ...
+    def __ror__(self, other: int) -> ShortTensor: ...
+    def __ior__(self, other: ShortTensor | int) -> ShortTensor: ...
+    def __xor__(self, other: ShortTensor | int) -> ShortTensor: ...
+    def __rxor__(self, other: int) -> ShortTensor: ...
+    def __ixor__(self, other: ShortTensor | int) -> ShortTensor: ...
+    def __invert__(self) -> ShortTensor: ...
+    def __lshift__(self, other: ShortTensor | int) -> ShortTensor: ...
+    def __rlshift__(self, other: int) -> ShortTensor: ...
+    def __ilshift__(self, other: ShortTensor | int) -> ShortTensor: ...
+    def __rshift__(self, other: ShortTensor | int) -> ShortTensor: ...
+    def __rrshift__(self, other: int) -> ShortTensor: ...
+    def __irshift__(self, other: ShortTensor | int) -> ShortTensor: ...
 
 Tensor = ShortTensor
 
@@ -347,6 +489,180 @@ def gt(self: ShortTensor, other: ShortTensor | int) -> BoolTensor:
 
 def ge(self: ShortTensor, other: ShortTensor | int) -> BoolTensor:
     """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+
+def floor_divide(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """Elementwise self // other, the floor of the quotient, as Python's. Floats give inf or NaN for a zero divisor; integers give 0, and the most negative value // -1 wraps around to itself (as NumPy's)."""
+
+def floor_divide_(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """In-place floor_divide: writes the result into self and returns it."""
+
+def remainder(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """Elementwise self % other with the sign of other, as Python's (self - (self // other) * other). Floats give NaN for a zero divisor; integers give 0."""
+
+def remainder_(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """In-place remainder: writes the result into self and returns it."""
+
+def fmod(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """Elementwise C remainder of self / other, with the sign of self. Floats give NaN for a zero divisor; integers give 0."""
+
+def fmod_(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """In-place fmod: writes the result into self and returns it."""
+
+def pow(self: ShortTensor, exponent: ShortTensor | int) -> ShortTensor:
+    """Elementwise self to the power exponent. Floats as C's pow. Integers exactly, wrapping around; a negative exponent gives 1 / self^-exponent truncated toward zero: 1 for 1, +-1 for -1, 0 otherwise (0 included)."""
+
+def pow_(self: ShortTensor, exponent: ShortTensor | int) -> ShortTensor:
+    """In-place pow: writes the result into self and returns it."""
+
+def square(self: ShortTensor) -> ShortTensor:
+    """Elementwise self * self; integers wrap around."""
+
+def square_(self: ShortTensor) -> ShortTensor:
+    """In-place square: writes the result into self and returns it."""
+
+def positive(self: ShortTensor) -> ShortTensor:
+    """Elementwise +self, a copy."""
+
+def sign(self: ShortTensor) -> ShortTensor:
+    """Elementwise -1, 0 or 1 as self is negative, zero or positive; NaN stays NaN."""
+
+def sign_(self: ShortTensor) -> ShortTensor:
+    """In-place sign: writes the result into self and returns it."""
+
+def signbit(self: ShortTensor) -> BoolTensor:
+    """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
+
+def maximum(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """Elementwise larger of self and other; NaN where either is NaN."""
+
+def minimum(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """Elementwise smaller of self and other; NaN where either is NaN."""
+
+def fmax(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """Elementwise larger of self and other, ignoring a NaN unless both are NaN (C's fmax)."""
+
+def fmin(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """Elementwise smaller of self and other, ignoring a NaN unless both are NaN (C's fmin)."""
+
+def clamp(self: ShortTensor, min: ShortTensor | int, max: ShortTensor | int) -> ShortTensor:
+    """self bounded below by min and above by max, each a number or a tensor that broadcasts (max where min > max, as PyTorch and NumPy); a NaN propagates."""
+
+def clamp_(self: ShortTensor, min: ShortTensor | int, max: ShortTensor | int) -> ShortTensor:
+    """In-place clamp: writes the result into self and returns it."""
+
+def clamp_min(self: ShortTensor, min: ShortTensor | int) -> ShortTensor:
+    """self bounded below by min (a number or a tensor); a NaN propagates."""
+
+def clamp_min_(self: ShortTensor, min: ShortTensor | int) -> ShortTensor:
+    """In-place clamp_min: writes the result into self and returns it."""
+
+def clamp_max(self: ShortTensor, max: ShortTensor | int) -> ShortTensor:
+    """self bounded above by max (a number or a tensor); a NaN propagates."""
+
+def clamp_max_(self: ShortTensor, max: ShortTensor | int) -> ShortTensor:
+    """In-place clamp_max: writes the result into self and returns it."""
+
+def heaviside(self: ShortTensor, values: ShortTensor | int) -> ShortTensor:
+    """Elementwise step function, 0 for self < 0, 1 for self > 0 and values where self is 0; NaN stays NaN."""
+
+def addcmul(self: ShortTensor, tensor1: ShortTensor | int, tensor2: ShortTensor | int, *, value: int = 1) -> ShortTensor:
+    """Elementwise self + value * tensor1 * tensor2; integers wrap around."""
+
+def addcmul_(self: ShortTensor, tensor1: ShortTensor | int, tensor2: ShortTensor | int, *, value: int = 1) -> ShortTensor:
+    """In-place addcmul: writes the result into self and returns it."""
+
+def gcd(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """Elementwise greatest common divisor of |self| and |other| (0 for two zeros)."""
+
+def gcd_(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """In-place gcd: writes the result into self and returns it."""
+
+def lcm(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """Elementwise least common multiple |self / gcd * other|, wrapping around; 0 where either is 0."""
+
+def lcm_(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """In-place lcm: writes the result into self and returns it."""
+
+def ceil(self: ShortTensor) -> ShortTensor:
+    """Elementwise smallest whole number not below self (integers unchanged)."""
+
+def ceil_(self: ShortTensor) -> ShortTensor:
+    """In-place ceil: writes the result into self and returns it."""
+
+def floor(self: ShortTensor) -> ShortTensor:
+    """Elementwise largest whole number not above self (integers unchanged)."""
+
+def floor_(self: ShortTensor) -> ShortTensor:
+    """In-place floor: writes the result into self and returns it."""
+
+def round(self: ShortTensor) -> ShortTensor:
+    """Elementwise nearest whole number, ties to even (integers unchanged); round(t, n) rounds to n decimals."""
+
+def round_(self: ShortTensor) -> ShortTensor:
+    """In-place round: writes the result into self and returns it."""
+
+def trunc(self: ShortTensor) -> ShortTensor:
+    """Elementwise self rounded toward zero (integers unchanged)."""
+
+def trunc_(self: ShortTensor) -> ShortTensor:
+    """In-place trunc: writes the result into self and returns it."""
+
+def isnan(self: ShortTensor) -> BoolTensor:
+    """Whether each element is NaN (never, for integers)."""
+
+def isinf(self: ShortTensor) -> BoolTensor:
+    """Whether each element is an infinity (never, for integers)."""
+
+def isfinite(self: ShortTensor) -> BoolTensor:
+    """Whether each element is neither an infinity nor NaN (always, for integers)."""
+
+def bitwise_and(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """Elementwise self & other (on bools, and)."""
+
+def bitwise_and_(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """In-place bitwise_and: writes the result into self and returns it."""
+
+def bitwise_or(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """Elementwise self | other (on bools, or)."""
+
+def bitwise_or_(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """In-place bitwise_or: writes the result into self and returns it."""
+
+def bitwise_xor(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """Elementwise self ^ other (on bools, exclusive or)."""
+
+def bitwise_xor_(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """In-place bitwise_xor: writes the result into self and returns it."""
+
+def bitwise_not(self: ShortTensor) -> ShortTensor:
+    """Elementwise ~self (on bools, not)."""
+
+def bitwise_not_(self: ShortTensor) -> ShortTensor:
+    """In-place bitwise_not: writes the result into self and returns it."""
+
+def bitwise_left_shift(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """Elementwise self << other, wrapping around; a shift by a negative amount or by the width or more gives 0."""
+
+def bitwise_left_shift_(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """In-place bitwise_left_shift: writes the result into self and returns it."""
+
+def bitwise_right_shift(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """Elementwise self >> other, arithmetic (sign-filling) on signed integers; a shift by a negative amount or by the width or more gives the fill, 0 or -1."""
+
+def bitwise_right_shift_(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """In-place bitwise_right_shift: writes the result into self and returns it."""
+
+def logical_and(self: ShortTensor, other: ShortTensor | int) -> BoolTensor:
+    """Whether both self and other are nonzero (NaN is), as a bool tensor."""
+
+def logical_or(self: ShortTensor, other: ShortTensor | int) -> BoolTensor:
+    """Whether self or other is nonzero (NaN is), as a bool tensor."""
+
+def logical_xor(self: ShortTensor, other: ShortTensor | int) -> BoolTensor:
+    """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
+
+def logical_not(self: ShortTensor) -> BoolTensor:
+    """Whether self is zero, as a bool tensor."""
 
 def tril(self: ShortTensor, diagonal: int = 0) -> ShortTensor:
     """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""

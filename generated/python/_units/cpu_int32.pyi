@@ -137,6 +137,122 @@ class IntTensor:
         """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
     def ge(self, other: IntTensor | int) -> BoolTensor:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+    def floor_divide(self, other: IntTensor | int) -> IntTensor:
+        """Elementwise self // other, the floor of the quotient, as Python's. Floats give inf or NaN for a zero divisor; integers give 0, and the most negative value // -1 wraps around to itself (as NumPy's)."""
+    def floor_divide_(self, other: IntTensor | int) -> IntTensor:
+        """In-place floor_divide: writes the result into self and returns it."""
+    def remainder(self, other: IntTensor | int) -> IntTensor:
+        """Elementwise self % other with the sign of other, as Python's (self - (self // other) * other). Floats give NaN for a zero divisor; integers give 0."""
+    def remainder_(self, other: IntTensor | int) -> IntTensor:
+        """In-place remainder: writes the result into self and returns it."""
+    def fmod(self, other: IntTensor | int) -> IntTensor:
+        """Elementwise C remainder of self / other, with the sign of self. Floats give NaN for a zero divisor; integers give 0."""
+    def fmod_(self, other: IntTensor | int) -> IntTensor:
+        """In-place fmod: writes the result into self and returns it."""
+    def pow(self, exponent: IntTensor | int) -> IntTensor:
+        """Elementwise self to the power exponent. Floats as C's pow. Integers exactly, wrapping around; a negative exponent gives 1 / self^-exponent truncated toward zero: 1 for 1, +-1 for -1, 0 otherwise (0 included)."""
+    def pow_(self, exponent: IntTensor | int) -> IntTensor:
+        """In-place pow: writes the result into self and returns it."""
+    def square(self) -> IntTensor:
+        """Elementwise self * self; integers wrap around."""
+    def square_(self) -> IntTensor:
+        """In-place square: writes the result into self and returns it."""
+    def positive(self) -> IntTensor:
+        """Elementwise +self, a copy."""
+    def sign(self) -> IntTensor:
+        """Elementwise -1, 0 or 1 as self is negative, zero or positive; NaN stays NaN."""
+    def sign_(self) -> IntTensor:
+        """In-place sign: writes the result into self and returns it."""
+    def signbit(self) -> BoolTensor:
+        """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
+    def maximum(self, other: IntTensor | int) -> IntTensor:
+        """Elementwise larger of self and other; NaN where either is NaN."""
+    def minimum(self, other: IntTensor | int) -> IntTensor:
+        """Elementwise smaller of self and other; NaN where either is NaN."""
+    def fmax(self, other: IntTensor | int) -> IntTensor:
+        """Elementwise larger of self and other, ignoring a NaN unless both are NaN (C's fmax)."""
+    def fmin(self, other: IntTensor | int) -> IntTensor:
+        """Elementwise smaller of self and other, ignoring a NaN unless both are NaN (C's fmin)."""
+    def clamp(self, min: IntTensor | int, max: IntTensor | int) -> IntTensor:
+        """self bounded below by min and above by max, each a number or a tensor that broadcasts (max where min > max, as PyTorch and NumPy); a NaN propagates."""
+    def clamp_(self, min: IntTensor | int, max: IntTensor | int) -> IntTensor:
+        """In-place clamp: writes the result into self and returns it."""
+    def clamp_min(self, min: IntTensor | int) -> IntTensor:
+        """self bounded below by min (a number or a tensor); a NaN propagates."""
+    def clamp_min_(self, min: IntTensor | int) -> IntTensor:
+        """In-place clamp_min: writes the result into self and returns it."""
+    def clamp_max(self, max: IntTensor | int) -> IntTensor:
+        """self bounded above by max (a number or a tensor); a NaN propagates."""
+    def clamp_max_(self, max: IntTensor | int) -> IntTensor:
+        """In-place clamp_max: writes the result into self and returns it."""
+    def heaviside(self, values: IntTensor | int) -> IntTensor:
+        """Elementwise step function, 0 for self < 0, 1 for self > 0 and values where self is 0; NaN stays NaN."""
+    def addcmul(self, tensor1: IntTensor | int, tensor2: IntTensor | int, *, value: int = 1) -> IntTensor:
+        """Elementwise self + value * tensor1 * tensor2; integers wrap around."""
+    def addcmul_(self, tensor1: IntTensor | int, tensor2: IntTensor | int, *, value: int = 1) -> IntTensor:
+        """In-place addcmul: writes the result into self and returns it."""
+    def gcd(self, other: IntTensor | int) -> IntTensor:
+        """Elementwise greatest common divisor of |self| and |other| (0 for two zeros)."""
+    def gcd_(self, other: IntTensor | int) -> IntTensor:
+        """In-place gcd: writes the result into self and returns it."""
+    def lcm(self, other: IntTensor | int) -> IntTensor:
+        """Elementwise least common multiple |self / gcd * other|, wrapping around; 0 where either is 0."""
+    def lcm_(self, other: IntTensor | int) -> IntTensor:
+        """In-place lcm: writes the result into self and returns it."""
+    def ceil(self) -> IntTensor:
+        """Elementwise smallest whole number not below self (integers unchanged)."""
+    def ceil_(self) -> IntTensor:
+        """In-place ceil: writes the result into self and returns it."""
+    def floor(self) -> IntTensor:
+        """Elementwise largest whole number not above self (integers unchanged)."""
+    def floor_(self) -> IntTensor:
+        """In-place floor: writes the result into self and returns it."""
+    def round(self) -> IntTensor:
+        """Elementwise nearest whole number, ties to even (integers unchanged); round(t, n) rounds to n decimals."""
+    def round_(self) -> IntTensor:
+        """In-place round: writes the result into self and returns it."""
+    def trunc(self) -> IntTensor:
+        """Elementwise self rounded toward zero (integers unchanged)."""
+    def trunc_(self) -> IntTensor:
+        """In-place trunc: writes the result into self and returns it."""
+    def isnan(self) -> BoolTensor:
+        """Whether each element is NaN (never, for integers)."""
+    def isinf(self) -> BoolTensor:
+        """Whether each element is an infinity (never, for integers)."""
+    def isfinite(self) -> BoolTensor:
+        """Whether each element is neither an infinity nor NaN (always, for integers)."""
+    def bitwise_and(self, other: IntTensor | int) -> IntTensor:
+        """Elementwise self & other (on bools, and)."""
+    def bitwise_and_(self, other: IntTensor | int) -> IntTensor:
+        """In-place bitwise_and: writes the result into self and returns it."""
+    def bitwise_or(self, other: IntTensor | int) -> IntTensor:
+        """Elementwise self | other (on bools, or)."""
+    def bitwise_or_(self, other: IntTensor | int) -> IntTensor:
+        """In-place bitwise_or: writes the result into self and returns it."""
+    def bitwise_xor(self, other: IntTensor | int) -> IntTensor:
+        """Elementwise self ^ other (on bools, exclusive or)."""
+    def bitwise_xor_(self, other: IntTensor | int) -> IntTensor:
+        """In-place bitwise_xor: writes the result into self and returns it."""
+    def bitwise_not(self) -> IntTensor:
+        """Elementwise ~self (on bools, not)."""
+    def bitwise_not_(self) -> IntTensor:
+        """In-place bitwise_not: writes the result into self and returns it."""
+    def bitwise_left_shift(self, other: IntTensor | int) -> IntTensor:
+        """Elementwise self << other, wrapping around; a shift by a negative amount or by the width or more gives 0."""
+    def bitwise_left_shift_(self, other: IntTensor | int) -> IntTensor:
+        """In-place bitwise_left_shift: writes the result into self and returns it."""
+    def bitwise_right_shift(self, other: IntTensor | int) -> IntTensor:
+        """Elementwise self >> other, arithmetic (sign-filling) on signed integers; a shift by a negative amount or by the width or more gives the fill, 0 or -1."""
+    def bitwise_right_shift_(self, other: IntTensor | int) -> IntTensor:
+        """In-place bitwise_right_shift: writes the result into self and returns it."""
+    def logical_and(self, other: IntTensor | int) -> BoolTensor:
+        """Whether both self and other are nonzero (NaN is), as a bool tensor."""
+    def logical_or(self, other: IntTensor | int) -> BoolTensor:
+        """Whether self or other is nonzero (NaN is), as a bool tensor."""
+    def logical_xor(self, other: IntTensor | int) -> BoolTensor:
+        """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
+    def logical_not(self) -> BoolTensor:
+        """Whether self is zero, as a bool tensor."""
     def tril(self, diagonal: int = 0) -> IntTensor:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
     def triu(self, diagonal: int = 0) -> IntTensor:
@@ -189,6 +305,32 @@ class IntTensor:
     def __le__(self, other: IntTensor | int) -> BoolTensor: ...
     def __gt__(self, other: IntTensor | int) -> BoolTensor: ...
     def __ge__(self, other: IntTensor | int) -> BoolTensor: ...
+    def __floordiv__(self, other: IntTensor | int) -> IntTensor: ...
+    def __rfloordiv__(self, other: int) -> IntTensor: ...
+    def __ifloordiv__(self, other: IntTensor | int) -> IntTensor: ...
+    def __mod__(self, other: IntTensor | int) -> IntTensor: ...
+    def __rmod__(self, other: int) -> IntTensor: ...
+    def __imod__(self, other: IntTensor | int) -> IntTensor: ...
+    def __pow__(self, exponent: IntTensor | int) -> IntTensor: ...
+    def __rpow__(self, other: int) -> IntTensor: ...
+    def __ipow__(self, exponent: IntTensor | int) -> IntTensor: ...
+    def __pos__(self) -> IntTensor: ...
+    def __and__(self, other: IntTensor | int) -> IntTensor: ...
+    def __rand__(self, other: int) -> IntTensor: ...
+    def __iand__(self, other: IntTensor | int) -> IntTensor: ...
+    def __or__(self, other: IntTensor | int) -> IntTensor: ...
+    def __ror__(self, other: int) -> IntTensor: ...
+    def __ior__(self, other: IntTensor | int) -> IntTensor: ...
+    def __xor__(self, other: IntTensor | int) -> IntTensor: ...
+    def __rxor__(self, other: int) -> IntTensor: ...
+    def __ixor__(self, other: IntTensor | int) -> IntTensor: ...
+    def __invert__(self) -> IntTensor: ...
+    def __lshift__(self, other: IntTensor | int) -> IntTensor: ...
+    def __rlshift__(self, other: int) -> IntTensor: ...
+    def __ilshift__(self, other: IntTensor | int) -> IntTensor: ...
+    def __rshift__(self, other: IntTensor | int) -> IntTensor: ...
+    def __rrshift__(self, other: int) -> IntTensor: ...
+    def __irshift__(self, other: IntTensor | int) -> IntTensor: ...
 
 Tensor = IntTensor
 
@@ -347,6 +489,180 @@ def gt(self: IntTensor, other: IntTensor | int) -> BoolTensor:
 
 def ge(self: IntTensor, other: IntTensor | int) -> BoolTensor:
     """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+
+def floor_divide(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """Elementwise self // other, the floor of the quotient, as Python's. Floats give inf or NaN for a zero divisor; integers give 0, and the most negative value // -1 wraps around to itself (as NumPy's)."""
+
+def floor_divide_(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """In-place floor_divide: writes the result into self and returns it."""
+
+def remainder(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """Elementwise self % other with the sign of other, as Python's (self - (self // other) * other). Floats give NaN for a zero divisor; integers give 0."""
+
+def remainder_(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """In-place remainder: writes the result into self and returns it."""
+
+def fmod(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """Elementwise C remainder of self / other, with the sign of self. Floats give NaN for a zero divisor; integers give 0."""
+
+def fmod_(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """In-place fmod: writes the result into self and returns it."""
+
+def pow(self: IntTensor, exponent: IntTensor | int) -> IntTensor:
+    """Elementwise self to the power exponent. Floats as C's pow. Integers exactly, wrapping around; a negative exponent gives 1 / self^-exponent truncated toward zero: 1 for 1, +-1 for -1, 0 otherwise (0 included)."""
+
+def pow_(self: IntTensor, exponent: IntTensor | int) -> IntTensor:
+    """In-place pow: writes the result into self and returns it."""
+
+def square(self: IntTensor) -> IntTensor:
+    """Elementwise self * self; integers wrap around."""
+
+def square_(self: IntTensor) -> IntTensor:
+    """In-place square: writes the result into self and returns it."""
+
+def positive(self: IntTensor) -> IntTensor:
+    """Elementwise +self, a copy."""
+
+def sign(self: IntTensor) -> IntTensor:
+    """Elementwise -1, 0 or 1 as self is negative, zero or positive; NaN stays NaN."""
+
+def sign_(self: IntTensor) -> IntTensor:
+    """In-place sign: writes the result into self and returns it."""
+
+def signbit(self: IntTensor) -> BoolTensor:
+    """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
+
+def maximum(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """Elementwise larger of self and other; NaN where either is NaN."""
+
+def minimum(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """Elementwise smaller of self and other; NaN where either is NaN."""
+
+def fmax(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """Elementwise larger of self and other, ignoring a NaN unless both are NaN (C's fmax)."""
+
+def fmin(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """Elementwise smaller of self and other, ignoring a NaN unless both are NaN (C's fmin)."""
+
+def clamp(self: IntTensor, min: IntTensor | int, max: IntTensor | int) -> IntTensor:
+    """self bounded below by min and above by max, each a number or a tensor that broadcasts (max where min > max, as PyTorch and NumPy); a NaN propagates."""
+
+def clamp_(self: IntTensor, min: IntTensor | int, max: IntTensor | int) -> IntTensor:
+    """In-place clamp: writes the result into self and returns it."""
+
+def clamp_min(self: IntTensor, min: IntTensor | int) -> IntTensor:
+    """self bounded below by min (a number or a tensor); a NaN propagates."""
+
+def clamp_min_(self: IntTensor, min: IntTensor | int) -> IntTensor:
+    """In-place clamp_min: writes the result into self and returns it."""
+
+def clamp_max(self: IntTensor, max: IntTensor | int) -> IntTensor:
+    """self bounded above by max (a number or a tensor); a NaN propagates."""
+
+def clamp_max_(self: IntTensor, max: IntTensor | int) -> IntTensor:
+    """In-place clamp_max: writes the result into self and returns it."""
+
+def heaviside(self: IntTensor, values: IntTensor | int) -> IntTensor:
+    """Elementwise step function, 0 for self < 0, 1 for self > 0 and values where self is 0; NaN stays NaN."""
+
+def addcmul(self: IntTensor, tensor1: IntTensor | int, tensor2: IntTensor | int, *, value: int = 1) -> IntTensor:
+    """Elementwise self + value * tensor1 * tensor2; integers wrap around."""
+
+def addcmul_(self: IntTensor, tensor1: IntTensor | int, tensor2: IntTensor | int, *, value: int = 1) -> IntTensor:
+    """In-place addcmul: writes the result into self and returns it."""
+
+def gcd(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """Elementwise greatest common divisor of |self| and |other| (0 for two zeros)."""
+
+def gcd_(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """In-place gcd: writes the result into self and returns it."""
+
+def lcm(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """Elementwise least common multiple |self / gcd * other|, wrapping around; 0 where either is 0."""
+
+def lcm_(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """In-place lcm: writes the result into self and returns it."""
+
+def ceil(self: IntTensor) -> IntTensor:
+    """Elementwise smallest whole number not below self (integers unchanged)."""
+
+def ceil_(self: IntTensor) -> IntTensor:
+    """In-place ceil: writes the result into self and returns it."""
+
+def floor(self: IntTensor) -> IntTensor:
+    """Elementwise largest whole number not above self (integers unchanged)."""
+
+def floor_(self: IntTensor) -> IntTensor:
+    """In-place floor: writes the result into self and returns it."""
+
+def round(self: IntTensor) -> IntTensor:
+    """Elementwise nearest whole number, ties to even (integers unchanged); round(t, n) rounds to n decimals."""
+
+def round_(self: IntTensor) -> IntTensor:
+    """In-place round: writes the result into self and returns it."""
+
+def trunc(self: IntTensor) -> IntTensor:
+    """Elementwise self rounded toward zero (integers unchanged)."""
+
+def trunc_(self: IntTensor) -> IntTensor:
+    """In-place trunc: writes the result into self and returns it."""
+
+def isnan(self: IntTensor) -> BoolTensor:
+    """Whether each element is NaN (never, for integers)."""
+
+def isinf(self: IntTensor) -> BoolTensor:
+    """Whether each element is an infinity (never, for integers)."""
+
+def isfinite(self: IntTensor) -> BoolTensor:
+    """Whether each element is neither an infinity nor NaN (always, for integers)."""
+
+def bitwise_and(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """Elementwise self & other (on bools, and)."""
+
+def bitwise_and_(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """In-place bitwise_and: writes the result into self and returns it."""
+
+def bitwise_or(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """Elementwise self | other (on bools, or)."""
+
+def bitwise_or_(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """In-place bitwise_or: writes the result into self and returns it."""
+
+def bitwise_xor(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """Elementwise self ^ other (on bools, exclusive or)."""
+
+def bitwise_xor_(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """In-place bitwise_xor: writes the result into self and returns it."""
+
+def bitwise_not(self: IntTensor) -> IntTensor:
+    """Elementwise ~self (on bools, not)."""
+
+def bitwise_not_(self: IntTensor) -> IntTensor:
+    """In-place bitwise_not: writes the result into self and returns it."""
+
+def bitwise_left_shift(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """Elementwise self << other, wrapping around; a shift by a negative amount or by the width or more gives 0."""
+
+def bitwise_left_shift_(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """In-place bitwise_left_shift: writes the result into self and returns it."""
+
+def bitwise_right_shift(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """Elementwise self >> other, arithmetic (sign-filling) on signed integers; a shift by a negative amount or by the width or more gives the fill, 0 or -1."""
+
+def bitwise_right_shift_(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """In-place bitwise_right_shift: writes the result into self and returns it."""
+
+def logical_and(self: IntTensor, other: IntTensor | int) -> BoolTensor:
+    """Whether both self and other are nonzero (NaN is), as a bool tensor."""
+
+def logical_or(self: IntTensor, other: IntTensor | int) -> BoolTensor:
+    """Whether self or other is nonzero (NaN is), as a bool tensor."""
+
+def logical_xor(self: IntTensor, other: IntTensor | int) -> BoolTensor:
+    """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
+
+def logical_not(self: IntTensor) -> BoolTensor:
+    """Whether self is zero, as a bool tensor."""
 
 def tril(self: IntTensor, diagonal: int = 0) -> IntTensor:
     """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""

@@ -137,6 +137,122 @@ class CharTensor:
         """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
     def ge(self, other: CharTensor | int) -> BoolTensor:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+    def floor_divide(self, other: CharTensor | int) -> CharTensor:
+        """Elementwise self // other, the floor of the quotient, as Python's. Floats give inf or NaN for a zero divisor; integers give 0, and the most negative value // -1 wraps around to itself (as NumPy's)."""
+    def floor_divide_(self, other: CharTensor | int) -> CharTensor:
+        """In-place floor_divide: writes the result into self and returns it."""
+    def remainder(self, other: CharTensor | int) -> CharTensor:
+        """Elementwise self % other with the sign of other, as Python's (self - (self // other) * other). Floats give NaN for a zero divisor; integers give 0."""
+    def remainder_(self, other: CharTensor | int) -> CharTensor:
+        """In-place remainder: writes the result into self and returns it."""
+    def fmod(self, other: CharTensor | int) -> CharTensor:
+        """Elementwise C remainder of self / other, with the sign of self. Floats give NaN for a zero divisor; integers give 0."""
+    def fmod_(self, other: CharTensor | int) -> CharTensor:
+        """In-place fmod: writes the result into self and returns it."""
+    def pow(self, exponent: CharTensor | int) -> CharTensor:
+        """Elementwise self to the power exponent. Floats as C's pow. Integers exactly, wrapping around; a negative exponent gives 1 / self^-exponent truncated toward zero: 1 for 1, +-1 for -1, 0 otherwise (0 included)."""
+    def pow_(self, exponent: CharTensor | int) -> CharTensor:
+        """In-place pow: writes the result into self and returns it."""
+    def square(self) -> CharTensor:
+        """Elementwise self * self; integers wrap around."""
+    def square_(self) -> CharTensor:
+        """In-place square: writes the result into self and returns it."""
+    def positive(self) -> CharTensor:
+        """Elementwise +self, a copy."""
+    def sign(self) -> CharTensor:
+        """Elementwise -1, 0 or 1 as self is negative, zero or positive; NaN stays NaN."""
+    def sign_(self) -> CharTensor:
+        """In-place sign: writes the result into self and returns it."""
+    def signbit(self) -> BoolTensor:
+        """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
+    def maximum(self, other: CharTensor | int) -> CharTensor:
+        """Elementwise larger of self and other; NaN where either is NaN."""
+    def minimum(self, other: CharTensor | int) -> CharTensor:
+        """Elementwise smaller of self and other; NaN where either is NaN."""
+    def fmax(self, other: CharTensor | int) -> CharTensor:
+        """Elementwise larger of self and other, ignoring a NaN unless both are NaN (C's fmax)."""
+    def fmin(self, other: CharTensor | int) -> CharTensor:
+        """Elementwise smaller of self and other, ignoring a NaN unless both are NaN (C's fmin)."""
+    def clamp(self, min: CharTensor | int, max: CharTensor | int) -> CharTensor:
+        """self bounded below by min and above by max, each a number or a tensor that broadcasts (max where min > max, as PyTorch and NumPy); a NaN propagates."""
+    def clamp_(self, min: CharTensor | int, max: CharTensor | int) -> CharTensor:
+        """In-place clamp: writes the result into self and returns it."""
+    def clamp_min(self, min: CharTensor | int) -> CharTensor:
+        """self bounded below by min (a number or a tensor); a NaN propagates."""
+    def clamp_min_(self, min: CharTensor | int) -> CharTensor:
+        """In-place clamp_min: writes the result into self and returns it."""
+    def clamp_max(self, max: CharTensor | int) -> CharTensor:
+        """self bounded above by max (a number or a tensor); a NaN propagates."""
+    def clamp_max_(self, max: CharTensor | int) -> CharTensor:
+        """In-place clamp_max: writes the result into self and returns it."""
+    def heaviside(self, values: CharTensor | int) -> CharTensor:
+        """Elementwise step function, 0 for self < 0, 1 for self > 0 and values where self is 0; NaN stays NaN."""
+    def addcmul(self, tensor1: CharTensor | int, tensor2: CharTensor | int, *, value: int = 1) -> CharTensor:
+        """Elementwise self + value * tensor1 * tensor2; integers wrap around."""
+    def addcmul_(self, tensor1: CharTensor | int, tensor2: CharTensor | int, *, value: int = 1) -> CharTensor:
+        """In-place addcmul: writes the result into self and returns it."""
+    def gcd(self, other: CharTensor | int) -> CharTensor:
+        """Elementwise greatest common divisor of |self| and |other| (0 for two zeros)."""
+    def gcd_(self, other: CharTensor | int) -> CharTensor:
+        """In-place gcd: writes the result into self and returns it."""
+    def lcm(self, other: CharTensor | int) -> CharTensor:
+        """Elementwise least common multiple |self / gcd * other|, wrapping around; 0 where either is 0."""
+    def lcm_(self, other: CharTensor | int) -> CharTensor:
+        """In-place lcm: writes the result into self and returns it."""
+    def ceil(self) -> CharTensor:
+        """Elementwise smallest whole number not below self (integers unchanged)."""
+    def ceil_(self) -> CharTensor:
+        """In-place ceil: writes the result into self and returns it."""
+    def floor(self) -> CharTensor:
+        """Elementwise largest whole number not above self (integers unchanged)."""
+    def floor_(self) -> CharTensor:
+        """In-place floor: writes the result into self and returns it."""
+    def round(self) -> CharTensor:
+        """Elementwise nearest whole number, ties to even (integers unchanged); round(t, n) rounds to n decimals."""
+    def round_(self) -> CharTensor:
+        """In-place round: writes the result into self and returns it."""
+    def trunc(self) -> CharTensor:
+        """Elementwise self rounded toward zero (integers unchanged)."""
+    def trunc_(self) -> CharTensor:
+        """In-place trunc: writes the result into self and returns it."""
+    def isnan(self) -> BoolTensor:
+        """Whether each element is NaN (never, for integers)."""
+    def isinf(self) -> BoolTensor:
+        """Whether each element is an infinity (never, for integers)."""
+    def isfinite(self) -> BoolTensor:
+        """Whether each element is neither an infinity nor NaN (always, for integers)."""
+    def bitwise_and(self, other: CharTensor | int) -> CharTensor:
+        """Elementwise self & other (on bools, and)."""
+    def bitwise_and_(self, other: CharTensor | int) -> CharTensor:
+        """In-place bitwise_and: writes the result into self and returns it."""
+    def bitwise_or(self, other: CharTensor | int) -> CharTensor:
+        """Elementwise self | other (on bools, or)."""
+    def bitwise_or_(self, other: CharTensor | int) -> CharTensor:
+        """In-place bitwise_or: writes the result into self and returns it."""
+    def bitwise_xor(self, other: CharTensor | int) -> CharTensor:
+        """Elementwise self ^ other (on bools, exclusive or)."""
+    def bitwise_xor_(self, other: CharTensor | int) -> CharTensor:
+        """In-place bitwise_xor: writes the result into self and returns it."""
+    def bitwise_not(self) -> CharTensor:
+        """Elementwise ~self (on bools, not)."""
+    def bitwise_not_(self) -> CharTensor:
+        """In-place bitwise_not: writes the result into self and returns it."""
+    def bitwise_left_shift(self, other: CharTensor | int) -> CharTensor:
+        """Elementwise self << other, wrapping around; a shift by a negative amount or by the width or more gives 0."""
+    def bitwise_left_shift_(self, other: CharTensor | int) -> CharTensor:
+        """In-place bitwise_left_shift: writes the result into self and returns it."""
+    def bitwise_right_shift(self, other: CharTensor | int) -> CharTensor:
+        """Elementwise self >> other, arithmetic (sign-filling) on signed integers; a shift by a negative amount or by the width or more gives the fill, 0 or -1."""
+    def bitwise_right_shift_(self, other: CharTensor | int) -> CharTensor:
+        """In-place bitwise_right_shift: writes the result into self and returns it."""
+    def logical_and(self, other: CharTensor | int) -> BoolTensor:
+        """Whether both self and other are nonzero (NaN is), as a bool tensor."""
+    def logical_or(self, other: CharTensor | int) -> BoolTensor:
+        """Whether self or other is nonzero (NaN is), as a bool tensor."""
+    def logical_xor(self, other: CharTensor | int) -> BoolTensor:
+        """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
+    def logical_not(self) -> BoolTensor:
+        """Whether self is zero, as a bool tensor."""
     def tril(self, diagonal: int = 0) -> CharTensor:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
     def triu(self, diagonal: int = 0) -> CharTensor:
@@ -189,6 +305,32 @@ class CharTensor:
     def __le__(self, other: CharTensor | int) -> BoolTensor: ...
     def __gt__(self, other: CharTensor | int) -> BoolTensor: ...
     def __ge__(self, other: CharTensor | int) -> BoolTensor: ...
+    def __floordiv__(self, other: CharTensor | int) -> CharTensor: ...
+    def __rfloordiv__(self, other: int) -> CharTensor: ...
+    def __ifloordiv__(self, other: CharTensor | int) -> CharTensor: ...
+    def __mod__(self, other: CharTensor | int) -> CharTensor: ...
+    def __rmod__(self, other: int) -> CharTensor: ...
+    def __imod__(self, other: CharTensor | int) -> CharTensor: ...
+    def __pow__(self, exponent: CharTensor | int) -> CharTensor: ...
+    def __rpow__(self, other: int) -> CharTensor: ...
+    def __ipow__(self, exponent: CharTensor | int) -> CharTensor: ...
+    def __pos__(self) -> CharTensor: ...
+    def __and__(self, other: CharTensor | int) -> CharTensor: ...
+    def __rand__(self, other: int) -> CharTensor: ...
+    def __iand__(self, other: CharTensor | int) -> CharTensor: ...
+    def __or__(self, other: CharTensor | int) -> CharTensor: ...
+    def __ror__(self, other: int) -> CharTensor: ...
+    def __ior__(self, other: CharTensor | int) -> CharTensor: ...
+    def __xor__(self, other: CharTensor | int) -> CharTensor: ...
+    def __rxor__(self, other: int) -> CharTensor: ...
+    def __ixor__(self, other: CharTensor | int) -> CharTensor: ...
+    def __invert__(self) -> CharTensor: ...
+    def __lshift__(self, other: CharTensor | int) -> CharTensor: ...
+    def __rlshift__(self, other: int) -> CharTensor: ...
+    def __ilshift__(self, other: CharTensor | int) -> CharTensor: ...
+    def __rshift__(self, other: CharTensor | int) -> CharTensor: ...
+    def __rrshift__(self, other: int) -> CharTensor: ...
+    def __irshift__(self, other: CharTensor | int) -> CharTensor: ...
 
 Tensor = CharTensor
 
@@ -347,6 +489,180 @@ def gt(self: CharTensor, other: CharTensor | int) -> BoolTensor:
 
 def ge(self: CharTensor, other: CharTensor | int) -> BoolTensor:
     """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+
+def floor_divide(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """Elementwise self // other, the floor of the quotient, as Python's. Floats give inf or NaN for a zero divisor; integers give 0, and the most negative value // -1 wraps around to itself (as NumPy's)."""
+
+def floor_divide_(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """In-place floor_divide: writes the result into self and returns it."""
+
+def remainder(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """Elementwise self % other with the sign of other, as Python's (self - (self // other) * other). Floats give NaN for a zero divisor; integers give 0."""
+
+def remainder_(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """In-place remainder: writes the result into self and returns it."""
+
+def fmod(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """Elementwise C remainder of self / other, with the sign of self. Floats give NaN for a zero divisor; integers give 0."""
+
+def fmod_(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """In-place fmod: writes the result into self and returns it."""
+
+def pow(self: CharTensor, exponent: CharTensor | int) -> CharTensor:
+    """Elementwise self to the power exponent. Floats as C's pow. Integers exactly, wrapping around; a negative exponent gives 1 / self^-exponent truncated toward zero: 1 for 1, +-1 for -1, 0 otherwise (0 included)."""
+
+def pow_(self: CharTensor, exponent: CharTensor | int) -> CharTensor:
+    """In-place pow: writes the result into self and returns it."""
+
+def square(self: CharTensor) -> CharTensor:
+    """Elementwise self * self; integers wrap around."""
+
+def square_(self: CharTensor) -> CharTensor:
+    """In-place square: writes the result into self and returns it."""
+
+def positive(self: CharTensor) -> CharTensor:
+    """Elementwise +self, a copy."""
+
+def sign(self: CharTensor) -> CharTensor:
+    """Elementwise -1, 0 or 1 as self is negative, zero or positive; NaN stays NaN."""
+
+def sign_(self: CharTensor) -> CharTensor:
+    """In-place sign: writes the result into self and returns it."""
+
+def signbit(self: CharTensor) -> BoolTensor:
+    """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
+
+def maximum(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """Elementwise larger of self and other; NaN where either is NaN."""
+
+def minimum(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """Elementwise smaller of self and other; NaN where either is NaN."""
+
+def fmax(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """Elementwise larger of self and other, ignoring a NaN unless both are NaN (C's fmax)."""
+
+def fmin(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """Elementwise smaller of self and other, ignoring a NaN unless both are NaN (C's fmin)."""
+
+def clamp(self: CharTensor, min: CharTensor | int, max: CharTensor | int) -> CharTensor:
+    """self bounded below by min and above by max, each a number or a tensor that broadcasts (max where min > max, as PyTorch and NumPy); a NaN propagates."""
+
+def clamp_(self: CharTensor, min: CharTensor | int, max: CharTensor | int) -> CharTensor:
+    """In-place clamp: writes the result into self and returns it."""
+
+def clamp_min(self: CharTensor, min: CharTensor | int) -> CharTensor:
+    """self bounded below by min (a number or a tensor); a NaN propagates."""
+
+def clamp_min_(self: CharTensor, min: CharTensor | int) -> CharTensor:
+    """In-place clamp_min: writes the result into self and returns it."""
+
+def clamp_max(self: CharTensor, max: CharTensor | int) -> CharTensor:
+    """self bounded above by max (a number or a tensor); a NaN propagates."""
+
+def clamp_max_(self: CharTensor, max: CharTensor | int) -> CharTensor:
+    """In-place clamp_max: writes the result into self and returns it."""
+
+def heaviside(self: CharTensor, values: CharTensor | int) -> CharTensor:
+    """Elementwise step function, 0 for self < 0, 1 for self > 0 and values where self is 0; NaN stays NaN."""
+
+def addcmul(self: CharTensor, tensor1: CharTensor | int, tensor2: CharTensor | int, *, value: int = 1) -> CharTensor:
+    """Elementwise self + value * tensor1 * tensor2; integers wrap around."""
+
+def addcmul_(self: CharTensor, tensor1: CharTensor | int, tensor2: CharTensor | int, *, value: int = 1) -> CharTensor:
+    """In-place addcmul: writes the result into self and returns it."""
+
+def gcd(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """Elementwise greatest common divisor of |self| and |other| (0 for two zeros)."""
+
+def gcd_(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """In-place gcd: writes the result into self and returns it."""
+
+def lcm(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """Elementwise least common multiple |self / gcd * other|, wrapping around; 0 where either is 0."""
+
+def lcm_(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """In-place lcm: writes the result into self and returns it."""
+
+def ceil(self: CharTensor) -> CharTensor:
+    """Elementwise smallest whole number not below self (integers unchanged)."""
+
+def ceil_(self: CharTensor) -> CharTensor:
+    """In-place ceil: writes the result into self and returns it."""
+
+def floor(self: CharTensor) -> CharTensor:
+    """Elementwise largest whole number not above self (integers unchanged)."""
+
+def floor_(self: CharTensor) -> CharTensor:
+    """In-place floor: writes the result into self and returns it."""
+
+def round(self: CharTensor) -> CharTensor:
+    """Elementwise nearest whole number, ties to even (integers unchanged); round(t, n) rounds to n decimals."""
+
+def round_(self: CharTensor) -> CharTensor:
+    """In-place round: writes the result into self and returns it."""
+
+def trunc(self: CharTensor) -> CharTensor:
+    """Elementwise self rounded toward zero (integers unchanged)."""
+
+def trunc_(self: CharTensor) -> CharTensor:
+    """In-place trunc: writes the result into self and returns it."""
+
+def isnan(self: CharTensor) -> BoolTensor:
+    """Whether each element is NaN (never, for integers)."""
+
+def isinf(self: CharTensor) -> BoolTensor:
+    """Whether each element is an infinity (never, for integers)."""
+
+def isfinite(self: CharTensor) -> BoolTensor:
+    """Whether each element is neither an infinity nor NaN (always, for integers)."""
+
+def bitwise_and(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """Elementwise self & other (on bools, and)."""
+
+def bitwise_and_(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """In-place bitwise_and: writes the result into self and returns it."""
+
+def bitwise_or(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """Elementwise self | other (on bools, or)."""
+
+def bitwise_or_(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """In-place bitwise_or: writes the result into self and returns it."""
+
+def bitwise_xor(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """Elementwise self ^ other (on bools, exclusive or)."""
+
+def bitwise_xor_(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """In-place bitwise_xor: writes the result into self and returns it."""
+
+def bitwise_not(self: CharTensor) -> CharTensor:
+    """Elementwise ~self (on bools, not)."""
+
+def bitwise_not_(self: CharTensor) -> CharTensor:
+    """In-place bitwise_not: writes the result into self and returns it."""
+
+def bitwise_left_shift(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """Elementwise self << other, wrapping around; a shift by a negative amount or by the width or more gives 0."""
+
+def bitwise_left_shift_(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """In-place bitwise_left_shift: writes the result into self and returns it."""
+
+def bitwise_right_shift(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """Elementwise self >> other, arithmetic (sign-filling) on signed integers; a shift by a negative amount or by the width or more gives the fill, 0 or -1."""
+
+def bitwise_right_shift_(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """In-place bitwise_right_shift: writes the result into self and returns it."""
+
+def logical_and(self: CharTensor, other: CharTensor | int) -> BoolTensor:
+    """Whether both self and other are nonzero (NaN is), as a bool tensor."""
+
+def logical_or(self: CharTensor, other: CharTensor | int) -> BoolTensor:
+    """Whether self or other is nonzero (NaN is), as a bool tensor."""
+
+def logical_xor(self: CharTensor, other: CharTensor | int) -> BoolTensor:
+    """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
+
+def logical_not(self: CharTensor) -> BoolTensor:
+    """Whether self is zero, as a bool tensor."""
 
 def tril(self: CharTensor, diagonal: int = 0) -> CharTensor:
     """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""

@@ -137,6 +137,122 @@ class ByteTensor:
         """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
     def ge(self, other: ByteTensor | int) -> BoolTensor:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+    def floor_divide(self, other: ByteTensor | int) -> ByteTensor:
+        """Elementwise self // other, the floor of the quotient, as Python's. Floats give inf or NaN for a zero divisor; integers give 0, and the most negative value // -1 wraps around to itself (as NumPy's)."""
+    def floor_divide_(self, other: ByteTensor | int) -> ByteTensor:
+        """In-place floor_divide: writes the result into self and returns it."""
+    def remainder(self, other: ByteTensor | int) -> ByteTensor:
+        """Elementwise self % other with the sign of other, as Python's (self - (self // other) * other). Floats give NaN for a zero divisor; integers give 0."""
+    def remainder_(self, other: ByteTensor | int) -> ByteTensor:
+        """In-place remainder: writes the result into self and returns it."""
+    def fmod(self, other: ByteTensor | int) -> ByteTensor:
+        """Elementwise C remainder of self / other, with the sign of self. Floats give NaN for a zero divisor; integers give 0."""
+    def fmod_(self, other: ByteTensor | int) -> ByteTensor:
+        """In-place fmod: writes the result into self and returns it."""
+    def pow(self, exponent: ByteTensor | int) -> ByteTensor:
+        """Elementwise self to the power exponent. Floats as C's pow. Integers exactly, wrapping around; a negative exponent gives 1 / self^-exponent truncated toward zero: 1 for 1, +-1 for -1, 0 otherwise (0 included)."""
+    def pow_(self, exponent: ByteTensor | int) -> ByteTensor:
+        """In-place pow: writes the result into self and returns it."""
+    def square(self) -> ByteTensor:
+        """Elementwise self * self; integers wrap around."""
+    def square_(self) -> ByteTensor:
+        """In-place square: writes the result into self and returns it."""
+    def positive(self) -> ByteTensor:
+        """Elementwise +self, a copy."""
+    def sign(self) -> ByteTensor:
+        """Elementwise -1, 0 or 1 as self is negative, zero or positive; NaN stays NaN."""
+    def sign_(self) -> ByteTensor:
+        """In-place sign: writes the result into self and returns it."""
+    def signbit(self) -> BoolTensor:
+        """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
+    def maximum(self, other: ByteTensor | int) -> ByteTensor:
+        """Elementwise larger of self and other; NaN where either is NaN."""
+    def minimum(self, other: ByteTensor | int) -> ByteTensor:
+        """Elementwise smaller of self and other; NaN where either is NaN."""
+    def fmax(self, other: ByteTensor | int) -> ByteTensor:
+        """Elementwise larger of self and other, ignoring a NaN unless both are NaN (C's fmax)."""
+    def fmin(self, other: ByteTensor | int) -> ByteTensor:
+        """Elementwise smaller of self and other, ignoring a NaN unless both are NaN (C's fmin)."""
+    def clamp(self, min: ByteTensor | int, max: ByteTensor | int) -> ByteTensor:
+        """self bounded below by min and above by max, each a number or a tensor that broadcasts (max where min > max, as PyTorch and NumPy); a NaN propagates."""
+    def clamp_(self, min: ByteTensor | int, max: ByteTensor | int) -> ByteTensor:
+        """In-place clamp: writes the result into self and returns it."""
+    def clamp_min(self, min: ByteTensor | int) -> ByteTensor:
+        """self bounded below by min (a number or a tensor); a NaN propagates."""
+    def clamp_min_(self, min: ByteTensor | int) -> ByteTensor:
+        """In-place clamp_min: writes the result into self and returns it."""
+    def clamp_max(self, max: ByteTensor | int) -> ByteTensor:
+        """self bounded above by max (a number or a tensor); a NaN propagates."""
+    def clamp_max_(self, max: ByteTensor | int) -> ByteTensor:
+        """In-place clamp_max: writes the result into self and returns it."""
+    def heaviside(self, values: ByteTensor | int) -> ByteTensor:
+        """Elementwise step function, 0 for self < 0, 1 for self > 0 and values where self is 0; NaN stays NaN."""
+    def addcmul(self, tensor1: ByteTensor | int, tensor2: ByteTensor | int, *, value: int = 1) -> ByteTensor:
+        """Elementwise self + value * tensor1 * tensor2; integers wrap around."""
+    def addcmul_(self, tensor1: ByteTensor | int, tensor2: ByteTensor | int, *, value: int = 1) -> ByteTensor:
+        """In-place addcmul: writes the result into self and returns it."""
+    def gcd(self, other: ByteTensor | int) -> ByteTensor:
+        """Elementwise greatest common divisor of |self| and |other| (0 for two zeros)."""
+    def gcd_(self, other: ByteTensor | int) -> ByteTensor:
+        """In-place gcd: writes the result into self and returns it."""
+    def lcm(self, other: ByteTensor | int) -> ByteTensor:
+        """Elementwise least common multiple |self / gcd * other|, wrapping around; 0 where either is 0."""
+    def lcm_(self, other: ByteTensor | int) -> ByteTensor:
+        """In-place lcm: writes the result into self and returns it."""
+    def ceil(self) -> ByteTensor:
+        """Elementwise smallest whole number not below self (integers unchanged)."""
+    def ceil_(self) -> ByteTensor:
+        """In-place ceil: writes the result into self and returns it."""
+    def floor(self) -> ByteTensor:
+        """Elementwise largest whole number not above self (integers unchanged)."""
+    def floor_(self) -> ByteTensor:
+        """In-place floor: writes the result into self and returns it."""
+    def round(self) -> ByteTensor:
+        """Elementwise nearest whole number, ties to even (integers unchanged); round(t, n) rounds to n decimals."""
+    def round_(self) -> ByteTensor:
+        """In-place round: writes the result into self and returns it."""
+    def trunc(self) -> ByteTensor:
+        """Elementwise self rounded toward zero (integers unchanged)."""
+    def trunc_(self) -> ByteTensor:
+        """In-place trunc: writes the result into self and returns it."""
+    def isnan(self) -> BoolTensor:
+        """Whether each element is NaN (never, for integers)."""
+    def isinf(self) -> BoolTensor:
+        """Whether each element is an infinity (never, for integers)."""
+    def isfinite(self) -> BoolTensor:
+        """Whether each element is neither an infinity nor NaN (always, for integers)."""
+    def bitwise_and(self, other: ByteTensor | int) -> ByteTensor:
+        """Elementwise self & other (on bools, and)."""
+    def bitwise_and_(self, other: ByteTensor | int) -> ByteTensor:
+        """In-place bitwise_and: writes the result into self and returns it."""
+    def bitwise_or(self, other: ByteTensor | int) -> ByteTensor:
+        """Elementwise self | other (on bools, or)."""
+    def bitwise_or_(self, other: ByteTensor | int) -> ByteTensor:
+        """In-place bitwise_or: writes the result into self and returns it."""
+    def bitwise_xor(self, other: ByteTensor | int) -> ByteTensor:
+        """Elementwise self ^ other (on bools, exclusive or)."""
+    def bitwise_xor_(self, other: ByteTensor | int) -> ByteTensor:
+        """In-place bitwise_xor: writes the result into self and returns it."""
+    def bitwise_not(self) -> ByteTensor:
+        """Elementwise ~self (on bools, not)."""
+    def bitwise_not_(self) -> ByteTensor:
+        """In-place bitwise_not: writes the result into self and returns it."""
+    def bitwise_left_shift(self, other: ByteTensor | int) -> ByteTensor:
+        """Elementwise self << other, wrapping around; a shift by a negative amount or by the width or more gives 0."""
+    def bitwise_left_shift_(self, other: ByteTensor | int) -> ByteTensor:
+        """In-place bitwise_left_shift: writes the result into self and returns it."""
+    def bitwise_right_shift(self, other: ByteTensor | int) -> ByteTensor:
+        """Elementwise self >> other, arithmetic (sign-filling) on signed integers; a shift by a negative amount or by the width or more gives the fill, 0 or -1."""
+    def bitwise_right_shift_(self, other: ByteTensor | int) -> ByteTensor:
+        """In-place bitwise_right_shift: writes the result into self and returns it."""
+    def logical_and(self, other: ByteTensor | int) -> BoolTensor:
+        """Whether both self and other are nonzero (NaN is), as a bool tensor."""
+    def logical_or(self, other: ByteTensor | int) -> BoolTensor:
+        """Whether self or other is nonzero (NaN is), as a bool tensor."""
+    def logical_xor(self, other: ByteTensor | int) -> BoolTensor:
+        """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
+    def logical_not(self) -> BoolTensor:
+        """Whether self is zero, as a bool tensor."""
     def tril(self, diagonal: int = 0) -> ByteTensor:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
     def triu(self, diagonal: int = 0) -> ByteTensor:
@@ -189,6 +305,32 @@ class ByteTensor:
     def __le__(self, other: ByteTensor | int) -> BoolTensor: ...
     def __gt__(self, other: ByteTensor | int) -> BoolTensor: ...
     def __ge__(self, other: ByteTensor | int) -> BoolTensor: ...
+    def __floordiv__(self, other: ByteTensor | int) -> ByteTensor: ...
+    def __rfloordiv__(self, other: int) -> ByteTensor: ...
+    def __ifloordiv__(self, other: ByteTensor | int) -> ByteTensor: ...
+    def __mod__(self, other: ByteTensor | int) -> ByteTensor: ...
+    def __rmod__(self, other: int) -> ByteTensor: ...
+    def __imod__(self, other: ByteTensor | int) -> ByteTensor: ...
+    def __pow__(self, exponent: ByteTensor | int) -> ByteTensor: ...
+    def __rpow__(self, other: int) -> ByteTensor: ...
+    def __ipow__(self, exponent: ByteTensor | int) -> ByteTensor: ...
+    def __pos__(self) -> ByteTensor: ...
+    def __and__(self, other: ByteTensor | int) -> ByteTensor: ...
+    def __rand__(self, other: int) -> ByteTensor: ...
+    def __iand__(self, other: ByteTensor | int) -> ByteTensor: ...
+    def __or__(self, other: ByteTensor | int) -> ByteTensor: ...
+    def __ror__(self, other: int) -> ByteTensor: ...
+    def __ior__(self, other: ByteTensor | int) -> ByteTensor: ...
+    def __xor__(self, other: ByteTensor | int) -> ByteTensor: ...
+    def __rxor__(self, other: int) -> ByteTensor: ...
+    def __ixor__(self, other: ByteTensor | int) -> ByteTensor: ...
+    def __invert__(self) -> ByteTensor: ...
+    def __lshift__(self, other: ByteTensor | int) -> ByteTensor: ...
+    def __rlshift__(self, other: int) -> ByteTensor: ...
+    def __ilshift__(self, other: ByteTensor | int) -> ByteTensor: ...
+    def __rshift__(self, other: ByteTensor | int) -> ByteTensor: ...
+    def __rrshift__(self, other: int) -> ByteTensor: ...
+    def __irshift__(self, other: ByteTensor | int) -> ByteTensor: ...
 
 Tensor = ByteTensor
 
@@ -347,6 +489,180 @@ def gt(self: ByteTensor, other: ByteTensor | int) -> BoolTensor:
 
 def ge(self: ByteTensor, other: ByteTensor | int) -> BoolTensor:
     """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+
+def floor_divide(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """Elementwise self // other, the floor of the quotient, as Python's. Floats give inf or NaN for a zero divisor; integers give 0, and the most negative value // -1 wraps around to itself (as NumPy's)."""
+
+def floor_divide_(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """In-place floor_divide: writes the result into self and returns it."""
+
+def remainder(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """Elementwise self % other with the sign of other, as Python's (self - (self // other) * other). Floats give NaN for a zero divisor; integers give 0."""
+
+def remainder_(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """In-place remainder: writes the result into self and returns it."""
+
+def fmod(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """Elementwise C remainder of self / other, with the sign of self. Floats give NaN for a zero divisor; integers give 0."""
+
+def fmod_(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """In-place fmod: writes the result into self and returns it."""
+
+def pow(self: ByteTensor, exponent: ByteTensor | int) -> ByteTensor:
+    """Elementwise self to the power exponent. Floats as C's pow. Integers exactly, wrapping around; a negative exponent gives 1 / self^-exponent truncated toward zero: 1 for 1, +-1 for -1, 0 otherwise (0 included)."""
+
+def pow_(self: ByteTensor, exponent: ByteTensor | int) -> ByteTensor:
+    """In-place pow: writes the result into self and returns it."""
+
+def square(self: ByteTensor) -> ByteTensor:
+    """Elementwise self * self; integers wrap around."""
+
+def square_(self: ByteTensor) -> ByteTensor:
+    """In-place square: writes the result into self and returns it."""
+
+def positive(self: ByteTensor) -> ByteTensor:
+    """Elementwise +self, a copy."""
+
+def sign(self: ByteTensor) -> ByteTensor:
+    """Elementwise -1, 0 or 1 as self is negative, zero or positive; NaN stays NaN."""
+
+def sign_(self: ByteTensor) -> ByteTensor:
+    """In-place sign: writes the result into self and returns it."""
+
+def signbit(self: ByteTensor) -> BoolTensor:
+    """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
+
+def maximum(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """Elementwise larger of self and other; NaN where either is NaN."""
+
+def minimum(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """Elementwise smaller of self and other; NaN where either is NaN."""
+
+def fmax(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """Elementwise larger of self and other, ignoring a NaN unless both are NaN (C's fmax)."""
+
+def fmin(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """Elementwise smaller of self and other, ignoring a NaN unless both are NaN (C's fmin)."""
+
+def clamp(self: ByteTensor, min: ByteTensor | int, max: ByteTensor | int) -> ByteTensor:
+    """self bounded below by min and above by max, each a number or a tensor that broadcasts (max where min > max, as PyTorch and NumPy); a NaN propagates."""
+
+def clamp_(self: ByteTensor, min: ByteTensor | int, max: ByteTensor | int) -> ByteTensor:
+    """In-place clamp: writes the result into self and returns it."""
+
+def clamp_min(self: ByteTensor, min: ByteTensor | int) -> ByteTensor:
+    """self bounded below by min (a number or a tensor); a NaN propagates."""
+
+def clamp_min_(self: ByteTensor, min: ByteTensor | int) -> ByteTensor:
+    """In-place clamp_min: writes the result into self and returns it."""
+
+def clamp_max(self: ByteTensor, max: ByteTensor | int) -> ByteTensor:
+    """self bounded above by max (a number or a tensor); a NaN propagates."""
+
+def clamp_max_(self: ByteTensor, max: ByteTensor | int) -> ByteTensor:
+    """In-place clamp_max: writes the result into self and returns it."""
+
+def heaviside(self: ByteTensor, values: ByteTensor | int) -> ByteTensor:
+    """Elementwise step function, 0 for self < 0, 1 for self > 0 and values where self is 0; NaN stays NaN."""
+
+def addcmul(self: ByteTensor, tensor1: ByteTensor | int, tensor2: ByteTensor | int, *, value: int = 1) -> ByteTensor:
+    """Elementwise self + value * tensor1 * tensor2; integers wrap around."""
+
+def addcmul_(self: ByteTensor, tensor1: ByteTensor | int, tensor2: ByteTensor | int, *, value: int = 1) -> ByteTensor:
+    """In-place addcmul: writes the result into self and returns it."""
+
+def gcd(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """Elementwise greatest common divisor of |self| and |other| (0 for two zeros)."""
+
+def gcd_(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """In-place gcd: writes the result into self and returns it."""
+
+def lcm(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """Elementwise least common multiple |self / gcd * other|, wrapping around; 0 where either is 0."""
+
+def lcm_(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """In-place lcm: writes the result into self and returns it."""
+
+def ceil(self: ByteTensor) -> ByteTensor:
+    """Elementwise smallest whole number not below self (integers unchanged)."""
+
+def ceil_(self: ByteTensor) -> ByteTensor:
+    """In-place ceil: writes the result into self and returns it."""
+
+def floor(self: ByteTensor) -> ByteTensor:
+    """Elementwise largest whole number not above self (integers unchanged)."""
+
+def floor_(self: ByteTensor) -> ByteTensor:
+    """In-place floor: writes the result into self and returns it."""
+
+def round(self: ByteTensor) -> ByteTensor:
+    """Elementwise nearest whole number, ties to even (integers unchanged); round(t, n) rounds to n decimals."""
+
+def round_(self: ByteTensor) -> ByteTensor:
+    """In-place round: writes the result into self and returns it."""
+
+def trunc(self: ByteTensor) -> ByteTensor:
+    """Elementwise self rounded toward zero (integers unchanged)."""
+
+def trunc_(self: ByteTensor) -> ByteTensor:
+    """In-place trunc: writes the result into self and returns it."""
+
+def isnan(self: ByteTensor) -> BoolTensor:
+    """Whether each element is NaN (never, for integers)."""
+
+def isinf(self: ByteTensor) -> BoolTensor:
+    """Whether each element is an infinity (never, for integers)."""
+
+def isfinite(self: ByteTensor) -> BoolTensor:
+    """Whether each element is neither an infinity nor NaN (always, for integers)."""
+
+def bitwise_and(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """Elementwise self & other (on bools, and)."""
+
+def bitwise_and_(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """In-place bitwise_and: writes the result into self and returns it."""
+
+def bitwise_or(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """Elementwise self | other (on bools, or)."""
+
+def bitwise_or_(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """In-place bitwise_or: writes the result into self and returns it."""
+
+def bitwise_xor(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """Elementwise self ^ other (on bools, exclusive or)."""
+
+def bitwise_xor_(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """In-place bitwise_xor: writes the result into self and returns it."""
+
+def bitwise_not(self: ByteTensor) -> ByteTensor:
+    """Elementwise ~self (on bools, not)."""
+
+def bitwise_not_(self: ByteTensor) -> ByteTensor:
+    """In-place bitwise_not: writes the result into self and returns it."""
+
+def bitwise_left_shift(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """Elementwise self << other, wrapping around; a shift by a negative amount or by the width or more gives 0."""
+
+def bitwise_left_shift_(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """In-place bitwise_left_shift: writes the result into self and returns it."""
+
+def bitwise_right_shift(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """Elementwise self >> other, arithmetic (sign-filling) on signed integers; a shift by a negative amount or by the width or more gives the fill, 0 or -1."""
+
+def bitwise_right_shift_(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """In-place bitwise_right_shift: writes the result into self and returns it."""
+
+def logical_and(self: ByteTensor, other: ByteTensor | int) -> BoolTensor:
+    """Whether both self and other are nonzero (NaN is), as a bool tensor."""
+
+def logical_or(self: ByteTensor, other: ByteTensor | int) -> BoolTensor:
+    """Whether self or other is nonzero (NaN is), as a bool tensor."""
+
+def logical_xor(self: ByteTensor, other: ByteTensor | int) -> BoolTensor:
+    """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
+
+def logical_not(self: ByteTensor) -> BoolTensor:
+    """Whether self is zero, as a bool tensor."""
 
 def tril(self: ByteTensor, diagonal: int = 0) -> ByteTensor:
     """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""

@@ -111,6 +111,34 @@ class BoolTensor:
         """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
     def ge(self, other: BoolTensor | bool) -> BoolTensor:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+    def maximum(self, other: BoolTensor | bool) -> BoolTensor:
+        """Elementwise larger of self and other; NaN where either is NaN."""
+    def minimum(self, other: BoolTensor | bool) -> BoolTensor:
+        """Elementwise smaller of self and other; NaN where either is NaN."""
+    def bitwise_and(self, other: BoolTensor | bool) -> BoolTensor:
+        """Elementwise self & other (on bools, and)."""
+    def bitwise_and_(self, other: BoolTensor | bool) -> BoolTensor:
+        """In-place bitwise_and: writes the result into self and returns it."""
+    def bitwise_or(self, other: BoolTensor | bool) -> BoolTensor:
+        """Elementwise self | other (on bools, or)."""
+    def bitwise_or_(self, other: BoolTensor | bool) -> BoolTensor:
+        """In-place bitwise_or: writes the result into self and returns it."""
+    def bitwise_xor(self, other: BoolTensor | bool) -> BoolTensor:
+        """Elementwise self ^ other (on bools, exclusive or)."""
+    def bitwise_xor_(self, other: BoolTensor | bool) -> BoolTensor:
+        """In-place bitwise_xor: writes the result into self and returns it."""
+    def bitwise_not(self) -> BoolTensor:
+        """Elementwise ~self (on bools, not)."""
+    def bitwise_not_(self) -> BoolTensor:
+        """In-place bitwise_not: writes the result into self and returns it."""
+    def logical_and(self, other: BoolTensor | bool) -> BoolTensor:
+        """Whether both self and other are nonzero (NaN is), as a bool tensor."""
+    def logical_or(self, other: BoolTensor | bool) -> BoolTensor:
+        """Whether self or other is nonzero (NaN is), as a bool tensor."""
+    def logical_xor(self, other: BoolTensor | bool) -> BoolTensor:
+        """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
+    def logical_not(self) -> BoolTensor:
+        """Whether self is zero, as a bool tensor."""
     def tril(self, diagonal: int = 0) -> BoolTensor:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
     def triu(self, diagonal: int = 0) -> BoolTensor:
@@ -149,6 +177,16 @@ class BoolTensor:
     def __le__(self, other: BoolTensor | bool) -> BoolTensor: ...
     def __gt__(self, other: BoolTensor | bool) -> BoolTensor: ...
     def __ge__(self, other: BoolTensor | bool) -> BoolTensor: ...
+    def __and__(self, other: BoolTensor | bool) -> BoolTensor: ...
+    def __rand__(self, other: bool) -> BoolTensor: ...
+    def __iand__(self, other: BoolTensor | bool) -> BoolTensor: ...
+    def __or__(self, other: BoolTensor | bool) -> BoolTensor: ...
+    def __ror__(self, other: bool) -> BoolTensor: ...
+    def __ior__(self, other: BoolTensor | bool) -> BoolTensor: ...
+    def __xor__(self, other: BoolTensor | bool) -> BoolTensor: ...
+    def __rxor__(self, other: bool) -> BoolTensor: ...
+    def __ixor__(self, other: BoolTensor | bool) -> BoolTensor: ...
+    def __invert__(self) -> BoolTensor: ...
 
 Tensor = BoolTensor
 
@@ -268,6 +306,48 @@ def gt(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
 
 def ge(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
     """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+
+def maximum(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
+    """Elementwise larger of self and other; NaN where either is NaN."""
+
+def minimum(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
+    """Elementwise smaller of self and other; NaN where either is NaN."""
+
+def bitwise_and(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
+    """Elementwise self & other (on bools, and)."""
+
+def bitwise_and_(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
+    """In-place bitwise_and: writes the result into self and returns it."""
+
+def bitwise_or(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
+    """Elementwise self | other (on bools, or)."""
+
+def bitwise_or_(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
+    """In-place bitwise_or: writes the result into self and returns it."""
+
+def bitwise_xor(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
+    """Elementwise self ^ other (on bools, exclusive or)."""
+
+def bitwise_xor_(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
+    """In-place bitwise_xor: writes the result into self and returns it."""
+
+def bitwise_not(self: BoolTensor) -> BoolTensor:
+    """Elementwise ~self (on bools, not)."""
+
+def bitwise_not_(self: BoolTensor) -> BoolTensor:
+    """In-place bitwise_not: writes the result into self and returns it."""
+
+def logical_and(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
+    """Whether both self and other are nonzero (NaN is), as a bool tensor."""
+
+def logical_or(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
+    """Whether self or other is nonzero (NaN is), as a bool tensor."""
+
+def logical_xor(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
+    """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
+
+def logical_not(self: BoolTensor) -> BoolTensor:
+    """Whether self is zero, as a bool tensor."""
 
 def tril(self: BoolTensor, diagonal: int = 0) -> BoolTensor:
     """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""

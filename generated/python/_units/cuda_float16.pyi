@@ -162,6 +162,214 @@ class HalfTensor:
         """Elementwise logistic function 1 / (1 + exp(-self))."""
     def sigmoid_(self) -> HalfTensor:
         """In-place sigmoid: writes the result into self and returns it."""
+    def floor_divide(self, other: HalfTensor | float) -> HalfTensor:
+        """Elementwise self // other, the floor of the quotient, as Python's. Floats give inf or NaN for a zero divisor; integers give 0, and the most negative value // -1 wraps around to itself (as NumPy's)."""
+    def floor_divide_(self, other: HalfTensor | float) -> HalfTensor:
+        """In-place floor_divide: writes the result into self and returns it."""
+    def remainder(self, other: HalfTensor | float) -> HalfTensor:
+        """Elementwise self % other with the sign of other, as Python's (self - (self // other) * other). Floats give NaN for a zero divisor; integers give 0."""
+    def remainder_(self, other: HalfTensor | float) -> HalfTensor:
+        """In-place remainder: writes the result into self and returns it."""
+    def fmod(self, other: HalfTensor | float) -> HalfTensor:
+        """Elementwise C remainder of self / other, with the sign of self. Floats give NaN for a zero divisor; integers give 0."""
+    def fmod_(self, other: HalfTensor | float) -> HalfTensor:
+        """In-place fmod: writes the result into self and returns it."""
+    def pow(self, exponent: HalfTensor | float) -> HalfTensor:
+        """Elementwise self to the power exponent. Floats as C's pow. Integers exactly, wrapping around; a negative exponent gives 1 / self^-exponent truncated toward zero: 1 for 1, +-1 for -1, 0 otherwise (0 included)."""
+    def pow_(self, exponent: HalfTensor | float) -> HalfTensor:
+        """In-place pow: writes the result into self and returns it."""
+    def square(self) -> HalfTensor:
+        """Elementwise self * self; integers wrap around."""
+    def square_(self) -> HalfTensor:
+        """In-place square: writes the result into self and returns it."""
+    def positive(self) -> HalfTensor:
+        """Elementwise +self, a copy."""
+    def sign(self) -> HalfTensor:
+        """Elementwise -1, 0 or 1 as self is negative, zero or positive; NaN stays NaN."""
+    def sign_(self) -> HalfTensor:
+        """In-place sign: writes the result into self and returns it."""
+    def signbit(self) -> BoolTensor:
+        """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
+    def maximum(self, other: HalfTensor | float) -> HalfTensor:
+        """Elementwise larger of self and other; NaN where either is NaN."""
+    def minimum(self, other: HalfTensor | float) -> HalfTensor:
+        """Elementwise smaller of self and other; NaN where either is NaN."""
+    def fmax(self, other: HalfTensor | float) -> HalfTensor:
+        """Elementwise larger of self and other, ignoring a NaN unless both are NaN (C's fmax)."""
+    def fmin(self, other: HalfTensor | float) -> HalfTensor:
+        """Elementwise smaller of self and other, ignoring a NaN unless both are NaN (C's fmin)."""
+    def clamp(self, min: HalfTensor | float, max: HalfTensor | float) -> HalfTensor:
+        """self bounded below by min and above by max, each a number or a tensor that broadcasts (max where min > max, as PyTorch and NumPy); a NaN propagates."""
+    def clamp_(self, min: HalfTensor | float, max: HalfTensor | float) -> HalfTensor:
+        """In-place clamp: writes the result into self and returns it."""
+    def clamp_min(self, min: HalfTensor | float) -> HalfTensor:
+        """self bounded below by min (a number or a tensor); a NaN propagates."""
+    def clamp_min_(self, min: HalfTensor | float) -> HalfTensor:
+        """In-place clamp_min: writes the result into self and returns it."""
+    def clamp_max(self, max: HalfTensor | float) -> HalfTensor:
+        """self bounded above by max (a number or a tensor); a NaN propagates."""
+    def clamp_max_(self, max: HalfTensor | float) -> HalfTensor:
+        """In-place clamp_max: writes the result into self and returns it."""
+    def heaviside(self, values: HalfTensor | float) -> HalfTensor:
+        """Elementwise step function, 0 for self < 0, 1 for self > 0 and values where self is 0; NaN stays NaN."""
+    def addcmul(self, tensor1: HalfTensor | float, tensor2: HalfTensor | float, *, value: float = 1) -> HalfTensor:
+        """Elementwise self + value * tensor1 * tensor2; integers wrap around."""
+    def addcmul_(self, tensor1: HalfTensor | float, tensor2: HalfTensor | float, *, value: float = 1) -> HalfTensor:
+        """In-place addcmul: writes the result into self and returns it."""
+    def ceil(self) -> HalfTensor:
+        """Elementwise smallest whole number not below self (integers unchanged)."""
+    def ceil_(self) -> HalfTensor:
+        """In-place ceil: writes the result into self and returns it."""
+    def floor(self) -> HalfTensor:
+        """Elementwise largest whole number not above self (integers unchanged)."""
+    def floor_(self) -> HalfTensor:
+        """In-place floor: writes the result into self and returns it."""
+    def round(self) -> HalfTensor:
+        """Elementwise nearest whole number, ties to even (integers unchanged); round(t, n) rounds to n decimals."""
+    def round_(self) -> HalfTensor:
+        """In-place round: writes the result into self and returns it."""
+    def trunc(self) -> HalfTensor:
+        """Elementwise self rounded toward zero (integers unchanged)."""
+    def trunc_(self) -> HalfTensor:
+        """In-place trunc: writes the result into self and returns it."""
+    def isnan(self) -> BoolTensor:
+        """Whether each element is NaN (never, for integers)."""
+    def isinf(self) -> BoolTensor:
+        """Whether each element is an infinity (never, for integers)."""
+    def isfinite(self) -> BoolTensor:
+        """Whether each element is neither an infinity nor NaN (always, for integers)."""
+    def logical_and(self, other: HalfTensor | float) -> BoolTensor:
+        """Whether both self and other are nonzero (NaN is), as a bool tensor."""
+    def logical_or(self, other: HalfTensor | float) -> BoolTensor:
+        """Whether self or other is nonzero (NaN is), as a bool tensor."""
+    def logical_xor(self, other: HalfTensor | float) -> BoolTensor:
+        """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
+    def logical_not(self) -> BoolTensor:
+        """Whether self is zero, as a bool tensor."""
+    def sin(self) -> HalfTensor:
+        """Elementwise sine (radians)."""
+    def sin_(self) -> HalfTensor:
+        """In-place sin: writes the result into self and returns it."""
+    def cos(self) -> HalfTensor:
+        """Elementwise cosine (radians)."""
+    def cos_(self) -> HalfTensor:
+        """In-place cos: writes the result into self and returns it."""
+    def tan(self) -> HalfTensor:
+        """Elementwise tangent (radians)."""
+    def tan_(self) -> HalfTensor:
+        """In-place tan: writes the result into self and returns it."""
+    def asin(self) -> HalfTensor:
+        """Elementwise arcsine, in [-pi/2, pi/2]; NaN outside [-1, 1]."""
+    def asin_(self) -> HalfTensor:
+        """In-place asin: writes the result into self and returns it."""
+    def acos(self) -> HalfTensor:
+        """Elementwise arccosine, in [0, pi]; NaN outside [-1, 1]."""
+    def acos_(self) -> HalfTensor:
+        """In-place acos: writes the result into self and returns it."""
+    def atan(self) -> HalfTensor:
+        """Elementwise arctangent, in [-pi/2, pi/2]."""
+    def atan_(self) -> HalfTensor:
+        """In-place atan: writes the result into self and returns it."""
+    def sinh(self) -> HalfTensor:
+        """Elementwise hyperbolic sine."""
+    def sinh_(self) -> HalfTensor:
+        """In-place sinh: writes the result into self and returns it."""
+    def cosh(self) -> HalfTensor:
+        """Elementwise hyperbolic cosine."""
+    def cosh_(self) -> HalfTensor:
+        """In-place cosh: writes the result into self and returns it."""
+    def asinh(self) -> HalfTensor:
+        """Elementwise inverse hyperbolic sine."""
+    def asinh_(self) -> HalfTensor:
+        """In-place asinh: writes the result into self and returns it."""
+    def acosh(self) -> HalfTensor:
+        """Elementwise inverse hyperbolic cosine; NaN below 1."""
+    def acosh_(self) -> HalfTensor:
+        """In-place acosh: writes the result into self and returns it."""
+    def atanh(self) -> HalfTensor:
+        """Elementwise inverse hyperbolic tangent; +-inf at +-1, NaN beyond."""
+    def atanh_(self) -> HalfTensor:
+        """In-place atanh: writes the result into self and returns it."""
+    def log1p(self) -> HalfTensor:
+        """Elementwise log(1 + self), accurate near 0."""
+    def log1p_(self) -> HalfTensor:
+        """In-place log1p: writes the result into self and returns it."""
+    def expm1(self) -> HalfTensor:
+        """Elementwise e^self - 1, accurate near 0."""
+    def expm1_(self) -> HalfTensor:
+        """In-place expm1: writes the result into self and returns it."""
+    def log2(self) -> HalfTensor:
+        """Elementwise base-2 logarithm."""
+    def log2_(self) -> HalfTensor:
+        """In-place log2: writes the result into self and returns it."""
+    def log10(self) -> HalfTensor:
+        """Elementwise base-10 logarithm."""
+    def log10_(self) -> HalfTensor:
+        """In-place log10: writes the result into self and returns it."""
+    def exp2(self) -> HalfTensor:
+        """Elementwise 2 to the power self."""
+    def exp2_(self) -> HalfTensor:
+        """In-place exp2: writes the result into self and returns it."""
+    def erf(self) -> HalfTensor:
+        """Elementwise error function."""
+    def erf_(self) -> HalfTensor:
+        """In-place erf: writes the result into self and returns it."""
+    def erfc(self) -> HalfTensor:
+        """Elementwise complementary error function 1 - erf(self), accurate where erf is near 1."""
+    def erfc_(self) -> HalfTensor:
+        """In-place erfc: writes the result into self and returns it."""
+    def lgamma(self) -> HalfTensor:
+        """Elementwise log |Gamma(self)|; inf at 0 and the negative integers."""
+    def lgamma_(self) -> HalfTensor:
+        """In-place lgamma: writes the result into self and returns it."""
+    def rsqrt(self) -> HalfTensor:
+        """Elementwise reciprocal square root 1 / sqrt(self)."""
+    def rsqrt_(self) -> HalfTensor:
+        """In-place rsqrt: writes the result into self and returns it."""
+    def reciprocal(self) -> HalfTensor:
+        """Elementwise reciprocal 1 / self (TH's cinv)."""
+    def reciprocal_(self) -> HalfTensor:
+        """In-place reciprocal: writes the result into self and returns it."""
+    def frac(self) -> HalfTensor:
+        """Elementwise fractional part self - trunc(self), with self's sign (NaN for infinities)."""
+    def frac_(self) -> HalfTensor:
+        """In-place frac: writes the result into self and returns it."""
+    def deg2rad(self) -> HalfTensor:
+        """Elementwise angle in radians of self degrees."""
+    def deg2rad_(self) -> HalfTensor:
+        """In-place deg2rad: writes the result into self and returns it."""
+    def rad2deg(self) -> HalfTensor:
+        """Elementwise angle in degrees of self radians."""
+    def rad2deg_(self) -> HalfTensor:
+        """In-place rad2deg: writes the result into self and returns it."""
+    def atan2(self, other: HalfTensor | float) -> HalfTensor:
+        """Elementwise angle of the point (other, self) in radians, in [-pi, pi], as C's atan2 (signed zeros included)."""
+    def atan2_(self, other: HalfTensor | float) -> HalfTensor:
+        """In-place atan2: writes the result into self and returns it."""
+    def hypot(self, other: HalfTensor | float) -> HalfTensor:
+        """Elementwise sqrt(self^2 + other^2) without overflow or underflow on the way."""
+    def hypot_(self, other: HalfTensor | float) -> HalfTensor:
+        """In-place hypot: writes the result into self and returns it."""
+    def copysign(self, other: HalfTensor | float) -> HalfTensor:
+        """Elementwise |self| with the sign of other (of -0.0 and of NaNs too)."""
+    def copysign_(self, other: HalfTensor | float) -> HalfTensor:
+        """In-place copysign: writes the result into self and returns it."""
+    def logaddexp(self, other: HalfTensor | float) -> HalfTensor:
+        """Elementwise log(e^self + e^other), without overflow."""
+    def logaddexp_(self, other: HalfTensor | float) -> HalfTensor:
+        """In-place logaddexp: writes the result into self and returns it."""
+    def xlogy(self, other: HalfTensor | float) -> HalfTensor:
+        """Elementwise self * log(other), 0 where self is 0 unless other is NaN."""
+    def xlogy_(self, other: HalfTensor | float) -> HalfTensor:
+        """In-place xlogy: writes the result into self and returns it."""
+    def lerp(self, end: HalfTensor | float, weight: HalfTensor | float) -> HalfTensor:
+        """Elementwise self + weight * (end - self), exact at weight 0 and 1."""
+    def lerp_(self, end: HalfTensor | float, weight: HalfTensor | float) -> HalfTensor:
+        """In-place lerp: writes the result into self and returns it."""
+    def addcdiv(self, tensor1: HalfTensor | float, tensor2: HalfTensor | float, *, value: float = 1) -> HalfTensor:
+        """Elementwise self + value * tensor1 / tensor2."""
+    def addcdiv_(self, tensor1: HalfTensor | float, tensor2: HalfTensor | float, *, value: float = 1) -> HalfTensor:
+        """In-place addcdiv: writes the result into self and returns it."""
     def tril(self, diagonal: int = 0) -> HalfTensor:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
     def triu(self, diagonal: int = 0) -> HalfTensor:
@@ -214,6 +422,16 @@ class HalfTensor:
     def __le__(self, other: HalfTensor | float) -> BoolTensor: ...
     def __gt__(self, other: HalfTensor | float) -> BoolTensor: ...
     def __ge__(self, other: HalfTensor | float) -> BoolTensor: ...
+    def __floordiv__(self, other: HalfTensor | float) -> HalfTensor: ...
+    def __rfloordiv__(self, other: float) -> HalfTensor: ...
+    def __ifloordiv__(self, other: HalfTensor | float) -> HalfTensor: ...
+    def __mod__(self, other: HalfTensor | float) -> HalfTensor: ...
+    def __rmod__(self, other: float) -> HalfTensor: ...
+    def __imod__(self, other: HalfTensor | float) -> HalfTensor: ...
+    def __pow__(self, exponent: HalfTensor | float) -> HalfTensor: ...
+    def __rpow__(self, other: float) -> HalfTensor: ...
+    def __ipow__(self, exponent: HalfTensor | float) -> HalfTensor: ...
+    def __pos__(self) -> HalfTensor: ...
 
 Tensor = HalfTensor
 
@@ -411,6 +629,318 @@ def sigmoid(self: HalfTensor) -> HalfTensor:
 
 def sigmoid_(self: HalfTensor) -> HalfTensor:
     """In-place sigmoid: writes the result into self and returns it."""
+
+def floor_divide(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
+    """Elementwise self // other, the floor of the quotient, as Python's. Floats give inf or NaN for a zero divisor; integers give 0, and the most negative value // -1 wraps around to itself (as NumPy's)."""
+
+def floor_divide_(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
+    """In-place floor_divide: writes the result into self and returns it."""
+
+def remainder(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
+    """Elementwise self % other with the sign of other, as Python's (self - (self // other) * other). Floats give NaN for a zero divisor; integers give 0."""
+
+def remainder_(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
+    """In-place remainder: writes the result into self and returns it."""
+
+def fmod(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
+    """Elementwise C remainder of self / other, with the sign of self. Floats give NaN for a zero divisor; integers give 0."""
+
+def fmod_(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
+    """In-place fmod: writes the result into self and returns it."""
+
+def pow(self: HalfTensor, exponent: HalfTensor | float) -> HalfTensor:
+    """Elementwise self to the power exponent. Floats as C's pow. Integers exactly, wrapping around; a negative exponent gives 1 / self^-exponent truncated toward zero: 1 for 1, +-1 for -1, 0 otherwise (0 included)."""
+
+def pow_(self: HalfTensor, exponent: HalfTensor | float) -> HalfTensor:
+    """In-place pow: writes the result into self and returns it."""
+
+def square(self: HalfTensor) -> HalfTensor:
+    """Elementwise self * self; integers wrap around."""
+
+def square_(self: HalfTensor) -> HalfTensor:
+    """In-place square: writes the result into self and returns it."""
+
+def positive(self: HalfTensor) -> HalfTensor:
+    """Elementwise +self, a copy."""
+
+def sign(self: HalfTensor) -> HalfTensor:
+    """Elementwise -1, 0 or 1 as self is negative, zero or positive; NaN stays NaN."""
+
+def sign_(self: HalfTensor) -> HalfTensor:
+    """In-place sign: writes the result into self and returns it."""
+
+def signbit(self: HalfTensor) -> BoolTensor:
+    """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
+
+def maximum(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
+    """Elementwise larger of self and other; NaN where either is NaN."""
+
+def minimum(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
+    """Elementwise smaller of self and other; NaN where either is NaN."""
+
+def fmax(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
+    """Elementwise larger of self and other, ignoring a NaN unless both are NaN (C's fmax)."""
+
+def fmin(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
+    """Elementwise smaller of self and other, ignoring a NaN unless both are NaN (C's fmin)."""
+
+def clamp(self: HalfTensor, min: HalfTensor | float, max: HalfTensor | float) -> HalfTensor:
+    """self bounded below by min and above by max, each a number or a tensor that broadcasts (max where min > max, as PyTorch and NumPy); a NaN propagates."""
+
+def clamp_(self: HalfTensor, min: HalfTensor | float, max: HalfTensor | float) -> HalfTensor:
+    """In-place clamp: writes the result into self and returns it."""
+
+def clamp_min(self: HalfTensor, min: HalfTensor | float) -> HalfTensor:
+    """self bounded below by min (a number or a tensor); a NaN propagates."""
+
+def clamp_min_(self: HalfTensor, min: HalfTensor | float) -> HalfTensor:
+    """In-place clamp_min: writes the result into self and returns it."""
+
+def clamp_max(self: HalfTensor, max: HalfTensor | float) -> HalfTensor:
+    """self bounded above by max (a number or a tensor); a NaN propagates."""
+
+def clamp_max_(self: HalfTensor, max: HalfTensor | float) -> HalfTensor:
+    """In-place clamp_max: writes the result into self and returns it."""
+
+def heaviside(self: HalfTensor, values: HalfTensor | float) -> HalfTensor:
+    """Elementwise step function, 0 for self < 0, 1 for self > 0 and values where self is 0; NaN stays NaN."""
+
+def addcmul(self: HalfTensor, tensor1: HalfTensor | float, tensor2: HalfTensor | float, *, value: float = 1) -> HalfTensor:
+    """Elementwise self + value * tensor1 * tensor2; integers wrap around."""
+
+def addcmul_(self: HalfTensor, tensor1: HalfTensor | float, tensor2: HalfTensor | float, *, value: float = 1) -> HalfTensor:
+    """In-place addcmul: writes the result into self and returns it."""
+
+def ceil(self: HalfTensor) -> HalfTensor:
+    """Elementwise smallest whole number not below self (integers unchanged)."""
+
+def ceil_(self: HalfTensor) -> HalfTensor:
+    """In-place ceil: writes the result into self and returns it."""
+
+def floor(self: HalfTensor) -> HalfTensor:
+    """Elementwise largest whole number not above self (integers unchanged)."""
+
+def floor_(self: HalfTensor) -> HalfTensor:
+    """In-place floor: writes the result into self and returns it."""
+
+def round(self: HalfTensor) -> HalfTensor:
+    """Elementwise nearest whole number, ties to even (integers unchanged); round(t, n) rounds to n decimals."""
+
+def round_(self: HalfTensor) -> HalfTensor:
+    """In-place round: writes the result into self and returns it."""
+
+def trunc(self: HalfTensor) -> HalfTensor:
+    """Elementwise self rounded toward zero (integers unchanged)."""
+
+def trunc_(self: HalfTensor) -> HalfTensor:
+    """In-place trunc: writes the result into self and returns it."""
+
+def isnan(self: HalfTensor) -> BoolTensor:
+    """Whether each element is NaN (never, for integers)."""
+
+def isinf(self: HalfTensor) -> BoolTensor:
+    """Whether each element is an infinity (never, for integers)."""
+
+def isfinite(self: HalfTensor) -> BoolTensor:
+    """Whether each element is neither an infinity nor NaN (always, for integers)."""
+
+def logical_and(self: HalfTensor, other: HalfTensor | float) -> BoolTensor:
+    """Whether both self and other are nonzero (NaN is), as a bool tensor."""
+
+def logical_or(self: HalfTensor, other: HalfTensor | float) -> BoolTensor:
+    """Whether self or other is nonzero (NaN is), as a bool tensor."""
+
+def logical_xor(self: HalfTensor, other: HalfTensor | float) -> BoolTensor:
+    """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
+
+def logical_not(self: HalfTensor) -> BoolTensor:
+    """Whether self is zero, as a bool tensor."""
+
+def sin(self: HalfTensor) -> HalfTensor:
+    """Elementwise sine (radians)."""
+
+def sin_(self: HalfTensor) -> HalfTensor:
+    """In-place sin: writes the result into self and returns it."""
+
+def cos(self: HalfTensor) -> HalfTensor:
+    """Elementwise cosine (radians)."""
+
+def cos_(self: HalfTensor) -> HalfTensor:
+    """In-place cos: writes the result into self and returns it."""
+
+def tan(self: HalfTensor) -> HalfTensor:
+    """Elementwise tangent (radians)."""
+
+def tan_(self: HalfTensor) -> HalfTensor:
+    """In-place tan: writes the result into self and returns it."""
+
+def asin(self: HalfTensor) -> HalfTensor:
+    """Elementwise arcsine, in [-pi/2, pi/2]; NaN outside [-1, 1]."""
+
+def asin_(self: HalfTensor) -> HalfTensor:
+    """In-place asin: writes the result into self and returns it."""
+
+def acos(self: HalfTensor) -> HalfTensor:
+    """Elementwise arccosine, in [0, pi]; NaN outside [-1, 1]."""
+
+def acos_(self: HalfTensor) -> HalfTensor:
+    """In-place acos: writes the result into self and returns it."""
+
+def atan(self: HalfTensor) -> HalfTensor:
+    """Elementwise arctangent, in [-pi/2, pi/2]."""
+
+def atan_(self: HalfTensor) -> HalfTensor:
+    """In-place atan: writes the result into self and returns it."""
+
+def sinh(self: HalfTensor) -> HalfTensor:
+    """Elementwise hyperbolic sine."""
+
+def sinh_(self: HalfTensor) -> HalfTensor:
+    """In-place sinh: writes the result into self and returns it."""
+
+def cosh(self: HalfTensor) -> HalfTensor:
+    """Elementwise hyperbolic cosine."""
+
+def cosh_(self: HalfTensor) -> HalfTensor:
+    """In-place cosh: writes the result into self and returns it."""
+
+def asinh(self: HalfTensor) -> HalfTensor:
+    """Elementwise inverse hyperbolic sine."""
+
+def asinh_(self: HalfTensor) -> HalfTensor:
+    """In-place asinh: writes the result into self and returns it."""
+
+def acosh(self: HalfTensor) -> HalfTensor:
+    """Elementwise inverse hyperbolic cosine; NaN below 1."""
+
+def acosh_(self: HalfTensor) -> HalfTensor:
+    """In-place acosh: writes the result into self and returns it."""
+
+def atanh(self: HalfTensor) -> HalfTensor:
+    """Elementwise inverse hyperbolic tangent; +-inf at +-1, NaN beyond."""
+
+def atanh_(self: HalfTensor) -> HalfTensor:
+    """In-place atanh: writes the result into self and returns it."""
+
+def log1p(self: HalfTensor) -> HalfTensor:
+    """Elementwise log(1 + self), accurate near 0."""
+
+def log1p_(self: HalfTensor) -> HalfTensor:
+    """In-place log1p: writes the result into self and returns it."""
+
+def expm1(self: HalfTensor) -> HalfTensor:
+    """Elementwise e^self - 1, accurate near 0."""
+
+def expm1_(self: HalfTensor) -> HalfTensor:
+    """In-place expm1: writes the result into self and returns it."""
+
+def log2(self: HalfTensor) -> HalfTensor:
+    """Elementwise base-2 logarithm."""
+
+def log2_(self: HalfTensor) -> HalfTensor:
+    """In-place log2: writes the result into self and returns it."""
+
+def log10(self: HalfTensor) -> HalfTensor:
+    """Elementwise base-10 logarithm."""
+
+def log10_(self: HalfTensor) -> HalfTensor:
+    """In-place log10: writes the result into self and returns it."""
+
+def exp2(self: HalfTensor) -> HalfTensor:
+    """Elementwise 2 to the power self."""
+
+def exp2_(self: HalfTensor) -> HalfTensor:
+    """In-place exp2: writes the result into self and returns it."""
+
+def erf(self: HalfTensor) -> HalfTensor:
+    """Elementwise error function."""
+
+def erf_(self: HalfTensor) -> HalfTensor:
+    """In-place erf: writes the result into self and returns it."""
+
+def erfc(self: HalfTensor) -> HalfTensor:
+    """Elementwise complementary error function 1 - erf(self), accurate where erf is near 1."""
+
+def erfc_(self: HalfTensor) -> HalfTensor:
+    """In-place erfc: writes the result into self and returns it."""
+
+def lgamma(self: HalfTensor) -> HalfTensor:
+    """Elementwise log |Gamma(self)|; inf at 0 and the negative integers."""
+
+def lgamma_(self: HalfTensor) -> HalfTensor:
+    """In-place lgamma: writes the result into self and returns it."""
+
+def rsqrt(self: HalfTensor) -> HalfTensor:
+    """Elementwise reciprocal square root 1 / sqrt(self)."""
+
+def rsqrt_(self: HalfTensor) -> HalfTensor:
+    """In-place rsqrt: writes the result into self and returns it."""
+
+def reciprocal(self: HalfTensor) -> HalfTensor:
+    """Elementwise reciprocal 1 / self (TH's cinv)."""
+
+def reciprocal_(self: HalfTensor) -> HalfTensor:
+    """In-place reciprocal: writes the result into self and returns it."""
+
+def frac(self: HalfTensor) -> HalfTensor:
+    """Elementwise fractional part self - trunc(self), with self's sign (NaN for infinities)."""
+
+def frac_(self: HalfTensor) -> HalfTensor:
+    """In-place frac: writes the result into self and returns it."""
+
+def deg2rad(self: HalfTensor) -> HalfTensor:
+    """Elementwise angle in radians of self degrees."""
+
+def deg2rad_(self: HalfTensor) -> HalfTensor:
+    """In-place deg2rad: writes the result into self and returns it."""
+
+def rad2deg(self: HalfTensor) -> HalfTensor:
+    """Elementwise angle in degrees of self radians."""
+
+def rad2deg_(self: HalfTensor) -> HalfTensor:
+    """In-place rad2deg: writes the result into self and returns it."""
+
+def atan2(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
+    """Elementwise angle of the point (other, self) in radians, in [-pi, pi], as C's atan2 (signed zeros included)."""
+
+def atan2_(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
+    """In-place atan2: writes the result into self and returns it."""
+
+def hypot(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
+    """Elementwise sqrt(self^2 + other^2) without overflow or underflow on the way."""
+
+def hypot_(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
+    """In-place hypot: writes the result into self and returns it."""
+
+def copysign(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
+    """Elementwise |self| with the sign of other (of -0.0 and of NaNs too)."""
+
+def copysign_(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
+    """In-place copysign: writes the result into self and returns it."""
+
+def logaddexp(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
+    """Elementwise log(e^self + e^other), without overflow."""
+
+def logaddexp_(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
+    """In-place logaddexp: writes the result into self and returns it."""
+
+def xlogy(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
+    """Elementwise self * log(other), 0 where self is 0 unless other is NaN."""
+
+def xlogy_(self: HalfTensor, other: HalfTensor | float) -> HalfTensor:
+    """In-place xlogy: writes the result into self and returns it."""
+
+def lerp(self: HalfTensor, end: HalfTensor | float, weight: HalfTensor | float) -> HalfTensor:
+    """Elementwise self + weight * (end - self), exact at weight 0 and 1."""
+
+def lerp_(self: HalfTensor, end: HalfTensor | float, weight: HalfTensor | float) -> HalfTensor:
+    """In-place lerp: writes the result into self and returns it."""
+
+def addcdiv(self: HalfTensor, tensor1: HalfTensor | float, tensor2: HalfTensor | float, *, value: float = 1) -> HalfTensor:
+    """Elementwise self + value * tensor1 / tensor2."""
+
+def addcdiv_(self: HalfTensor, tensor1: HalfTensor | float, tensor2: HalfTensor | float, *, value: float = 1) -> HalfTensor:
+    """In-place addcdiv: writes the result into self and returns it."""
 
 def tril(self: HalfTensor, diagonal: int = 0) -> HalfTensor:
     """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""

@@ -162,6 +162,214 @@ class FloatTensor:
         """Elementwise logistic function 1 / (1 + exp(-self))."""
     def sigmoid_(self) -> FloatTensor:
         """In-place sigmoid: writes the result into self and returns it."""
+    def floor_divide(self, other: FloatTensor | float) -> FloatTensor:
+        """Elementwise self // other, the floor of the quotient, as Python's. Floats give inf or NaN for a zero divisor; integers give 0, and the most negative value // -1 wraps around to itself (as NumPy's)."""
+    def floor_divide_(self, other: FloatTensor | float) -> FloatTensor:
+        """In-place floor_divide: writes the result into self and returns it."""
+    def remainder(self, other: FloatTensor | float) -> FloatTensor:
+        """Elementwise self % other with the sign of other, as Python's (self - (self // other) * other). Floats give NaN for a zero divisor; integers give 0."""
+    def remainder_(self, other: FloatTensor | float) -> FloatTensor:
+        """In-place remainder: writes the result into self and returns it."""
+    def fmod(self, other: FloatTensor | float) -> FloatTensor:
+        """Elementwise C remainder of self / other, with the sign of self. Floats give NaN for a zero divisor; integers give 0."""
+    def fmod_(self, other: FloatTensor | float) -> FloatTensor:
+        """In-place fmod: writes the result into self and returns it."""
+    def pow(self, exponent: FloatTensor | float) -> FloatTensor:
+        """Elementwise self to the power exponent. Floats as C's pow. Integers exactly, wrapping around; a negative exponent gives 1 / self^-exponent truncated toward zero: 1 for 1, +-1 for -1, 0 otherwise (0 included)."""
+    def pow_(self, exponent: FloatTensor | float) -> FloatTensor:
+        """In-place pow: writes the result into self and returns it."""
+    def square(self) -> FloatTensor:
+        """Elementwise self * self; integers wrap around."""
+    def square_(self) -> FloatTensor:
+        """In-place square: writes the result into self and returns it."""
+    def positive(self) -> FloatTensor:
+        """Elementwise +self, a copy."""
+    def sign(self) -> FloatTensor:
+        """Elementwise -1, 0 or 1 as self is negative, zero or positive; NaN stays NaN."""
+    def sign_(self) -> FloatTensor:
+        """In-place sign: writes the result into self and returns it."""
+    def signbit(self) -> BoolTensor:
+        """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
+    def maximum(self, other: FloatTensor | float) -> FloatTensor:
+        """Elementwise larger of self and other; NaN where either is NaN."""
+    def minimum(self, other: FloatTensor | float) -> FloatTensor:
+        """Elementwise smaller of self and other; NaN where either is NaN."""
+    def fmax(self, other: FloatTensor | float) -> FloatTensor:
+        """Elementwise larger of self and other, ignoring a NaN unless both are NaN (C's fmax)."""
+    def fmin(self, other: FloatTensor | float) -> FloatTensor:
+        """Elementwise smaller of self and other, ignoring a NaN unless both are NaN (C's fmin)."""
+    def clamp(self, min: FloatTensor | float, max: FloatTensor | float) -> FloatTensor:
+        """self bounded below by min and above by max, each a number or a tensor that broadcasts (max where min > max, as PyTorch and NumPy); a NaN propagates."""
+    def clamp_(self, min: FloatTensor | float, max: FloatTensor | float) -> FloatTensor:
+        """In-place clamp: writes the result into self and returns it."""
+    def clamp_min(self, min: FloatTensor | float) -> FloatTensor:
+        """self bounded below by min (a number or a tensor); a NaN propagates."""
+    def clamp_min_(self, min: FloatTensor | float) -> FloatTensor:
+        """In-place clamp_min: writes the result into self and returns it."""
+    def clamp_max(self, max: FloatTensor | float) -> FloatTensor:
+        """self bounded above by max (a number or a tensor); a NaN propagates."""
+    def clamp_max_(self, max: FloatTensor | float) -> FloatTensor:
+        """In-place clamp_max: writes the result into self and returns it."""
+    def heaviside(self, values: FloatTensor | float) -> FloatTensor:
+        """Elementwise step function, 0 for self < 0, 1 for self > 0 and values where self is 0; NaN stays NaN."""
+    def addcmul(self, tensor1: FloatTensor | float, tensor2: FloatTensor | float, *, value: float = 1) -> FloatTensor:
+        """Elementwise self + value * tensor1 * tensor2; integers wrap around."""
+    def addcmul_(self, tensor1: FloatTensor | float, tensor2: FloatTensor | float, *, value: float = 1) -> FloatTensor:
+        """In-place addcmul: writes the result into self and returns it."""
+    def ceil(self) -> FloatTensor:
+        """Elementwise smallest whole number not below self (integers unchanged)."""
+    def ceil_(self) -> FloatTensor:
+        """In-place ceil: writes the result into self and returns it."""
+    def floor(self) -> FloatTensor:
+        """Elementwise largest whole number not above self (integers unchanged)."""
+    def floor_(self) -> FloatTensor:
+        """In-place floor: writes the result into self and returns it."""
+    def round(self) -> FloatTensor:
+        """Elementwise nearest whole number, ties to even (integers unchanged); round(t, n) rounds to n decimals."""
+    def round_(self) -> FloatTensor:
+        """In-place round: writes the result into self and returns it."""
+    def trunc(self) -> FloatTensor:
+        """Elementwise self rounded toward zero (integers unchanged)."""
+    def trunc_(self) -> FloatTensor:
+        """In-place trunc: writes the result into self and returns it."""
+    def isnan(self) -> BoolTensor:
+        """Whether each element is NaN (never, for integers)."""
+    def isinf(self) -> BoolTensor:
+        """Whether each element is an infinity (never, for integers)."""
+    def isfinite(self) -> BoolTensor:
+        """Whether each element is neither an infinity nor NaN (always, for integers)."""
+    def logical_and(self, other: FloatTensor | float) -> BoolTensor:
+        """Whether both self and other are nonzero (NaN is), as a bool tensor."""
+    def logical_or(self, other: FloatTensor | float) -> BoolTensor:
+        """Whether self or other is nonzero (NaN is), as a bool tensor."""
+    def logical_xor(self, other: FloatTensor | float) -> BoolTensor:
+        """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
+    def logical_not(self) -> BoolTensor:
+        """Whether self is zero, as a bool tensor."""
+    def sin(self) -> FloatTensor:
+        """Elementwise sine (radians)."""
+    def sin_(self) -> FloatTensor:
+        """In-place sin: writes the result into self and returns it."""
+    def cos(self) -> FloatTensor:
+        """Elementwise cosine (radians)."""
+    def cos_(self) -> FloatTensor:
+        """In-place cos: writes the result into self and returns it."""
+    def tan(self) -> FloatTensor:
+        """Elementwise tangent (radians)."""
+    def tan_(self) -> FloatTensor:
+        """In-place tan: writes the result into self and returns it."""
+    def asin(self) -> FloatTensor:
+        """Elementwise arcsine, in [-pi/2, pi/2]; NaN outside [-1, 1]."""
+    def asin_(self) -> FloatTensor:
+        """In-place asin: writes the result into self and returns it."""
+    def acos(self) -> FloatTensor:
+        """Elementwise arccosine, in [0, pi]; NaN outside [-1, 1]."""
+    def acos_(self) -> FloatTensor:
+        """In-place acos: writes the result into self and returns it."""
+    def atan(self) -> FloatTensor:
+        """Elementwise arctangent, in [-pi/2, pi/2]."""
+    def atan_(self) -> FloatTensor:
+        """In-place atan: writes the result into self and returns it."""
+    def sinh(self) -> FloatTensor:
+        """Elementwise hyperbolic sine."""
+    def sinh_(self) -> FloatTensor:
+        """In-place sinh: writes the result into self and returns it."""
+    def cosh(self) -> FloatTensor:
+        """Elementwise hyperbolic cosine."""
+    def cosh_(self) -> FloatTensor:
+        """In-place cosh: writes the result into self and returns it."""
+    def asinh(self) -> FloatTensor:
+        """Elementwise inverse hyperbolic sine."""
+    def asinh_(self) -> FloatTensor:
+        """In-place asinh: writes the result into self and returns it."""
+    def acosh(self) -> FloatTensor:
+        """Elementwise inverse hyperbolic cosine; NaN below 1."""
+    def acosh_(self) -> FloatTensor:
+        """In-place acosh: writes the result into self and returns it."""
+    def atanh(self) -> FloatTensor:
+        """Elementwise inverse hyperbolic tangent; +-inf at +-1, NaN beyond."""
+    def atanh_(self) -> FloatTensor:
+        """In-place atanh: writes the result into self and returns it."""
+    def log1p(self) -> FloatTensor:
+        """Elementwise log(1 + self), accurate near 0."""
+    def log1p_(self) -> FloatTensor:
+        """In-place log1p: writes the result into self and returns it."""
+    def expm1(self) -> FloatTensor:
+        """Elementwise e^self - 1, accurate near 0."""
+    def expm1_(self) -> FloatTensor:
+        """In-place expm1: writes the result into self and returns it."""
+    def log2(self) -> FloatTensor:
+        """Elementwise base-2 logarithm."""
+    def log2_(self) -> FloatTensor:
+        """In-place log2: writes the result into self and returns it."""
+    def log10(self) -> FloatTensor:
+        """Elementwise base-10 logarithm."""
+    def log10_(self) -> FloatTensor:
+        """In-place log10: writes the result into self and returns it."""
+    def exp2(self) -> FloatTensor:
+        """Elementwise 2 to the power self."""
+    def exp2_(self) -> FloatTensor:
+        """In-place exp2: writes the result into self and returns it."""
+    def erf(self) -> FloatTensor:
+        """Elementwise error function."""
+    def erf_(self) -> FloatTensor:
+        """In-place erf: writes the result into self and returns it."""
+    def erfc(self) -> FloatTensor:
+        """Elementwise complementary error function 1 - erf(self), accurate where erf is near 1."""
+    def erfc_(self) -> FloatTensor:
+        """In-place erfc: writes the result into self and returns it."""
+    def lgamma(self) -> FloatTensor:
+        """Elementwise log |Gamma(self)|; inf at 0 and the negative integers."""
+    def lgamma_(self) -> FloatTensor:
+        """In-place lgamma: writes the result into self and returns it."""
+    def rsqrt(self) -> FloatTensor:
+        """Elementwise reciprocal square root 1 / sqrt(self)."""
+    def rsqrt_(self) -> FloatTensor:
+        """In-place rsqrt: writes the result into self and returns it."""
+    def reciprocal(self) -> FloatTensor:
+        """Elementwise reciprocal 1 / self (TH's cinv)."""
+    def reciprocal_(self) -> FloatTensor:
+        """In-place reciprocal: writes the result into self and returns it."""
+    def frac(self) -> FloatTensor:
+        """Elementwise fractional part self - trunc(self), with self's sign (NaN for infinities)."""
+    def frac_(self) -> FloatTensor:
+        """In-place frac: writes the result into self and returns it."""
+    def deg2rad(self) -> FloatTensor:
+        """Elementwise angle in radians of self degrees."""
+    def deg2rad_(self) -> FloatTensor:
+        """In-place deg2rad: writes the result into self and returns it."""
+    def rad2deg(self) -> FloatTensor:
+        """Elementwise angle in degrees of self radians."""
+    def rad2deg_(self) -> FloatTensor:
+        """In-place rad2deg: writes the result into self and returns it."""
+    def atan2(self, other: FloatTensor | float) -> FloatTensor:
+        """Elementwise angle of the point (other, self) in radians, in [-pi, pi], as C's atan2 (signed zeros included)."""
+    def atan2_(self, other: FloatTensor | float) -> FloatTensor:
+        """In-place atan2: writes the result into self and returns it."""
+    def hypot(self, other: FloatTensor | float) -> FloatTensor:
+        """Elementwise sqrt(self^2 + other^2) without overflow or underflow on the way."""
+    def hypot_(self, other: FloatTensor | float) -> FloatTensor:
+        """In-place hypot: writes the result into self and returns it."""
+    def copysign(self, other: FloatTensor | float) -> FloatTensor:
+        """Elementwise |self| with the sign of other (of -0.0 and of NaNs too)."""
+    def copysign_(self, other: FloatTensor | float) -> FloatTensor:
+        """In-place copysign: writes the result into self and returns it."""
+    def logaddexp(self, other: FloatTensor | float) -> FloatTensor:
+        """Elementwise log(e^self + e^other), without overflow."""
+    def logaddexp_(self, other: FloatTensor | float) -> FloatTensor:
+        """In-place logaddexp: writes the result into self and returns it."""
+    def xlogy(self, other: FloatTensor | float) -> FloatTensor:
+        """Elementwise self * log(other), 0 where self is 0 unless other is NaN."""
+    def xlogy_(self, other: FloatTensor | float) -> FloatTensor:
+        """In-place xlogy: writes the result into self and returns it."""
+    def lerp(self, end: FloatTensor | float, weight: FloatTensor | float) -> FloatTensor:
+        """Elementwise self + weight * (end - self), exact at weight 0 and 1."""
+    def lerp_(self, end: FloatTensor | float, weight: FloatTensor | float) -> FloatTensor:
+        """In-place lerp: writes the result into self and returns it."""
+    def addcdiv(self, tensor1: FloatTensor | float, tensor2: FloatTensor | float, *, value: float = 1) -> FloatTensor:
+        """Elementwise self + value * tensor1 / tensor2."""
+    def addcdiv_(self, tensor1: FloatTensor | float, tensor2: FloatTensor | float, *, value: float = 1) -> FloatTensor:
+        """In-place addcdiv: writes the result into self and returns it."""
     def tril(self, diagonal: int = 0) -> FloatTensor:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
     def triu(self, diagonal: int = 0) -> FloatTensor:
@@ -214,6 +422,16 @@ class FloatTensor:
     def __le__(self, other: FloatTensor | float) -> BoolTensor: ...
     def __gt__(self, other: FloatTensor | float) -> BoolTensor: ...
     def __ge__(self, other: FloatTensor | float) -> BoolTensor: ...
+    def __floordiv__(self, other: FloatTensor | float) -> FloatTensor: ...
+    def __rfloordiv__(self, other: float) -> FloatTensor: ...
+    def __ifloordiv__(self, other: FloatTensor | float) -> FloatTensor: ...
+    def __mod__(self, other: FloatTensor | float) -> FloatTensor: ...
+    def __rmod__(self, other: float) -> FloatTensor: ...
+    def __imod__(self, other: FloatTensor | float) -> FloatTensor: ...
+    def __pow__(self, exponent: FloatTensor | float) -> FloatTensor: ...
+    def __rpow__(self, other: float) -> FloatTensor: ...
+    def __ipow__(self, exponent: FloatTensor | float) -> FloatTensor: ...
+    def __pos__(self) -> FloatTensor: ...
 
 Tensor = FloatTensor
 
@@ -411,6 +629,318 @@ def sigmoid(self: FloatTensor) -> FloatTensor:
 
 def sigmoid_(self: FloatTensor) -> FloatTensor:
     """In-place sigmoid: writes the result into self and returns it."""
+
+def floor_divide(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
+    """Elementwise self // other, the floor of the quotient, as Python's. Floats give inf or NaN for a zero divisor; integers give 0, and the most negative value // -1 wraps around to itself (as NumPy's)."""
+
+def floor_divide_(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
+    """In-place floor_divide: writes the result into self and returns it."""
+
+def remainder(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
+    """Elementwise self % other with the sign of other, as Python's (self - (self // other) * other). Floats give NaN for a zero divisor; integers give 0."""
+
+def remainder_(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
+    """In-place remainder: writes the result into self and returns it."""
+
+def fmod(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
+    """Elementwise C remainder of self / other, with the sign of self. Floats give NaN for a zero divisor; integers give 0."""
+
+def fmod_(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
+    """In-place fmod: writes the result into self and returns it."""
+
+def pow(self: FloatTensor, exponent: FloatTensor | float) -> FloatTensor:
+    """Elementwise self to the power exponent. Floats as C's pow. Integers exactly, wrapping around; a negative exponent gives 1 / self^-exponent truncated toward zero: 1 for 1, +-1 for -1, 0 otherwise (0 included)."""
+
+def pow_(self: FloatTensor, exponent: FloatTensor | float) -> FloatTensor:
+    """In-place pow: writes the result into self and returns it."""
+
+def square(self: FloatTensor) -> FloatTensor:
+    """Elementwise self * self; integers wrap around."""
+
+def square_(self: FloatTensor) -> FloatTensor:
+    """In-place square: writes the result into self and returns it."""
+
+def positive(self: FloatTensor) -> FloatTensor:
+    """Elementwise +self, a copy."""
+
+def sign(self: FloatTensor) -> FloatTensor:
+    """Elementwise -1, 0 or 1 as self is negative, zero or positive; NaN stays NaN."""
+
+def sign_(self: FloatTensor) -> FloatTensor:
+    """In-place sign: writes the result into self and returns it."""
+
+def signbit(self: FloatTensor) -> BoolTensor:
+    """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
+
+def maximum(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
+    """Elementwise larger of self and other; NaN where either is NaN."""
+
+def minimum(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
+    """Elementwise smaller of self and other; NaN where either is NaN."""
+
+def fmax(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
+    """Elementwise larger of self and other, ignoring a NaN unless both are NaN (C's fmax)."""
+
+def fmin(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
+    """Elementwise smaller of self and other, ignoring a NaN unless both are NaN (C's fmin)."""
+
+def clamp(self: FloatTensor, min: FloatTensor | float, max: FloatTensor | float) -> FloatTensor:
+    """self bounded below by min and above by max, each a number or a tensor that broadcasts (max where min > max, as PyTorch and NumPy); a NaN propagates."""
+
+def clamp_(self: FloatTensor, min: FloatTensor | float, max: FloatTensor | float) -> FloatTensor:
+    """In-place clamp: writes the result into self and returns it."""
+
+def clamp_min(self: FloatTensor, min: FloatTensor | float) -> FloatTensor:
+    """self bounded below by min (a number or a tensor); a NaN propagates."""
+
+def clamp_min_(self: FloatTensor, min: FloatTensor | float) -> FloatTensor:
+    """In-place clamp_min: writes the result into self and returns it."""
+
+def clamp_max(self: FloatTensor, max: FloatTensor | float) -> FloatTensor:
+    """self bounded above by max (a number or a tensor); a NaN propagates."""
+
+def clamp_max_(self: FloatTensor, max: FloatTensor | float) -> FloatTensor:
+    """In-place clamp_max: writes the result into self and returns it."""
+
+def heaviside(self: FloatTensor, values: FloatTensor | float) -> FloatTensor:
+    """Elementwise step function, 0 for self < 0, 1 for self > 0 and values where self is 0; NaN stays NaN."""
+
+def addcmul(self: FloatTensor, tensor1: FloatTensor | float, tensor2: FloatTensor | float, *, value: float = 1) -> FloatTensor:
+    """Elementwise self + value * tensor1 * tensor2; integers wrap around."""
+
+def addcmul_(self: FloatTensor, tensor1: FloatTensor | float, tensor2: FloatTensor | float, *, value: float = 1) -> FloatTensor:
+    """In-place addcmul: writes the result into self and returns it."""
+
+def ceil(self: FloatTensor) -> FloatTensor:
+    """Elementwise smallest whole number not below self (integers unchanged)."""
+
+def ceil_(self: FloatTensor) -> FloatTensor:
+    """In-place ceil: writes the result into self and returns it."""
+
+def floor(self: FloatTensor) -> FloatTensor:
+    """Elementwise largest whole number not above self (integers unchanged)."""
+
+def floor_(self: FloatTensor) -> FloatTensor:
+    """In-place floor: writes the result into self and returns it."""
+
+def round(self: FloatTensor) -> FloatTensor:
+    """Elementwise nearest whole number, ties to even (integers unchanged); round(t, n) rounds to n decimals."""
+
+def round_(self: FloatTensor) -> FloatTensor:
+    """In-place round: writes the result into self and returns it."""
+
+def trunc(self: FloatTensor) -> FloatTensor:
+    """Elementwise self rounded toward zero (integers unchanged)."""
+
+def trunc_(self: FloatTensor) -> FloatTensor:
+    """In-place trunc: writes the result into self and returns it."""
+
+def isnan(self: FloatTensor) -> BoolTensor:
+    """Whether each element is NaN (never, for integers)."""
+
+def isinf(self: FloatTensor) -> BoolTensor:
+    """Whether each element is an infinity (never, for integers)."""
+
+def isfinite(self: FloatTensor) -> BoolTensor:
+    """Whether each element is neither an infinity nor NaN (always, for integers)."""
+
+def logical_and(self: FloatTensor, other: FloatTensor | float) -> BoolTensor:
+    """Whether both self and other are nonzero (NaN is), as a bool tensor."""
+
+def logical_or(self: FloatTensor, other: FloatTensor | float) -> BoolTensor:
+    """Whether self or other is nonzero (NaN is), as a bool tensor."""
+
+def logical_xor(self: FloatTensor, other: FloatTensor | float) -> BoolTensor:
+    """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
+
+def logical_not(self: FloatTensor) -> BoolTensor:
+    """Whether self is zero, as a bool tensor."""
+
+def sin(self: FloatTensor) -> FloatTensor:
+    """Elementwise sine (radians)."""
+
+def sin_(self: FloatTensor) -> FloatTensor:
+    """In-place sin: writes the result into self and returns it."""
+
+def cos(self: FloatTensor) -> FloatTensor:
+    """Elementwise cosine (radians)."""
+
+def cos_(self: FloatTensor) -> FloatTensor:
+    """In-place cos: writes the result into self and returns it."""
+
+def tan(self: FloatTensor) -> FloatTensor:
+    """Elementwise tangent (radians)."""
+
+def tan_(self: FloatTensor) -> FloatTensor:
+    """In-place tan: writes the result into self and returns it."""
+
+def asin(self: FloatTensor) -> FloatTensor:
+    """Elementwise arcsine, in [-pi/2, pi/2]; NaN outside [-1, 1]."""
+
+def asin_(self: FloatTensor) -> FloatTensor:
+    """In-place asin: writes the result into self and returns it."""
+
+def acos(self: FloatTensor) -> FloatTensor:
+    """Elementwise arccosine, in [0, pi]; NaN outside [-1, 1]."""
+
+def acos_(self: FloatTensor) -> FloatTensor:
+    """In-place acos: writes the result into self and returns it."""
+
+def atan(self: FloatTensor) -> FloatTensor:
+    """Elementwise arctangent, in [-pi/2, pi/2]."""
+
+def atan_(self: FloatTensor) -> FloatTensor:
+    """In-place atan: writes the result into self and returns it."""
+
+def sinh(self: FloatTensor) -> FloatTensor:
+    """Elementwise hyperbolic sine."""
+
+def sinh_(self: FloatTensor) -> FloatTensor:
+    """In-place sinh: writes the result into self and returns it."""
+
+def cosh(self: FloatTensor) -> FloatTensor:
+    """Elementwise hyperbolic cosine."""
+
+def cosh_(self: FloatTensor) -> FloatTensor:
+    """In-place cosh: writes the result into self and returns it."""
+
+def asinh(self: FloatTensor) -> FloatTensor:
+    """Elementwise inverse hyperbolic sine."""
+
+def asinh_(self: FloatTensor) -> FloatTensor:
+    """In-place asinh: writes the result into self and returns it."""
+
+def acosh(self: FloatTensor) -> FloatTensor:
+    """Elementwise inverse hyperbolic cosine; NaN below 1."""
+
+def acosh_(self: FloatTensor) -> FloatTensor:
+    """In-place acosh: writes the result into self and returns it."""
+
+def atanh(self: FloatTensor) -> FloatTensor:
+    """Elementwise inverse hyperbolic tangent; +-inf at +-1, NaN beyond."""
+
+def atanh_(self: FloatTensor) -> FloatTensor:
+    """In-place atanh: writes the result into self and returns it."""
+
+def log1p(self: FloatTensor) -> FloatTensor:
+    """Elementwise log(1 + self), accurate near 0."""
+
+def log1p_(self: FloatTensor) -> FloatTensor:
+    """In-place log1p: writes the result into self and returns it."""
+
+def expm1(self: FloatTensor) -> FloatTensor:
+    """Elementwise e^self - 1, accurate near 0."""
+
+def expm1_(self: FloatTensor) -> FloatTensor:
+    """In-place expm1: writes the result into self and returns it."""
+
+def log2(self: FloatTensor) -> FloatTensor:
+    """Elementwise base-2 logarithm."""
+
+def log2_(self: FloatTensor) -> FloatTensor:
+    """In-place log2: writes the result into self and returns it."""
+
+def log10(self: FloatTensor) -> FloatTensor:
+    """Elementwise base-10 logarithm."""
+
+def log10_(self: FloatTensor) -> FloatTensor:
+    """In-place log10: writes the result into self and returns it."""
+
+def exp2(self: FloatTensor) -> FloatTensor:
+    """Elementwise 2 to the power self."""
+
+def exp2_(self: FloatTensor) -> FloatTensor:
+    """In-place exp2: writes the result into self and returns it."""
+
+def erf(self: FloatTensor) -> FloatTensor:
+    """Elementwise error function."""
+
+def erf_(self: FloatTensor) -> FloatTensor:
+    """In-place erf: writes the result into self and returns it."""
+
+def erfc(self: FloatTensor) -> FloatTensor:
+    """Elementwise complementary error function 1 - erf(self), accurate where erf is near 1."""
+
+def erfc_(self: FloatTensor) -> FloatTensor:
+    """In-place erfc: writes the result into self and returns it."""
+
+def lgamma(self: FloatTensor) -> FloatTensor:
+    """Elementwise log |Gamma(self)|; inf at 0 and the negative integers."""
+
+def lgamma_(self: FloatTensor) -> FloatTensor:
+    """In-place lgamma: writes the result into self and returns it."""
+
+def rsqrt(self: FloatTensor) -> FloatTensor:
+    """Elementwise reciprocal square root 1 / sqrt(self)."""
+
+def rsqrt_(self: FloatTensor) -> FloatTensor:
+    """In-place rsqrt: writes the result into self and returns it."""
+
+def reciprocal(self: FloatTensor) -> FloatTensor:
+    """Elementwise reciprocal 1 / self (TH's cinv)."""
+
+def reciprocal_(self: FloatTensor) -> FloatTensor:
+    """In-place reciprocal: writes the result into self and returns it."""
+
+def frac(self: FloatTensor) -> FloatTensor:
+    """Elementwise fractional part self - trunc(self), with self's sign (NaN for infinities)."""
+
+def frac_(self: FloatTensor) -> FloatTensor:
+    """In-place frac: writes the result into self and returns it."""
+
+def deg2rad(self: FloatTensor) -> FloatTensor:
+    """Elementwise angle in radians of self degrees."""
+
+def deg2rad_(self: FloatTensor) -> FloatTensor:
+    """In-place deg2rad: writes the result into self and returns it."""
+
+def rad2deg(self: FloatTensor) -> FloatTensor:
+    """Elementwise angle in degrees of self radians."""
+
+def rad2deg_(self: FloatTensor) -> FloatTensor:
+    """In-place rad2deg: writes the result into self and returns it."""
+
+def atan2(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
+    """Elementwise angle of the point (other, self) in radians, in [-pi, pi], as C's atan2 (signed zeros included)."""
+
+def atan2_(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
+    """In-place atan2: writes the result into self and returns it."""
+
+def hypot(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
+    """Elementwise sqrt(self^2 + other^2) without overflow or underflow on the way."""
+
+def hypot_(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
+    """In-place hypot: writes the result into self and returns it."""
+
+def copysign(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
+    """Elementwise |self| with the sign of other (of -0.0 and of NaNs too)."""
+
+def copysign_(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
+    """In-place copysign: writes the result into self and returns it."""
+
+def logaddexp(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
+    """Elementwise log(e^self + e^other), without overflow."""
+
+def logaddexp_(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
+    """In-place logaddexp: writes the result into self and returns it."""
+
+def xlogy(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
+    """Elementwise self * log(other), 0 where self is 0 unless other is NaN."""
+
+def xlogy_(self: FloatTensor, other: FloatTensor | float) -> FloatTensor:
+    """In-place xlogy: writes the result into self and returns it."""
+
+def lerp(self: FloatTensor, end: FloatTensor | float, weight: FloatTensor | float) -> FloatTensor:
+    """Elementwise self + weight * (end - self), exact at weight 0 and 1."""
+
+def lerp_(self: FloatTensor, end: FloatTensor | float, weight: FloatTensor | float) -> FloatTensor:
+    """In-place lerp: writes the result into self and returns it."""
+
+def addcdiv(self: FloatTensor, tensor1: FloatTensor | float, tensor2: FloatTensor | float, *, value: float = 1) -> FloatTensor:
+    """Elementwise self + value * tensor1 / tensor2."""
+
+def addcdiv_(self: FloatTensor, tensor1: FloatTensor | float, tensor2: FloatTensor | float, *, value: float = 1) -> FloatTensor:
+    """In-place addcdiv: writes the result into self and returns it."""
 
 def tril(self: FloatTensor, diagonal: int = 0) -> FloatTensor:
     """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""

@@ -162,6 +162,214 @@ class DoubleTensor:
         """Elementwise logistic function 1 / (1 + exp(-self))."""
     def sigmoid_(self) -> DoubleTensor:
         """In-place sigmoid: writes the result into self and returns it."""
+    def floor_divide(self, other: DoubleTensor | float) -> DoubleTensor:
+        """Elementwise self // other, the floor of the quotient, as Python's. Floats give inf or NaN for a zero divisor; integers give 0, and the most negative value // -1 wraps around to itself (as NumPy's)."""
+    def floor_divide_(self, other: DoubleTensor | float) -> DoubleTensor:
+        """In-place floor_divide: writes the result into self and returns it."""
+    def remainder(self, other: DoubleTensor | float) -> DoubleTensor:
+        """Elementwise self % other with the sign of other, as Python's (self - (self // other) * other). Floats give NaN for a zero divisor; integers give 0."""
+    def remainder_(self, other: DoubleTensor | float) -> DoubleTensor:
+        """In-place remainder: writes the result into self and returns it."""
+    def fmod(self, other: DoubleTensor | float) -> DoubleTensor:
+        """Elementwise C remainder of self / other, with the sign of self. Floats give NaN for a zero divisor; integers give 0."""
+    def fmod_(self, other: DoubleTensor | float) -> DoubleTensor:
+        """In-place fmod: writes the result into self and returns it."""
+    def pow(self, exponent: DoubleTensor | float) -> DoubleTensor:
+        """Elementwise self to the power exponent. Floats as C's pow. Integers exactly, wrapping around; a negative exponent gives 1 / self^-exponent truncated toward zero: 1 for 1, +-1 for -1, 0 otherwise (0 included)."""
+    def pow_(self, exponent: DoubleTensor | float) -> DoubleTensor:
+        """In-place pow: writes the result into self and returns it."""
+    def square(self) -> DoubleTensor:
+        """Elementwise self * self; integers wrap around."""
+    def square_(self) -> DoubleTensor:
+        """In-place square: writes the result into self and returns it."""
+    def positive(self) -> DoubleTensor:
+        """Elementwise +self, a copy."""
+    def sign(self) -> DoubleTensor:
+        """Elementwise -1, 0 or 1 as self is negative, zero or positive; NaN stays NaN."""
+    def sign_(self) -> DoubleTensor:
+        """In-place sign: writes the result into self and returns it."""
+    def signbit(self) -> BoolTensor:
+        """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
+    def maximum(self, other: DoubleTensor | float) -> DoubleTensor:
+        """Elementwise larger of self and other; NaN where either is NaN."""
+    def minimum(self, other: DoubleTensor | float) -> DoubleTensor:
+        """Elementwise smaller of self and other; NaN where either is NaN."""
+    def fmax(self, other: DoubleTensor | float) -> DoubleTensor:
+        """Elementwise larger of self and other, ignoring a NaN unless both are NaN (C's fmax)."""
+    def fmin(self, other: DoubleTensor | float) -> DoubleTensor:
+        """Elementwise smaller of self and other, ignoring a NaN unless both are NaN (C's fmin)."""
+    def clamp(self, min: DoubleTensor | float, max: DoubleTensor | float) -> DoubleTensor:
+        """self bounded below by min and above by max, each a number or a tensor that broadcasts (max where min > max, as PyTorch and NumPy); a NaN propagates."""
+    def clamp_(self, min: DoubleTensor | float, max: DoubleTensor | float) -> DoubleTensor:
+        """In-place clamp: writes the result into self and returns it."""
+    def clamp_min(self, min: DoubleTensor | float) -> DoubleTensor:
+        """self bounded below by min (a number or a tensor); a NaN propagates."""
+    def clamp_min_(self, min: DoubleTensor | float) -> DoubleTensor:
+        """In-place clamp_min: writes the result into self and returns it."""
+    def clamp_max(self, max: DoubleTensor | float) -> DoubleTensor:
+        """self bounded above by max (a number or a tensor); a NaN propagates."""
+    def clamp_max_(self, max: DoubleTensor | float) -> DoubleTensor:
+        """In-place clamp_max: writes the result into self and returns it."""
+    def heaviside(self, values: DoubleTensor | float) -> DoubleTensor:
+        """Elementwise step function, 0 for self < 0, 1 for self > 0 and values where self is 0; NaN stays NaN."""
+    def addcmul(self, tensor1: DoubleTensor | float, tensor2: DoubleTensor | float, *, value: float = 1) -> DoubleTensor:
+        """Elementwise self + value * tensor1 * tensor2; integers wrap around."""
+    def addcmul_(self, tensor1: DoubleTensor | float, tensor2: DoubleTensor | float, *, value: float = 1) -> DoubleTensor:
+        """In-place addcmul: writes the result into self and returns it."""
+    def ceil(self) -> DoubleTensor:
+        """Elementwise smallest whole number not below self (integers unchanged)."""
+    def ceil_(self) -> DoubleTensor:
+        """In-place ceil: writes the result into self and returns it."""
+    def floor(self) -> DoubleTensor:
+        """Elementwise largest whole number not above self (integers unchanged)."""
+    def floor_(self) -> DoubleTensor:
+        """In-place floor: writes the result into self and returns it."""
+    def round(self) -> DoubleTensor:
+        """Elementwise nearest whole number, ties to even (integers unchanged); round(t, n) rounds to n decimals."""
+    def round_(self) -> DoubleTensor:
+        """In-place round: writes the result into self and returns it."""
+    def trunc(self) -> DoubleTensor:
+        """Elementwise self rounded toward zero (integers unchanged)."""
+    def trunc_(self) -> DoubleTensor:
+        """In-place trunc: writes the result into self and returns it."""
+    def isnan(self) -> BoolTensor:
+        """Whether each element is NaN (never, for integers)."""
+    def isinf(self) -> BoolTensor:
+        """Whether each element is an infinity (never, for integers)."""
+    def isfinite(self) -> BoolTensor:
+        """Whether each element is neither an infinity nor NaN (always, for integers)."""
+    def logical_and(self, other: DoubleTensor | float) -> BoolTensor:
+        """Whether both self and other are nonzero (NaN is), as a bool tensor."""
+    def logical_or(self, other: DoubleTensor | float) -> BoolTensor:
+        """Whether self or other is nonzero (NaN is), as a bool tensor."""
+    def logical_xor(self, other: DoubleTensor | float) -> BoolTensor:
+        """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
+    def logical_not(self) -> BoolTensor:
+        """Whether self is zero, as a bool tensor."""
+    def sin(self) -> DoubleTensor:
+        """Elementwise sine (radians)."""
+    def sin_(self) -> DoubleTensor:
+        """In-place sin: writes the result into self and returns it."""
+    def cos(self) -> DoubleTensor:
+        """Elementwise cosine (radians)."""
+    def cos_(self) -> DoubleTensor:
+        """In-place cos: writes the result into self and returns it."""
+    def tan(self) -> DoubleTensor:
+        """Elementwise tangent (radians)."""
+    def tan_(self) -> DoubleTensor:
+        """In-place tan: writes the result into self and returns it."""
+    def asin(self) -> DoubleTensor:
+        """Elementwise arcsine, in [-pi/2, pi/2]; NaN outside [-1, 1]."""
+    def asin_(self) -> DoubleTensor:
+        """In-place asin: writes the result into self and returns it."""
+    def acos(self) -> DoubleTensor:
+        """Elementwise arccosine, in [0, pi]; NaN outside [-1, 1]."""
+    def acos_(self) -> DoubleTensor:
+        """In-place acos: writes the result into self and returns it."""
+    def atan(self) -> DoubleTensor:
+        """Elementwise arctangent, in [-pi/2, pi/2]."""
+    def atan_(self) -> DoubleTensor:
+        """In-place atan: writes the result into self and returns it."""
+    def sinh(self) -> DoubleTensor:
+        """Elementwise hyperbolic sine."""
+    def sinh_(self) -> DoubleTensor:
+        """In-place sinh: writes the result into self and returns it."""
+    def cosh(self) -> DoubleTensor:
+        """Elementwise hyperbolic cosine."""
+    def cosh_(self) -> DoubleTensor:
+        """In-place cosh: writes the result into self and returns it."""
+    def asinh(self) -> DoubleTensor:
+        """Elementwise inverse hyperbolic sine."""
+    def asinh_(self) -> DoubleTensor:
+        """In-place asinh: writes the result into self and returns it."""
+    def acosh(self) -> DoubleTensor:
+        """Elementwise inverse hyperbolic cosine; NaN below 1."""
+    def acosh_(self) -> DoubleTensor:
+        """In-place acosh: writes the result into self and returns it."""
+    def atanh(self) -> DoubleTensor:
+        """Elementwise inverse hyperbolic tangent; +-inf at +-1, NaN beyond."""
+    def atanh_(self) -> DoubleTensor:
+        """In-place atanh: writes the result into self and returns it."""
+    def log1p(self) -> DoubleTensor:
+        """Elementwise log(1 + self), accurate near 0."""
+    def log1p_(self) -> DoubleTensor:
+        """In-place log1p: writes the result into self and returns it."""
+    def expm1(self) -> DoubleTensor:
+        """Elementwise e^self - 1, accurate near 0."""
+    def expm1_(self) -> DoubleTensor:
+        """In-place expm1: writes the result into self and returns it."""
+    def log2(self) -> DoubleTensor:
+        """Elementwise base-2 logarithm."""
+    def log2_(self) -> DoubleTensor:
+        """In-place log2: writes the result into self and returns it."""
+    def log10(self) -> DoubleTensor:
+        """Elementwise base-10 logarithm."""
+    def log10_(self) -> DoubleTensor:
+        """In-place log10: writes the result into self and returns it."""
+    def exp2(self) -> DoubleTensor:
+        """Elementwise 2 to the power self."""
+    def exp2_(self) -> DoubleTensor:
+        """In-place exp2: writes the result into self and returns it."""
+    def erf(self) -> DoubleTensor:
+        """Elementwise error function."""
+    def erf_(self) -> DoubleTensor:
+        """In-place erf: writes the result into self and returns it."""
+    def erfc(self) -> DoubleTensor:
+        """Elementwise complementary error function 1 - erf(self), accurate where erf is near 1."""
+    def erfc_(self) -> DoubleTensor:
+        """In-place erfc: writes the result into self and returns it."""
+    def lgamma(self) -> DoubleTensor:
+        """Elementwise log |Gamma(self)|; inf at 0 and the negative integers."""
+    def lgamma_(self) -> DoubleTensor:
+        """In-place lgamma: writes the result into self and returns it."""
+    def rsqrt(self) -> DoubleTensor:
+        """Elementwise reciprocal square root 1 / sqrt(self)."""
+    def rsqrt_(self) -> DoubleTensor:
+        """In-place rsqrt: writes the result into self and returns it."""
+    def reciprocal(self) -> DoubleTensor:
+        """Elementwise reciprocal 1 / self (TH's cinv)."""
+    def reciprocal_(self) -> DoubleTensor:
+        """In-place reciprocal: writes the result into self and returns it."""
+    def frac(self) -> DoubleTensor:
+        """Elementwise fractional part self - trunc(self), with self's sign (NaN for infinities)."""
+    def frac_(self) -> DoubleTensor:
+        """In-place frac: writes the result into self and returns it."""
+    def deg2rad(self) -> DoubleTensor:
+        """Elementwise angle in radians of self degrees."""
+    def deg2rad_(self) -> DoubleTensor:
+        """In-place deg2rad: writes the result into self and returns it."""
+    def rad2deg(self) -> DoubleTensor:
+        """Elementwise angle in degrees of self radians."""
+    def rad2deg_(self) -> DoubleTensor:
+        """In-place rad2deg: writes the result into self and returns it."""
+    def atan2(self, other: DoubleTensor | float) -> DoubleTensor:
+        """Elementwise angle of the point (other, self) in radians, in [-pi, pi], as C's atan2 (signed zeros included)."""
+    def atan2_(self, other: DoubleTensor | float) -> DoubleTensor:
+        """In-place atan2: writes the result into self and returns it."""
+    def hypot(self, other: DoubleTensor | float) -> DoubleTensor:
+        """Elementwise sqrt(self^2 + other^2) without overflow or underflow on the way."""
+    def hypot_(self, other: DoubleTensor | float) -> DoubleTensor:
+        """In-place hypot: writes the result into self and returns it."""
+    def copysign(self, other: DoubleTensor | float) -> DoubleTensor:
+        """Elementwise |self| with the sign of other (of -0.0 and of NaNs too)."""
+    def copysign_(self, other: DoubleTensor | float) -> DoubleTensor:
+        """In-place copysign: writes the result into self and returns it."""
+    def logaddexp(self, other: DoubleTensor | float) -> DoubleTensor:
+        """Elementwise log(e^self + e^other), without overflow."""
+    def logaddexp_(self, other: DoubleTensor | float) -> DoubleTensor:
+        """In-place logaddexp: writes the result into self and returns it."""
+    def xlogy(self, other: DoubleTensor | float) -> DoubleTensor:
+        """Elementwise self * log(other), 0 where self is 0 unless other is NaN."""
+    def xlogy_(self, other: DoubleTensor | float) -> DoubleTensor:
+        """In-place xlogy: writes the result into self and returns it."""
+    def lerp(self, end: DoubleTensor | float, weight: DoubleTensor | float) -> DoubleTensor:
+        """Elementwise self + weight * (end - self), exact at weight 0 and 1."""
+    def lerp_(self, end: DoubleTensor | float, weight: DoubleTensor | float) -> DoubleTensor:
+        """In-place lerp: writes the result into self and returns it."""
+    def addcdiv(self, tensor1: DoubleTensor | float, tensor2: DoubleTensor | float, *, value: float = 1) -> DoubleTensor:
+        """Elementwise self + value * tensor1 / tensor2."""
+    def addcdiv_(self, tensor1: DoubleTensor | float, tensor2: DoubleTensor | float, *, value: float = 1) -> DoubleTensor:
+        """In-place addcdiv: writes the result into self and returns it."""
     def tril(self, diagonal: int = 0) -> DoubleTensor:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
     def triu(self, diagonal: int = 0) -> DoubleTensor:
@@ -214,6 +422,16 @@ class DoubleTensor:
     def __le__(self, other: DoubleTensor | float) -> BoolTensor: ...
     def __gt__(self, other: DoubleTensor | float) -> BoolTensor: ...
     def __ge__(self, other: DoubleTensor | float) -> BoolTensor: ...
+    def __floordiv__(self, other: DoubleTensor | float) -> DoubleTensor: ...
+    def __rfloordiv__(self, other: float) -> DoubleTensor: ...
+    def __ifloordiv__(self, other: DoubleTensor | float) -> DoubleTensor: ...
+    def __mod__(self, other: DoubleTensor | float) -> DoubleTensor: ...
+    def __rmod__(self, other: float) -> DoubleTensor: ...
+    def __imod__(self, other: DoubleTensor | float) -> DoubleTensor: ...
+    def __pow__(self, exponent: DoubleTensor | float) -> DoubleTensor: ...
+    def __rpow__(self, other: float) -> DoubleTensor: ...
+    def __ipow__(self, exponent: DoubleTensor | float) -> DoubleTensor: ...
+    def __pos__(self) -> DoubleTensor: ...
 
 Tensor = DoubleTensor
 
@@ -411,6 +629,318 @@ def sigmoid(self: DoubleTensor) -> DoubleTensor:
 
 def sigmoid_(self: DoubleTensor) -> DoubleTensor:
     """In-place sigmoid: writes the result into self and returns it."""
+
+def floor_divide(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    """Elementwise self // other, the floor of the quotient, as Python's. Floats give inf or NaN for a zero divisor; integers give 0, and the most negative value // -1 wraps around to itself (as NumPy's)."""
+
+def floor_divide_(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    """In-place floor_divide: writes the result into self and returns it."""
+
+def remainder(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    """Elementwise self % other with the sign of other, as Python's (self - (self // other) * other). Floats give NaN for a zero divisor; integers give 0."""
+
+def remainder_(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    """In-place remainder: writes the result into self and returns it."""
+
+def fmod(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    """Elementwise C remainder of self / other, with the sign of self. Floats give NaN for a zero divisor; integers give 0."""
+
+def fmod_(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    """In-place fmod: writes the result into self and returns it."""
+
+def pow(self: DoubleTensor, exponent: DoubleTensor | float) -> DoubleTensor:
+    """Elementwise self to the power exponent. Floats as C's pow. Integers exactly, wrapping around; a negative exponent gives 1 / self^-exponent truncated toward zero: 1 for 1, +-1 for -1, 0 otherwise (0 included)."""
+
+def pow_(self: DoubleTensor, exponent: DoubleTensor | float) -> DoubleTensor:
+    """In-place pow: writes the result into self and returns it."""
+
+def square(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise self * self; integers wrap around."""
+
+def square_(self: DoubleTensor) -> DoubleTensor:
+    """In-place square: writes the result into self and returns it."""
+
+def positive(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise +self, a copy."""
+
+def sign(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise -1, 0 or 1 as self is negative, zero or positive; NaN stays NaN."""
+
+def sign_(self: DoubleTensor) -> DoubleTensor:
+    """In-place sign: writes the result into self and returns it."""
+
+def signbit(self: DoubleTensor) -> BoolTensor:
+    """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
+
+def maximum(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    """Elementwise larger of self and other; NaN where either is NaN."""
+
+def minimum(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    """Elementwise smaller of self and other; NaN where either is NaN."""
+
+def fmax(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    """Elementwise larger of self and other, ignoring a NaN unless both are NaN (C's fmax)."""
+
+def fmin(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    """Elementwise smaller of self and other, ignoring a NaN unless both are NaN (C's fmin)."""
+
+def clamp(self: DoubleTensor, min: DoubleTensor | float, max: DoubleTensor | float) -> DoubleTensor:
+    """self bounded below by min and above by max, each a number or a tensor that broadcasts (max where min > max, as PyTorch and NumPy); a NaN propagates."""
+
+def clamp_(self: DoubleTensor, min: DoubleTensor | float, max: DoubleTensor | float) -> DoubleTensor:
+    """In-place clamp: writes the result into self and returns it."""
+
+def clamp_min(self: DoubleTensor, min: DoubleTensor | float) -> DoubleTensor:
+    """self bounded below by min (a number or a tensor); a NaN propagates."""
+
+def clamp_min_(self: DoubleTensor, min: DoubleTensor | float) -> DoubleTensor:
+    """In-place clamp_min: writes the result into self and returns it."""
+
+def clamp_max(self: DoubleTensor, max: DoubleTensor | float) -> DoubleTensor:
+    """self bounded above by max (a number or a tensor); a NaN propagates."""
+
+def clamp_max_(self: DoubleTensor, max: DoubleTensor | float) -> DoubleTensor:
+    """In-place clamp_max: writes the result into self and returns it."""
+
+def heaviside(self: DoubleTensor, values: DoubleTensor | float) -> DoubleTensor:
+    """Elementwise step function, 0 for self < 0, 1 for self > 0 and values where self is 0; NaN stays NaN."""
+
+def addcmul(self: DoubleTensor, tensor1: DoubleTensor | float, tensor2: DoubleTensor | float, *, value: float = 1) -> DoubleTensor:
+    """Elementwise self + value * tensor1 * tensor2; integers wrap around."""
+
+def addcmul_(self: DoubleTensor, tensor1: DoubleTensor | float, tensor2: DoubleTensor | float, *, value: float = 1) -> DoubleTensor:
+    """In-place addcmul: writes the result into self and returns it."""
+
+def ceil(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise smallest whole number not below self (integers unchanged)."""
+
+def ceil_(self: DoubleTensor) -> DoubleTensor:
+    """In-place ceil: writes the result into self and returns it."""
+
+def floor(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise largest whole number not above self (integers unchanged)."""
+
+def floor_(self: DoubleTensor) -> DoubleTensor:
+    """In-place floor: writes the result into self and returns it."""
+
+def round(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise nearest whole number, ties to even (integers unchanged); round(t, n) rounds to n decimals."""
+
+def round_(self: DoubleTensor) -> DoubleTensor:
+    """In-place round: writes the result into self and returns it."""
+
+def trunc(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise self rounded toward zero (integers unchanged)."""
+
+def trunc_(self: DoubleTensor) -> DoubleTensor:
+    """In-place trunc: writes the result into self and returns it."""
+
+def isnan(self: DoubleTensor) -> BoolTensor:
+    """Whether each element is NaN (never, for integers)."""
+
+def isinf(self: DoubleTensor) -> BoolTensor:
+    """Whether each element is an infinity (never, for integers)."""
+
+def isfinite(self: DoubleTensor) -> BoolTensor:
+    """Whether each element is neither an infinity nor NaN (always, for integers)."""
+
+def logical_and(self: DoubleTensor, other: DoubleTensor | float) -> BoolTensor:
+    """Whether both self and other are nonzero (NaN is), as a bool tensor."""
+
+def logical_or(self: DoubleTensor, other: DoubleTensor | float) -> BoolTensor:
+    """Whether self or other is nonzero (NaN is), as a bool tensor."""
+
+def logical_xor(self: DoubleTensor, other: DoubleTensor | float) -> BoolTensor:
+    """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
+
+def logical_not(self: DoubleTensor) -> BoolTensor:
+    """Whether self is zero, as a bool tensor."""
+
+def sin(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise sine (radians)."""
+
+def sin_(self: DoubleTensor) -> DoubleTensor:
+    """In-place sin: writes the result into self and returns it."""
+
+def cos(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise cosine (radians)."""
+
+def cos_(self: DoubleTensor) -> DoubleTensor:
+    """In-place cos: writes the result into self and returns it."""
+
+def tan(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise tangent (radians)."""
+
+def tan_(self: DoubleTensor) -> DoubleTensor:
+    """In-place tan: writes the result into self and returns it."""
+
+def asin(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise arcsine, in [-pi/2, pi/2]; NaN outside [-1, 1]."""
+
+def asin_(self: DoubleTensor) -> DoubleTensor:
+    """In-place asin: writes the result into self and returns it."""
+
+def acos(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise arccosine, in [0, pi]; NaN outside [-1, 1]."""
+
+def acos_(self: DoubleTensor) -> DoubleTensor:
+    """In-place acos: writes the result into self and returns it."""
+
+def atan(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise arctangent, in [-pi/2, pi/2]."""
+
+def atan_(self: DoubleTensor) -> DoubleTensor:
+    """In-place atan: writes the result into self and returns it."""
+
+def sinh(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise hyperbolic sine."""
+
+def sinh_(self: DoubleTensor) -> DoubleTensor:
+    """In-place sinh: writes the result into self and returns it."""
+
+def cosh(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise hyperbolic cosine."""
+
+def cosh_(self: DoubleTensor) -> DoubleTensor:
+    """In-place cosh: writes the result into self and returns it."""
+
+def asinh(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise inverse hyperbolic sine."""
+
+def asinh_(self: DoubleTensor) -> DoubleTensor:
+    """In-place asinh: writes the result into self and returns it."""
+
+def acosh(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise inverse hyperbolic cosine; NaN below 1."""
+
+def acosh_(self: DoubleTensor) -> DoubleTensor:
+    """In-place acosh: writes the result into self and returns it."""
+
+def atanh(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise inverse hyperbolic tangent; +-inf at +-1, NaN beyond."""
+
+def atanh_(self: DoubleTensor) -> DoubleTensor:
+    """In-place atanh: writes the result into self and returns it."""
+
+def log1p(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise log(1 + self), accurate near 0."""
+
+def log1p_(self: DoubleTensor) -> DoubleTensor:
+    """In-place log1p: writes the result into self and returns it."""
+
+def expm1(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise e^self - 1, accurate near 0."""
+
+def expm1_(self: DoubleTensor) -> DoubleTensor:
+    """In-place expm1: writes the result into self and returns it."""
+
+def log2(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise base-2 logarithm."""
+
+def log2_(self: DoubleTensor) -> DoubleTensor:
+    """In-place log2: writes the result into self and returns it."""
+
+def log10(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise base-10 logarithm."""
+
+def log10_(self: DoubleTensor) -> DoubleTensor:
+    """In-place log10: writes the result into self and returns it."""
+
+def exp2(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise 2 to the power self."""
+
+def exp2_(self: DoubleTensor) -> DoubleTensor:
+    """In-place exp2: writes the result into self and returns it."""
+
+def erf(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise error function."""
+
+def erf_(self: DoubleTensor) -> DoubleTensor:
+    """In-place erf: writes the result into self and returns it."""
+
+def erfc(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise complementary error function 1 - erf(self), accurate where erf is near 1."""
+
+def erfc_(self: DoubleTensor) -> DoubleTensor:
+    """In-place erfc: writes the result into self and returns it."""
+
+def lgamma(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise log |Gamma(self)|; inf at 0 and the negative integers."""
+
+def lgamma_(self: DoubleTensor) -> DoubleTensor:
+    """In-place lgamma: writes the result into self and returns it."""
+
+def rsqrt(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise reciprocal square root 1 / sqrt(self)."""
+
+def rsqrt_(self: DoubleTensor) -> DoubleTensor:
+    """In-place rsqrt: writes the result into self and returns it."""
+
+def reciprocal(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise reciprocal 1 / self (TH's cinv)."""
+
+def reciprocal_(self: DoubleTensor) -> DoubleTensor:
+    """In-place reciprocal: writes the result into self and returns it."""
+
+def frac(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise fractional part self - trunc(self), with self's sign (NaN for infinities)."""
+
+def frac_(self: DoubleTensor) -> DoubleTensor:
+    """In-place frac: writes the result into self and returns it."""
+
+def deg2rad(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise angle in radians of self degrees."""
+
+def deg2rad_(self: DoubleTensor) -> DoubleTensor:
+    """In-place deg2rad: writes the result into self and returns it."""
+
+def rad2deg(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise angle in degrees of self radians."""
+
+def rad2deg_(self: DoubleTensor) -> DoubleTensor:
+    """In-place rad2deg: writes the result into self and returns it."""
+
+def atan2(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    """Elementwise angle of the point (other, self) in radians, in [-pi, pi], as C's atan2 (signed zeros included)."""
+
+def atan2_(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    """In-place atan2: writes the result into self and returns it."""
+
+def hypot(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    """Elementwise sqrt(self^2 + other^2) without overflow or underflow on the way."""
+
+def hypot_(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    """In-place hypot: writes the result into self and returns it."""
+
+def copysign(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    """Elementwise |self| with the sign of other (of -0.0 and of NaNs too)."""
+
+def copysign_(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    """In-place copysign: writes the result into self and returns it."""
+
+def logaddexp(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    """Elementwise log(e^self + e^other), without overflow."""
+
+def logaddexp_(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    """In-place logaddexp: writes the result into self and returns it."""
+
+def xlogy(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    """Elementwise self * log(other), 0 where self is 0 unless other is NaN."""
+
+def xlogy_(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    """In-place xlogy: writes the result into self and returns it."""
+
+def lerp(self: DoubleTensor, end: DoubleTensor | float, weight: DoubleTensor | float) -> DoubleTensor:
+    """Elementwise self + weight * (end - self), exact at weight 0 and 1."""
+
+def lerp_(self: DoubleTensor, end: DoubleTensor | float, weight: DoubleTensor | float) -> DoubleTensor:
+    """In-place lerp: writes the result into self and returns it."""
+
+def addcdiv(self: DoubleTensor, tensor1: DoubleTensor | float, tensor2: DoubleTensor | float, *, value: float = 1) -> DoubleTensor:
+    """Elementwise self + value * tensor1 / tensor2."""
+
+def addcdiv_(self: DoubleTensor, tensor1: DoubleTensor | float, tensor2: DoubleTensor | float, *, value: float = 1) -> DoubleTensor:
+    """In-place addcdiv: writes the result into self and returns it."""
 
 def tril(self: DoubleTensor, diagonal: int = 0) -> DoubleTensor:
     """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""

@@ -137,6 +137,122 @@ class LongTensor:
         """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
     def ge(self, other: LongTensor | int) -> BoolTensor:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+    def floor_divide(self, other: LongTensor | int) -> LongTensor:
+        """Elementwise self // other, the floor of the quotient, as Python's. Floats give inf or NaN for a zero divisor; integers give 0, and the most negative value // -1 wraps around to itself (as NumPy's)."""
+    def floor_divide_(self, other: LongTensor | int) -> LongTensor:
+        """In-place floor_divide: writes the result into self and returns it."""
+    def remainder(self, other: LongTensor | int) -> LongTensor:
+        """Elementwise self % other with the sign of other, as Python's (self - (self // other) * other). Floats give NaN for a zero divisor; integers give 0."""
+    def remainder_(self, other: LongTensor | int) -> LongTensor:
+        """In-place remainder: writes the result into self and returns it."""
+    def fmod(self, other: LongTensor | int) -> LongTensor:
+        """Elementwise C remainder of self / other, with the sign of self. Floats give NaN for a zero divisor; integers give 0."""
+    def fmod_(self, other: LongTensor | int) -> LongTensor:
+        """In-place fmod: writes the result into self and returns it."""
+    def pow(self, exponent: LongTensor | int) -> LongTensor:
+        """Elementwise self to the power exponent. Floats as C's pow. Integers exactly, wrapping around; a negative exponent gives 1 / self^-exponent truncated toward zero: 1 for 1, +-1 for -1, 0 otherwise (0 included)."""
+    def pow_(self, exponent: LongTensor | int) -> LongTensor:
+        """In-place pow: writes the result into self and returns it."""
+    def square(self) -> LongTensor:
+        """Elementwise self * self; integers wrap around."""
+    def square_(self) -> LongTensor:
+        """In-place square: writes the result into self and returns it."""
+    def positive(self) -> LongTensor:
+        """Elementwise +self, a copy."""
+    def sign(self) -> LongTensor:
+        """Elementwise -1, 0 or 1 as self is negative, zero or positive; NaN stays NaN."""
+    def sign_(self) -> LongTensor:
+        """In-place sign: writes the result into self and returns it."""
+    def signbit(self) -> BoolTensor:
+        """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
+    def maximum(self, other: LongTensor | int) -> LongTensor:
+        """Elementwise larger of self and other; NaN where either is NaN."""
+    def minimum(self, other: LongTensor | int) -> LongTensor:
+        """Elementwise smaller of self and other; NaN where either is NaN."""
+    def fmax(self, other: LongTensor | int) -> LongTensor:
+        """Elementwise larger of self and other, ignoring a NaN unless both are NaN (C's fmax)."""
+    def fmin(self, other: LongTensor | int) -> LongTensor:
+        """Elementwise smaller of self and other, ignoring a NaN unless both are NaN (C's fmin)."""
+    def clamp(self, min: LongTensor | int, max: LongTensor | int) -> LongTensor:
+        """self bounded below by min and above by max, each a number or a tensor that broadcasts (max where min > max, as PyTorch and NumPy); a NaN propagates."""
+    def clamp_(self, min: LongTensor | int, max: LongTensor | int) -> LongTensor:
+        """In-place clamp: writes the result into self and returns it."""
+    def clamp_min(self, min: LongTensor | int) -> LongTensor:
+        """self bounded below by min (a number or a tensor); a NaN propagates."""
+    def clamp_min_(self, min: LongTensor | int) -> LongTensor:
+        """In-place clamp_min: writes the result into self and returns it."""
+    def clamp_max(self, max: LongTensor | int) -> LongTensor:
+        """self bounded above by max (a number or a tensor); a NaN propagates."""
+    def clamp_max_(self, max: LongTensor | int) -> LongTensor:
+        """In-place clamp_max: writes the result into self and returns it."""
+    def heaviside(self, values: LongTensor | int) -> LongTensor:
+        """Elementwise step function, 0 for self < 0, 1 for self > 0 and values where self is 0; NaN stays NaN."""
+    def addcmul(self, tensor1: LongTensor | int, tensor2: LongTensor | int, *, value: int = 1) -> LongTensor:
+        """Elementwise self + value * tensor1 * tensor2; integers wrap around."""
+    def addcmul_(self, tensor1: LongTensor | int, tensor2: LongTensor | int, *, value: int = 1) -> LongTensor:
+        """In-place addcmul: writes the result into self and returns it."""
+    def gcd(self, other: LongTensor | int) -> LongTensor:
+        """Elementwise greatest common divisor of |self| and |other| (0 for two zeros)."""
+    def gcd_(self, other: LongTensor | int) -> LongTensor:
+        """In-place gcd: writes the result into self and returns it."""
+    def lcm(self, other: LongTensor | int) -> LongTensor:
+        """Elementwise least common multiple |self / gcd * other|, wrapping around; 0 where either is 0."""
+    def lcm_(self, other: LongTensor | int) -> LongTensor:
+        """In-place lcm: writes the result into self and returns it."""
+    def ceil(self) -> LongTensor:
+        """Elementwise smallest whole number not below self (integers unchanged)."""
+    def ceil_(self) -> LongTensor:
+        """In-place ceil: writes the result into self and returns it."""
+    def floor(self) -> LongTensor:
+        """Elementwise largest whole number not above self (integers unchanged)."""
+    def floor_(self) -> LongTensor:
+        """In-place floor: writes the result into self and returns it."""
+    def round(self) -> LongTensor:
+        """Elementwise nearest whole number, ties to even (integers unchanged); round(t, n) rounds to n decimals."""
+    def round_(self) -> LongTensor:
+        """In-place round: writes the result into self and returns it."""
+    def trunc(self) -> LongTensor:
+        """Elementwise self rounded toward zero (integers unchanged)."""
+    def trunc_(self) -> LongTensor:
+        """In-place trunc: writes the result into self and returns it."""
+    def isnan(self) -> BoolTensor:
+        """Whether each element is NaN (never, for integers)."""
+    def isinf(self) -> BoolTensor:
+        """Whether each element is an infinity (never, for integers)."""
+    def isfinite(self) -> BoolTensor:
+        """Whether each element is neither an infinity nor NaN (always, for integers)."""
+    def bitwise_and(self, other: LongTensor | int) -> LongTensor:
+        """Elementwise self & other (on bools, and)."""
+    def bitwise_and_(self, other: LongTensor | int) -> LongTensor:
+        """In-place bitwise_and: writes the result into self and returns it."""
+    def bitwise_or(self, other: LongTensor | int) -> LongTensor:
+        """Elementwise self | other (on bools, or)."""
+    def bitwise_or_(self, other: LongTensor | int) -> LongTensor:
+        """In-place bitwise_or: writes the result into self and returns it."""
+    def bitwise_xor(self, other: LongTensor | int) -> LongTensor:
+        """Elementwise self ^ other (on bools, exclusive or)."""
+    def bitwise_xor_(self, other: LongTensor | int) -> LongTensor:
+        """In-place bitwise_xor: writes the result into self and returns it."""
+    def bitwise_not(self) -> LongTensor:
+        """Elementwise ~self (on bools, not)."""
+    def bitwise_not_(self) -> LongTensor:
+        """In-place bitwise_not: writes the result into self and returns it."""
+    def bitwise_left_shift(self, other: LongTensor | int) -> LongTensor:
+        """Elementwise self << other, wrapping around; a shift by a negative amount or by the width or more gives 0."""
+    def bitwise_left_shift_(self, other: LongTensor | int) -> LongTensor:
+        """In-place bitwise_left_shift: writes the result into self and returns it."""
+    def bitwise_right_shift(self, other: LongTensor | int) -> LongTensor:
+        """Elementwise self >> other, arithmetic (sign-filling) on signed integers; a shift by a negative amount or by the width or more gives the fill, 0 or -1."""
+    def bitwise_right_shift_(self, other: LongTensor | int) -> LongTensor:
+        """In-place bitwise_right_shift: writes the result into self and returns it."""
+    def logical_and(self, other: LongTensor | int) -> BoolTensor:
+        """Whether both self and other are nonzero (NaN is), as a bool tensor."""
+    def logical_or(self, other: LongTensor | int) -> BoolTensor:
+        """Whether self or other is nonzero (NaN is), as a bool tensor."""
+    def logical_xor(self, other: LongTensor | int) -> BoolTensor:
+        """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
+    def logical_not(self) -> BoolTensor:
+        """Whether self is zero, as a bool tensor."""
     def tril(self, diagonal: int = 0) -> LongTensor:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
     def triu(self, diagonal: int = 0) -> LongTensor:
@@ -189,6 +305,32 @@ class LongTensor:
     def __le__(self, other: LongTensor | int) -> BoolTensor: ...
     def __gt__(self, other: LongTensor | int) -> BoolTensor: ...
     def __ge__(self, other: LongTensor | int) -> BoolTensor: ...
+    def __floordiv__(self, other: LongTensor | int) -> LongTensor: ...
+    def __rfloordiv__(self, other: int) -> LongTensor: ...
+    def __ifloordiv__(self, other: LongTensor | int) -> LongTensor: ...
+    def __mod__(self, other: LongTensor | int) -> LongTensor: ...
+    def __rmod__(self, other: int) -> LongTensor: ...
+    def __imod__(self, other: LongTensor | int) -> LongTensor: ...
+    def __pow__(self, exponent: LongTensor | int) -> LongTensor: ...
+    def __rpow__(self, other: int) -> LongTensor: ...
+    def __ipow__(self, exponent: LongTensor | int) -> LongTensor: ...
+    def __pos__(self) -> LongTensor: ...
+    def __and__(self, other: LongTensor | int) -> LongTensor: ...
+    def __rand__(self, other: int) -> LongTensor: ...
+    def __iand__(self, other: LongTensor | int) -> LongTensor: ...
+    def __or__(self, other: LongTensor | int) -> LongTensor: ...
+    def __ror__(self, other: int) -> LongTensor: ...
+    def __ior__(self, other: LongTensor | int) -> LongTensor: ...
+    def __xor__(self, other: LongTensor | int) -> LongTensor: ...
+    def __rxor__(self, other: int) -> LongTensor: ...
+    def __ixor__(self, other: LongTensor | int) -> LongTensor: ...
+    def __invert__(self) -> LongTensor: ...
+    def __lshift__(self, other: LongTensor | int) -> LongTensor: ...
+    def __rlshift__(self, other: int) -> LongTensor: ...
+    def __ilshift__(self, other: LongTensor | int) -> LongTensor: ...
+    def __rshift__(self, other: LongTensor | int) -> LongTensor: ...
+    def __rrshift__(self, other: int) -> LongTensor: ...
+    def __irshift__(self, other: LongTensor | int) -> LongTensor: ...
 
 Tensor = LongTensor
 
@@ -350,6 +492,180 @@ def gt(self: LongTensor, other: LongTensor | int) -> BoolTensor:
 
 def ge(self: LongTensor, other: LongTensor | int) -> BoolTensor:
     """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+
+def floor_divide(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """Elementwise self // other, the floor of the quotient, as Python's. Floats give inf or NaN for a zero divisor; integers give 0, and the most negative value // -1 wraps around to itself (as NumPy's)."""
+
+def floor_divide_(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """In-place floor_divide: writes the result into self and returns it."""
+
+def remainder(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """Elementwise self % other with the sign of other, as Python's (self - (self // other) * other). Floats give NaN for a zero divisor; integers give 0."""
+
+def remainder_(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """In-place remainder: writes the result into self and returns it."""
+
+def fmod(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """Elementwise C remainder of self / other, with the sign of self. Floats give NaN for a zero divisor; integers give 0."""
+
+def fmod_(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """In-place fmod: writes the result into self and returns it."""
+
+def pow(self: LongTensor, exponent: LongTensor | int) -> LongTensor:
+    """Elementwise self to the power exponent. Floats as C's pow. Integers exactly, wrapping around; a negative exponent gives 1 / self^-exponent truncated toward zero: 1 for 1, +-1 for -1, 0 otherwise (0 included)."""
+
+def pow_(self: LongTensor, exponent: LongTensor | int) -> LongTensor:
+    """In-place pow: writes the result into self and returns it."""
+
+def square(self: LongTensor) -> LongTensor:
+    """Elementwise self * self; integers wrap around."""
+
+def square_(self: LongTensor) -> LongTensor:
+    """In-place square: writes the result into self and returns it."""
+
+def positive(self: LongTensor) -> LongTensor:
+    """Elementwise +self, a copy."""
+
+def sign(self: LongTensor) -> LongTensor:
+    """Elementwise -1, 0 or 1 as self is negative, zero or positive; NaN stays NaN."""
+
+def sign_(self: LongTensor) -> LongTensor:
+    """In-place sign: writes the result into self and returns it."""
+
+def signbit(self: LongTensor) -> BoolTensor:
+    """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
+
+def maximum(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """Elementwise larger of self and other; NaN where either is NaN."""
+
+def minimum(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """Elementwise smaller of self and other; NaN where either is NaN."""
+
+def fmax(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """Elementwise larger of self and other, ignoring a NaN unless both are NaN (C's fmax)."""
+
+def fmin(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """Elementwise smaller of self and other, ignoring a NaN unless both are NaN (C's fmin)."""
+
+def clamp(self: LongTensor, min: LongTensor | int, max: LongTensor | int) -> LongTensor:
+    """self bounded below by min and above by max, each a number or a tensor that broadcasts (max where min > max, as PyTorch and NumPy); a NaN propagates."""
+
+def clamp_(self: LongTensor, min: LongTensor | int, max: LongTensor | int) -> LongTensor:
+    """In-place clamp: writes the result into self and returns it."""
+
+def clamp_min(self: LongTensor, min: LongTensor | int) -> LongTensor:
+    """self bounded below by min (a number or a tensor); a NaN propagates."""
+
+def clamp_min_(self: LongTensor, min: LongTensor | int) -> LongTensor:
+    """In-place clamp_min: writes the result into self and returns it."""
+
+def clamp_max(self: LongTensor, max: LongTensor | int) -> LongTensor:
+    """self bounded above by max (a number or a tensor); a NaN propagates."""
+
+def clamp_max_(self: LongTensor, max: LongTensor | int) -> LongTensor:
+    """In-place clamp_max: writes the result into self and returns it."""
+
+def heaviside(self: LongTensor, values: LongTensor | int) -> LongTensor:
+    """Elementwise step function, 0 for self < 0, 1 for self > 0 and values where self is 0; NaN stays NaN."""
+
+def addcmul(self: LongTensor, tensor1: LongTensor | int, tensor2: LongTensor | int, *, value: int = 1) -> LongTensor:
+    """Elementwise self + value * tensor1 * tensor2; integers wrap around."""
+
+def addcmul_(self: LongTensor, tensor1: LongTensor | int, tensor2: LongTensor | int, *, value: int = 1) -> LongTensor:
+    """In-place addcmul: writes the result into self and returns it."""
+
+def gcd(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """Elementwise greatest common divisor of |self| and |other| (0 for two zeros)."""
+
+def gcd_(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """In-place gcd: writes the result into self and returns it."""
+
+def lcm(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """Elementwise least common multiple |self / gcd * other|, wrapping around; 0 where either is 0."""
+
+def lcm_(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """In-place lcm: writes the result into self and returns it."""
+
+def ceil(self: LongTensor) -> LongTensor:
+    """Elementwise smallest whole number not below self (integers unchanged)."""
+
+def ceil_(self: LongTensor) -> LongTensor:
+    """In-place ceil: writes the result into self and returns it."""
+
+def floor(self: LongTensor) -> LongTensor:
+    """Elementwise largest whole number not above self (integers unchanged)."""
+
+def floor_(self: LongTensor) -> LongTensor:
+    """In-place floor: writes the result into self and returns it."""
+
+def round(self: LongTensor) -> LongTensor:
+    """Elementwise nearest whole number, ties to even (integers unchanged); round(t, n) rounds to n decimals."""
+
+def round_(self: LongTensor) -> LongTensor:
+    """In-place round: writes the result into self and returns it."""
+
+def trunc(self: LongTensor) -> LongTensor:
+    """Elementwise self rounded toward zero (integers unchanged)."""
+
+def trunc_(self: LongTensor) -> LongTensor:
+    """In-place trunc: writes the result into self and returns it."""
+
+def isnan(self: LongTensor) -> BoolTensor:
+    """Whether each element is NaN (never, for integers)."""
+
+def isinf(self: LongTensor) -> BoolTensor:
+    """Whether each element is an infinity (never, for integers)."""
+
+def isfinite(self: LongTensor) -> BoolTensor:
+    """Whether each element is neither an infinity nor NaN (always, for integers)."""
+
+def bitwise_and(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """Elementwise self & other (on bools, and)."""
+
+def bitwise_and_(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """In-place bitwise_and: writes the result into self and returns it."""
+
+def bitwise_or(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """Elementwise self | other (on bools, or)."""
+
+def bitwise_or_(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """In-place bitwise_or: writes the result into self and returns it."""
+
+def bitwise_xor(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """Elementwise self ^ other (on bools, exclusive or)."""
+
+def bitwise_xor_(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """In-place bitwise_xor: writes the result into self and returns it."""
+
+def bitwise_not(self: LongTensor) -> LongTensor:
+    """Elementwise ~self (on bools, not)."""
+
+def bitwise_not_(self: LongTensor) -> LongTensor:
+    """In-place bitwise_not: writes the result into self and returns it."""
+
+def bitwise_left_shift(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """Elementwise self << other, wrapping around; a shift by a negative amount or by the width or more gives 0."""
+
+def bitwise_left_shift_(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """In-place bitwise_left_shift: writes the result into self and returns it."""
+
+def bitwise_right_shift(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """Elementwise self >> other, arithmetic (sign-filling) on signed integers; a shift by a negative amount or by the width or more gives the fill, 0 or -1."""
+
+def bitwise_right_shift_(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """In-place bitwise_right_shift: writes the result into self and returns it."""
+
+def logical_and(self: LongTensor, other: LongTensor | int) -> BoolTensor:
+    """Whether both self and other are nonzero (NaN is), as a bool tensor."""
+
+def logical_or(self: LongTensor, other: LongTensor | int) -> BoolTensor:
+    """Whether self or other is nonzero (NaN is), as a bool tensor."""
+
+def logical_xor(self: LongTensor, other: LongTensor | int) -> BoolTensor:
+    """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
+
+def logical_not(self: LongTensor) -> BoolTensor:
+    """Whether self is zero, as a bool tensor."""
 
 def tril(self: LongTensor, diagonal: int = 0) -> LongTensor:
     """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""

@@ -221,7 +221,8 @@ class DeviceBody:
     why: str
 
 # Python operators an op may provide: name -> number of tensor operands.
-OPERATORS = {"add": 2, "sub": 2, "mul": 2, "truediv": 2, "neg": 1, "abs": 1,
+OPERATORS = {"add": 2, "sub": 2, "mul": 2, "truediv": 2, "floordiv": 2, "mod": 2, "pow": 2,
+             "and": 2, "or": 2, "xor": 2, "lshift": 2, "rshift": 2, "neg": 1, "pos": 1, "abs": 1, "invert": 1,
              "eq": 2, "ne": 2, "lt": 2, "le": 2, "gt": 2, "ge": 2}
 # Comparisons have no __r<op>__: for `3 < t` Python itself calls t.__gt__(3).
 COMPARISONS = ("eq", "ne", "lt", "le", "gt", "ge")
