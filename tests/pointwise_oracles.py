@@ -93,6 +93,7 @@ class Oracle:
     int_ranges: tuple[tuple[int, int] | None, ...] = ()  # per input, for integers
     scalar: str | None = None  # the keyword of a Scalar argument (addcmul's value)
     bits: bool = False  # ints is a function of the unit's bits, giving the oracle
+    in_dtype: bool = False  # floats computed in the unit's own dtype (whose range it needs), not its compute type
 
 
 ORACLES: dict[str, Oracle] = {
@@ -144,6 +145,7 @@ ORACLES: dict[str, Oracle] = {
     "deg2rad": Oracle(1, None, np.deg2rad, exact=False),
     "rad2deg": Oracle(1, None, np.rad2deg, exact=False, ranges=((-1e30, 1e30),)),
     "copysign": Oracle(2, None, np.copysign),
+    "nan_to_num": Oracle(1, None, lambda a: np.nan_to_num(a, nan=0.0), in_dtype=True),
     "lerp": Oracle(3, None, _lerp, exact=False, ranges=((-1e3, 1e3), (-1e3, 1e3), (-2.0, 2.0))),
     "addcdiv": Oracle(3, None, lambda s, a, b, value=1: s + value * a / b, exact=False, ranges=((-1e3, 1e3),) * 3,
                       scalar="value"),

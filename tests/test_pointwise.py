@@ -49,7 +49,7 @@ def expected(u: Unit, name: str, *inputs: np.ndarray, in_compute: bool = False, 
         assert fn is not None
         out = np.asarray(np.frompyfunc(lambda *v: fn(*v, **kw), len(inputs), 1)(*map(py_ints, inputs)), dtype=object)
         return out.astype(bool) if o.bool_result or u.is_bool else wrap_int(out, u)
-    wide = u.compute if o.exact or in_compute else np.float64
+    wide = u.np_dtype if o.in_dtype else u.compute if o.exact or in_compute else np.float64
     with np.errstate(all="ignore"):
         out = np.asarray(o.floats(*(a.astype(wide) for a in inputs), **kw))
     return out.astype(bool) if o.bool_result else out.astype(u.np_dtype)
@@ -293,3 +293,16 @@ def test_ops_of_another_unit_or_out_of_range_numbers_raise_type_error(u: Unit) -
                 call(u, name, t, v.T.ones(2), *extra)
     with pytest.raises(TypeError):
         call(u, "logical_not", "x")
+
+
+@pytest.mark.parametrize("u", units_where(lambda u: u.has("nan_to_num")))
+def test_nan_to_num_replacements(u: Unit) -> None:
+    T = u.T
+    t = T.tensor([math.nan, math.inf, -math.inf, -0.0, 1.5])
+    fi = np.finfo(u.np_dtype)
+    assert T.nan_to_num(t).tolist() == [0.0, float(fi.max), float(fi.min), -0.0, 1.5]
+    assert T.nan_to_num(t, 1.0, 2.0, -2.0).tolist() == [1.0, 2.0, -2.0, -0.0, 1.5]
+    assert t.nan_to_num(posinf=7.0).tolist() == [0.0, 7.0, float(fi.min), -0.0, 1.5]
+    assert t.nan_to_num_(neginf=-7.0) is t and t.tolist() == [0.0, float(fi.max), -7.0, -0.0, 1.5]
+    with pytest.raises(TypeError):
+        T.nan_to_num(t, posinf="x")

@@ -10,6 +10,7 @@ binds it. A one-element tensor converts as its element does (`float(t)`,
 from __future__ import annotations
 
 import importlib
+import struct
 from typing import Any
 
 
@@ -128,7 +129,12 @@ def _reduce(self: Any) -> tuple[Any, tuple[Any, ...]]:
 def rebuild(dtype: str, device: str, shape: tuple[int, ...], data: bytes) -> Any:
     """The tensor a pickle of __reduce__ describes."""
     host = importlib.import_module(f"satchel._units.cpu_{dtype}")
-    t = host.tensor(memoryview(data).cast(memoryview(host.zeros(0)).format)).reshape(shape)
+    fmt = memoryview(host.zeros(0)).format
+    try:
+        elements: object = memoryview(data).cast(fmt)
+    except ValueError:  # a format memoryview cannot cast to (float16's "e"): through Python numbers
+        elements = list(struct.unpack(f"={len(data) // struct.calcsize(fmt)}{fmt}", data))
+    t = host.tensor(elements).reshape(shape)
     return t if device == "cpu" else t.to(device)
 
 

@@ -187,6 +187,8 @@ DOCS = {
     'lerp_': 'In-place lerp: writes the result into self and returns it.',
     'addcdiv': 'Elementwise self + value * tensor1 / tensor2.',
     'addcdiv_': 'In-place addcdiv: writes the result into self and returns it.',
+    'nan_to_num': "self with NaN replaced by nan, +inf by posinf and -inf by neginf; posinf and neginf default to the dtype's largest and lowest finite values (a NaN given for either counts as None).",
+    'nan_to_num_': 'In-place nan_to_num: writes the result into self and returns it.',
     'tril': 'self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims.',
     'triu': 'self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims.',
     'narrow': 'The view of length elements of dimension dim from start on (a negative start counts from the end).',

@@ -1519,6 +1519,12 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def addcdiv_(self, tensor: TensorT, tensor1: TensorT | float, tensor2: TensorT | float, /, *, value: float = 1) -> TensorT:
         """In-place addcdiv: writes the result into self and returns it."""
 
+    def nan_to_num(self, tensor: TensorT, /, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> TensorT:
+        """self with NaN replaced by nan, +inf by posinf and -inf by neginf; posinf and neginf default to the dtype's largest and lowest finite values (a NaN given for either counts as None)."""
+
+    def nan_to_num_(self, tensor: TensorT, /, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> TensorT:
+        """In-place nan_to_num: writes the result into self and returns it."""
+
     def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
 
