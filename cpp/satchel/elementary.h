@@ -107,10 +107,12 @@ SATCHEL_HD V reciprocal(V x) {
 }
 
 // log(e^x + e^y) without overflow, as NumPy's: equal arguments (infinities of one
-// sign too) give x + log 2, a NaN propagates.
+// sign too) give x + log 2, a NaN propagates. float goes through double, where
+// the sum of the larger and the log1p cancels without losing float's digits.
 template <detail::Element T>
   requires std::is_floating_point_v<T>
 SATCHEL_HD T logaddexp(T x, T y) {
+  if constexpr (std::is_same_v<T, float>) return T(logaddexp(double(x), double(y)));
   if (x == y) return x + T(0.693147180559945309417232121458176568);
   const T d = x - y;
   if (d > T(0)) return x + std::log1p(exp(-d));
