@@ -66,7 +66,8 @@ REFS: dict[str, tuple[Callable[..., np.ndarray], Callable[..., object] | None]] 
     "lgamma": (_math(math.lgamma), lambda x: mpmath.log(abs(mpmath.gamma(x)))),
     "rsqrt": (lambda x: 1 / np.sqrt(x), lambda x: 1 / mpmath.sqrt(x)),
     "atan2": (np.arctan2, lambda y, x: mpmath.atan2(y, x)), "hypot": (np.hypot, lambda x, y: mpmath.hypot(x, y)),
-    "logaddexp": (_logaddexp, lambda x, y: mpmath.log(mpmath.exp(x) + mpmath.exp(y))),
+    # (in the stable form: log(e^x + e^y) itself loses a tiny x + log(1 + e^(y - x)) at any fixed precision)
+    "logaddexp": (_logaddexp, lambda x, y: max(x, y) + mpmath.log1p(mpmath.exp(-abs(x - y)))),
     "xlogy": (_xlogy, lambda x, y: x * mpmath.log(y)),
     "pow": (np.power, lambda x, y: mpmath.power(x, y)),
 }
@@ -74,7 +75,7 @@ REFS: dict[str, tuple[Callable[..., np.ndarray], Callable[..., object] | None]] 
 
 def _spread(lo: float, hi: float, n: int, rng: np.random.Generator) -> np.ndarray:
     """n points over [lo, hi]: uniform, plus log-spaced magnitudes where the range spans binades."""
-    out = [rng.uniform(lo, hi, n)]
+    out = [rng.uniform(lo / 2, hi / 2, n) * 2]  # (halved: hi - lo may overflow a double)
     for sign, a, b in ((1, max(lo, 0.0), hi), (-1, max(-hi, 0.0), -lo)):
         if b > 0:
             a = max(a, 1e-300)

@@ -55,13 +55,13 @@ def expected(u: Unit, name: str, *inputs: np.ndarray, in_compute: bool = False, 
     return out.astype(bool) if o.bool_result else out.astype(u.np_dtype)
 
 
-def _agrees(u: Unit, got: np.ndarray, want: np.ndarray, scale: np.ndarray) -> np.ndarray:
-    """Elementwise: the same NaN or infinity, or finite and within 8 ulps of scale."""
+def _agrees(u: Unit, got: np.ndarray, want: np.ndarray, scale: np.ndarray, ulps: float = 8) -> np.ndarray:
+    """Elementwise: the same NaN or infinity, or finite and within ulps of scale."""
     eps = float(np.finfo(u.np_dtype).eps)
     tiny = float(np.finfo(u.np_dtype).smallest_subnormal)
     g, w = got.astype(np.float64), want.astype(np.float64)
     with np.errstate(all="ignore"):
-        close = np.isfinite(g) & np.isfinite(w) & (np.abs(g - w) <= 8 * eps * scale + 4 * tiny)
+        close = np.isfinite(g) & np.isfinite(w) & (np.abs(g - w) <= ulps * eps * scale + 4 * tiny)
     return (np.isnan(g) & np.isnan(w)) | (g == w) | close
 
 
@@ -78,7 +78,7 @@ def check(u: Unit, name: str, actual: Any, want: np.ndarray, *inputs: np.ndarray
     got = to_numpy(actual)
     assert got.shape == want.shape and got.dtype == u.np_dtype
     scale = np.abs(want.astype(np.float64))
-    ok = _agrees(u, got, want, scale)
+    ok = _agrees(u, got, want, scale, o.ulps)
     if o.arity == 3:
         # A body of several terms: within ulps of the terms (a contracted fma rounds
         # them differently where they cancel), or what the compute type gives

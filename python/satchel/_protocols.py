@@ -131,7 +131,7 @@ def rebuild(dtype: str, device: str, shape: tuple[int, ...], data: bytes) -> Any
     host = importlib.import_module(f"satchel._units.cpu_{dtype}")
     fmt = memoryview(host.zeros(0)).format
     try:
-        elements: object = memoryview(data).cast(fmt)
+        elements: object = memoryview(data).cast(fmt)  # type: ignore[call-overload]
     except ValueError:  # a format memoryview cannot cast to (float16's "e"): through Python numbers
         elements = list(struct.unpack(f"={len(data) // struct.calcsize(fmt)}{fmt}", data))
     t = host.tensor(elements).reshape(shape)
