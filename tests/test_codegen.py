@@ -78,7 +78,7 @@ def test_unknown_dtype_class(repo: Path) -> None:
          "  sig: dot(Tensor self, Tensor other) -> accreal\n  dtypes: floaty")
     msg = spec_error(repo)
     assert msg.startswith(f"spec/ops.yaml:{line_of(ops, 'floaty')}: op 'dot': unknown dtype class 'floaty'")
-    assert "(known: bool, unsigned, signed, floating, integral, numeric, all)" in msg
+    assert "(known: bool, unsigned, signed, floating, integral, numeric, all, bitwise)" in msg
 
 
 def test_duplicate_op(repo: Path) -> None:
@@ -201,13 +201,15 @@ def test_signature_the_spec_rejects(repo: Path, old: str, new: str, op: str, pro
 # What a body kind cannot generate: (old text, new text, the op, the text of the line named, the message).
 UNSUPPORTED_BY_BODY = [
     ("sig: exp(Tensor self) -> Tensor", "sig: exp(Tensor self, int[]? dim=None) -> Tensor", "exp",
-     "pointwise: exp(self)", "a pointwise op takes only Tensor and Scalar arguments, not int[]? dim"),
+     "pointwise: exp(self)", "a pointwise op takes only Tensor, Scalar and Scalar? arguments, not int[]? dim"),
     ("sig: add(Tensor self, Tensor other) -> Tensor", "sig: add(Tensor self, Tensor(bool) other) -> Tensor", "add",
-     "pointwise: self + other", "a pointwise op takes only Tensor and Scalar arguments, not Tensor(bool) other"),
+     "pointwise: self + other", "a pointwise op takes only Tensor, Scalar and Scalar? arguments, not Tensor(bool) other"),
     ("sig: add(Tensor self, Tensor other) -> Tensor", "sig: add(Tensor self, Tensor[] other) -> Tensor", "add",
-     "pointwise: self + other", "a pointwise op takes only Tensor and Scalar arguments, not Tensor[] other"),
+     "pointwise: self + other", "a pointwise op takes only Tensor, Scalar and Scalar? arguments, not Tensor[] other"),
     ("sig: exp(Tensor self) -> Tensor", "sig: exp(Tensor self, *, Generator? generator=None) -> Tensor", "exp",
      "pointwise: exp(self)", "not Generator? generator"),
+    ("sig: exp(Tensor self) -> Tensor", "sig: exp(Tensor self, Scalar? base=2.0) -> Tensor", "exp",
+     "pointwise: exp(self)", "a Scalar? argument of a pointwise op defaults to None"),
     ("sig: exp(Tensor self) -> Tensor", "sig: exp(Tensor self) -> Tensor[]", "exp",
      "pointwise: exp(self)", "a pointwise op returns Tensor or Tensor(<dtype>)"),
     ("sig: fill_(Tensor! self, Scalar value) -> Tensor!", "sig: fill_(Tensor! self, Scalar value) -> None", "fill_",
@@ -282,6 +284,15 @@ def test_op_without_body(repo: Path) -> None:
     edit(ops, "  dtypes: floating\n  pointwise: log(self)\n", "  dtypes: floating\n")
     msg = spec_error(repo)
     assert "op 'log': needs exactly one body (pointwise, reduce, scan, positional, native), found none" in msg
+
+
+def test_optional_scalars_only_in_floating_pointwise_ops(repo: Path) -> None:
+    """None reaches the body as NaN, which only a floating compute type has."""
+    ops = repo / "spec/ops.yaml"
+    edit(ops, "sig: add(Tensor self, Tensor other) -> Tensor", "sig: add(Tensor self, Tensor other, Scalar? alpha=None) -> Tensor")
+    msg = spec_error(repo)
+    assert msg.startswith(f"spec/ops.yaml:{line_of(ops, 'Scalar? alpha')}: op 'add': "), msg
+    assert "must be floating, not numeric" in msg
 
 
 def test_body_using_an_unknown_name(repo: Path) -> None:
@@ -444,7 +455,7 @@ def test_named_tuple_results() -> None:
             '  static constexpr const char* fields[] = {"values", "indices"};\n};\n') in shard
     assert "  satchel::add_named_tuple<CloneResult>(m);\n" in files["cpu/float32/module.cpp"]
     stub = files["python/_units/cpu_float32.pyi"]
-    assert "from typing import ClassVar, Literal, NamedTuple\n" in stub
+    assert "from typing import Any, ClassVar, Literal, NamedTuple\n" in stub
     assert "class CloneResult(NamedTuple):\n    values: FloatTensor\n    indices: LongTensor\n" in stub
     assert "def clone(self: FloatTensor) -> CloneResult:" in stub
     assert "def clone(self, tensor: TensorT, /) -> tuple[TensorT, LongTensorT]:" in files["python/_units/signatures.py"]

@@ -455,6 +455,9 @@ nb::class_<TensorT> bind_tensor(nb::module_& m, const char* name, const char* dt
     return nb::module_::import_("satchel._printing").attr("format_tensor")(self);
   });
   if constexpr (TensorT::device == Device::cpu) detail::install_fast_slots<TensorT>(cls);  // CUDA: cuda/bind.h
+  // float(t), int(t), format, round, `in`, __array__, pickling and copying: written
+  // once in Python over the unit's functions (satchel/_protocols.py).
+  nb::module_::import_("satchel._protocols").attr("install")(cls);
   return cls;
 }
 

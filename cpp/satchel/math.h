@@ -480,3 +480,7 @@ SATCHEL_HD bool minimum(bool x, bool y) { return x & y; }
 SATCHEL_HD bool maximum(bool x, bool y) { return x | y; }
 
 }  // namespace satchel::math
+
+// The rest of the pointwise bodies' functions, over the ones above.
+#include "arith.h"       // IWYU pragma: export
+#include "elementary.h"  // IWYU pragma: export

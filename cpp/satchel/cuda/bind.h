@@ -1,7 +1,7 @@
 // What a CUDA unit adds to its Python module beyond its ops: attaching to the
 // shared runtime, CUDA errors as satchel.cuda.CudaError, host <-> device copies
 // (from_host, t.cpu(), t.to(device)), conversions through the host (tolist,
-// item, __array__) and indexing.
+// item; __array__ is satchel/_protocols.py's) and indexing.
 #pragma once
 
 #include <nanobind/nanobind.h>
@@ -76,9 +76,6 @@ void bind_unit(nb::module_& m, nb::class_<TensorT>& cls, const char* dtype) {
       throw value_error("item: the tensor has " + std::to_string(t.numel()) + " elements, not 1");
     return nb::cast(to_host(t).data()[0]);
   }, "The only element of a one-element tensor, as a Python number.");
-  cls.def("__array__", [](nb::handle self, nb::handle dtype, nb::handle) {
-    return nb::module_::import_("numpy").attr("asarray")(self.attr("cpu")(), dtype);
-  }, nb::arg("dtype") = nb::none(), nb::arg("copy") = nb::none(), "A NumPy array of a host copy.");
   dlpack::bind(cls, [](const TensorT& t) { return dlpack::Device{dlpack::kCUDA, device_of(t)}; },
                [](const TensorT&, nb::handle stream) {
                  // The consumer reads on `stream` (None: the legacy default stream, -1:

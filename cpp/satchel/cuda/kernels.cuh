@@ -23,6 +23,8 @@
 
 #include <cub/block/block_reduce.cuh>
 
+#include "satchel/dtypes.h"  // generated: the dtypes' facts (a pointwise body's lowest and highest)
+
 #include "../iter.h"
 #include "../math.h"
 #include "../named.h"

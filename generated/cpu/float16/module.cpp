@@ -60,6 +60,22 @@ void bind_shard12(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& 
 void bind_shard13(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard14(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard15(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard16(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard17(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard18(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard19(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard20(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard21(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard22(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard23(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard24(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard25(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard26(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard27(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard28(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard29(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard30(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard31(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 
 }  // namespace satchel_cpu_float16
 
@@ -97,4 +113,20 @@ NB_MODULE(cpu_float16, m) {
   bind_shard13(m, cls, doc);
   bind_shard14(m, cls, doc);
   bind_shard15(m, cls, doc);
+  bind_shard16(m, cls, doc);
+  bind_shard17(m, cls, doc);
+  bind_shard18(m, cls, doc);
+  bind_shard19(m, cls, doc);
+  bind_shard20(m, cls, doc);
+  bind_shard21(m, cls, doc);
+  bind_shard22(m, cls, doc);
+  bind_shard23(m, cls, doc);
+  bind_shard24(m, cls, doc);
+  bind_shard25(m, cls, doc);
+  bind_shard26(m, cls, doc);
+  bind_shard27(m, cls, doc);
+  bind_shard28(m, cls, doc);
+  bind_shard29(m, cls, doc);
+  bind_shard30(m, cls, doc);
+  bind_shard31(m, cls, doc);
 }

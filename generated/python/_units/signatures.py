@@ -157,6 +157,48 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT,
     def ge(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
+    def maximum(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """Elementwise larger of self and other; NaN where either is NaN."""
+
+    def minimum(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """Elementwise smaller of self and other; NaN where either is NaN."""
+
+    def bitwise_and(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """Elementwise self & other (on bools, and)."""
+
+    def bitwise_and_(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """In-place bitwise_and: writes the result into self and returns it."""
+
+    def bitwise_or(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """Elementwise self | other (on bools, or)."""
+
+    def bitwise_or_(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """In-place bitwise_or: writes the result into self and returns it."""
+
+    def bitwise_xor(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """Elementwise self ^ other (on bools, exclusive or)."""
+
+    def bitwise_xor_(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """In-place bitwise_xor: writes the result into self and returns it."""
+
+    def bitwise_not(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise ~self (on bools, not)."""
+
+    def bitwise_not_(self, tensor: TensorT, /) -> TensorT:
+        """In-place bitwise_not: writes the result into self and returns it."""
+
+    def logical_and(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+        """Whether both self and other are nonzero (NaN is), as a bool tensor."""
+
+    def logical_or(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+        """Whether self or other is nonzero (NaN is), as a bool tensor."""
+
+    def logical_xor(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+        """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
+
+    def logical_not(self, tensor: TensorT, /) -> BoolTensorT:
+        """Whether self is zero, as a bool tensor."""
+
     def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
 
@@ -364,6 +406,180 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
 
     def ge(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+
+    def floor_divide(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise self // other, the floor of the quotient, as Python's."""
+
+    def floor_divide_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place floor_divide: writes the result into self and returns it."""
+
+    def remainder(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise self % other with the sign of other, as Python's (self - (self // other) * other)."""
+
+    def remainder_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place remainder: writes the result into self and returns it."""
+
+    def fmod(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise C remainder of self / other, with the sign of self."""
+
+    def fmod_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place fmod: writes the result into self and returns it."""
+
+    def pow(self, tensor: TensorT, exponent: TensorT | int, /) -> TensorT:
+        """Elementwise self to the power exponent."""
+
+    def pow_(self, tensor: TensorT, exponent: TensorT | int, /) -> TensorT:
+        """In-place pow: writes the result into self and returns it."""
+
+    def square(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise self * self; integers wrap around."""
+
+    def square_(self, tensor: TensorT, /) -> TensorT:
+        """In-place square: writes the result into self and returns it."""
+
+    def positive(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise +self, a copy."""
+
+    def sign(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise -1, 0 or 1 as self is negative, zero or positive; NaN stays NaN."""
+
+    def sign_(self, tensor: TensorT, /) -> TensorT:
+        """In-place sign: writes the result into self and returns it."""
+
+    def signbit(self, tensor: TensorT, /) -> BoolTensorT:
+        """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
+
+    def maximum(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise larger of self and other; NaN where either is NaN."""
+
+    def minimum(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise smaller of self and other; NaN where either is NaN."""
+
+    def fmax(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise larger of self and other, ignoring a NaN unless both are NaN (C's fmax)."""
+
+    def fmin(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise smaller of self and other, ignoring a NaN unless both are NaN (C's fmin)."""
+
+    def clamp(self, tensor: TensorT, min: TensorT | int, max: TensorT | int, /) -> TensorT:
+        """self bounded below by min and above by max, each a number or a tensor that broadcasts (max where min > max, as PyTorch and NumPy); a NaN propagates."""
+
+    def clamp_(self, tensor: TensorT, min: TensorT | int, max: TensorT | int, /) -> TensorT:
+        """In-place clamp: writes the result into self and returns it."""
+
+    def clamp_min(self, tensor: TensorT, min: TensorT | int, /) -> TensorT:
+        """self bounded below by min (a number or a tensor); a NaN propagates."""
+
+    def clamp_min_(self, tensor: TensorT, min: TensorT | int, /) -> TensorT:
+        """In-place clamp_min: writes the result into self and returns it."""
+
+    def clamp_max(self, tensor: TensorT, max: TensorT | int, /) -> TensorT:
+        """self bounded above by max (a number or a tensor); a NaN propagates."""
+
+    def clamp_max_(self, tensor: TensorT, max: TensorT | int, /) -> TensorT:
+        """In-place clamp_max: writes the result into self and returns it."""
+
+    def heaviside(self, tensor: TensorT, values: TensorT | int, /) -> TensorT:
+        """Elementwise step function, 0 for self < 0, 1 for self > 0 and values where self is 0; NaN stays NaN."""
+
+    def addcmul(self, tensor: TensorT, tensor1: TensorT | int, tensor2: TensorT | int, /, *, value: int = 1) -> TensorT:
+        """Elementwise self + value * tensor1 * tensor2; integers wrap around."""
+
+    def addcmul_(self, tensor: TensorT, tensor1: TensorT | int, tensor2: TensorT | int, /, *, value: int = 1) -> TensorT:
+        """In-place addcmul: writes the result into self and returns it."""
+
+    def gcd(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise greatest common divisor of |self| and |other| (0 for two zeros)."""
+
+    def gcd_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place gcd: writes the result into self and returns it."""
+
+    def lcm(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise least common multiple |self / gcd * other|, wrapping around; 0 where either is 0."""
+
+    def lcm_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place lcm: writes the result into self and returns it."""
+
+    def ceil(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise smallest whole number not below self (integers unchanged)."""
+
+    def ceil_(self, tensor: TensorT, /) -> TensorT:
+        """In-place ceil: writes the result into self and returns it."""
+
+    def floor(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise largest whole number not above self (integers unchanged)."""
+
+    def floor_(self, tensor: TensorT, /) -> TensorT:
+        """In-place floor: writes the result into self and returns it."""
+
+    def round(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise nearest whole number, ties to even (integers unchanged); round(t, n) rounds to n decimals."""
+
+    def round_(self, tensor: TensorT, /) -> TensorT:
+        """In-place round: writes the result into self and returns it."""
+
+    def trunc(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise self rounded toward zero (integers unchanged)."""
+
+    def trunc_(self, tensor: TensorT, /) -> TensorT:
+        """In-place trunc: writes the result into self and returns it."""
+
+    def isnan(self, tensor: TensorT, /) -> BoolTensorT:
+        """Whether each element is NaN (never, for integers)."""
+
+    def isinf(self, tensor: TensorT, /) -> BoolTensorT:
+        """Whether each element is an infinity (never, for integers)."""
+
+    def isfinite(self, tensor: TensorT, /) -> BoolTensorT:
+        """Whether each element is neither an infinity nor NaN (always, for integers)."""
+
+    def bitwise_and(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise self & other (on bools, and)."""
+
+    def bitwise_and_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place bitwise_and: writes the result into self and returns it."""
+
+    def bitwise_or(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise self | other (on bools, or)."""
+
+    def bitwise_or_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place bitwise_or: writes the result into self and returns it."""
+
+    def bitwise_xor(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise self ^ other (on bools, exclusive or)."""
+
+    def bitwise_xor_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place bitwise_xor: writes the result into self and returns it."""
+
+    def bitwise_not(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise ~self (on bools, not)."""
+
+    def bitwise_not_(self, tensor: TensorT, /) -> TensorT:
+        """In-place bitwise_not: writes the result into self and returns it."""
+
+    def bitwise_left_shift(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise self << other, wrapping around; a shift by a negative amount or by the width or more gives 0."""
+
+    def bitwise_left_shift_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place bitwise_left_shift: writes the result into self and returns it."""
+
+    def bitwise_right_shift(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise self >> other, arithmetic (sign-filling) on signed integers; a shift by a negative amount or by the width or more gives the fill, 0 or -1."""
+
+    def bitwise_right_shift_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place bitwise_right_shift: writes the result into self and returns it."""
+
+    def logical_and(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Whether both self and other are nonzero (NaN is), as a bool tensor."""
+
+    def logical_or(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Whether self or other is nonzero (NaN is), as a bool tensor."""
+
+    def logical_xor(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
+
+    def logical_not(self, tensor: TensorT, /) -> BoolTensorT:
+        """Whether self is zero, as a bool tensor."""
 
     def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
@@ -605,6 +821,180 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensor
 
     def ge(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+
+    def floor_divide(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise self // other, the floor of the quotient, as Python's."""
+
+    def floor_divide_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place floor_divide: writes the result into self and returns it."""
+
+    def remainder(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise self % other with the sign of other, as Python's (self - (self // other) * other)."""
+
+    def remainder_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place remainder: writes the result into self and returns it."""
+
+    def fmod(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise C remainder of self / other, with the sign of self."""
+
+    def fmod_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place fmod: writes the result into self and returns it."""
+
+    def pow(self, tensor: TensorT, exponent: TensorT | int, /) -> TensorT:
+        """Elementwise self to the power exponent."""
+
+    def pow_(self, tensor: TensorT, exponent: TensorT | int, /) -> TensorT:
+        """In-place pow: writes the result into self and returns it."""
+
+    def square(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise self * self; integers wrap around."""
+
+    def square_(self, tensor: TensorT, /) -> TensorT:
+        """In-place square: writes the result into self and returns it."""
+
+    def positive(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise +self, a copy."""
+
+    def sign(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise -1, 0 or 1 as self is negative, zero or positive; NaN stays NaN."""
+
+    def sign_(self, tensor: TensorT, /) -> TensorT:
+        """In-place sign: writes the result into self and returns it."""
+
+    def signbit(self, tensor: TensorT, /) -> BoolTensorT:
+        """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
+
+    def maximum(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise larger of self and other; NaN where either is NaN."""
+
+    def minimum(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise smaller of self and other; NaN where either is NaN."""
+
+    def fmax(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise larger of self and other, ignoring a NaN unless both are NaN (C's fmax)."""
+
+    def fmin(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise smaller of self and other, ignoring a NaN unless both are NaN (C's fmin)."""
+
+    def clamp(self, tensor: TensorT, min: TensorT | int, max: TensorT | int, /) -> TensorT:
+        """self bounded below by min and above by max, each a number or a tensor that broadcasts (max where min > max, as PyTorch and NumPy); a NaN propagates."""
+
+    def clamp_(self, tensor: TensorT, min: TensorT | int, max: TensorT | int, /) -> TensorT:
+        """In-place clamp: writes the result into self and returns it."""
+
+    def clamp_min(self, tensor: TensorT, min: TensorT | int, /) -> TensorT:
+        """self bounded below by min (a number or a tensor); a NaN propagates."""
+
+    def clamp_min_(self, tensor: TensorT, min: TensorT | int, /) -> TensorT:
+        """In-place clamp_min: writes the result into self and returns it."""
+
+    def clamp_max(self, tensor: TensorT, max: TensorT | int, /) -> TensorT:
+        """self bounded above by max (a number or a tensor); a NaN propagates."""
+
+    def clamp_max_(self, tensor: TensorT, max: TensorT | int, /) -> TensorT:
+        """In-place clamp_max: writes the result into self and returns it."""
+
+    def heaviside(self, tensor: TensorT, values: TensorT | int, /) -> TensorT:
+        """Elementwise step function, 0 for self < 0, 1 for self > 0 and values where self is 0; NaN stays NaN."""
+
+    def addcmul(self, tensor: TensorT, tensor1: TensorT | int, tensor2: TensorT | int, /, *, value: int = 1) -> TensorT:
+        """Elementwise self + value * tensor1 * tensor2; integers wrap around."""
+
+    def addcmul_(self, tensor: TensorT, tensor1: TensorT | int, tensor2: TensorT | int, /, *, value: int = 1) -> TensorT:
+        """In-place addcmul: writes the result into self and returns it."""
+
+    def gcd(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise greatest common divisor of |self| and |other| (0 for two zeros)."""
+
+    def gcd_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place gcd: writes the result into self and returns it."""
+
+    def lcm(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise least common multiple |self / gcd * other|, wrapping around; 0 where either is 0."""
+
+    def lcm_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place lcm: writes the result into self and returns it."""
+
+    def ceil(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise smallest whole number not below self (integers unchanged)."""
+
+    def ceil_(self, tensor: TensorT, /) -> TensorT:
+        """In-place ceil: writes the result into self and returns it."""
+
+    def floor(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise largest whole number not above self (integers unchanged)."""
+
+    def floor_(self, tensor: TensorT, /) -> TensorT:
+        """In-place floor: writes the result into self and returns it."""
+
+    def round(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise nearest whole number, ties to even (integers unchanged); round(t, n) rounds to n decimals."""
+
+    def round_(self, tensor: TensorT, /) -> TensorT:
+        """In-place round: writes the result into self and returns it."""
+
+    def trunc(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise self rounded toward zero (integers unchanged)."""
+
+    def trunc_(self, tensor: TensorT, /) -> TensorT:
+        """In-place trunc: writes the result into self and returns it."""
+
+    def isnan(self, tensor: TensorT, /) -> BoolTensorT:
+        """Whether each element is NaN (never, for integers)."""
+
+    def isinf(self, tensor: TensorT, /) -> BoolTensorT:
+        """Whether each element is an infinity (never, for integers)."""
+
+    def isfinite(self, tensor: TensorT, /) -> BoolTensorT:
+        """Whether each element is neither an infinity nor NaN (always, for integers)."""
+
+    def bitwise_and(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise self & other (on bools, and)."""
+
+    def bitwise_and_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place bitwise_and: writes the result into self and returns it."""
+
+    def bitwise_or(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise self | other (on bools, or)."""
+
+    def bitwise_or_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place bitwise_or: writes the result into self and returns it."""
+
+    def bitwise_xor(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise self ^ other (on bools, exclusive or)."""
+
+    def bitwise_xor_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place bitwise_xor: writes the result into self and returns it."""
+
+    def bitwise_not(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise ~self (on bools, not)."""
+
+    def bitwise_not_(self, tensor: TensorT, /) -> TensorT:
+        """In-place bitwise_not: writes the result into self and returns it."""
+
+    def bitwise_left_shift(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise self << other, wrapping around; a shift by a negative amount or by the width or more gives 0."""
+
+    def bitwise_left_shift_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place bitwise_left_shift: writes the result into self and returns it."""
+
+    def bitwise_right_shift(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise self >> other, arithmetic (sign-filling) on signed integers; a shift by a negative amount or by the width or more gives the fill, 0 or -1."""
+
+    def bitwise_right_shift_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place bitwise_right_shift: writes the result into self and returns it."""
+
+    def logical_and(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Whether both self and other are nonzero (NaN is), as a bool tensor."""
+
+    def logical_or(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Whether self or other is nonzero (NaN is), as a bool tensor."""
+
+    def logical_xor(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
+
+    def logical_not(self, tensor: TensorT, /) -> BoolTensorT:
+        """Whether self is zero, as a bool tensor."""
 
     def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
@@ -916,6 +1306,324 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def sigmoid_(self, tensor: TensorT, /) -> TensorT:
         """In-place sigmoid: writes the result into self and returns it."""
 
+    def floor_divide(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
+        """Elementwise self // other, the floor of the quotient, as Python's."""
+
+    def floor_divide_(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
+        """In-place floor_divide: writes the result into self and returns it."""
+
+    def remainder(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
+        """Elementwise self % other with the sign of other, as Python's (self - (self // other) * other)."""
+
+    def remainder_(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
+        """In-place remainder: writes the result into self and returns it."""
+
+    def fmod(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
+        """Elementwise C remainder of self / other, with the sign of self."""
+
+    def fmod_(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
+        """In-place fmod: writes the result into self and returns it."""
+
+    def pow(self, tensor: TensorT, exponent: TensorT | float, /) -> TensorT:
+        """Elementwise self to the power exponent."""
+
+    def pow_(self, tensor: TensorT, exponent: TensorT | float, /) -> TensorT:
+        """In-place pow: writes the result into self and returns it."""
+
+    def square(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise self * self; integers wrap around."""
+
+    def square_(self, tensor: TensorT, /) -> TensorT:
+        """In-place square: writes the result into self and returns it."""
+
+    def positive(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise +self, a copy."""
+
+    def sign(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise -1, 0 or 1 as self is negative, zero or positive; NaN stays NaN."""
+
+    def sign_(self, tensor: TensorT, /) -> TensorT:
+        """In-place sign: writes the result into self and returns it."""
+
+    def signbit(self, tensor: TensorT, /) -> BoolTensorT:
+        """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
+
+    def maximum(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
+        """Elementwise larger of self and other; NaN where either is NaN."""
+
+    def minimum(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
+        """Elementwise smaller of self and other; NaN where either is NaN."""
+
+    def fmax(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
+        """Elementwise larger of self and other, ignoring a NaN unless both are NaN (C's fmax)."""
+
+    def fmin(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
+        """Elementwise smaller of self and other, ignoring a NaN unless both are NaN (C's fmin)."""
+
+    def clamp(self, tensor: TensorT, min: TensorT | float, max: TensorT | float, /) -> TensorT:
+        """self bounded below by min and above by max, each a number or a tensor that broadcasts (max where min > max, as PyTorch and NumPy); a NaN propagates."""
+
+    def clamp_(self, tensor: TensorT, min: TensorT | float, max: TensorT | float, /) -> TensorT:
+        """In-place clamp: writes the result into self and returns it."""
+
+    def clamp_min(self, tensor: TensorT, min: TensorT | float, /) -> TensorT:
+        """self bounded below by min (a number or a tensor); a NaN propagates."""
+
+    def clamp_min_(self, tensor: TensorT, min: TensorT | float, /) -> TensorT:
+        """In-place clamp_min: writes the result into self and returns it."""
+
+    def clamp_max(self, tensor: TensorT, max: TensorT | float, /) -> TensorT:
+        """self bounded above by max (a number or a tensor); a NaN propagates."""
+
+    def clamp_max_(self, tensor: TensorT, max: TensorT | float, /) -> TensorT:
+        """In-place clamp_max: writes the result into self and returns it."""
+
+    def heaviside(self, tensor: TensorT, values: TensorT | float, /) -> TensorT:
+        """Elementwise step function, 0 for self < 0, 1 for self > 0 and values where self is 0; NaN stays NaN."""
+
+    def addcmul(self, tensor: TensorT, tensor1: TensorT | float, tensor2: TensorT | float, /, *, value: float = 1) -> TensorT:
+        """Elementwise self + value * tensor1 * tensor2; integers wrap around."""
+
+    def addcmul_(self, tensor: TensorT, tensor1: TensorT | float, tensor2: TensorT | float, /, *, value: float = 1) -> TensorT:
+        """In-place addcmul: writes the result into self and returns it."""
+
+    def ceil(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise smallest whole number not below self (integers unchanged)."""
+
+    def ceil_(self, tensor: TensorT, /) -> TensorT:
+        """In-place ceil: writes the result into self and returns it."""
+
+    def floor(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise largest whole number not above self (integers unchanged)."""
+
+    def floor_(self, tensor: TensorT, /) -> TensorT:
+        """In-place floor: writes the result into self and returns it."""
+
+    def round(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise nearest whole number, ties to even (integers unchanged); round(t, n) rounds to n decimals."""
+
+    def round_(self, tensor: TensorT, /) -> TensorT:
+        """In-place round: writes the result into self and returns it."""
+
+    def trunc(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise self rounded toward zero (integers unchanged)."""
+
+    def trunc_(self, tensor: TensorT, /) -> TensorT:
+        """In-place trunc: writes the result into self and returns it."""
+
+    def isnan(self, tensor: TensorT, /) -> BoolTensorT:
+        """Whether each element is NaN (never, for integers)."""
+
+    def isinf(self, tensor: TensorT, /) -> BoolTensorT:
+        """Whether each element is an infinity (never, for integers)."""
+
+    def isfinite(self, tensor: TensorT, /) -> BoolTensorT:
+        """Whether each element is neither an infinity nor NaN (always, for integers)."""
+
+    def logical_and(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorT:
+        """Whether both self and other are nonzero (NaN is), as a bool tensor."""
+
+    def logical_or(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorT:
+        """Whether self or other is nonzero (NaN is), as a bool tensor."""
+
+    def logical_xor(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorT:
+        """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
+
+    def logical_not(self, tensor: TensorT, /) -> BoolTensorT:
+        """Whether self is zero, as a bool tensor."""
+
+    def sin(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise sine (radians)."""
+
+    def sin_(self, tensor: TensorT, /) -> TensorT:
+        """In-place sin: writes the result into self and returns it."""
+
+    def cos(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise cosine (radians)."""
+
+    def cos_(self, tensor: TensorT, /) -> TensorT:
+        """In-place cos: writes the result into self and returns it."""
+
+    def tan(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise tangent (radians)."""
+
+    def tan_(self, tensor: TensorT, /) -> TensorT:
+        """In-place tan: writes the result into self and returns it."""
+
+    def asin(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise arcsine, in [-pi/2, pi/2]; NaN outside [-1, 1]."""
+
+    def asin_(self, tensor: TensorT, /) -> TensorT:
+        """In-place asin: writes the result into self and returns it."""
+
+    def acos(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise arccosine, in [0, pi]; NaN outside [-1, 1]."""
+
+    def acos_(self, tensor: TensorT, /) -> TensorT:
+        """In-place acos: writes the result into self and returns it."""
+
+    def atan(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise arctangent, in [-pi/2, pi/2]."""
+
+    def atan_(self, tensor: TensorT, /) -> TensorT:
+        """In-place atan: writes the result into self and returns it."""
+
+    def sinh(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise hyperbolic sine."""
+
+    def sinh_(self, tensor: TensorT, /) -> TensorT:
+        """In-place sinh: writes the result into self and returns it."""
+
+    def cosh(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise hyperbolic cosine."""
+
+    def cosh_(self, tensor: TensorT, /) -> TensorT:
+        """In-place cosh: writes the result into self and returns it."""
+
+    def asinh(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise inverse hyperbolic sine."""
+
+    def asinh_(self, tensor: TensorT, /) -> TensorT:
+        """In-place asinh: writes the result into self and returns it."""
+
+    def acosh(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise inverse hyperbolic cosine; NaN below 1."""
+
+    def acosh_(self, tensor: TensorT, /) -> TensorT:
+        """In-place acosh: writes the result into self and returns it."""
+
+    def atanh(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise inverse hyperbolic tangent; +-inf at +-1, NaN beyond."""
+
+    def atanh_(self, tensor: TensorT, /) -> TensorT:
+        """In-place atanh: writes the result into self and returns it."""
+
+    def log1p(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise log(1 + self), accurate near 0."""
+
+    def log1p_(self, tensor: TensorT, /) -> TensorT:
+        """In-place log1p: writes the result into self and returns it."""
+
+    def expm1(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise e^self - 1, accurate near 0."""
+
+    def expm1_(self, tensor: TensorT, /) -> TensorT:
+        """In-place expm1: writes the result into self and returns it."""
+
+    def log2(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise base-2 logarithm."""
+
+    def log2_(self, tensor: TensorT, /) -> TensorT:
+        """In-place log2: writes the result into self and returns it."""
+
+    def log10(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise base-10 logarithm."""
+
+    def log10_(self, tensor: TensorT, /) -> TensorT:
+        """In-place log10: writes the result into self and returns it."""
+
+    def exp2(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise 2 to the power self."""
+
+    def exp2_(self, tensor: TensorT, /) -> TensorT:
+        """In-place exp2: writes the result into self and returns it."""
+
+    def erf(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise error function."""
+
+    def erf_(self, tensor: TensorT, /) -> TensorT:
+        """In-place erf: writes the result into self and returns it."""
+
+    def erfc(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise complementary error function 1 - erf(self), accurate where erf is near 1."""
+
+    def erfc_(self, tensor: TensorT, /) -> TensorT:
+        """In-place erfc: writes the result into self and returns it."""
+
+    def lgamma(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise log |Gamma(self)|; inf at 0 and the negative integers."""
+
+    def lgamma_(self, tensor: TensorT, /) -> TensorT:
+        """In-place lgamma: writes the result into self and returns it."""
+
+    def rsqrt(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise reciprocal square root 1 / sqrt(self)."""
+
+    def rsqrt_(self, tensor: TensorT, /) -> TensorT:
+        """In-place rsqrt: writes the result into self and returns it."""
+
+    def reciprocal(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise reciprocal 1 / self (TH's cinv)."""
+
+    def reciprocal_(self, tensor: TensorT, /) -> TensorT:
+        """In-place reciprocal: writes the result into self and returns it."""
+
+    def frac(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise fractional part self - trunc(self), with self's sign (NaN for infinities)."""
+
+    def frac_(self, tensor: TensorT, /) -> TensorT:
+        """In-place frac: writes the result into self and returns it."""
+
+    def deg2rad(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise angle in radians of self degrees."""
+
+    def deg2rad_(self, tensor: TensorT, /) -> TensorT:
+        """In-place deg2rad: writes the result into self and returns it."""
+
+    def rad2deg(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise angle in degrees of self radians."""
+
+    def rad2deg_(self, tensor: TensorT, /) -> TensorT:
+        """In-place rad2deg: writes the result into self and returns it."""
+
+    def atan2(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
+        """Elementwise angle of the point (other, self) in radians, in [-pi, pi], as C's atan2 (signed zeros included)."""
+
+    def atan2_(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
+        """In-place atan2: writes the result into self and returns it."""
+
+    def hypot(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
+        """Elementwise sqrt(self^2 + other^2) without overflow or underflow on the way."""
+
+    def hypot_(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
+        """In-place hypot: writes the result into self and returns it."""
+
+    def copysign(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
+        """Elementwise |self| with the sign of other (of -0.0 and of NaNs too)."""
+
+    def copysign_(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
+        """In-place copysign: writes the result into self and returns it."""
+
+    def logaddexp(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
+        """Elementwise log(e^self + e^other), without overflow."""
+
+    def logaddexp_(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
+        """In-place logaddexp: writes the result into self and returns it."""
+
+    def xlogy(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
+        """Elementwise self * log(other), 0 where self is 0 unless other is NaN."""
+
+    def xlogy_(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
+        """In-place xlogy: writes the result into self and returns it."""
+
+    def lerp(self, tensor: TensorT, end: TensorT | float, weight: TensorT | float, /) -> TensorT:
+        """Elementwise self + weight * (end - self), exact at weight 0 and 1."""
+
+    def lerp_(self, tensor: TensorT, end: TensorT | float, weight: TensorT | float, /) -> TensorT:
+        """In-place lerp: writes the result into self and returns it."""
+
+    def addcdiv(self, tensor: TensorT, tensor1: TensorT | float, tensor2: TensorT | float, /, *, value: float = 1) -> TensorT:
+        """Elementwise self + value * tensor1 / tensor2."""
+
+    def addcdiv_(self, tensor: TensorT, tensor1: TensorT | float, tensor2: TensorT | float, /, *, value: float = 1) -> TensorT:
+        """In-place addcdiv: writes the result into self and returns it."""
+
+    def nan_to_num(self, tensor: TensorT, /, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> TensorT:
+        """self with NaN replaced by nan, +inf by posinf and -inf by neginf; posinf and neginf default to the dtype's largest and lowest finite values (a NaN given for either counts as None)."""
+
+    def nan_to_num_(self, tensor: TensorT, /, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> TensorT:
+        """In-place nan_to_num: writes the result into self and returns it."""
+
     def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
 
@@ -1169,6 +1877,180 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def ge(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
+    def floor_divide(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise self // other, the floor of the quotient, as Python's."""
+
+    def floor_divide_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place floor_divide: writes the result into self and returns it."""
+
+    def remainder(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise self % other with the sign of other, as Python's (self - (self // other) * other)."""
+
+    def remainder_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place remainder: writes the result into self and returns it."""
+
+    def fmod(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise C remainder of self / other, with the sign of self."""
+
+    def fmod_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place fmod: writes the result into self and returns it."""
+
+    def pow(self, tensor: TensorT, exponent: TensorT | int, /) -> TensorT:
+        """Elementwise self to the power exponent."""
+
+    def pow_(self, tensor: TensorT, exponent: TensorT | int, /) -> TensorT:
+        """In-place pow: writes the result into self and returns it."""
+
+    def square(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise self * self; integers wrap around."""
+
+    def square_(self, tensor: TensorT, /) -> TensorT:
+        """In-place square: writes the result into self and returns it."""
+
+    def positive(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise +self, a copy."""
+
+    def sign(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise -1, 0 or 1 as self is negative, zero or positive; NaN stays NaN."""
+
+    def sign_(self, tensor: TensorT, /) -> TensorT:
+        """In-place sign: writes the result into self and returns it."""
+
+    def signbit(self, tensor: TensorT, /) -> BoolTensorT:
+        """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
+
+    def maximum(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise larger of self and other; NaN where either is NaN."""
+
+    def minimum(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise smaller of self and other; NaN where either is NaN."""
+
+    def fmax(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise larger of self and other, ignoring a NaN unless both are NaN (C's fmax)."""
+
+    def fmin(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise smaller of self and other, ignoring a NaN unless both are NaN (C's fmin)."""
+
+    def clamp(self, tensor: TensorT, min: TensorT | int, max: TensorT | int, /) -> TensorT:
+        """self bounded below by min and above by max, each a number or a tensor that broadcasts (max where min > max, as PyTorch and NumPy); a NaN propagates."""
+
+    def clamp_(self, tensor: TensorT, min: TensorT | int, max: TensorT | int, /) -> TensorT:
+        """In-place clamp: writes the result into self and returns it."""
+
+    def clamp_min(self, tensor: TensorT, min: TensorT | int, /) -> TensorT:
+        """self bounded below by min (a number or a tensor); a NaN propagates."""
+
+    def clamp_min_(self, tensor: TensorT, min: TensorT | int, /) -> TensorT:
+        """In-place clamp_min: writes the result into self and returns it."""
+
+    def clamp_max(self, tensor: TensorT, max: TensorT | int, /) -> TensorT:
+        """self bounded above by max (a number or a tensor); a NaN propagates."""
+
+    def clamp_max_(self, tensor: TensorT, max: TensorT | int, /) -> TensorT:
+        """In-place clamp_max: writes the result into self and returns it."""
+
+    def heaviside(self, tensor: TensorT, values: TensorT | int, /) -> TensorT:
+        """Elementwise step function, 0 for self < 0, 1 for self > 0 and values where self is 0; NaN stays NaN."""
+
+    def addcmul(self, tensor: TensorT, tensor1: TensorT | int, tensor2: TensorT | int, /, *, value: int = 1) -> TensorT:
+        """Elementwise self + value * tensor1 * tensor2; integers wrap around."""
+
+    def addcmul_(self, tensor: TensorT, tensor1: TensorT | int, tensor2: TensorT | int, /, *, value: int = 1) -> TensorT:
+        """In-place addcmul: writes the result into self and returns it."""
+
+    def gcd(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise greatest common divisor of |self| and |other| (0 for two zeros)."""
+
+    def gcd_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place gcd: writes the result into self and returns it."""
+
+    def lcm(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise least common multiple |self / gcd * other|, wrapping around; 0 where either is 0."""
+
+    def lcm_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place lcm: writes the result into self and returns it."""
+
+    def ceil(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise smallest whole number not below self (integers unchanged)."""
+
+    def ceil_(self, tensor: TensorT, /) -> TensorT:
+        """In-place ceil: writes the result into self and returns it."""
+
+    def floor(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise largest whole number not above self (integers unchanged)."""
+
+    def floor_(self, tensor: TensorT, /) -> TensorT:
+        """In-place floor: writes the result into self and returns it."""
+
+    def round(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise nearest whole number, ties to even (integers unchanged); round(t, n) rounds to n decimals."""
+
+    def round_(self, tensor: TensorT, /) -> TensorT:
+        """In-place round: writes the result into self and returns it."""
+
+    def trunc(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise self rounded toward zero (integers unchanged)."""
+
+    def trunc_(self, tensor: TensorT, /) -> TensorT:
+        """In-place trunc: writes the result into self and returns it."""
+
+    def isnan(self, tensor: TensorT, /) -> BoolTensorT:
+        """Whether each element is NaN (never, for integers)."""
+
+    def isinf(self, tensor: TensorT, /) -> BoolTensorT:
+        """Whether each element is an infinity (never, for integers)."""
+
+    def isfinite(self, tensor: TensorT, /) -> BoolTensorT:
+        """Whether each element is neither an infinity nor NaN (always, for integers)."""
+
+    def bitwise_and(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise self & other (on bools, and)."""
+
+    def bitwise_and_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place bitwise_and: writes the result into self and returns it."""
+
+    def bitwise_or(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise self | other (on bools, or)."""
+
+    def bitwise_or_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place bitwise_or: writes the result into self and returns it."""
+
+    def bitwise_xor(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise self ^ other (on bools, exclusive or)."""
+
+    def bitwise_xor_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place bitwise_xor: writes the result into self and returns it."""
+
+    def bitwise_not(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise ~self (on bools, not)."""
+
+    def bitwise_not_(self, tensor: TensorT, /) -> TensorT:
+        """In-place bitwise_not: writes the result into self and returns it."""
+
+    def bitwise_left_shift(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise self << other, wrapping around; a shift by a negative amount or by the width or more gives 0."""
+
+    def bitwise_left_shift_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place bitwise_left_shift: writes the result into self and returns it."""
+
+    def bitwise_right_shift(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise self >> other, arithmetic (sign-filling) on signed integers; a shift by a negative amount or by the width or more gives the fill, 0 or -1."""
+
+    def bitwise_right_shift_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place bitwise_right_shift: writes the result into self and returns it."""
+
+    def logical_and(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Whether both self and other are nonzero (NaN is), as a bool tensor."""
+
+    def logical_or(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Whether self or other is nonzero (NaN is), as a bool tensor."""
+
+    def logical_xor(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
+
+    def logical_not(self, tensor: TensorT, /) -> BoolTensorT:
+        """Whether self is zero, as a bool tensor."""
+
     def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
 
@@ -1410,6 +2292,132 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
     def ge(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
+    def floor_divide(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise self // other, the floor of the quotient, as Python's."""
+
+    def floor_divide_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place floor_divide: writes the result into self and returns it."""
+
+    def remainder(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise self % other with the sign of other, as Python's (self - (self // other) * other)."""
+
+    def remainder_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place remainder: writes the result into self and returns it."""
+
+    def fmod(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise C remainder of self / other, with the sign of self."""
+
+    def fmod_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place fmod: writes the result into self and returns it."""
+
+    def pow(self, tensor: TensorT, exponent: TensorT | int, /) -> TensorT:
+        """Elementwise self to the power exponent."""
+
+    def pow_(self, tensor: TensorT, exponent: TensorT | int, /) -> TensorT:
+        """In-place pow: writes the result into self and returns it."""
+
+    def square(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise self * self; integers wrap around."""
+
+    def square_(self, tensor: TensorT, /) -> TensorT:
+        """In-place square: writes the result into self and returns it."""
+
+    def positive(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise +self, a copy."""
+
+    def sign(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise -1, 0 or 1 as self is negative, zero or positive; NaN stays NaN."""
+
+    def sign_(self, tensor: TensorT, /) -> TensorT:
+        """In-place sign: writes the result into self and returns it."""
+
+    def signbit(self, tensor: TensorT, /) -> BoolTensorT:
+        """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
+
+    def maximum(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise larger of self and other; NaN where either is NaN."""
+
+    def minimum(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise smaller of self and other; NaN where either is NaN."""
+
+    def fmax(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise larger of self and other, ignoring a NaN unless both are NaN (C's fmax)."""
+
+    def fmin(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """Elementwise smaller of self and other, ignoring a NaN unless both are NaN (C's fmin)."""
+
+    def clamp(self, tensor: TensorT, min: TensorT | int, max: TensorT | int, /) -> TensorT:
+        """self bounded below by min and above by max, each a number or a tensor that broadcasts (max where min > max, as PyTorch and NumPy); a NaN propagates."""
+
+    def clamp_(self, tensor: TensorT, min: TensorT | int, max: TensorT | int, /) -> TensorT:
+        """In-place clamp: writes the result into self and returns it."""
+
+    def clamp_min(self, tensor: TensorT, min: TensorT | int, /) -> TensorT:
+        """self bounded below by min (a number or a tensor); a NaN propagates."""
+
+    def clamp_min_(self, tensor: TensorT, min: TensorT | int, /) -> TensorT:
+        """In-place clamp_min: writes the result into self and returns it."""
+
+    def clamp_max(self, tensor: TensorT, max: TensorT | int, /) -> TensorT:
+        """self bounded above by max (a number or a tensor); a NaN propagates."""
+
+    def clamp_max_(self, tensor: TensorT, max: TensorT | int, /) -> TensorT:
+        """In-place clamp_max: writes the result into self and returns it."""
+
+    def heaviside(self, tensor: TensorT, values: TensorT | int, /) -> TensorT:
+        """Elementwise step function, 0 for self < 0, 1 for self > 0 and values where self is 0; NaN stays NaN."""
+
+    def addcmul(self, tensor: TensorT, tensor1: TensorT | int, tensor2: TensorT | int, /, *, value: int = 1) -> TensorT:
+        """Elementwise self + value * tensor1 * tensor2; integers wrap around."""
+
+    def addcmul_(self, tensor: TensorT, tensor1: TensorT | int, tensor2: TensorT | int, /, *, value: int = 1) -> TensorT:
+        """In-place addcmul: writes the result into self and returns it."""
+
+    def ceil(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise smallest whole number not below self (integers unchanged)."""
+
+    def ceil_(self, tensor: TensorT, /) -> TensorT:
+        """In-place ceil: writes the result into self and returns it."""
+
+    def floor(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise largest whole number not above self (integers unchanged)."""
+
+    def floor_(self, tensor: TensorT, /) -> TensorT:
+        """In-place floor: writes the result into self and returns it."""
+
+    def round(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise nearest whole number, ties to even (integers unchanged); round(t, n) rounds to n decimals."""
+
+    def round_(self, tensor: TensorT, /) -> TensorT:
+        """In-place round: writes the result into self and returns it."""
+
+    def trunc(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise self rounded toward zero (integers unchanged)."""
+
+    def trunc_(self, tensor: TensorT, /) -> TensorT:
+        """In-place trunc: writes the result into self and returns it."""
+
+    def isnan(self, tensor: TensorT, /) -> BoolTensorT:
+        """Whether each element is NaN (never, for integers)."""
+
+    def isinf(self, tensor: TensorT, /) -> BoolTensorT:
+        """Whether each element is an infinity (never, for integers)."""
+
+    def isfinite(self, tensor: TensorT, /) -> BoolTensorT:
+        """Whether each element is neither an infinity nor NaN (always, for integers)."""
+
+    def logical_and(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Whether both self and other are nonzero (NaN is), as a bool tensor."""
+
+    def logical_or(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Whether self or other is nonzero (NaN is), as a bool tensor."""
+
+    def logical_xor(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+        """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
+
+    def logical_not(self, tensor: TensorT, /) -> BoolTensorT:
+        """Whether self is zero, as a bool tensor."""
+
     def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
 
@@ -1608,6 +2616,232 @@ class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, Sum
 
     def ge(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+
+    def maximum(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """Elementwise larger of self and other; NaN where either is NaN."""
+
+    def minimum(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """Elementwise smaller of self and other; NaN where either is NaN."""
+
+    def logical_and(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+        """Whether both self and other are nonzero (NaN is), as a bool tensor."""
+
+    def logical_or(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+        """Whether self or other is nonzero (NaN is), as a bool tensor."""
+
+    def logical_xor(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+        """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
+
+    def logical_not(self, tensor: TensorT, /) -> BoolTensorT:
+        """Whether self is zero, as a bool tensor."""
+
+    def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
+        """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+    def triu(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
+        """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+    def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
+        """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
+
+    def select(self, tensor: TensorT, dim: int, index: int, /) -> TensorT:
+        """The view of element index of dimension dim, with that dimension removed."""
+
+    def transpose(self, tensor: TensorT, dim0: int, dim1: int, /) -> TensorT:
+        """The view with dimensions dim0 and dim1 swapped."""
+
+    def t(self, tensor: TensorT, /) -> TensorT:
+        """The transposed view of a tensor of at most 2 dimensions."""
+
+    def permute(self, tensor: TensorT, dims: int | Sequence[int], /) -> TensorT:
+        """The view whose dimension i is self's dimension dims[i]."""
+
+    def unfold(self, tensor: TensorT, dim: int, size: int, step: int, /) -> TensorT:
+        """The view of every window of size elements of dimension dim, step apart, as a new last dimension."""
+
+    def expand(self, tensor: TensorT, size: int | Sequence[int], /) -> TensorT:
+        """The view of self broadcast to size without copying (stride 0 in new leading dimensions and dimensions of size 1); -1 keeps a dimension's size."""
+
+    def view(self, tensor: TensorT, shape: int | Sequence[int], /) -> TensorT:
+        """The view of self with the given shape (one size may be -1); raises ValueError when self's strides allow no such view."""
+
+    def reshape(self, tensor: TensorT, shape: int | Sequence[int], /) -> TensorT:
+        """self with the given shape (one size may be -1): a view when self's strides allow one, else a copy."""
+
+    def squeeze(self, tensor: TensorT, /, dim: int | None = None) -> TensorT:
+        """The view without dimensions of size 1, or only without dim when it is given (a no-op when dim's size is not 1)."""
+
+    def unsqueeze(self, tensor: TensorT, dim: int, /) -> TensorT:
+        """The view with a new dimension of size 1 at position dim."""
+
+    def flatten(self, tensor: TensorT, /) -> TensorT:
+        """self as a 1-D tensor; a view when self's strides allow one, else a copy."""
+
+    def contiguous(self, tensor: TensorT, /) -> TensorT:
+        """self itself (sharing storage) when it is contiguous, else a contiguous copy."""
+
+    def clone(self, tensor: TensorT, /) -> TensorT:
+        """A contiguous copy of self with its own storage."""
+
+
+class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
+    """The bitwise units' functions (bool, uint8, int8, int16, int32, int64)."""
+
+    def empty(self, size: int | Sequence[int], /) -> TensorT:
+        """A tensor of the given shape whose elements are not initialised."""
+
+    def zeros(self, size: int | Sequence[int], /) -> TensorT:
+        """A tensor of the given shape filled with zeros."""
+
+    def ones(self, size: int | Sequence[int], /) -> TensorT:
+        """A tensor of the given shape filled with ones."""
+
+    def full(self, size: int | Sequence[int], value: bool, /) -> TensorT:
+        """A tensor of the given shape filled with value."""
+
+    def tensor(self, data: object, /) -> TensorT:
+        """A new tensor holding a copy of data: a number, a nested sequence of numbers, or any object with the buffer protocol (a NumPy array, another tensor)."""
+
+    def from_numpy(self, array: object, /) -> TensorT:
+        """A tensor sharing memory with array (a NumPy array or any writable buffer of exactly the unit's dtype, strides multiples of its item size), which it keeps alive; any other dtype is refused (tensor() copies and converts)."""
+
+    def from_tensor(self, x: object, /) -> TensorT:
+        """A copy of x, a tensor of any unit (any dtype, any device), converted to this unit's dtype by the element conversions x.to() documents."""
+
+    def from_dlpack(self, obj: object, /, *, copy: bool | None = None) -> TensorT:
+        """A tensor sharing the memory of obj, a DLPack producer (NumPy, PyTorch, CuPy, ...) or capsule whose elements are the unit's dtype on the unit's device (the current one for CUDA); a copy where copy=True or the producer's memory is read-only (copy=False then raises BufferError)."""
+
+    def read1d_file(self, path: str, size: int, /, *, binary: bool = False) -> TensorT:
+        """Read size numbers into a 1-D tensor from a text file (numbers separated by any whitespace; extra numbers are ignored) or, with binary=True, from raw little-endian elements."""
+
+    def write1d_file(self, tensor: TensorT, path: str, /, *, binary: bool = False) -> None:
+        """Write a 1-D tensor to a file, one number per line in text (exactly enough digits to read back the same values) or raw little-endian with binary=True."""
+
+    def fill_(self, tensor: TensorT, value: bool, /) -> TensorT:
+        """Set every element of self to value."""
+
+    def copy_(self, tensor: TensorT, src: TensorT | bool, /) -> TensorT:
+        """Copy src (broadcast to self's shape) into self."""
+
+    def dot(self, tensor: TensorT, other: TensorT, /) -> AccRealT:
+        """Sum of the elementwise products of two tensors of the same shape, accumulated in accreal (integer accumulators wrap around as their C type does)."""
+
+    def sumall(self, tensor: TensorT, /) -> AccRealT:
+        """Sum of all elements, accumulated in accreal."""
+
+    def prodall(self, tensor: TensorT, /) -> AccRealT:
+        """Product of all elements, accumulated in accreal."""
+
+    def minall(self, tensor: TensorT, /) -> RealT:
+        """The smallest element (NaN if any element is NaN); the tensor must not be empty."""
+
+    def maxall(self, tensor: TensorT, /) -> RealT:
+        """The largest element (NaN if any element is NaN); the tensor must not be empty."""
+
+    def sum(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
+        """Sum of the elements over dim (one dim, several, or all when None), accumulated in accreal; bool and integer units give int64 sums (as PyTorch), so no sum wraps where sumall would not."""
+
+    def prod(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
+        """Product of the elements over dim (all when None), accumulated in accreal; bool and integer units give int64 products, wrapping as int64 does."""
+
+    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+        """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
+
+    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+        """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
+
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+        """How many elements over dim (all when None) are nonzero (NaN is)."""
+
+    def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
+        """The largest element over dim (all when None); NaN where any is NaN."""
+
+    def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
+        """The smallest element over dim (all when None); NaN where any is NaN."""
+
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+        """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
+
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+        """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
+
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+        """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
+
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+        """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
+
+    def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
+        """Running sums along dim, accumulated in accreal; bool and integer units give int64 sums, as sum does."""
+
+    def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
+        """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
+
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+        """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
+
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+        """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
+
+    def eq(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+        """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
+
+    def ne(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+        """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
+
+    def lt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+        """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
+
+    def le(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+        """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
+
+    def gt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+        """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
+
+    def ge(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+        """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
+
+    def maximum(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """Elementwise larger of self and other; NaN where either is NaN."""
+
+    def minimum(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """Elementwise smaller of self and other; NaN where either is NaN."""
+
+    def bitwise_and(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """Elementwise self & other (on bools, and)."""
+
+    def bitwise_and_(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """In-place bitwise_and: writes the result into self and returns it."""
+
+    def bitwise_or(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """Elementwise self | other (on bools, or)."""
+
+    def bitwise_or_(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """In-place bitwise_or: writes the result into self and returns it."""
+
+    def bitwise_xor(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """Elementwise self ^ other (on bools, exclusive or)."""
+
+    def bitwise_xor_(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """In-place bitwise_xor: writes the result into self and returns it."""
+
+    def bitwise_not(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise ~self (on bools, not)."""
+
+    def bitwise_not_(self, tensor: TensorT, /) -> TensorT:
+        """In-place bitwise_not: writes the result into self and returns it."""
+
+    def logical_and(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+        """Whether both self and other are nonzero (NaN is), as a bool tensor."""
+
+    def logical_or(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+        """Whether self or other is nonzero (NaN is), as a bool tensor."""
+
+    def logical_xor(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+        """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
+
+    def logical_not(self, tensor: TensorT, /) -> BoolTensorT:
+        """Whether self is zero, as a bool tensor."""
 
     def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""

@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .model import (DLPACK_CODES, DType, Device, Native, Op, Pointwise, Positional, Reduce, Result, Scan, Spec,
-                    Types, names_in)
+from .model import (DLPACK_CODES, OPTIONAL_SCALAR, RANGE_NAMES, DType, Device, Native, Op, Pointwise, Positional,
+                    Reduce, Result, Scan, Spec, Types, names_in)
 from .signature import (ACCREAL, FLOAT, INT, NONE, SCALAR, TENSOR, Arg, BaseKind, BaseType, ListType, OptionalType,
                         Return, Signature, TensorType, Type)
 
@@ -293,6 +293,20 @@ def _identity_fact(expr: str, inputs: list[str]) -> tuple[str, ...]:
     return ("using identity = std::true_type",) if len(inputs) == 1 and expr.strip() == inputs[0] else ()
 
 
+def _range_members(expr: str) -> tuple[str, ...]:
+    """The unit dtype's finite range, for a body that names it (RANGE_NAMES), from its traits."""
+    named = {n for n, called in names_in(expr) if not called}
+    return tuple(f"static constexpr compute {n} = compute(satchel::DType<real>::{n})" for n in RANGE_NAMES
+                 if n in named)
+
+
+def _scalar_value(arg: Arg) -> str:
+    """A Scalar (or Scalar?, NaN where None) argument as its functor's member."""
+    if arg.type == OPTIONAL_SCALAR:
+        return f"{arg.name} ? compute(*{arg.name}) : std::numeric_limits<compute>::quiet_NaN()"
+    return f"compute({arg.name})"
+
+
 def kernel_name(op: Op, part: str = "") -> str:
     """The functor of an op's body: ``add`` -> ``Add``, ``dot`` map -> ``DotMap``."""
     return "".join(w.capitalize() for w in (op.name + "_" + part).split("_"))
@@ -305,10 +319,11 @@ def _kernels_for(op: Op, types: Types, dtype: DType) -> tuple[Kernel, ...]:
     if isinstance(body, Pointwise):
         assert isinstance(ret, TensorType)
         inputs = [a for a in sig.tensor_args if a.type == TENSOR]
-        scalars = [a for a in sig.args if a.type == SCALAR]
+        scalars = [a for a in sig.args if a.type in (SCALAR, OPTIONAL_SCALAR)]
         other = ret.dtype is not None  # a result of another dtype (Tensor(bool))
         lanes = "" if scalars or other else _lanes_param([a.name for a in inputs])
-        members = tuple(f"compute {a.name}" for a in scalars) + _identity_fact(body.expr, [a.name for a in inputs])
+        members = tuple(f"compute {a.name}" for a in scalars) + _range_members(body.expr) + \
+            _identity_fact(body.expr, [a.name for a in inputs])
         result = types.tensor_dtype(ret, dtype).compute if other else "compute"
         return (Kernel(kernel_name(op), members, tuple(f"compute {a.name}" for a in inputs), result, body.expr,
                        lanes),)
@@ -430,7 +445,7 @@ def _function(op: Op, sig: Signature, device: Device, types: Types, dtype: DType
     ret_type = sig.return_type
     written = isinstance(ret_type, TensorType) and ret_type.written  # it returns self, written in place
     if isinstance(body, Pointwise):
-        scalars = ", ".join(f"compute({a.name})" for a in sig.args if a.type == SCALAR)
+        scalars = ", ".join(_scalar_value(a) for a in sig.args if a.type in (SCALAR, OPTIONAL_SCALAR))
         fn = f"kernels::{kernel_name(op)}{{{scalars}}}"
         inputs = [f"In({a.name})" if a.name not in operand else a.name
                   for a in sig.args if a.type == TENSOR or (a.name == "self" and sig.name != op.sig.name)]

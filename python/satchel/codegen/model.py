@@ -229,7 +229,8 @@ class DeviceBody:
     why: str
 
 # Python operators an op may provide: name -> number of tensor operands.
-OPERATORS = {"add": 2, "sub": 2, "mul": 2, "truediv": 2, "neg": 1, "abs": 1,
+OPERATORS = {"add": 2, "sub": 2, "mul": 2, "truediv": 2, "floordiv": 2, "mod": 2, "pow": 2,
+             "and": 2, "or": 2, "xor": 2, "lshift": 2, "rshift": 2, "neg": 1, "pos": 1, "abs": 1, "invert": 1,
              "eq": 2, "ne": 2, "lt": 2, "le": 2, "gt": 2, "ge": 2, "matmul": 2}
 # Comparisons have no __r<op>__: for `3 < t` Python itself calls t.__gt__(3).
 COMPARISONS = ("eq", "ne", "lt", "le", "gt", "ge")
@@ -426,6 +427,11 @@ def _check_expr(expr: object, allowed: set[str], where: Location, what: str, key
 
 
 BODY_KINDS = ("pointwise", "reduce", "scan", "positional", "native")
+# A pointwise body may name the unit dtype's finite range (nan_to_num's defaults).
+RANGE_NAMES = ("lowest", "highest")
+# A Scalar? argument of a pointwise op reaches its body as NaN where it is None,
+# so only floating ops may have one (the body tests is_nan(arg)).
+OPTIONAL_SCALAR = OptionalType(SCALAR)
 ONE_DIM_TYPES = (INT, OptionalType(INT))  # the dim of arg-reductions
 DIM_TYPES = ONE_DIM_TYPES + (ListType(INT), OptionalType(ListType(INT)))
 INDEX = TensorType("int64")  # the indices of arg-reductions and of cummax
@@ -609,17 +615,19 @@ def _parse_body(node: Node, sig: Signature, what: str) -> Body:
         if not isinstance(value, Node):
             raise SpecError(where, f"{what}: {kind} needs a mapping with at least combine")
         return _parse_reduce(value, sig, where, what) if kind == "reduce" else _parse_scan(value, sig, where, what)
-    bad = [a for a in sig.args if a.type not in (TENSOR, TENSOR_OUT, SCALAR)]
+    bad = [a for a in sig.args if a.type not in (TENSOR, TENSOR_OUT, SCALAR, OPTIONAL_SCALAR)]
     if bad:
-        raise SpecError(where, f"{what}: a pointwise op takes only Tensor and Scalar arguments, "
+        raise SpecError(where, f"{what}: a pointwise op takes only Tensor, Scalar and Scalar? arguments, "
                                f"not {bad[0].type} {bad[0].name}")
+    if any(a.type == OPTIONAL_SCALAR and a.default != "None" for a in sig.args):
+        raise SpecError(where, f"{what}: a Scalar? argument of a pointwise op defaults to None")
     ret = sig.return_type
     if sig.args[0].type == TENSOR_OUT:
         if ret != TENSOR_OUT:
             raise SpecError(where, f"{what}: a pointwise op that writes self returns Tensor!")
     elif not (isinstance(ret, TensorType) and not ret.written) or sig.is_tuple:
         raise SpecError(where, f"{what}: a pointwise op returns Tensor or Tensor(<dtype>)")
-    return Pointwise(_check_expr(value, {a.name for a in sig.args}, where, what, kind))
+    return Pointwise(_check_expr(value, {a.name for a in sig.args} | set(RANGE_NAMES), where, what, kind))
 
 
 def _check_signature(sig: Signature, dtypes: tuple[DType, ...], types: Types, where: Location, what: str) -> None:
@@ -708,6 +716,9 @@ def parse_op(node: Node, types: Types) -> Op:
     if inplace and sig.return_type != TENSOR:
         raise SpecError(node.where("inplace"), f"{what}: self cannot hold a {sig.return_type} result, "
                                                f"so there is no in-place form")
+    if isinstance(body, Pointwise) and any(a.type == OPTIONAL_SCALAR for a in sig.args) and cls != "floating":
+        raise SpecError(node.where("sig"), f"{what}: a pointwise op's Scalar? arguments reach its body as NaN "
+                                           f"where None, so the op must be floating, not {cls}")
     device_bodies = _parse_device_bodies(node, sig, body, types, what)
     pointwise_operator = node.get("operator") is not None and node.get("operator") not in TENSOR_OPERATORS
     if (inplace or pointwise_operator) and any(not isinstance(d.body, Pointwise) for d in device_bodies):

@@ -144,6 +144,16 @@ class UnitStub:
     named_tuples: tuple[StubNamedTuple, ...]
 
     @property
+    def is_index(self) -> bool:
+        """Its 0-d tensors are indices (__index__), as NumPy's integer scalars."""
+        return self.unit.dtype.cls in ("signed", "unsigned")
+
+    @property
+    def rounds(self) -> bool:
+        """round(t) is its op round."""
+        return any(f.name == "round" for f in self.functions)
+
+    @property
     def hashable(self) -> bool:
         """Tensors with an elementwise __eq__ are unhashable, as NumPy arrays are."""
         return not any(o.dunder == "__eq__" for o in self.operators)
