@@ -95,6 +95,34 @@ def _lgamma(x: float) -> float:
         return float(mpmath.log(abs(mpmath.gamma(x))))
 
 
+def erfinv(y: float) -> float:
+    """The inverse of math.erf to the last bit of float64: bisection over the bit
+    patterns of non-negative floats (on erfc's side beyond 1/2, where 1 - |y| is exact)."""
+    if math.isnan(y) or abs(y) > 1:
+        return math.nan
+    a = abs(y)
+    if a == 1:
+        return math.copysign(math.inf, y)
+    if a == 0:
+        return y
+    below = (lambda r: math.erf(r) < a) if a <= 0.5 else (lambda r: math.erfc(r) > 1 - a)
+    as_float = (lambda k: float(np.int64(k).view(np.float64)))
+    lo, hi = 0, int(np.float64(6.0).view(np.int64))  # (erfinv(1 - 2^-53) is 5.86)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if below(as_float(mid)) else (lo, mid)
+    r = min((as_float(lo), as_float(hi)), key=lambda r: abs((math.erf(r) - a) if a <= 0.5 else (math.erfc(r) - (1 - a))))
+    return math.copysign(r, y)
+
+
+def _erfinv(x: np.ndarray) -> np.ndarray:
+    return np.asarray(np.frompyfunc(lambda v: erfinv(float(v)), 1, 1)(x), dtype=np.float64)
+
+
+def _logit(x: np.ndarray) -> np.ndarray:
+    return np.log(x / (1 - x))
+
+
 @dataclass(frozen=True)
 class Oracle:
     arity: int  # tensor inputs, self included
@@ -110,6 +138,7 @@ class Oracle:
     bits: bool = False  # ints is a function of the unit's bits, giving the oracle
     ulps: float = 8  # the tolerance of a non-exact op, in ulps of the result
     in_dtype: bool = False  # floats computed in the unit's own dtype (whose range it needs), not its compute type
+    result: str | None = None  # the dtype of a result of another unit (float_power: float64), computed in it
 
 
 ORACLES: dict[str, Oracle] = {
@@ -142,6 +171,9 @@ ORACLES: dict[str, Oracle] = {
     "isnan": Oracle(1, lambda a: False, np.isnan, bool_result=True),
     "isinf": Oracle(1, lambda a: False, np.isinf, bool_result=True),
     "isfinite": Oracle(1, lambda a: True, np.isfinite, bool_result=True),
+    "isposinf": Oracle(1, lambda a: False, np.isposinf, bool_result=True),
+    "isneginf": Oracle(1, lambda a: False, np.isneginf, bool_result=True),
+    "float_power": Oracle(2, None, np.power, exact=False, result="float64"),
     # bitwise and logical
     "bitwise_and": Oracle(2, lambda a, b: a & b, None),
     "bitwise_or": Oracle(2, lambda a, b: a | b, None),
@@ -189,4 +221,9 @@ ORACLES: dict[str, Oracle] = {
     "hypot": Oracle(2, None, np.hypot, exact=False, ranges=((-1e15, 1e15),) * 2),
     "logaddexp": Oracle(2, None, np.logaddexp, exact=False, ranges=((-1e3, 1e3),) * 2),
     "xlogy": Oracle(2, None, _xlogy, exact=False, ranges=((-1e3, 1e3), (0.0, 1e3))),
+    "ldexp": Oracle(2, None, lambda a, b: a * np.exp2(b), exact=False, ranges=(None, (-100.0, 100.0))),
+    "logaddexp2": Oracle(2, None, np.logaddexp2, exact=False, ranges=((-1e3, 1e3),) * 2),
+    "sinc": Oracle(1, None, np.sinc, exact=False, ranges=((-100.0, 100.0),)),
+    "logit": Oracle(1, None, _logit, exact=False, ranges=((0.0, 1.0),)),
+    "erfinv": Oracle(1, None, _erfinv, exact=False, ranges=((-1.0, 1.0),)),
 }

@@ -20,6 +20,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 from conftest import UNITS, Unit, as_tensor, to_numpy  # noqa: E402
+from pointwise_oracles import _erfinv  # noqa: E402
 
 try:
     import mpmath
@@ -70,6 +71,8 @@ REFS: dict[str, tuple[Callable[..., np.ndarray], Callable[..., object] | None]] 
     "logaddexp": (_logaddexp, lambda x, y: max(x, y) + mpmath.log1p(mpmath.exp(-abs(x - y)))),
     "xlogy": (_xlogy, lambda x, y: x * mpmath.log(y)),
     "pow": (np.power, lambda x, y: mpmath.power(x, y)),
+    "logaddexp2": (np.logaddexp2, lambda x, y: max(x, y) + mpmath.log1p(mpmath.power(2, -abs(x - y))) / mpmath.log(2)),
+    "erfinv": (_erfinv, lambda x: mpmath.erfinv(x)),
 }
 
 
@@ -96,12 +99,16 @@ def inputs(name: str, dtype: np.dtype, n: int, seed: int = 7) -> list[np.ndarray
         "expm1": (-120, 89 if dtype == np.float32 else 710), "log2": (tiny, big), "log10": (tiny, big),
         "exp2": (-150 if dtype == np.float32 else -1075, 128 if dtype == np.float32 else 1024),
         "erf": (-10, 10), "erfc": (-10, 30), "lgamma": (tiny, big), "rsqrt": (tiny, big),
+        "erfinv": (-1, 1),
     }
     if name in unary:
         a = _spread(*unary[name], n, rng)
         if name == "lgamma":  # and negative non-integers, away from the poles
             neg = -rng.uniform(0, 40, n)
             a = np.concatenate([a, neg[np.abs(neg - np.round(neg)) > 1e-3]])
+        if name == "erfinv":  # and the tails, up to the last float below 1
+            tail = 1 - np.exp(rng.uniform(math.log(float(fi.eps) / 2), 0, n))
+            a = np.concatenate([a, tail, -tail])
         return [a.astype(dtype)]
     if name == "pow":
         x = np.exp(rng.uniform(-10, 10, n))
@@ -109,7 +116,7 @@ def inputs(name: str, dtype: np.dtype, n: int, seed: int = 7) -> list[np.ndarray
         return [x.astype(dtype), y.astype(dtype)]
     if name == "xlogy":
         return [_spread(-1e3, 1e3, n, rng).astype(dtype), _spread(tiny, big, n, rng)[: 3 * n].astype(dtype)]
-    lim = {"atan2": big, "hypot": big / 4, "logaddexp": 1e4}[name]
+    lim = {"atan2": big, "hypot": big / 4, "logaddexp": 1e4, "logaddexp2": 1e4}[name]
     return [_spread(-lim, lim, n, rng).astype(dtype), _spread(-lim, lim, n, rng).astype(dtype)]
 
 
@@ -163,6 +170,7 @@ def measure(u: Unit, name: str, n: int = 20_000) -> float:
 
 
 FUNCTIONS = sorted(REFS)
+BINARY = ("atan2", "hypot", "logaddexp", "logaddexp2", "xlogy", "pow")
 FLOAT_UNITS = [u for u in UNITS if u.is_float]
 
 
@@ -186,7 +194,7 @@ def test_special_values_as_c99_annex_f(u: Unit, name: str) -> None:
     """Every special value (and every pair, for two arguments) gives what float64 C
     gives, signed zeros and infinities included."""
     v = np.array(SPECIALS)
-    arity = 2 if name in ("atan2", "hypot", "logaddexp", "xlogy", "pow") else 1
+    arity = 2 if name in BINARY else 1
     xs = [v[:, None], v[None, :]] if arity == 2 else [v]
     got = to_numpy(getattr(u.T, name)(*(as_tensor(u, x.astype(u.np_dtype)) for x in xs)))
     with np.errstate(all="ignore"):

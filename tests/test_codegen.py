@@ -427,14 +427,16 @@ def test_natives_take_and_return_every_form(repo: Path) -> None:
     # (bool masks and comparisons), contravariant where only taken, covariant where only returned.
     sigs = files["python/_units/signatures.py"]
     assert ("class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, "
-            "AccRealTensorT, SumTensorT]):") in sigs
-    assert "class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):" in sigs
+            "DoubleTensorT, AccRealTensorT, SumTensorT]):") in sigs
+    assert ("class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorT, DoubleTensorT, "
+            "SumTensorT]):") in sigs
     assert ('AccRealTensorT = TypeVar("AccRealTensorT", bound=Tensor, covariant=True, default=Tensor)  '
             '# only ever returned') in sigs
     assert 'BoolTensorInvT = TypeVar("BoolTensorInvT", bound=Tensor, default=Tensor)\n' in sigs
     assert "index: LongTensorInvT," in sigs and ") -> AccRealTensorT:" in sigs
     assert ("cpu_float16_floating: signatures.FloatingSignature[cpu_float16.HalfTensor, float, float, "
-            "cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_float16.HalfTensor] "
+            "cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_float64.DoubleTensor, "
+            "cpu_float16.HalfTensor] "
             "= cpu_float16") in \
         files["python/_units/check_signatures.py"]
 

@@ -410,6 +410,14 @@ def test_negative_strides_in_pointwise_and_reduce() -> None:
     np.testing.assert_array_equal(np.asarray(t), base[::-1])
 
 
+def test_a_0d_tensor_views_as_ones() -> None:
+    T = UNITS[0]
+    t = T.tensor(np.array(5, dtype=np_dtype(T)))
+    for shape in ([1], [1, 1], []):
+        v = t.view(shape)
+        assert v.shape == tuple(shape) and np.shares_memory(np.asarray(v), np.asarray(t))
+
+
 def test_views_outlive_their_parent() -> None:
     unit = UNITS[0]
     parent, a = make(unit, (6, 7))

@@ -4,6 +4,7 @@
 // compositions (logaddexp, xlogy, lerp). Each takes one element (float16
 // computes in float): the C library's function where there is one, which is
 // what nvcc's device library provides too, so one text serves host and device.
+// libmvec.h adds register forms on the host where glibc's vector library is.
 #pragma once
 
 #include <cmath>
@@ -11,6 +12,7 @@
 #include <type_traits>
 
 #include "math.h"
+#include "libmvec.h"
 
 namespace satchel::math {
 
@@ -118,6 +120,87 @@ SATCHEL_HD T logaddexp(T x, T y) {
   if (d > T(0)) return x + std::log1p(exp(-d));
   if (d <= T(0)) return y + std::log1p(exp(d));
   return d;  // NaN
+}
+
+// log2(2^x + 2^y) without overflow, as NumPy's logaddexp2 (float through double).
+template <detail::Element T>
+  requires std::is_floating_point_v<T>
+SATCHEL_HD T logaddexp2(T x, T y) {
+  if constexpr (std::is_same_v<T, float>) return T(logaddexp2(double(x), double(y)));
+  if (x == y) return x + T(1);
+  const T d = x - y;
+  constexpr T log2e = T(1.44269504088896340735992468100189214);
+  if (d > T(0)) return x + std::log1p(std::exp2(-d)) * log2e;
+  if (d <= T(0)) return y + std::log1p(std::exp2(d)) * log2e;
+  return d;  // NaN
+}
+
+// sin(pi x) / (pi x), 1 at 0, as NumPy's sinc (float through double).
+template <detail::Element T>
+  requires std::is_floating_point_v<T>
+SATCHEL_HD T sinc(T x) {
+  if constexpr (std::is_same_v<T, float>) return T(sinc(double(x)));
+  if (x == T(0)) return T(1);
+  const T y = T(3.14159265358979323846264338327950288) * x;
+  return std::sin(y) / y;
+}
+
+// log(x / (1 - x)), x first clamped to [eps, 1 - eps] unless eps is NaN (None).
+template <detail::Element T>
+  requires std::is_floating_point_v<T>
+SATCHEL_HD T logit(T x, T eps) {
+  if (eps == eps) x = x < eps ? eps : x > T(1) - eps ? T(1) - eps : x;
+  return std::log(x / (T(1) - x));
+}
+
+// The inverse of erf on [-1, 1]. On the host: Giles' single-precision
+// approximation ("Approximating the erfinv function", GPU Computing Gems, 2011),
+// then Newton steps on erf (on log erfc's beyond 1/2, where 1 - |x| is exact)
+// to the precision of double; CUDA has its own.
+template <detail::Element T>
+  requires std::is_floating_point_v<T>
+SATCHEL_HD T erfinv(T x) {
+#if defined(__CUDA_ARCH__)
+  return ::erfinv(x);
+#else
+  if constexpr (std::is_same_v<T, float>) {
+    return T(erfinv(double(x)));
+  } else {
+    const double a = std::fabs(x);
+    if (!(a < 1.0)) return a == 1.0 ? std::copysign(std::numeric_limits<double>::infinity(), x)
+                                    : std::numeric_limits<double>::quiet_NaN();
+    if (a == 0.0) return x;  // (keeps -0)
+    double w = -std::log((1.0 - a) * (1.0 + a)), p;
+    if (w < 5.0) {
+      w -= 2.5;
+      p = 2.81022636e-08;
+      p = 3.43273939e-07 + p * w; p = -3.5233877e-06 + p * w; p = -4.39150654e-06 + p * w;
+      p = 0.00021858087 + p * w; p = -0.00125372503 + p * w; p = -0.00417768164 + p * w;
+      p = 0.246640727 + p * w; p = 1.50140941 + p * w;
+    } else {
+      w = std::sqrt(w) - 3.0;
+      p = -0.000200214257;
+      p = 0.000100950558 + p * w; p = 0.00134934322 + p * w; p = -0.00367342844 + p * w;
+      p = 0.00573950773 + p * w; p = -0.0076224613 + p * w; p = 0.00943887047 + p * w;
+      p = 1.00167406 + p * w; p = 2.83297682 + p * w;
+    }
+    double r = p * a;
+    constexpr double two_over_sqrt_pi = 1.12837916709551257389615890312154517;
+    for (int step = 0; step < 4; ++step) {
+      const double slope = two_over_sqrt_pi * std::exp(-r * r);
+      double delta;
+      if (a <= 0.5) {
+        delta = (std::erf(r) - a) / slope;
+      } else {  // Newton on log erfc, nearly straight in the tail, where the approximation is least good
+        const double e = std::erfc(r);
+        delta = -std::log(e / (1.0 - a)) * e / slope;
+      }
+      r -= delta;
+      if (std::fabs(delta) <= 1e-17 * r) break;
+    }
+    return std::copysign(r, x);
+  }
+#endif
 }
 
 // x * log(y), 0 where x is 0 (unless y is NaN), as PyTorch's and SciPy's xlogy.

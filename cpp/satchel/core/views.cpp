@@ -27,7 +27,7 @@ TensorBase restride(const TensorBase& t, int64_t offset, const Dims& sizes, cons
 
 std::optional<Dims> view_strides(const TensorBase& t, const Dims& shape) {
   Dims out(shape.size());
-  if (t.numel() == 0) return contiguous_strides(shape);
+  if (t.numel() == 0 || t.dim() == 0) return contiguous_strides(shape);  // (a 0-d tensor: shape is all ones)
   const Dims& old_sizes = t.sizes();
   const Dims& old_strides = t.strides();
   int view_d = shape.size() - 1;

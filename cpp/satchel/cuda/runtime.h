@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <stdexcept>
@@ -18,6 +19,7 @@
 #include "../tensor.h"
 #include "api.h"
 #include "error.h"
+#include "select.h"
 
 namespace satchel::cuda {
 
@@ -114,6 +116,39 @@ namespace satchel {
 template <class T>
 Tensor<T, Device::cuda> contiguous_copy(const Tensor<T, Device::cuda>& t) {
   return cuda::Copies<T>::contiguous(t);
+}
+
+// The device forms of device.h's new_empty, copy_into and select_elements, which
+// the device-generic natives (cat, flip, where, ...) reach the same way.
+template <class T>
+Tensor<T, Device::cuda> new_empty(const Tensor<T, Device::cuda>&, const Dims& sizes, const Dims& strides) {
+  return cuda::empty<Tensor<T, Device::cuda>>(sizes, strides);
+}
+
+template <class T>
+void copy_into(const Tensor<T, Device::cuda>& dst, const Operand<Tensor<T, Device::cuda>>& src) {
+  cuda::Copies<T>::into(dst, src);
+}
+
+namespace detail {
+
+template <class T>
+cuda::Choice choice(const Operand<Tensor<T, Device::cuda>>& x) {
+  static_assert(sizeof(T) <= sizeof(uint64_t));
+  if (!x.is_scalar()) return {{reinterpret_cast<const char*>(x.data()), x.sizes(), x.strides()}, 0};
+  cuda::Choice c{{nullptr, x.sizes(), x.strides()}, 0};
+  std::memcpy(&c.value, x.data(), sizeof(T));  // the low bytes: the kernel reads it as its element type
+  return c;
+}
+
+}  // namespace detail
+
+template <class T>
+void select_elements(const Tensor<T, Device::cuda>& out, const Tensor<bool, Device::cuda>& condition,
+                     const Operand<Tensor<T, Device::cuda>>& a, const Operand<Tensor<T, Device::cuda>>& b) {
+  const Strided c{reinterpret_cast<const char*>(condition.data()), condition.sizes(), condition.strides()};
+  cuda::select_into(reinterpret_cast<char*>(out.data()), out.sizes(), out.strides(), c, detail::choice(a),
+                    detail::choice(b), sizeof(T), cuda::current_stream());
 }
 
 }  // namespace satchel

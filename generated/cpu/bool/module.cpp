@@ -38,6 +38,7 @@ void bind_shard1(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& d
 void bind_shard2(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard3(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard4(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard5(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard6(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard7(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard8(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
@@ -47,12 +48,14 @@ void bind_shard11(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& 
 void bind_shard12(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard13(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard14(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard15(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard16(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard17(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard18(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard19(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard20(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard21(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard22(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard23(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard24(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard26(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
@@ -82,6 +85,7 @@ NB_MODULE(cpu_bool, m) {
   bind_shard2(m, cls, doc);
   bind_shard3(m, cls, doc);
   bind_shard4(m, cls, doc);
+  bind_shard5(m, cls, doc);
   bind_shard6(m, cls, doc);
   bind_shard7(m, cls, doc);
   bind_shard8(m, cls, doc);
@@ -91,12 +95,14 @@ NB_MODULE(cpu_bool, m) {
   bind_shard12(m, cls, doc);
   bind_shard13(m, cls, doc);
   bind_shard14(m, cls, doc);
+  bind_shard15(m, cls, doc);
   bind_shard16(m, cls, doc);
   bind_shard17(m, cls, doc);
   bind_shard18(m, cls, doc);
   bind_shard19(m, cls, doc);
   bind_shard20(m, cls, doc);
   bind_shard21(m, cls, doc);
+  bind_shard22(m, cls, doc);
   bind_shard23(m, cls, doc);
   bind_shard24(m, cls, doc);
   bind_shard26(m, cls, doc);

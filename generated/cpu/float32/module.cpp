@@ -13,6 +13,7 @@ using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cpu>;
 using LongTensor = satchel::Tensor<int64_t, satchel::Device::cpu>;
 using FloatTensor = satchel::Tensor<float, satchel::Device::cpu>;
+using DoubleTensor = satchel::Tensor<double, satchel::Device::cpu>;
 struct VarMeanResult {  // the class of VarMeanResult results: satchel.cpu.float32.VarMeanResult
   static constexpr const char* name = "VarMeanResult";
   static constexpr const char* module = "satchel._units.cpu_float32";
@@ -86,8 +87,9 @@ NB_MODULE(cpu_float32, m) {
   m.attr("dtype") = "float32";
   m.attr("device") = "cpu";
   satchel::setup_module();
-  nb::module_::import_("satchel._units.cpu_bool");  // registers BoolTensor, which ops here return
+  nb::module_::import_("satchel._units.cpu_bool");  // registers BoolTensor, which ops here take and return
   nb::module_::import_("satchel._units.cpu_int64");  // registers LongTensor, which ops here return
+  nb::module_::import_("satchel._units.cpu_float64");  // registers DoubleTensor, which ops here return
   auto cls = satchel::bind_tensor<Tensor>(m, "FloatTensor", "float32", "cpu");
   m.attr("Tensor") = cls;
   satchel::add_named_tuple<VarMeanResult>(m);

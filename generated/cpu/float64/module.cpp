@@ -86,7 +86,7 @@ NB_MODULE(cpu_float64, m) {
   m.attr("dtype") = "float64";
   m.attr("device") = "cpu";
   satchel::setup_module();
-  nb::module_::import_("satchel._units.cpu_bool");  // registers BoolTensor, which ops here return
+  nb::module_::import_("satchel._units.cpu_bool");  // registers BoolTensor, which ops here take and return
   nb::module_::import_("satchel._units.cpu_int64");  // registers LongTensor, which ops here return
   auto cls = satchel::bind_tensor<Tensor>(m, "DoubleTensor", "float64", "cpu");
   m.attr("Tensor") = cls;

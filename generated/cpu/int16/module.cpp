@@ -12,6 +12,7 @@ using In = satchel::Operand<Tensor>;
 using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cpu>;
 using LongTensor = satchel::Tensor<int64_t, satchel::Device::cpu>;
+using DoubleTensor = satchel::Tensor<double, satchel::Device::cpu>;
 struct MaxResult {  // the class of MaxResult results: satchel.cpu.int16.MaxResult
   static constexpr const char* name = "MaxResult";
   static constexpr const char* module = "satchel._units.cpu_int16";
@@ -48,12 +49,14 @@ void bind_shard11(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& 
 void bind_shard12(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard13(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard14(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard15(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard16(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard17(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard18(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard19(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard20(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard21(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard22(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard23(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard24(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard25(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
@@ -72,8 +75,9 @@ NB_MODULE(cpu_int16, m) {
   m.attr("dtype") = "int16";
   m.attr("device") = "cpu";
   satchel::setup_module();
-  nb::module_::import_("satchel._units.cpu_bool");  // registers BoolTensor, which ops here return
+  nb::module_::import_("satchel._units.cpu_bool");  // registers BoolTensor, which ops here take and return
   nb::module_::import_("satchel._units.cpu_int64");  // registers LongTensor, which ops here return
+  nb::module_::import_("satchel._units.cpu_float64");  // registers DoubleTensor, which ops here return
   auto cls = satchel::bind_tensor<Tensor>(m, "ShortTensor", "int16", "cpu");
   m.attr("Tensor") = cls;
   satchel::add_named_tuple<MaxResult>(m);
@@ -96,12 +100,14 @@ NB_MODULE(cpu_int16, m) {
   bind_shard12(m, cls, doc);
   bind_shard13(m, cls, doc);
   bind_shard14(m, cls, doc);
+  bind_shard15(m, cls, doc);
   bind_shard16(m, cls, doc);
   bind_shard17(m, cls, doc);
   bind_shard18(m, cls, doc);
   bind_shard19(m, cls, doc);
   bind_shard20(m, cls, doc);
   bind_shard21(m, cls, doc);
+  bind_shard22(m, cls, doc);
   bind_shard23(m, cls, doc);
   bind_shard24(m, cls, doc);
   bind_shard25(m, cls, doc);

@@ -13,6 +13,7 @@ using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
 using LongTensor = satchel::Tensor<int64_t, satchel::Device::cuda>;
 using HalfTensor = satchel::Tensor<satchel::half, satchel::Device::cuda>;
+using DoubleTensor = satchel::Tensor<double, satchel::Device::cuda>;
 struct VarMeanResult {  // the class of VarMeanResult results: satchel.cuda.float16.VarMeanResult
   static constexpr const char* name = "VarMeanResult";
   static constexpr const char* module = "satchel._units.cuda_float16";
@@ -86,8 +87,9 @@ NB_MODULE(cuda_float16, m) {
   m.attr("dtype") = "float16";
   m.attr("device") = "cuda";
   satchel::setup_module();
-  nb::module_::import_("satchel._units.cuda_bool");  // registers BoolTensor, which ops here return
+  nb::module_::import_("satchel._units.cuda_bool");  // registers BoolTensor, which ops here take and return
   nb::module_::import_("satchel._units.cuda_int64");  // registers LongTensor, which ops here return
+  nb::module_::import_("satchel._units.cuda_float64");  // registers DoubleTensor, which ops here return
   auto cls = satchel::bind_tensor<Tensor>(m, "HalfTensor", "float16", "cuda");
   m.attr("Tensor") = cls;
   satchel::add_named_tuple<VarMeanResult>(m);

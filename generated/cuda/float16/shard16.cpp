@@ -15,6 +15,7 @@ using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
 using LongTensor = satchel::Tensor<int64_t, satchel::Device::cuda>;
 using HalfTensor = satchel::Tensor<satchel::half, satchel::Device::cuda>;
+using DoubleTensor = satchel::Tensor<double, satchel::Device::cuda>;
 struct MinResult {  // the class of MinResult results: satchel.cuda.float16.MinResult
   static constexpr const char* name = "MinResult";
   static constexpr const char* module = "satchel._units.cuda_float16";

@@ -27,71 +27,71 @@ cpu_bool_all: signatures.Signature[cpu_bool.BoolTensor, bool, int, cpu_bool.Bool
 
 cpu_bool_bitwise: signatures.BitwiseSignature[cpu_bool.BoolTensor, bool, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_int64.LongTensor] = cpu_bool
 
-cpu_uint8_unsigned: signatures.UnsignedSignature[cpu_uint8.ByteTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_int64.LongTensor] = cpu_uint8
+cpu_uint8_unsigned: signatures.UnsignedSignature[cpu_uint8.ByteTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_int64.LongTensor] = cpu_uint8
 
-cpu_uint8_integral: signatures.IntegralSignature[cpu_uint8.ByteTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_int64.LongTensor] = cpu_uint8
+cpu_uint8_integral: signatures.IntegralSignature[cpu_uint8.ByteTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_int64.LongTensor] = cpu_uint8
 
-cpu_uint8_numeric: signatures.NumericSignature[cpu_uint8.ByteTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_int64.LongTensor] = cpu_uint8
+cpu_uint8_numeric: signatures.NumericSignature[cpu_uint8.ByteTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_int64.LongTensor] = cpu_uint8
 
 cpu_uint8_all: signatures.Signature[cpu_uint8.ByteTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_int64.LongTensor] = cpu_uint8
 
 cpu_uint8_bitwise: signatures.BitwiseSignature[cpu_uint8.ByteTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_int64.LongTensor] = cpu_uint8
 
-cpu_int8_signed: signatures.SignedSignature[cpu_int8.CharTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_int64.LongTensor] = cpu_int8
+cpu_int8_signed: signatures.SignedSignature[cpu_int8.CharTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_int64.LongTensor] = cpu_int8
 
-cpu_int8_integral: signatures.IntegralSignature[cpu_int8.CharTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_int64.LongTensor] = cpu_int8
+cpu_int8_integral: signatures.IntegralSignature[cpu_int8.CharTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_int64.LongTensor] = cpu_int8
 
-cpu_int8_numeric: signatures.NumericSignature[cpu_int8.CharTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_int64.LongTensor] = cpu_int8
+cpu_int8_numeric: signatures.NumericSignature[cpu_int8.CharTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_int64.LongTensor] = cpu_int8
 
 cpu_int8_all: signatures.Signature[cpu_int8.CharTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_int64.LongTensor] = cpu_int8
 
 cpu_int8_bitwise: signatures.BitwiseSignature[cpu_int8.CharTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_int64.LongTensor] = cpu_int8
 
-cpu_int16_signed: signatures.SignedSignature[cpu_int16.ShortTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_int64.LongTensor] = cpu_int16
+cpu_int16_signed: signatures.SignedSignature[cpu_int16.ShortTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_int64.LongTensor] = cpu_int16
 
-cpu_int16_integral: signatures.IntegralSignature[cpu_int16.ShortTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_int64.LongTensor] = cpu_int16
+cpu_int16_integral: signatures.IntegralSignature[cpu_int16.ShortTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_int64.LongTensor] = cpu_int16
 
-cpu_int16_numeric: signatures.NumericSignature[cpu_int16.ShortTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_int64.LongTensor] = cpu_int16
+cpu_int16_numeric: signatures.NumericSignature[cpu_int16.ShortTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_int64.LongTensor] = cpu_int16
 
 cpu_int16_all: signatures.Signature[cpu_int16.ShortTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_int64.LongTensor] = cpu_int16
 
 cpu_int16_bitwise: signatures.BitwiseSignature[cpu_int16.ShortTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_int64.LongTensor] = cpu_int16
 
-cpu_int32_signed: signatures.SignedSignature[cpu_int32.IntTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_int64.LongTensor] = cpu_int32
+cpu_int32_signed: signatures.SignedSignature[cpu_int32.IntTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_int64.LongTensor] = cpu_int32
 
-cpu_int32_integral: signatures.IntegralSignature[cpu_int32.IntTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_int64.LongTensor] = cpu_int32
+cpu_int32_integral: signatures.IntegralSignature[cpu_int32.IntTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_int64.LongTensor] = cpu_int32
 
-cpu_int32_numeric: signatures.NumericSignature[cpu_int32.IntTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_int64.LongTensor] = cpu_int32
+cpu_int32_numeric: signatures.NumericSignature[cpu_int32.IntTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_int64.LongTensor] = cpu_int32
 
 cpu_int32_all: signatures.Signature[cpu_int32.IntTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_int64.LongTensor] = cpu_int32
 
 cpu_int32_bitwise: signatures.BitwiseSignature[cpu_int32.IntTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_int64.LongTensor] = cpu_int32
 
-cpu_int64_signed: signatures.SignedSignature[cpu_int64.LongTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_int64.LongTensor] = cpu_int64
+cpu_int64_signed: signatures.SignedSignature[cpu_int64.LongTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_int64.LongTensor] = cpu_int64
 
-cpu_int64_integral: signatures.IntegralSignature[cpu_int64.LongTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_int64.LongTensor] = cpu_int64
+cpu_int64_integral: signatures.IntegralSignature[cpu_int64.LongTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_int64.LongTensor] = cpu_int64
 
-cpu_int64_numeric: signatures.NumericSignature[cpu_int64.LongTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_int64.LongTensor] = cpu_int64
+cpu_int64_numeric: signatures.NumericSignature[cpu_int64.LongTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_int64.LongTensor] = cpu_int64
 
 cpu_int64_all: signatures.Signature[cpu_int64.LongTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_int64.LongTensor] = cpu_int64
 
 cpu_int64_bitwise: signatures.BitwiseSignature[cpu_int64.LongTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_int64.LongTensor] = cpu_int64
 
-cpu_float16_floating: signatures.FloatingSignature[cpu_float16.HalfTensor, float, float, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float16.HalfTensor] = cpu_float16
+cpu_float16_floating: signatures.FloatingSignature[cpu_float16.HalfTensor, float, float, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_float16.HalfTensor] = cpu_float16
 
-cpu_float16_numeric: signatures.NumericSignature[cpu_float16.HalfTensor, float, float, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float16.HalfTensor] = cpu_float16
+cpu_float16_numeric: signatures.NumericSignature[cpu_float16.HalfTensor, float, float, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_float16.HalfTensor] = cpu_float16
 
 cpu_float16_all: signatures.Signature[cpu_float16.HalfTensor, float, float, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float16.HalfTensor] = cpu_float16
 
-cpu_float32_floating: signatures.FloatingSignature[cpu_float32.FloatTensor, float, float, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float32.FloatTensor] = cpu_float32
+cpu_float32_floating: signatures.FloatingSignature[cpu_float32.FloatTensor, float, float, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_float32.FloatTensor] = cpu_float32
 
-cpu_float32_numeric: signatures.NumericSignature[cpu_float32.FloatTensor, float, float, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float32.FloatTensor] = cpu_float32
+cpu_float32_numeric: signatures.NumericSignature[cpu_float32.FloatTensor, float, float, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_float32.FloatTensor] = cpu_float32
 
 cpu_float32_all: signatures.Signature[cpu_float32.FloatTensor, float, float, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float32.FloatTensor] = cpu_float32
 
-cpu_float64_floating: signatures.FloatingSignature[cpu_float64.DoubleTensor, float, float, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor] = cpu_float64
+cpu_float64_floating: signatures.FloatingSignature[cpu_float64.DoubleTensor, float, float, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_float64.DoubleTensor] = cpu_float64
 
-cpu_float64_numeric: signatures.NumericSignature[cpu_float64.DoubleTensor, float, float, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor] = cpu_float64
+cpu_float64_numeric: signatures.NumericSignature[cpu_float64.DoubleTensor, float, float, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_float64.DoubleTensor] = cpu_float64
 
 cpu_float64_all: signatures.Signature[cpu_float64.DoubleTensor, float, float, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor] = cpu_float64
 
@@ -101,70 +101,70 @@ cuda_bool_all: signatures.Signature[cuda_bool.BoolTensor, bool, int, cuda_bool.B
 
 cuda_bool_bitwise: signatures.BitwiseSignature[cuda_bool.BoolTensor, bool, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_int64.LongTensor] = cuda_bool
 
-cuda_uint8_unsigned: signatures.UnsignedSignature[cuda_uint8.ByteTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_int64.LongTensor] = cuda_uint8
+cuda_uint8_unsigned: signatures.UnsignedSignature[cuda_uint8.ByteTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_int64.LongTensor] = cuda_uint8
 
-cuda_uint8_integral: signatures.IntegralSignature[cuda_uint8.ByteTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_int64.LongTensor] = cuda_uint8
+cuda_uint8_integral: signatures.IntegralSignature[cuda_uint8.ByteTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_int64.LongTensor] = cuda_uint8
 
-cuda_uint8_numeric: signatures.NumericSignature[cuda_uint8.ByteTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_int64.LongTensor] = cuda_uint8
+cuda_uint8_numeric: signatures.NumericSignature[cuda_uint8.ByteTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_int64.LongTensor] = cuda_uint8
 
 cuda_uint8_all: signatures.Signature[cuda_uint8.ByteTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_int64.LongTensor] = cuda_uint8
 
 cuda_uint8_bitwise: signatures.BitwiseSignature[cuda_uint8.ByteTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_int64.LongTensor] = cuda_uint8
 
-cuda_int8_signed: signatures.SignedSignature[cuda_int8.CharTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_int64.LongTensor] = cuda_int8
+cuda_int8_signed: signatures.SignedSignature[cuda_int8.CharTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_int64.LongTensor] = cuda_int8
 
-cuda_int8_integral: signatures.IntegralSignature[cuda_int8.CharTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_int64.LongTensor] = cuda_int8
+cuda_int8_integral: signatures.IntegralSignature[cuda_int8.CharTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_int64.LongTensor] = cuda_int8
 
-cuda_int8_numeric: signatures.NumericSignature[cuda_int8.CharTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_int64.LongTensor] = cuda_int8
+cuda_int8_numeric: signatures.NumericSignature[cuda_int8.CharTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_int64.LongTensor] = cuda_int8
 
 cuda_int8_all: signatures.Signature[cuda_int8.CharTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_int64.LongTensor] = cuda_int8
 
 cuda_int8_bitwise: signatures.BitwiseSignature[cuda_int8.CharTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_int64.LongTensor] = cuda_int8
 
-cuda_int16_signed: signatures.SignedSignature[cuda_int16.ShortTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_int64.LongTensor] = cuda_int16
+cuda_int16_signed: signatures.SignedSignature[cuda_int16.ShortTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_int64.LongTensor] = cuda_int16
 
-cuda_int16_integral: signatures.IntegralSignature[cuda_int16.ShortTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_int64.LongTensor] = cuda_int16
+cuda_int16_integral: signatures.IntegralSignature[cuda_int16.ShortTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_int64.LongTensor] = cuda_int16
 
-cuda_int16_numeric: signatures.NumericSignature[cuda_int16.ShortTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_int64.LongTensor] = cuda_int16
+cuda_int16_numeric: signatures.NumericSignature[cuda_int16.ShortTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_int64.LongTensor] = cuda_int16
 
 cuda_int16_all: signatures.Signature[cuda_int16.ShortTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_int64.LongTensor] = cuda_int16
 
 cuda_int16_bitwise: signatures.BitwiseSignature[cuda_int16.ShortTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_int64.LongTensor] = cuda_int16
 
-cuda_int32_signed: signatures.SignedSignature[cuda_int32.IntTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_int64.LongTensor] = cuda_int32
+cuda_int32_signed: signatures.SignedSignature[cuda_int32.IntTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_int64.LongTensor] = cuda_int32
 
-cuda_int32_integral: signatures.IntegralSignature[cuda_int32.IntTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_int64.LongTensor] = cuda_int32
+cuda_int32_integral: signatures.IntegralSignature[cuda_int32.IntTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_int64.LongTensor] = cuda_int32
 
-cuda_int32_numeric: signatures.NumericSignature[cuda_int32.IntTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_int64.LongTensor] = cuda_int32
+cuda_int32_numeric: signatures.NumericSignature[cuda_int32.IntTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_int64.LongTensor] = cuda_int32
 
 cuda_int32_all: signatures.Signature[cuda_int32.IntTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_int64.LongTensor] = cuda_int32
 
 cuda_int32_bitwise: signatures.BitwiseSignature[cuda_int32.IntTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_int64.LongTensor] = cuda_int32
 
-cuda_int64_signed: signatures.SignedSignature[cuda_int64.LongTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_int64.LongTensor] = cuda_int64
+cuda_int64_signed: signatures.SignedSignature[cuda_int64.LongTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_int64.LongTensor] = cuda_int64
 
-cuda_int64_integral: signatures.IntegralSignature[cuda_int64.LongTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_int64.LongTensor] = cuda_int64
+cuda_int64_integral: signatures.IntegralSignature[cuda_int64.LongTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_int64.LongTensor] = cuda_int64
 
-cuda_int64_numeric: signatures.NumericSignature[cuda_int64.LongTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_int64.LongTensor] = cuda_int64
+cuda_int64_numeric: signatures.NumericSignature[cuda_int64.LongTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_int64.LongTensor] = cuda_int64
 
 cuda_int64_all: signatures.Signature[cuda_int64.LongTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_int64.LongTensor] = cuda_int64
 
 cuda_int64_bitwise: signatures.BitwiseSignature[cuda_int64.LongTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_int64.LongTensor] = cuda_int64
 
-cuda_float16_floating: signatures.FloatingSignature[cuda_float16.HalfTensor, float, float, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float16.HalfTensor] = cuda_float16
+cuda_float16_floating: signatures.FloatingSignature[cuda_float16.HalfTensor, float, float, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_float16.HalfTensor] = cuda_float16
 
-cuda_float16_numeric: signatures.NumericSignature[cuda_float16.HalfTensor, float, float, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float16.HalfTensor] = cuda_float16
+cuda_float16_numeric: signatures.NumericSignature[cuda_float16.HalfTensor, float, float, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_float16.HalfTensor] = cuda_float16
 
 cuda_float16_all: signatures.Signature[cuda_float16.HalfTensor, float, float, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float16.HalfTensor] = cuda_float16
 
-cuda_float32_floating: signatures.FloatingSignature[cuda_float32.FloatTensor, float, float, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float32.FloatTensor] = cuda_float32
+cuda_float32_floating: signatures.FloatingSignature[cuda_float32.FloatTensor, float, float, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_float32.FloatTensor] = cuda_float32
 
-cuda_float32_numeric: signatures.NumericSignature[cuda_float32.FloatTensor, float, float, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float32.FloatTensor] = cuda_float32
+cuda_float32_numeric: signatures.NumericSignature[cuda_float32.FloatTensor, float, float, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_float32.FloatTensor] = cuda_float32
 
 cuda_float32_all: signatures.Signature[cuda_float32.FloatTensor, float, float, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float32.FloatTensor] = cuda_float32
 
-cuda_float64_floating: signatures.FloatingSignature[cuda_float64.DoubleTensor, float, float, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor] = cuda_float64
+cuda_float64_floating: signatures.FloatingSignature[cuda_float64.DoubleTensor, float, float, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_float64.DoubleTensor] = cuda_float64
 
-cuda_float64_numeric: signatures.NumericSignature[cuda_float64.DoubleTensor, float, float, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor] = cuda_float64
+cuda_float64_numeric: signatures.NumericSignature[cuda_float64.DoubleTensor, float, float, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_float64.DoubleTensor] = cuda_float64
 
 cuda_float64_all: signatures.Signature[cuda_float64.DoubleTensor, float, float, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor] = cuda_float64

@@ -152,6 +152,64 @@ class BoolTensor:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
     def triu(self, diagonal: int = 0) -> BoolTensor:
         """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+    def empty_like(self) -> BoolTensor:
+        """An uninitialised tensor of self's shape (and dim order, when self is dense)."""
+    def zeros_like(self) -> BoolTensor:
+        """A tensor of self's shape (and dim order, when self is dense) holding 0."""
+    def ones_like(self) -> BoolTensor:
+        """A tensor of self's shape (and dim order, when self is dense) holding 1."""
+    def full_like(self, fill_value: bool) -> BoolTensor:
+        """A tensor of self's shape (and dim order, when self is dense) holding fill_value."""
+    def masked_fill(self, mask: BoolTensor, value: bool) -> BoolTensor:
+        """self with value where mask is true, mask and self broadcast together."""
+    def masked_fill_(self, mask: BoolTensor, value: bool) -> BoolTensor:
+        """Writes value into self where mask (broadcast to self's shape) is true."""
+    def split(self, split_size: int, dim: int = 0) -> list[BoolTensor]:
+        """Views of self along dim of split_size elements each, the last one smaller when split_size does not divide the dim's size."""
+    def split_with_sizes(self, split_sizes: int | Sequence[int], dim: int = 0) -> list[BoolTensor]:
+        """Views of self along dim of the given sizes, which add up to the dim's size."""
+    def chunk(self, chunks: int, dim: int = 0) -> list[BoolTensor]:
+        """At most chunks views of self along dim, each of ceil(size / chunks) elements but the last (PyTorch's chunk: fewer when they run out)."""
+    def tensor_split(self, sections: int, dim: int = 0) -> list[BoolTensor]:
+        """Exactly sections views of self along dim, the first size % sections of them one element longer than the others (NumPy's array_split)."""
+    def unbind(self, dim: int = 0) -> list[BoolTensor]:
+        """The views of self at each index of dim, that dim removed."""
+    def broadcast_to(self, size: int | Sequence[int]) -> BoolTensor:
+        """The view of self broadcast to size (expand, by the Array API's name)."""
+    def flip(self, dims: int | Sequence[int]) -> BoolTensor:
+        """A copy of self with the order of elements along each of dims reversed."""
+    def fliplr(self) -> BoolTensor:
+        """flip along dim 1, of a tensor of at least 2 dims."""
+    def flipud(self) -> BoolTensor:
+        """flip along dim 0 (of a tensor of at least 1 dim)."""
+    def roll(self, shifts: int | Sequence[int], dims: int | Sequence[int] = ()) -> BoolTensor:
+        """A copy of self with its elements shifted by shifts[i] along dims[i], wrapping around; with no dims, along the flattened tensor (shape kept)."""
+    def rot90(self, k: int = 1, dims: int | Sequence[int] = (0, 1)) -> BoolTensor:
+        """A copy of self rotated k quarter turns in the plane of dims, from dims[0] towards dims[1]."""
+    def repeat(self, repeats: int | Sequence[int]) -> BoolTensor:
+        """self tiled repeats[i] times along dim i (PyTorch's repeat: repeats has at least self's dims; extra leading ones add dims)."""
+    def tile(self, dims: int | Sequence[int]) -> BoolTensor:
+        """repeat, with fewer dims than self allowed (as NumPy's tile, ones are prepended)."""
+    def repeat_interleave(self, repeats: int, dim: int | None = None) -> BoolTensor:
+        """Each element of self repeated repeats times along dim, one after another (of the flattened self when dim is None)."""
+    def movedim(self, source: int | Sequence[int], destination: int | Sequence[int]) -> BoolTensor:
+        """The view with self's dims source moved to positions destination, the others in order."""
+    def moveaxis(self, source: int | Sequence[int], destination: int | Sequence[int]) -> BoolTensor:
+        """movedim by NumPy's name."""
+    def swapaxes(self, axis0: int, axis1: int) -> BoolTensor:
+        """The view with dims axis0 and axis1 swapped (transpose by NumPy's name)."""
+    def swapdims(self, dim0: int, dim1: int) -> BoolTensor:
+        """The view with dims dim0 and dim1 swapped (transpose)."""
+    def narrow_copy(self, dim: int, start: int, length: int) -> BoolTensor:
+        """A contiguous copy of narrow(self, dim, start, length)."""
+    def unflatten(self, dim: int, sizes: int | Sequence[int]) -> BoolTensor:
+        """self with dim split into sizes (one may be -1); a view when the strides allow one."""
+    def select_scatter(self, src: BoolTensor, dim: int, index: int) -> BoolTensor:
+        """A copy of self with src written into the slice at index of dim."""
+    def slice_scatter(self, src: BoolTensor, dim: int = 0, start: int | None = None, end: int | None = None, step: int = 1) -> BoolTensor:
+        """A copy of self with src written into self[start:end:step] along dim."""
+    def as_strided(self, size: int | Sequence[int], stride: int | Sequence[int], storage_offset: int | None = None) -> BoolTensor:
+        """The view of self's storage with the given sizes, strides and storage offset (self's when None); raises where an element would lie outside the storage."""
     def narrow(self, dim: int, start: int, length: int) -> BoolTensor:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
     def select(self, dim: int, index: int) -> BoolTensor:
@@ -360,6 +418,120 @@ def tril(self: BoolTensor, diagonal: int = 0) -> BoolTensor:
 
 def triu(self: BoolTensor, diagonal: int = 0) -> BoolTensor:
     """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+def empty_like(self: BoolTensor) -> BoolTensor:
+    """An uninitialised tensor of self's shape (and dim order, when self is dense)."""
+
+def zeros_like(self: BoolTensor) -> BoolTensor:
+    """A tensor of self's shape (and dim order, when self is dense) holding 0."""
+
+def ones_like(self: BoolTensor) -> BoolTensor:
+    """A tensor of self's shape (and dim order, when self is dense) holding 1."""
+
+def full_like(self: BoolTensor, fill_value: bool) -> BoolTensor:
+    """A tensor of self's shape (and dim order, when self is dense) holding fill_value."""
+
+def where(condition: BoolTensor, self: BoolTensor, other: BoolTensor) -> BoolTensor:
+    """Elementwise self where condition is true, else other, the three broadcast together (PyTorch's where(condition, input, other))."""
+
+def masked_fill(self: BoolTensor, mask: BoolTensor, value: bool) -> BoolTensor:
+    """self with value where mask is true, mask and self broadcast together."""
+
+def masked_fill_(self: BoolTensor, mask: BoolTensor, value: bool) -> BoolTensor:
+    """Writes value into self where mask (broadcast to self's shape) is true."""
+
+def cat(tensors: Sequence[BoolTensor], dim: int = 0) -> BoolTensor:
+    """The tensors joined along dim; each has the same number of dims and the same sizes but along dim (a 1-D tensor of size 0 is skipped, as PyTorch does)."""
+
+def concat(tensors: Sequence[BoolTensor], dim: int = 0) -> BoolTensor:
+    """cat by the Array API's and NumPy's name."""
+
+def stack(tensors: Sequence[BoolTensor], dim: int = 0) -> BoolTensor:
+    """The tensors, all of one shape, joined along a new dimension dim."""
+
+def hstack(tensors: Sequence[BoolTensor]) -> BoolTensor:
+    """The tensors joined column-wise (along dim 1; 1-D tensors along dim 0)."""
+
+def vstack(tensors: Sequence[BoolTensor]) -> BoolTensor:
+    """The tensors, each seen as at least 2-D (a 1-D one as a row), joined along dim 0."""
+
+def dstack(tensors: Sequence[BoolTensor]) -> BoolTensor:
+    """The tensors, each seen as at least 3-D, joined along dim 2."""
+
+def split(self: BoolTensor, split_size: int, dim: int = 0) -> list[BoolTensor]:
+    """Views of self along dim of split_size elements each, the last one smaller when split_size does not divide the dim's size."""
+
+def split_with_sizes(self: BoolTensor, split_sizes: int | Sequence[int], dim: int = 0) -> list[BoolTensor]:
+    """Views of self along dim of the given sizes, which add up to the dim's size."""
+
+def chunk(self: BoolTensor, chunks: int, dim: int = 0) -> list[BoolTensor]:
+    """At most chunks views of self along dim, each of ceil(size / chunks) elements but the last (PyTorch's chunk: fewer when they run out)."""
+
+def tensor_split(self: BoolTensor, sections: int, dim: int = 0) -> list[BoolTensor]:
+    """Exactly sections views of self along dim, the first size % sections of them one element longer than the others (NumPy's array_split)."""
+
+def unbind(self: BoolTensor, dim: int = 0) -> list[BoolTensor]:
+    """The views of self at each index of dim, that dim removed."""
+
+def broadcast_tensors(tensors: Sequence[BoolTensor]) -> list[BoolTensor]:
+    """Views of the tensors broadcast to one shape."""
+
+def broadcast_to(self: BoolTensor, size: int | Sequence[int]) -> BoolTensor:
+    """The view of self broadcast to size (expand, by the Array API's name)."""
+
+def meshgrid(tensors: Sequence[BoolTensor], *, indexing: str = "ij") -> list[BoolTensor]:
+    """Views of the 1-D tensors broadcast to the grid of their sizes, indexing 'ij' (matrix: dim k is tensor k's) or 'xy' (Cartesian: the first two dims swapped)."""
+
+def flip(self: BoolTensor, dims: int | Sequence[int]) -> BoolTensor:
+    """A copy of self with the order of elements along each of dims reversed."""
+
+def fliplr(self: BoolTensor) -> BoolTensor:
+    """flip along dim 1, of a tensor of at least 2 dims."""
+
+def flipud(self: BoolTensor) -> BoolTensor:
+    """flip along dim 0 (of a tensor of at least 1 dim)."""
+
+def roll(self: BoolTensor, shifts: int | Sequence[int], dims: int | Sequence[int] = ()) -> BoolTensor:
+    """A copy of self with its elements shifted by shifts[i] along dims[i], wrapping around; with no dims, along the flattened tensor (shape kept)."""
+
+def rot90(self: BoolTensor, k: int = 1, dims: int | Sequence[int] = (0, 1)) -> BoolTensor:
+    """A copy of self rotated k quarter turns in the plane of dims, from dims[0] towards dims[1]."""
+
+def repeat(self: BoolTensor, repeats: int | Sequence[int]) -> BoolTensor:
+    """self tiled repeats[i] times along dim i (PyTorch's repeat: repeats has at least self's dims; extra leading ones add dims)."""
+
+def tile(self: BoolTensor, dims: int | Sequence[int]) -> BoolTensor:
+    """repeat, with fewer dims than self allowed (as NumPy's tile, ones are prepended)."""
+
+def repeat_interleave(self: BoolTensor, repeats: int, dim: int | None = None) -> BoolTensor:
+    """Each element of self repeated repeats times along dim, one after another (of the flattened self when dim is None)."""
+
+def movedim(self: BoolTensor, source: int | Sequence[int], destination: int | Sequence[int]) -> BoolTensor:
+    """The view with self's dims source moved to positions destination, the others in order."""
+
+def moveaxis(self: BoolTensor, source: int | Sequence[int], destination: int | Sequence[int]) -> BoolTensor:
+    """movedim by NumPy's name."""
+
+def swapaxes(self: BoolTensor, axis0: int, axis1: int) -> BoolTensor:
+    """The view with dims axis0 and axis1 swapped (transpose by NumPy's name)."""
+
+def swapdims(self: BoolTensor, dim0: int, dim1: int) -> BoolTensor:
+    """The view with dims dim0 and dim1 swapped (transpose)."""
+
+def narrow_copy(self: BoolTensor, dim: int, start: int, length: int) -> BoolTensor:
+    """A contiguous copy of narrow(self, dim, start, length)."""
+
+def unflatten(self: BoolTensor, dim: int, sizes: int | Sequence[int]) -> BoolTensor:
+    """self with dim split into sizes (one may be -1); a view when the strides allow one."""
+
+def select_scatter(self: BoolTensor, src: BoolTensor, dim: int, index: int) -> BoolTensor:
+    """A copy of self with src written into the slice at index of dim."""
+
+def slice_scatter(self: BoolTensor, src: BoolTensor, dim: int = 0, start: int | None = None, end: int | None = None, step: int = 1) -> BoolTensor:
+    """A copy of self with src written into self[start:end:step] along dim."""
+
+def as_strided(self: BoolTensor, size: int | Sequence[int], stride: int | Sequence[int], storage_offset: int | None = None) -> BoolTensor:
+    """The view of self's storage with the given sizes, strides and storage offset (self's when None); raises where an element would lie outside the storage."""
 
 def narrow(self: BoolTensor, dim: int, start: int, length: int) -> BoolTensor:
     """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

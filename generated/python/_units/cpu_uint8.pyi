@@ -7,6 +7,7 @@ from typing import Any, ClassVar, Literal, NamedTuple
 
 from satchel._units.cpu_bool import BoolTensor
 from satchel._units.cpu_int64 import LongTensor
+from satchel._units.cpu_float64 import DoubleTensor
 
 _Key = int | slice | EllipsisType | None
 
@@ -265,6 +266,12 @@ class ByteTensor:
         """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
     def logical_not(self) -> BoolTensor:
         """Whether self is zero, as a bool tensor."""
+    def isposinf(self) -> BoolTensor:
+        """Whether each element is +inf (never, for integers)."""
+    def isneginf(self) -> BoolTensor:
+        """Whether each element is -inf (never, for integers)."""
+    def float_power(self, exponent: ByteTensor | int) -> DoubleTensor:
+        """Elementwise self to the power exponent in double precision, whatever the unit: a float64 tensor (PyTorch's float_power)."""
     def tril(self, diagonal: int = 0) -> ByteTensor:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
     def triu(self, diagonal: int = 0) -> ByteTensor:
@@ -291,6 +298,64 @@ class ByteTensor:
         """beta * self + alpha * bmm(batch1, batch2), self broadcast to the products' shape."""
     def addbmm(self, batch1: ByteTensor, batch2: ByteTensor, *, beta: int = 1, alpha: int = 1) -> ByteTensor:
         """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
+    def empty_like(self) -> ByteTensor:
+        """An uninitialised tensor of self's shape (and dim order, when self is dense)."""
+    def zeros_like(self) -> ByteTensor:
+        """A tensor of self's shape (and dim order, when self is dense) holding 0."""
+    def ones_like(self) -> ByteTensor:
+        """A tensor of self's shape (and dim order, when self is dense) holding 1."""
+    def full_like(self, fill_value: int) -> ByteTensor:
+        """A tensor of self's shape (and dim order, when self is dense) holding fill_value."""
+    def masked_fill(self, mask: BoolTensor, value: int) -> ByteTensor:
+        """self with value where mask is true, mask and self broadcast together."""
+    def masked_fill_(self, mask: BoolTensor, value: int) -> ByteTensor:
+        """Writes value into self where mask (broadcast to self's shape) is true."""
+    def split(self, split_size: int, dim: int = 0) -> list[ByteTensor]:
+        """Views of self along dim of split_size elements each, the last one smaller when split_size does not divide the dim's size."""
+    def split_with_sizes(self, split_sizes: int | Sequence[int], dim: int = 0) -> list[ByteTensor]:
+        """Views of self along dim of the given sizes, which add up to the dim's size."""
+    def chunk(self, chunks: int, dim: int = 0) -> list[ByteTensor]:
+        """At most chunks views of self along dim, each of ceil(size / chunks) elements but the last (PyTorch's chunk: fewer when they run out)."""
+    def tensor_split(self, sections: int, dim: int = 0) -> list[ByteTensor]:
+        """Exactly sections views of self along dim, the first size % sections of them one element longer than the others (NumPy's array_split)."""
+    def unbind(self, dim: int = 0) -> list[ByteTensor]:
+        """The views of self at each index of dim, that dim removed."""
+    def broadcast_to(self, size: int | Sequence[int]) -> ByteTensor:
+        """The view of self broadcast to size (expand, by the Array API's name)."""
+    def flip(self, dims: int | Sequence[int]) -> ByteTensor:
+        """A copy of self with the order of elements along each of dims reversed."""
+    def fliplr(self) -> ByteTensor:
+        """flip along dim 1, of a tensor of at least 2 dims."""
+    def flipud(self) -> ByteTensor:
+        """flip along dim 0 (of a tensor of at least 1 dim)."""
+    def roll(self, shifts: int | Sequence[int], dims: int | Sequence[int] = ()) -> ByteTensor:
+        """A copy of self with its elements shifted by shifts[i] along dims[i], wrapping around; with no dims, along the flattened tensor (shape kept)."""
+    def rot90(self, k: int = 1, dims: int | Sequence[int] = (0, 1)) -> ByteTensor:
+        """A copy of self rotated k quarter turns in the plane of dims, from dims[0] towards dims[1]."""
+    def repeat(self, repeats: int | Sequence[int]) -> ByteTensor:
+        """self tiled repeats[i] times along dim i (PyTorch's repeat: repeats has at least self's dims; extra leading ones add dims)."""
+    def tile(self, dims: int | Sequence[int]) -> ByteTensor:
+        """repeat, with fewer dims than self allowed (as NumPy's tile, ones are prepended)."""
+    def repeat_interleave(self, repeats: int, dim: int | None = None) -> ByteTensor:
+        """Each element of self repeated repeats times along dim, one after another (of the flattened self when dim is None)."""
+    def movedim(self, source: int | Sequence[int], destination: int | Sequence[int]) -> ByteTensor:
+        """The view with self's dims source moved to positions destination, the others in order."""
+    def moveaxis(self, source: int | Sequence[int], destination: int | Sequence[int]) -> ByteTensor:
+        """movedim by NumPy's name."""
+    def swapaxes(self, axis0: int, axis1: int) -> ByteTensor:
+        """The view with dims axis0 and axis1 swapped (transpose by NumPy's name)."""
+    def swapdims(self, dim0: int, dim1: int) -> ByteTensor:
+        """The view with dims dim0 and dim1 swapped (transpose)."""
+    def narrow_copy(self, dim: int, start: int, length: int) -> ByteTensor:
+        """A contiguous copy of narrow(self, dim, start, length)."""
+    def unflatten(self, dim: int, sizes: int | Sequence[int]) -> ByteTensor:
+        """self with dim split into sizes (one may be -1); a view when the strides allow one."""
+    def select_scatter(self, src: ByteTensor, dim: int, index: int) -> ByteTensor:
+        """A copy of self with src written into the slice at index of dim."""
+    def slice_scatter(self, src: ByteTensor, dim: int = 0, start: int | None = None, end: int | None = None, step: int = 1) -> ByteTensor:
+        """A copy of self with src written into self[start:end:step] along dim."""
+    def as_strided(self, size: int | Sequence[int], stride: int | Sequence[int], storage_offset: int | None = None) -> ByteTensor:
+        """The view of self's storage with the given sizes, strides and storage offset (self's when None); raises where an element would lie outside the storage."""
     def narrow(self, dim: int, start: int, length: int) -> ByteTensor:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
     def select(self, dim: int, index: int) -> ByteTensor:
@@ -699,6 +764,15 @@ def logical_xor(self: ByteTensor, other: ByteTensor | int) -> BoolTensor:
 def logical_not(self: ByteTensor) -> BoolTensor:
     """Whether self is zero, as a bool tensor."""
 
+def isposinf(self: ByteTensor) -> BoolTensor:
+    """Whether each element is +inf (never, for integers)."""
+
+def isneginf(self: ByteTensor) -> BoolTensor:
+    """Whether each element is -inf (never, for integers)."""
+
+def float_power(self: ByteTensor, exponent: ByteTensor | int) -> DoubleTensor:
+    """Elementwise self to the power exponent in double precision, whatever the unit: a float64 tensor (PyTorch's float_power)."""
+
 def tril(self: ByteTensor, diagonal: int = 0) -> ByteTensor:
     """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
 
@@ -737,6 +811,120 @@ def baddbmm(self: ByteTensor, batch1: ByteTensor, batch2: ByteTensor, *, beta: i
 
 def addbmm(self: ByteTensor, batch1: ByteTensor, batch2: ByteTensor, *, beta: int = 1, alpha: int = 1) -> ByteTensor:
     """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
+
+def empty_like(self: ByteTensor) -> ByteTensor:
+    """An uninitialised tensor of self's shape (and dim order, when self is dense)."""
+
+def zeros_like(self: ByteTensor) -> ByteTensor:
+    """A tensor of self's shape (and dim order, when self is dense) holding 0."""
+
+def ones_like(self: ByteTensor) -> ByteTensor:
+    """A tensor of self's shape (and dim order, when self is dense) holding 1."""
+
+def full_like(self: ByteTensor, fill_value: int) -> ByteTensor:
+    """A tensor of self's shape (and dim order, when self is dense) holding fill_value."""
+
+def where(condition: BoolTensor, self: ByteTensor, other: ByteTensor) -> ByteTensor:
+    """Elementwise self where condition is true, else other, the three broadcast together (PyTorch's where(condition, input, other))."""
+
+def masked_fill(self: ByteTensor, mask: BoolTensor, value: int) -> ByteTensor:
+    """self with value where mask is true, mask and self broadcast together."""
+
+def masked_fill_(self: ByteTensor, mask: BoolTensor, value: int) -> ByteTensor:
+    """Writes value into self where mask (broadcast to self's shape) is true."""
+
+def cat(tensors: Sequence[ByteTensor], dim: int = 0) -> ByteTensor:
+    """The tensors joined along dim; each has the same number of dims and the same sizes but along dim (a 1-D tensor of size 0 is skipped, as PyTorch does)."""
+
+def concat(tensors: Sequence[ByteTensor], dim: int = 0) -> ByteTensor:
+    """cat by the Array API's and NumPy's name."""
+
+def stack(tensors: Sequence[ByteTensor], dim: int = 0) -> ByteTensor:
+    """The tensors, all of one shape, joined along a new dimension dim."""
+
+def hstack(tensors: Sequence[ByteTensor]) -> ByteTensor:
+    """The tensors joined column-wise (along dim 1; 1-D tensors along dim 0)."""
+
+def vstack(tensors: Sequence[ByteTensor]) -> ByteTensor:
+    """The tensors, each seen as at least 2-D (a 1-D one as a row), joined along dim 0."""
+
+def dstack(tensors: Sequence[ByteTensor]) -> ByteTensor:
+    """The tensors, each seen as at least 3-D, joined along dim 2."""
+
+def split(self: ByteTensor, split_size: int, dim: int = 0) -> list[ByteTensor]:
+    """Views of self along dim of split_size elements each, the last one smaller when split_size does not divide the dim's size."""
+
+def split_with_sizes(self: ByteTensor, split_sizes: int | Sequence[int], dim: int = 0) -> list[ByteTensor]:
+    """Views of self along dim of the given sizes, which add up to the dim's size."""
+
+def chunk(self: ByteTensor, chunks: int, dim: int = 0) -> list[ByteTensor]:
+    """At most chunks views of self along dim, each of ceil(size / chunks) elements but the last (PyTorch's chunk: fewer when they run out)."""
+
+def tensor_split(self: ByteTensor, sections: int, dim: int = 0) -> list[ByteTensor]:
+    """Exactly sections views of self along dim, the first size % sections of them one element longer than the others (NumPy's array_split)."""
+
+def unbind(self: ByteTensor, dim: int = 0) -> list[ByteTensor]:
+    """The views of self at each index of dim, that dim removed."""
+
+def broadcast_tensors(tensors: Sequence[ByteTensor]) -> list[ByteTensor]:
+    """Views of the tensors broadcast to one shape."""
+
+def broadcast_to(self: ByteTensor, size: int | Sequence[int]) -> ByteTensor:
+    """The view of self broadcast to size (expand, by the Array API's name)."""
+
+def meshgrid(tensors: Sequence[ByteTensor], *, indexing: str = "ij") -> list[ByteTensor]:
+    """Views of the 1-D tensors broadcast to the grid of their sizes, indexing 'ij' (matrix: dim k is tensor k's) or 'xy' (Cartesian: the first two dims swapped)."""
+
+def flip(self: ByteTensor, dims: int | Sequence[int]) -> ByteTensor:
+    """A copy of self with the order of elements along each of dims reversed."""
+
+def fliplr(self: ByteTensor) -> ByteTensor:
+    """flip along dim 1, of a tensor of at least 2 dims."""
+
+def flipud(self: ByteTensor) -> ByteTensor:
+    """flip along dim 0 (of a tensor of at least 1 dim)."""
+
+def roll(self: ByteTensor, shifts: int | Sequence[int], dims: int | Sequence[int] = ()) -> ByteTensor:
+    """A copy of self with its elements shifted by shifts[i] along dims[i], wrapping around; with no dims, along the flattened tensor (shape kept)."""
+
+def rot90(self: ByteTensor, k: int = 1, dims: int | Sequence[int] = (0, 1)) -> ByteTensor:
+    """A copy of self rotated k quarter turns in the plane of dims, from dims[0] towards dims[1]."""
+
+def repeat(self: ByteTensor, repeats: int | Sequence[int]) -> ByteTensor:
+    """self tiled repeats[i] times along dim i (PyTorch's repeat: repeats has at least self's dims; extra leading ones add dims)."""
+
+def tile(self: ByteTensor, dims: int | Sequence[int]) -> ByteTensor:
+    """repeat, with fewer dims than self allowed (as NumPy's tile, ones are prepended)."""
+
+def repeat_interleave(self: ByteTensor, repeats: int, dim: int | None = None) -> ByteTensor:
+    """Each element of self repeated repeats times along dim, one after another (of the flattened self when dim is None)."""
+
+def movedim(self: ByteTensor, source: int | Sequence[int], destination: int | Sequence[int]) -> ByteTensor:
+    """The view with self's dims source moved to positions destination, the others in order."""
+
+def moveaxis(self: ByteTensor, source: int | Sequence[int], destination: int | Sequence[int]) -> ByteTensor:
+    """movedim by NumPy's name."""
+
+def swapaxes(self: ByteTensor, axis0: int, axis1: int) -> ByteTensor:
+    """The view with dims axis0 and axis1 swapped (transpose by NumPy's name)."""
+
+def swapdims(self: ByteTensor, dim0: int, dim1: int) -> ByteTensor:
+    """The view with dims dim0 and dim1 swapped (transpose)."""
+
+def narrow_copy(self: ByteTensor, dim: int, start: int, length: int) -> ByteTensor:
+    """A contiguous copy of narrow(self, dim, start, length)."""
+
+def unflatten(self: ByteTensor, dim: int, sizes: int | Sequence[int]) -> ByteTensor:
+    """self with dim split into sizes (one may be -1); a view when the strides allow one."""
+
+def select_scatter(self: ByteTensor, src: ByteTensor, dim: int, index: int) -> ByteTensor:
+    """A copy of self with src written into the slice at index of dim."""
+
+def slice_scatter(self: ByteTensor, src: ByteTensor, dim: int = 0, start: int | None = None, end: int | None = None, step: int = 1) -> ByteTensor:
+    """A copy of self with src written into self[start:end:step] along dim."""
+
+def as_strided(self: ByteTensor, size: int | Sequence[int], stride: int | Sequence[int], storage_offset: int | None = None) -> ByteTensor:
+    """The view of self's storage with the given sizes, strides and storage offset (self's when None); raises where an element would lie outside the storage."""
 
 def narrow(self: ByteTensor, dim: int, start: int, length: int) -> ByteTensor:
     """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

@@ -415,6 +415,32 @@ class DoubleTensor:
         """self with NaN replaced by nan, +inf by posinf and -inf by neginf; posinf and neginf default to the dtype's largest and lowest finite values (a NaN given for either counts as None)."""
     def nan_to_num_(self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> DoubleTensor:
         """In-place nan_to_num: writes the result into self and returns it."""
+    def isposinf(self) -> BoolTensor:
+        """Whether each element is +inf (never, for integers)."""
+    def isneginf(self) -> BoolTensor:
+        """Whether each element is -inf (never, for integers)."""
+    def float_power(self, exponent: DoubleTensor | float) -> DoubleTensor:
+        """Elementwise self to the power exponent in double precision, whatever the unit: a float64 tensor (PyTorch's float_power)."""
+    def ldexp(self, other: DoubleTensor | float) -> DoubleTensor:
+        """Elementwise self * 2^other (PyTorch's ldexp)."""
+    def ldexp_(self, other: DoubleTensor | float) -> DoubleTensor:
+        """In-place ldexp: writes the result into self and returns it."""
+    def logaddexp2(self, other: DoubleTensor | float) -> DoubleTensor:
+        """Elementwise log2(2^self + 2^other), without overflow."""
+    def logaddexp2_(self, other: DoubleTensor | float) -> DoubleTensor:
+        """In-place logaddexp2: writes the result into self and returns it."""
+    def sinc(self) -> DoubleTensor:
+        """Elementwise sin(pi self) / (pi self), 1 at 0 (the normalised sinc, as NumPy's)."""
+    def sinc_(self) -> DoubleTensor:
+        """In-place sinc: writes the result into self and returns it."""
+    def logit(self, eps: float | None = None) -> DoubleTensor:
+        """Elementwise log(self / (1 - self)), self first clamped to [eps, 1 - eps] where eps is given (PyTorch's logit)."""
+    def logit_(self, eps: float | None = None) -> DoubleTensor:
+        """In-place logit: writes the result into self and returns it."""
+    def erfinv(self) -> DoubleTensor:
+        """Elementwise inverse error function on [-1, 1] (+-inf at +-1, NaN outside)."""
+    def erfinv_(self) -> DoubleTensor:
+        """In-place erfinv: writes the result into self and returns it."""
     def tril(self, diagonal: int = 0) -> DoubleTensor:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
     def triu(self, diagonal: int = 0) -> DoubleTensor:
@@ -449,6 +475,64 @@ class DoubleTensor:
         """X with self @ X = other (LAPACK's gesv): other is a vector of n elements or matrices of n rows, whose batch dims broadcast with self's."""
     def cholesky(self, upper: bool = False) -> DoubleTensor:
         """The Cholesky factor of each symmetric positive-definite matrix of self (LAPACK's potrf, reading only the triangle it returns): lower L with L @ L.T = self, or with upper=True, U with U.T @ U = self."""
+    def empty_like(self) -> DoubleTensor:
+        """An uninitialised tensor of self's shape (and dim order, when self is dense)."""
+    def zeros_like(self) -> DoubleTensor:
+        """A tensor of self's shape (and dim order, when self is dense) holding 0."""
+    def ones_like(self) -> DoubleTensor:
+        """A tensor of self's shape (and dim order, when self is dense) holding 1."""
+    def full_like(self, fill_value: float) -> DoubleTensor:
+        """A tensor of self's shape (and dim order, when self is dense) holding fill_value."""
+    def masked_fill(self, mask: BoolTensor, value: float) -> DoubleTensor:
+        """self with value where mask is true, mask and self broadcast together."""
+    def masked_fill_(self, mask: BoolTensor, value: float) -> DoubleTensor:
+        """Writes value into self where mask (broadcast to self's shape) is true."""
+    def split(self, split_size: int, dim: int = 0) -> list[DoubleTensor]:
+        """Views of self along dim of split_size elements each, the last one smaller when split_size does not divide the dim's size."""
+    def split_with_sizes(self, split_sizes: int | Sequence[int], dim: int = 0) -> list[DoubleTensor]:
+        """Views of self along dim of the given sizes, which add up to the dim's size."""
+    def chunk(self, chunks: int, dim: int = 0) -> list[DoubleTensor]:
+        """At most chunks views of self along dim, each of ceil(size / chunks) elements but the last (PyTorch's chunk: fewer when they run out)."""
+    def tensor_split(self, sections: int, dim: int = 0) -> list[DoubleTensor]:
+        """Exactly sections views of self along dim, the first size % sections of them one element longer than the others (NumPy's array_split)."""
+    def unbind(self, dim: int = 0) -> list[DoubleTensor]:
+        """The views of self at each index of dim, that dim removed."""
+    def broadcast_to(self, size: int | Sequence[int]) -> DoubleTensor:
+        """The view of self broadcast to size (expand, by the Array API's name)."""
+    def flip(self, dims: int | Sequence[int]) -> DoubleTensor:
+        """A copy of self with the order of elements along each of dims reversed."""
+    def fliplr(self) -> DoubleTensor:
+        """flip along dim 1, of a tensor of at least 2 dims."""
+    def flipud(self) -> DoubleTensor:
+        """flip along dim 0 (of a tensor of at least 1 dim)."""
+    def roll(self, shifts: int | Sequence[int], dims: int | Sequence[int] = ()) -> DoubleTensor:
+        """A copy of self with its elements shifted by shifts[i] along dims[i], wrapping around; with no dims, along the flattened tensor (shape kept)."""
+    def rot90(self, k: int = 1, dims: int | Sequence[int] = (0, 1)) -> DoubleTensor:
+        """A copy of self rotated k quarter turns in the plane of dims, from dims[0] towards dims[1]."""
+    def repeat(self, repeats: int | Sequence[int]) -> DoubleTensor:
+        """self tiled repeats[i] times along dim i (PyTorch's repeat: repeats has at least self's dims; extra leading ones add dims)."""
+    def tile(self, dims: int | Sequence[int]) -> DoubleTensor:
+        """repeat, with fewer dims than self allowed (as NumPy's tile, ones are prepended)."""
+    def repeat_interleave(self, repeats: int, dim: int | None = None) -> DoubleTensor:
+        """Each element of self repeated repeats times along dim, one after another (of the flattened self when dim is None)."""
+    def movedim(self, source: int | Sequence[int], destination: int | Sequence[int]) -> DoubleTensor:
+        """The view with self's dims source moved to positions destination, the others in order."""
+    def moveaxis(self, source: int | Sequence[int], destination: int | Sequence[int]) -> DoubleTensor:
+        """movedim by NumPy's name."""
+    def swapaxes(self, axis0: int, axis1: int) -> DoubleTensor:
+        """The view with dims axis0 and axis1 swapped (transpose by NumPy's name)."""
+    def swapdims(self, dim0: int, dim1: int) -> DoubleTensor:
+        """The view with dims dim0 and dim1 swapped (transpose)."""
+    def narrow_copy(self, dim: int, start: int, length: int) -> DoubleTensor:
+        """A contiguous copy of narrow(self, dim, start, length)."""
+    def unflatten(self, dim: int, sizes: int | Sequence[int]) -> DoubleTensor:
+        """self with dim split into sizes (one may be -1); a view when the strides allow one."""
+    def select_scatter(self, src: DoubleTensor, dim: int, index: int) -> DoubleTensor:
+        """A copy of self with src written into the slice at index of dim."""
+    def slice_scatter(self, src: DoubleTensor, dim: int = 0, start: int | None = None, end: int | None = None, step: int = 1) -> DoubleTensor:
+        """A copy of self with src written into self[start:end:step] along dim."""
+    def as_strided(self, size: int | Sequence[int], stride: int | Sequence[int], storage_offset: int | None = None) -> DoubleTensor:
+        """The view of self's storage with the given sizes, strides and storage offset (self's when None); raises where an element would lie outside the storage."""
     def narrow(self, dim: int, start: int, length: int) -> DoubleTensor:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
     def select(self, dim: int, index: int) -> DoubleTensor:
@@ -1057,6 +1141,45 @@ def nan_to_num(self: DoubleTensor, nan: float = 0.0, posinf: float | None = None
 def nan_to_num_(self: DoubleTensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> DoubleTensor:
     """In-place nan_to_num: writes the result into self and returns it."""
 
+def isposinf(self: DoubleTensor) -> BoolTensor:
+    """Whether each element is +inf (never, for integers)."""
+
+def isneginf(self: DoubleTensor) -> BoolTensor:
+    """Whether each element is -inf (never, for integers)."""
+
+def float_power(self: DoubleTensor, exponent: DoubleTensor | float) -> DoubleTensor:
+    """Elementwise self to the power exponent in double precision, whatever the unit: a float64 tensor (PyTorch's float_power)."""
+
+def ldexp(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    """Elementwise self * 2^other (PyTorch's ldexp)."""
+
+def ldexp_(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    """In-place ldexp: writes the result into self and returns it."""
+
+def logaddexp2(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    """Elementwise log2(2^self + 2^other), without overflow."""
+
+def logaddexp2_(self: DoubleTensor, other: DoubleTensor | float) -> DoubleTensor:
+    """In-place logaddexp2: writes the result into self and returns it."""
+
+def sinc(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise sin(pi self) / (pi self), 1 at 0 (the normalised sinc, as NumPy's)."""
+
+def sinc_(self: DoubleTensor) -> DoubleTensor:
+    """In-place sinc: writes the result into self and returns it."""
+
+def logit(self: DoubleTensor, eps: float | None = None) -> DoubleTensor:
+    """Elementwise log(self / (1 - self)), self first clamped to [eps, 1 - eps] where eps is given (PyTorch's logit)."""
+
+def logit_(self: DoubleTensor, eps: float | None = None) -> DoubleTensor:
+    """In-place logit: writes the result into self and returns it."""
+
+def erfinv(self: DoubleTensor) -> DoubleTensor:
+    """Elementwise inverse error function on [-1, 1] (+-inf at +-1, NaN outside)."""
+
+def erfinv_(self: DoubleTensor) -> DoubleTensor:
+    """In-place erfinv: writes the result into self and returns it."""
+
 def tril(self: DoubleTensor, diagonal: int = 0) -> DoubleTensor:
     """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
 
@@ -1107,6 +1230,120 @@ def solve(self: DoubleTensor, other: DoubleTensor) -> DoubleTensor:
 
 def cholesky(self: DoubleTensor, upper: bool = False) -> DoubleTensor:
     """The Cholesky factor of each symmetric positive-definite matrix of self (LAPACK's potrf, reading only the triangle it returns): lower L with L @ L.T = self, or with upper=True, U with U.T @ U = self."""
+
+def empty_like(self: DoubleTensor) -> DoubleTensor:
+    """An uninitialised tensor of self's shape (and dim order, when self is dense)."""
+
+def zeros_like(self: DoubleTensor) -> DoubleTensor:
+    """A tensor of self's shape (and dim order, when self is dense) holding 0."""
+
+def ones_like(self: DoubleTensor) -> DoubleTensor:
+    """A tensor of self's shape (and dim order, when self is dense) holding 1."""
+
+def full_like(self: DoubleTensor, fill_value: float) -> DoubleTensor:
+    """A tensor of self's shape (and dim order, when self is dense) holding fill_value."""
+
+def where(condition: BoolTensor, self: DoubleTensor, other: DoubleTensor) -> DoubleTensor:
+    """Elementwise self where condition is true, else other, the three broadcast together (PyTorch's where(condition, input, other))."""
+
+def masked_fill(self: DoubleTensor, mask: BoolTensor, value: float) -> DoubleTensor:
+    """self with value where mask is true, mask and self broadcast together."""
+
+def masked_fill_(self: DoubleTensor, mask: BoolTensor, value: float) -> DoubleTensor:
+    """Writes value into self where mask (broadcast to self's shape) is true."""
+
+def cat(tensors: Sequence[DoubleTensor], dim: int = 0) -> DoubleTensor:
+    """The tensors joined along dim; each has the same number of dims and the same sizes but along dim (a 1-D tensor of size 0 is skipped, as PyTorch does)."""
+
+def concat(tensors: Sequence[DoubleTensor], dim: int = 0) -> DoubleTensor:
+    """cat by the Array API's and NumPy's name."""
+
+def stack(tensors: Sequence[DoubleTensor], dim: int = 0) -> DoubleTensor:
+    """The tensors, all of one shape, joined along a new dimension dim."""
+
+def hstack(tensors: Sequence[DoubleTensor]) -> DoubleTensor:
+    """The tensors joined column-wise (along dim 1; 1-D tensors along dim 0)."""
+
+def vstack(tensors: Sequence[DoubleTensor]) -> DoubleTensor:
+    """The tensors, each seen as at least 2-D (a 1-D one as a row), joined along dim 0."""
+
+def dstack(tensors: Sequence[DoubleTensor]) -> DoubleTensor:
+    """The tensors, each seen as at least 3-D, joined along dim 2."""
+
+def split(self: DoubleTensor, split_size: int, dim: int = 0) -> list[DoubleTensor]:
+    """Views of self along dim of split_size elements each, the last one smaller when split_size does not divide the dim's size."""
+
+def split_with_sizes(self: DoubleTensor, split_sizes: int | Sequence[int], dim: int = 0) -> list[DoubleTensor]:
+    """Views of self along dim of the given sizes, which add up to the dim's size."""
+
+def chunk(self: DoubleTensor, chunks: int, dim: int = 0) -> list[DoubleTensor]:
+    """At most chunks views of self along dim, each of ceil(size / chunks) elements but the last (PyTorch's chunk: fewer when they run out)."""
+
+def tensor_split(self: DoubleTensor, sections: int, dim: int = 0) -> list[DoubleTensor]:
+    """Exactly sections views of self along dim, the first size % sections of them one element longer than the others (NumPy's array_split)."""
+
+def unbind(self: DoubleTensor, dim: int = 0) -> list[DoubleTensor]:
+    """The views of self at each index of dim, that dim removed."""
+
+def broadcast_tensors(tensors: Sequence[DoubleTensor]) -> list[DoubleTensor]:
+    """Views of the tensors broadcast to one shape."""
+
+def broadcast_to(self: DoubleTensor, size: int | Sequence[int]) -> DoubleTensor:
+    """The view of self broadcast to size (expand, by the Array API's name)."""
+
+def meshgrid(tensors: Sequence[DoubleTensor], *, indexing: str = "ij") -> list[DoubleTensor]:
+    """Views of the 1-D tensors broadcast to the grid of their sizes, indexing 'ij' (matrix: dim k is tensor k's) or 'xy' (Cartesian: the first two dims swapped)."""
+
+def flip(self: DoubleTensor, dims: int | Sequence[int]) -> DoubleTensor:
+    """A copy of self with the order of elements along each of dims reversed."""
+
+def fliplr(self: DoubleTensor) -> DoubleTensor:
+    """flip along dim 1, of a tensor of at least 2 dims."""
+
+def flipud(self: DoubleTensor) -> DoubleTensor:
+    """flip along dim 0 (of a tensor of at least 1 dim)."""
+
+def roll(self: DoubleTensor, shifts: int | Sequence[int], dims: int | Sequence[int] = ()) -> DoubleTensor:
+    """A copy of self with its elements shifted by shifts[i] along dims[i], wrapping around; with no dims, along the flattened tensor (shape kept)."""
+
+def rot90(self: DoubleTensor, k: int = 1, dims: int | Sequence[int] = (0, 1)) -> DoubleTensor:
+    """A copy of self rotated k quarter turns in the plane of dims, from dims[0] towards dims[1]."""
+
+def repeat(self: DoubleTensor, repeats: int | Sequence[int]) -> DoubleTensor:
+    """self tiled repeats[i] times along dim i (PyTorch's repeat: repeats has at least self's dims; extra leading ones add dims)."""
+
+def tile(self: DoubleTensor, dims: int | Sequence[int]) -> DoubleTensor:
+    """repeat, with fewer dims than self allowed (as NumPy's tile, ones are prepended)."""
+
+def repeat_interleave(self: DoubleTensor, repeats: int, dim: int | None = None) -> DoubleTensor:
+    """Each element of self repeated repeats times along dim, one after another (of the flattened self when dim is None)."""
+
+def movedim(self: DoubleTensor, source: int | Sequence[int], destination: int | Sequence[int]) -> DoubleTensor:
+    """The view with self's dims source moved to positions destination, the others in order."""
+
+def moveaxis(self: DoubleTensor, source: int | Sequence[int], destination: int | Sequence[int]) -> DoubleTensor:
+    """movedim by NumPy's name."""
+
+def swapaxes(self: DoubleTensor, axis0: int, axis1: int) -> DoubleTensor:
+    """The view with dims axis0 and axis1 swapped (transpose by NumPy's name)."""
+
+def swapdims(self: DoubleTensor, dim0: int, dim1: int) -> DoubleTensor:
+    """The view with dims dim0 and dim1 swapped (transpose)."""
+
+def narrow_copy(self: DoubleTensor, dim: int, start: int, length: int) -> DoubleTensor:
+    """A contiguous copy of narrow(self, dim, start, length)."""
+
+def unflatten(self: DoubleTensor, dim: int, sizes: int | Sequence[int]) -> DoubleTensor:
+    """self with dim split into sizes (one may be -1); a view when the strides allow one."""
+
+def select_scatter(self: DoubleTensor, src: DoubleTensor, dim: int, index: int) -> DoubleTensor:
+    """A copy of self with src written into the slice at index of dim."""
+
+def slice_scatter(self: DoubleTensor, src: DoubleTensor, dim: int = 0, start: int | None = None, end: int | None = None, step: int = 1) -> DoubleTensor:
+    """A copy of self with src written into self[start:end:step] along dim."""
+
+def as_strided(self: DoubleTensor, size: int | Sequence[int], stride: int | Sequence[int], storage_offset: int | None = None) -> DoubleTensor:
+    """The view of self's storage with the given sizes, strides and storage offset (self's when None); raises where an element would lie outside the storage."""
 
 def narrow(self: DoubleTensor, dim: int, start: int, length: int) -> DoubleTensor:
     """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

@@ -8,8 +8,9 @@ returns ``float`` through a floating unit and ``int`` through an integer one.
 Other units' tensor classes are type parameters too, after those three; each
 defaults to Tensor, so a program names only those it uses and keeps working
 as ops that return new ones are added.
-BoolTensorT is the tensor class of the bool unit of the same device, which some results belong to.
+BoolTensorInvT is the tensor class of the bool unit of the same device, which some arguments and results belong to.
 LongTensorT is the tensor class of the int64 unit of the same device, which some results belong to.
+DoubleTensorT is the tensor class of the float64 unit of the same device, which some results belong to.
 SumTensorT is the tensor class of the unit of the dtype of sums along dims of the same device, which some results belong to.
 """
 
@@ -35,12 +36,13 @@ class Tensor(Protocol):
 TensorT = TypeVar("TensorT", bound=Tensor)
 RealT = TypeVar("RealT", bound=float, covariant=True)  # results only; int and bool are floats here
 AccRealT = TypeVar("AccRealT", bound=float, covariant=True)  # only ever returned
-BoolTensorT = TypeVar("BoolTensorT", bound=Tensor, covariant=True, default=Tensor)  # only ever returned
+BoolTensorInvT = TypeVar("BoolTensorInvT", bound=Tensor, default=Tensor)
 LongTensorT = TypeVar("LongTensorT", bound=Tensor, covariant=True, default=Tensor)  # only ever returned
+DoubleTensorT = TypeVar("DoubleTensorT", bound=Tensor, covariant=True, default=Tensor)  # only ever returned
 SumTensorT = TypeVar("SumTensorT", bound=Tensor, covariant=True, default=Tensor)  # only ever returned
 
 
-class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
+class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorT, SumTensorT]):
     """The bool units' functions (bool)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -100,10 +102,10 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT,
     def prod(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
         """Product of the elements over dim (all when None), accumulated in accreal; bool and integer units give int64 products, wrapping as int64 does."""
 
-    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
 
-    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
     def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
@@ -139,22 +141,22 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT,
     def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
         """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
 
-    def eq(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def eq(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
 
-    def ne(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def ne(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
 
-    def lt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def lt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
 
-    def le(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def le(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
 
-    def gt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def gt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
 
-    def ge(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def ge(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
     def maximum(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
@@ -187,16 +189,16 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT,
     def bitwise_not_(self, tensor: TensorT, /) -> TensorT:
         """In-place bitwise_not: writes the result into self and returns it."""
 
-    def logical_and(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def logical_and(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Whether both self and other are nonzero (NaN is), as a bool tensor."""
 
-    def logical_or(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def logical_or(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Whether self or other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_xor(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def logical_xor(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_not(self, tensor: TensorT, /) -> BoolTensorT:
+    def logical_not(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether self is zero, as a bool tensor."""
 
     def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
@@ -204,6 +206,120 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT,
 
     def triu(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
         """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+    def empty_like(self, tensor: TensorT, /) -> TensorT:
+        """An uninitialised tensor of self's shape (and dim order, when self is dense)."""
+
+    def zeros_like(self, tensor: TensorT, /) -> TensorT:
+        """A tensor of self's shape (and dim order, when self is dense) holding 0."""
+
+    def ones_like(self, tensor: TensorT, /) -> TensorT:
+        """A tensor of self's shape (and dim order, when self is dense) holding 1."""
+
+    def full_like(self, tensor: TensorT, fill_value: bool, /) -> TensorT:
+        """A tensor of self's shape (and dim order, when self is dense) holding fill_value."""
+
+    def where(self, condition: BoolTensorInvT, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """Elementwise self where condition is true, else other, the three broadcast together (PyTorch's where(condition, input, other))."""
+
+    def masked_fill(self, tensor: TensorT, mask: BoolTensorInvT, value: bool, /) -> TensorT:
+        """self with value where mask is true, mask and self broadcast together."""
+
+    def masked_fill_(self, tensor: TensorT, mask: BoolTensorInvT, value: bool, /) -> TensorT:
+        """Writes value into self where mask (broadcast to self's shape) is true."""
+
+    def cat(self, tensors: Sequence[TensorT], /, dim: int = 0) -> TensorT:
+        """The tensors joined along dim; each has the same number of dims and the same sizes but along dim (a 1-D tensor of size 0 is skipped, as PyTorch does)."""
+
+    def concat(self, tensors: Sequence[TensorT], /, dim: int = 0) -> TensorT:
+        """cat by the Array API's and NumPy's name."""
+
+    def stack(self, tensors: Sequence[TensorT], /, dim: int = 0) -> TensorT:
+        """The tensors, all of one shape, joined along a new dimension dim."""
+
+    def hstack(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The tensors joined column-wise (along dim 1; 1-D tensors along dim 0)."""
+
+    def vstack(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The tensors, each seen as at least 2-D (a 1-D one as a row), joined along dim 0."""
+
+    def dstack(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The tensors, each seen as at least 3-D, joined along dim 2."""
+
+    def split(self, tensor: TensorT, split_size: int, /, dim: int = 0) -> list[TensorT]:
+        """Views of self along dim of split_size elements each, the last one smaller when split_size does not divide the dim's size."""
+
+    def split_with_sizes(self, tensor: TensorT, split_sizes: int | Sequence[int], /, dim: int = 0) -> list[TensorT]:
+        """Views of self along dim of the given sizes, which add up to the dim's size."""
+
+    def chunk(self, tensor: TensorT, chunks: int, /, dim: int = 0) -> list[TensorT]:
+        """At most chunks views of self along dim, each of ceil(size / chunks) elements but the last (PyTorch's chunk: fewer when they run out)."""
+
+    def tensor_split(self, tensor: TensorT, sections: int, /, dim: int = 0) -> list[TensorT]:
+        """Exactly sections views of self along dim, the first size % sections of them one element longer than the others (NumPy's array_split)."""
+
+    def unbind(self, tensor: TensorT, /, dim: int = 0) -> list[TensorT]:
+        """The views of self at each index of dim, that dim removed."""
+
+    def broadcast_tensors(self, tensors: Sequence[TensorT], /) -> list[TensorT]:
+        """Views of the tensors broadcast to one shape."""
+
+    def broadcast_to(self, tensor: TensorT, size: int | Sequence[int], /) -> TensorT:
+        """The view of self broadcast to size (expand, by the Array API's name)."""
+
+    def meshgrid(self, tensors: Sequence[TensorT], /, *, indexing: str = "ij") -> list[TensorT]:
+        """Views of the 1-D tensors broadcast to the grid of their sizes, indexing 'ij' (matrix: dim k is tensor k's) or 'xy' (Cartesian: the first two dims swapped)."""
+
+    def flip(self, tensor: TensorT, dims: int | Sequence[int], /) -> TensorT:
+        """A copy of self with the order of elements along each of dims reversed."""
+
+    def fliplr(self, tensor: TensorT, /) -> TensorT:
+        """flip along dim 1, of a tensor of at least 2 dims."""
+
+    def flipud(self, tensor: TensorT, /) -> TensorT:
+        """flip along dim 0 (of a tensor of at least 1 dim)."""
+
+    def roll(self, tensor: TensorT, shifts: int | Sequence[int], /, dims: int | Sequence[int] = ()) -> TensorT:
+        """A copy of self with its elements shifted by shifts[i] along dims[i], wrapping around; with no dims, along the flattened tensor (shape kept)."""
+
+    def rot90(self, tensor: TensorT, /, k: int = 1, dims: int | Sequence[int] = (0, 1)) -> TensorT:
+        """A copy of self rotated k quarter turns in the plane of dims, from dims[0] towards dims[1]."""
+
+    def repeat(self, tensor: TensorT, repeats: int | Sequence[int], /) -> TensorT:
+        """self tiled repeats[i] times along dim i (PyTorch's repeat: repeats has at least self's dims; extra leading ones add dims)."""
+
+    def tile(self, tensor: TensorT, dims: int | Sequence[int], /) -> TensorT:
+        """repeat, with fewer dims than self allowed (as NumPy's tile, ones are prepended)."""
+
+    def repeat_interleave(self, tensor: TensorT, repeats: int, /, dim: int | None = None) -> TensorT:
+        """Each element of self repeated repeats times along dim, one after another (of the flattened self when dim is None)."""
+
+    def movedim(self, tensor: TensorT, source: int | Sequence[int], destination: int | Sequence[int], /) -> TensorT:
+        """The view with self's dims source moved to positions destination, the others in order."""
+
+    def moveaxis(self, tensor: TensorT, source: int | Sequence[int], destination: int | Sequence[int], /) -> TensorT:
+        """movedim by NumPy's name."""
+
+    def swapaxes(self, tensor: TensorT, axis0: int, axis1: int, /) -> TensorT:
+        """The view with dims axis0 and axis1 swapped (transpose by NumPy's name)."""
+
+    def swapdims(self, tensor: TensorT, dim0: int, dim1: int, /) -> TensorT:
+        """The view with dims dim0 and dim1 swapped (transpose)."""
+
+    def narrow_copy(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
+        """A contiguous copy of narrow(self, dim, start, length)."""
+
+    def unflatten(self, tensor: TensorT, dim: int, sizes: int | Sequence[int], /) -> TensorT:
+        """self with dim split into sizes (one may be -1); a view when the strides allow one."""
+
+    def select_scatter(self, tensor: TensorT, src: TensorT, dim: int, index: int, /) -> TensorT:
+        """A copy of self with src written into the slice at index of dim."""
+
+    def slice_scatter(self, tensor: TensorT, src: TensorT, /, dim: int = 0, start: int | None = None, end: int | None = None, step: int = 1) -> TensorT:
+        """A copy of self with src written into self[start:end:step] along dim."""
+
+    def as_strided(self, tensor: TensorT, size: int | Sequence[int], stride: int | Sequence[int], /, storage_offset: int | None = None) -> TensorT:
+        """The view of self's storage with the given sizes, strides and storage offset (self's when None); raises where an element would lie outside the storage."""
 
     def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
@@ -248,7 +364,7 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT,
         """A contiguous copy of self with its own storage."""
 
 
-class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
+class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorT, DoubleTensorT, SumTensorT]):
     """The unsigned units' functions (uint8)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -314,10 +430,10 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def prod(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
         """Product of the elements over dim (all when None), accumulated in accreal; bool and integer units give int64 products, wrapping as int64 does."""
 
-    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
 
-    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
     def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
@@ -389,22 +505,22 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def abs_(self, tensor: TensorT, /) -> TensorT:
         """In-place abs: writes the result into self and returns it."""
 
-    def eq(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def eq(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
 
-    def ne(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def ne(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
 
-    def lt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def lt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
 
-    def le(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def le(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
 
-    def gt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def gt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
 
-    def ge(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def ge(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
     def floor_divide(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -446,7 +562,7 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def sign_(self, tensor: TensorT, /) -> TensorT:
         """In-place sign: writes the result into self and returns it."""
 
-    def signbit(self, tensor: TensorT, /) -> BoolTensorT:
+    def signbit(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
 
     def maximum(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -524,13 +640,13 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def trunc_(self, tensor: TensorT, /) -> TensorT:
         """In-place trunc: writes the result into self and returns it."""
 
-    def isnan(self, tensor: TensorT, /) -> BoolTensorT:
+    def isnan(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is NaN (never, for integers)."""
 
-    def isinf(self, tensor: TensorT, /) -> BoolTensorT:
+    def isinf(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is an infinity (never, for integers)."""
 
-    def isfinite(self, tensor: TensorT, /) -> BoolTensorT:
+    def isfinite(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is neither an infinity nor NaN (always, for integers)."""
 
     def bitwise_and(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -569,17 +685,26 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def bitwise_right_shift_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """In-place bitwise_right_shift: writes the result into self and returns it."""
 
-    def logical_and(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def logical_and(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Whether both self and other are nonzero (NaN is), as a bool tensor."""
 
-    def logical_or(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def logical_or(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Whether self or other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_xor(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def logical_xor(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_not(self, tensor: TensorT, /) -> BoolTensorT:
+    def logical_not(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether self is zero, as a bool tensor."""
+
+    def isposinf(self, tensor: TensorT, /) -> BoolTensorInvT:
+        """Whether each element is +inf (never, for integers)."""
+
+    def isneginf(self, tensor: TensorT, /) -> BoolTensorInvT:
+        """Whether each element is -inf (never, for integers)."""
+
+    def float_power(self, tensor: TensorT, exponent: TensorT | int, /) -> DoubleTensorT:
+        """Elementwise self to the power exponent in double precision, whatever the unit: a float64 tensor (PyTorch's float_power)."""
 
     def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
@@ -619,6 +744,120 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
 
     def addbmm(self, tensor: TensorT, batch1: TensorT, batch2: TensorT, /, *, beta: int = 1, alpha: int = 1) -> TensorT:
         """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
+
+    def empty_like(self, tensor: TensorT, /) -> TensorT:
+        """An uninitialised tensor of self's shape (and dim order, when self is dense)."""
+
+    def zeros_like(self, tensor: TensorT, /) -> TensorT:
+        """A tensor of self's shape (and dim order, when self is dense) holding 0."""
+
+    def ones_like(self, tensor: TensorT, /) -> TensorT:
+        """A tensor of self's shape (and dim order, when self is dense) holding 1."""
+
+    def full_like(self, tensor: TensorT, fill_value: int, /) -> TensorT:
+        """A tensor of self's shape (and dim order, when self is dense) holding fill_value."""
+
+    def where(self, condition: BoolTensorInvT, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """Elementwise self where condition is true, else other, the three broadcast together (PyTorch's where(condition, input, other))."""
+
+    def masked_fill(self, tensor: TensorT, mask: BoolTensorInvT, value: int, /) -> TensorT:
+        """self with value where mask is true, mask and self broadcast together."""
+
+    def masked_fill_(self, tensor: TensorT, mask: BoolTensorInvT, value: int, /) -> TensorT:
+        """Writes value into self where mask (broadcast to self's shape) is true."""
+
+    def cat(self, tensors: Sequence[TensorT], /, dim: int = 0) -> TensorT:
+        """The tensors joined along dim; each has the same number of dims and the same sizes but along dim (a 1-D tensor of size 0 is skipped, as PyTorch does)."""
+
+    def concat(self, tensors: Sequence[TensorT], /, dim: int = 0) -> TensorT:
+        """cat by the Array API's and NumPy's name."""
+
+    def stack(self, tensors: Sequence[TensorT], /, dim: int = 0) -> TensorT:
+        """The tensors, all of one shape, joined along a new dimension dim."""
+
+    def hstack(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The tensors joined column-wise (along dim 1; 1-D tensors along dim 0)."""
+
+    def vstack(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The tensors, each seen as at least 2-D (a 1-D one as a row), joined along dim 0."""
+
+    def dstack(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The tensors, each seen as at least 3-D, joined along dim 2."""
+
+    def split(self, tensor: TensorT, split_size: int, /, dim: int = 0) -> list[TensorT]:
+        """Views of self along dim of split_size elements each, the last one smaller when split_size does not divide the dim's size."""
+
+    def split_with_sizes(self, tensor: TensorT, split_sizes: int | Sequence[int], /, dim: int = 0) -> list[TensorT]:
+        """Views of self along dim of the given sizes, which add up to the dim's size."""
+
+    def chunk(self, tensor: TensorT, chunks: int, /, dim: int = 0) -> list[TensorT]:
+        """At most chunks views of self along dim, each of ceil(size / chunks) elements but the last (PyTorch's chunk: fewer when they run out)."""
+
+    def tensor_split(self, tensor: TensorT, sections: int, /, dim: int = 0) -> list[TensorT]:
+        """Exactly sections views of self along dim, the first size % sections of them one element longer than the others (NumPy's array_split)."""
+
+    def unbind(self, tensor: TensorT, /, dim: int = 0) -> list[TensorT]:
+        """The views of self at each index of dim, that dim removed."""
+
+    def broadcast_tensors(self, tensors: Sequence[TensorT], /) -> list[TensorT]:
+        """Views of the tensors broadcast to one shape."""
+
+    def broadcast_to(self, tensor: TensorT, size: int | Sequence[int], /) -> TensorT:
+        """The view of self broadcast to size (expand, by the Array API's name)."""
+
+    def meshgrid(self, tensors: Sequence[TensorT], /, *, indexing: str = "ij") -> list[TensorT]:
+        """Views of the 1-D tensors broadcast to the grid of their sizes, indexing 'ij' (matrix: dim k is tensor k's) or 'xy' (Cartesian: the first two dims swapped)."""
+
+    def flip(self, tensor: TensorT, dims: int | Sequence[int], /) -> TensorT:
+        """A copy of self with the order of elements along each of dims reversed."""
+
+    def fliplr(self, tensor: TensorT, /) -> TensorT:
+        """flip along dim 1, of a tensor of at least 2 dims."""
+
+    def flipud(self, tensor: TensorT, /) -> TensorT:
+        """flip along dim 0 (of a tensor of at least 1 dim)."""
+
+    def roll(self, tensor: TensorT, shifts: int | Sequence[int], /, dims: int | Sequence[int] = ()) -> TensorT:
+        """A copy of self with its elements shifted by shifts[i] along dims[i], wrapping around; with no dims, along the flattened tensor (shape kept)."""
+
+    def rot90(self, tensor: TensorT, /, k: int = 1, dims: int | Sequence[int] = (0, 1)) -> TensorT:
+        """A copy of self rotated k quarter turns in the plane of dims, from dims[0] towards dims[1]."""
+
+    def repeat(self, tensor: TensorT, repeats: int | Sequence[int], /) -> TensorT:
+        """self tiled repeats[i] times along dim i (PyTorch's repeat: repeats has at least self's dims; extra leading ones add dims)."""
+
+    def tile(self, tensor: TensorT, dims: int | Sequence[int], /) -> TensorT:
+        """repeat, with fewer dims than self allowed (as NumPy's tile, ones are prepended)."""
+
+    def repeat_interleave(self, tensor: TensorT, repeats: int, /, dim: int | None = None) -> TensorT:
+        """Each element of self repeated repeats times along dim, one after another (of the flattened self when dim is None)."""
+
+    def movedim(self, tensor: TensorT, source: int | Sequence[int], destination: int | Sequence[int], /) -> TensorT:
+        """The view with self's dims source moved to positions destination, the others in order."""
+
+    def moveaxis(self, tensor: TensorT, source: int | Sequence[int], destination: int | Sequence[int], /) -> TensorT:
+        """movedim by NumPy's name."""
+
+    def swapaxes(self, tensor: TensorT, axis0: int, axis1: int, /) -> TensorT:
+        """The view with dims axis0 and axis1 swapped (transpose by NumPy's name)."""
+
+    def swapdims(self, tensor: TensorT, dim0: int, dim1: int, /) -> TensorT:
+        """The view with dims dim0 and dim1 swapped (transpose)."""
+
+    def narrow_copy(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
+        """A contiguous copy of narrow(self, dim, start, length)."""
+
+    def unflatten(self, tensor: TensorT, dim: int, sizes: int | Sequence[int], /) -> TensorT:
+        """self with dim split into sizes (one may be -1); a view when the strides allow one."""
+
+    def select_scatter(self, tensor: TensorT, src: TensorT, dim: int, index: int, /) -> TensorT:
+        """A copy of self with src written into the slice at index of dim."""
+
+    def slice_scatter(self, tensor: TensorT, src: TensorT, /, dim: int = 0, start: int | None = None, end: int | None = None, step: int = 1) -> TensorT:
+        """A copy of self with src written into self[start:end:step] along dim."""
+
+    def as_strided(self, tensor: TensorT, size: int | Sequence[int], stride: int | Sequence[int], /, storage_offset: int | None = None) -> TensorT:
+        """The view of self's storage with the given sizes, strides and storage offset (self's when None); raises where an element would lie outside the storage."""
 
     def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
@@ -663,7 +902,7 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
         """A contiguous copy of self with its own storage."""
 
 
-class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
+class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorT, DoubleTensorT, SumTensorT]):
     """The signed units' functions (int8, int16, int32, int64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -729,10 +968,10 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensor
     def prod(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
         """Product of the elements over dim (all when None), accumulated in accreal; bool and integer units give int64 products, wrapping as int64 does."""
 
-    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
 
-    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
     def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
@@ -804,22 +1043,22 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensor
     def abs_(self, tensor: TensorT, /) -> TensorT:
         """In-place abs: writes the result into self and returns it."""
 
-    def eq(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def eq(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
 
-    def ne(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def ne(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
 
-    def lt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def lt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
 
-    def le(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def le(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
 
-    def gt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def gt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
 
-    def ge(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def ge(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
     def floor_divide(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -861,7 +1100,7 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensor
     def sign_(self, tensor: TensorT, /) -> TensorT:
         """In-place sign: writes the result into self and returns it."""
 
-    def signbit(self, tensor: TensorT, /) -> BoolTensorT:
+    def signbit(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
 
     def maximum(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -939,13 +1178,13 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensor
     def trunc_(self, tensor: TensorT, /) -> TensorT:
         """In-place trunc: writes the result into self and returns it."""
 
-    def isnan(self, tensor: TensorT, /) -> BoolTensorT:
+    def isnan(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is NaN (never, for integers)."""
 
-    def isinf(self, tensor: TensorT, /) -> BoolTensorT:
+    def isinf(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is an infinity (never, for integers)."""
 
-    def isfinite(self, tensor: TensorT, /) -> BoolTensorT:
+    def isfinite(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is neither an infinity nor NaN (always, for integers)."""
 
     def bitwise_and(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -984,17 +1223,26 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensor
     def bitwise_right_shift_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """In-place bitwise_right_shift: writes the result into self and returns it."""
 
-    def logical_and(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def logical_and(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Whether both self and other are nonzero (NaN is), as a bool tensor."""
 
-    def logical_or(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def logical_or(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Whether self or other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_xor(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def logical_xor(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_not(self, tensor: TensorT, /) -> BoolTensorT:
+    def logical_not(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether self is zero, as a bool tensor."""
+
+    def isposinf(self, tensor: TensorT, /) -> BoolTensorInvT:
+        """Whether each element is +inf (never, for integers)."""
+
+    def isneginf(self, tensor: TensorT, /) -> BoolTensorInvT:
+        """Whether each element is -inf (never, for integers)."""
+
+    def float_power(self, tensor: TensorT, exponent: TensorT | int, /) -> DoubleTensorT:
+        """Elementwise self to the power exponent in double precision, whatever the unit: a float64 tensor (PyTorch's float_power)."""
 
     def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
@@ -1034,6 +1282,120 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensor
 
     def addbmm(self, tensor: TensorT, batch1: TensorT, batch2: TensorT, /, *, beta: int = 1, alpha: int = 1) -> TensorT:
         """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
+
+    def empty_like(self, tensor: TensorT, /) -> TensorT:
+        """An uninitialised tensor of self's shape (and dim order, when self is dense)."""
+
+    def zeros_like(self, tensor: TensorT, /) -> TensorT:
+        """A tensor of self's shape (and dim order, when self is dense) holding 0."""
+
+    def ones_like(self, tensor: TensorT, /) -> TensorT:
+        """A tensor of self's shape (and dim order, when self is dense) holding 1."""
+
+    def full_like(self, tensor: TensorT, fill_value: int, /) -> TensorT:
+        """A tensor of self's shape (and dim order, when self is dense) holding fill_value."""
+
+    def where(self, condition: BoolTensorInvT, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """Elementwise self where condition is true, else other, the three broadcast together (PyTorch's where(condition, input, other))."""
+
+    def masked_fill(self, tensor: TensorT, mask: BoolTensorInvT, value: int, /) -> TensorT:
+        """self with value where mask is true, mask and self broadcast together."""
+
+    def masked_fill_(self, tensor: TensorT, mask: BoolTensorInvT, value: int, /) -> TensorT:
+        """Writes value into self where mask (broadcast to self's shape) is true."""
+
+    def cat(self, tensors: Sequence[TensorT], /, dim: int = 0) -> TensorT:
+        """The tensors joined along dim; each has the same number of dims and the same sizes but along dim (a 1-D tensor of size 0 is skipped, as PyTorch does)."""
+
+    def concat(self, tensors: Sequence[TensorT], /, dim: int = 0) -> TensorT:
+        """cat by the Array API's and NumPy's name."""
+
+    def stack(self, tensors: Sequence[TensorT], /, dim: int = 0) -> TensorT:
+        """The tensors, all of one shape, joined along a new dimension dim."""
+
+    def hstack(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The tensors joined column-wise (along dim 1; 1-D tensors along dim 0)."""
+
+    def vstack(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The tensors, each seen as at least 2-D (a 1-D one as a row), joined along dim 0."""
+
+    def dstack(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The tensors, each seen as at least 3-D, joined along dim 2."""
+
+    def split(self, tensor: TensorT, split_size: int, /, dim: int = 0) -> list[TensorT]:
+        """Views of self along dim of split_size elements each, the last one smaller when split_size does not divide the dim's size."""
+
+    def split_with_sizes(self, tensor: TensorT, split_sizes: int | Sequence[int], /, dim: int = 0) -> list[TensorT]:
+        """Views of self along dim of the given sizes, which add up to the dim's size."""
+
+    def chunk(self, tensor: TensorT, chunks: int, /, dim: int = 0) -> list[TensorT]:
+        """At most chunks views of self along dim, each of ceil(size / chunks) elements but the last (PyTorch's chunk: fewer when they run out)."""
+
+    def tensor_split(self, tensor: TensorT, sections: int, /, dim: int = 0) -> list[TensorT]:
+        """Exactly sections views of self along dim, the first size % sections of them one element longer than the others (NumPy's array_split)."""
+
+    def unbind(self, tensor: TensorT, /, dim: int = 0) -> list[TensorT]:
+        """The views of self at each index of dim, that dim removed."""
+
+    def broadcast_tensors(self, tensors: Sequence[TensorT], /) -> list[TensorT]:
+        """Views of the tensors broadcast to one shape."""
+
+    def broadcast_to(self, tensor: TensorT, size: int | Sequence[int], /) -> TensorT:
+        """The view of self broadcast to size (expand, by the Array API's name)."""
+
+    def meshgrid(self, tensors: Sequence[TensorT], /, *, indexing: str = "ij") -> list[TensorT]:
+        """Views of the 1-D tensors broadcast to the grid of their sizes, indexing 'ij' (matrix: dim k is tensor k's) or 'xy' (Cartesian: the first two dims swapped)."""
+
+    def flip(self, tensor: TensorT, dims: int | Sequence[int], /) -> TensorT:
+        """A copy of self with the order of elements along each of dims reversed."""
+
+    def fliplr(self, tensor: TensorT, /) -> TensorT:
+        """flip along dim 1, of a tensor of at least 2 dims."""
+
+    def flipud(self, tensor: TensorT, /) -> TensorT:
+        """flip along dim 0 (of a tensor of at least 1 dim)."""
+
+    def roll(self, tensor: TensorT, shifts: int | Sequence[int], /, dims: int | Sequence[int] = ()) -> TensorT:
+        """A copy of self with its elements shifted by shifts[i] along dims[i], wrapping around; with no dims, along the flattened tensor (shape kept)."""
+
+    def rot90(self, tensor: TensorT, /, k: int = 1, dims: int | Sequence[int] = (0, 1)) -> TensorT:
+        """A copy of self rotated k quarter turns in the plane of dims, from dims[0] towards dims[1]."""
+
+    def repeat(self, tensor: TensorT, repeats: int | Sequence[int], /) -> TensorT:
+        """self tiled repeats[i] times along dim i (PyTorch's repeat: repeats has at least self's dims; extra leading ones add dims)."""
+
+    def tile(self, tensor: TensorT, dims: int | Sequence[int], /) -> TensorT:
+        """repeat, with fewer dims than self allowed (as NumPy's tile, ones are prepended)."""
+
+    def repeat_interleave(self, tensor: TensorT, repeats: int, /, dim: int | None = None) -> TensorT:
+        """Each element of self repeated repeats times along dim, one after another (of the flattened self when dim is None)."""
+
+    def movedim(self, tensor: TensorT, source: int | Sequence[int], destination: int | Sequence[int], /) -> TensorT:
+        """The view with self's dims source moved to positions destination, the others in order."""
+
+    def moveaxis(self, tensor: TensorT, source: int | Sequence[int], destination: int | Sequence[int], /) -> TensorT:
+        """movedim by NumPy's name."""
+
+    def swapaxes(self, tensor: TensorT, axis0: int, axis1: int, /) -> TensorT:
+        """The view with dims axis0 and axis1 swapped (transpose by NumPy's name)."""
+
+    def swapdims(self, tensor: TensorT, dim0: int, dim1: int, /) -> TensorT:
+        """The view with dims dim0 and dim1 swapped (transpose)."""
+
+    def narrow_copy(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
+        """A contiguous copy of narrow(self, dim, start, length)."""
+
+    def unflatten(self, tensor: TensorT, dim: int, sizes: int | Sequence[int], /) -> TensorT:
+        """self with dim split into sizes (one may be -1); a view when the strides allow one."""
+
+    def select_scatter(self, tensor: TensorT, src: TensorT, dim: int, index: int, /) -> TensorT:
+        """A copy of self with src written into the slice at index of dim."""
+
+    def slice_scatter(self, tensor: TensorT, src: TensorT, /, dim: int = 0, start: int | None = None, end: int | None = None, step: int = 1) -> TensorT:
+        """A copy of self with src written into self[start:end:step] along dim."""
+
+    def as_strided(self, tensor: TensorT, size: int | Sequence[int], stride: int | Sequence[int], /, storage_offset: int | None = None) -> TensorT:
+        """The view of self's storage with the given sizes, strides and storage offset (self's when None); raises where an element would lie outside the storage."""
 
     def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
@@ -1078,7 +1440,7 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensor
         """A contiguous copy of self with its own storage."""
 
 
-class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
+class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorT, DoubleTensorT, SumTensorT]):
     """The floating units' functions (float16, float32, float64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -1159,10 +1521,10 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def nansum(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """Sum of the elements over dim (all when None) that are not NaN, accumulated in accreal."""
 
-    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
 
-    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
     def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
@@ -1258,22 +1620,22 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def abs_(self, tensor: TensorT, /) -> TensorT:
         """In-place abs: writes the result into self and returns it."""
 
-    def eq(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorT:
+    def eq(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorInvT:
         """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
 
-    def ne(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorT:
+    def ne(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorInvT:
         """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
 
-    def lt(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorT:
+    def lt(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorInvT:
         """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
 
-    def le(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorT:
+    def le(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorInvT:
         """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
 
-    def gt(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorT:
+    def gt(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorInvT:
         """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
 
-    def ge(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorT:
+    def ge(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorInvT:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
     def exp(self, tensor: TensorT, /) -> TensorT:
@@ -1345,7 +1707,7 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def sign_(self, tensor: TensorT, /) -> TensorT:
         """In-place sign: writes the result into self and returns it."""
 
-    def signbit(self, tensor: TensorT, /) -> BoolTensorT:
+    def signbit(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
 
     def maximum(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
@@ -1411,25 +1773,25 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def trunc_(self, tensor: TensorT, /) -> TensorT:
         """In-place trunc: writes the result into self and returns it."""
 
-    def isnan(self, tensor: TensorT, /) -> BoolTensorT:
+    def isnan(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is NaN (never, for integers)."""
 
-    def isinf(self, tensor: TensorT, /) -> BoolTensorT:
+    def isinf(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is an infinity (never, for integers)."""
 
-    def isfinite(self, tensor: TensorT, /) -> BoolTensorT:
+    def isfinite(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is neither an infinity nor NaN (always, for integers)."""
 
-    def logical_and(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorT:
+    def logical_and(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorInvT:
         """Whether both self and other are nonzero (NaN is), as a bool tensor."""
 
-    def logical_or(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorT:
+    def logical_or(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorInvT:
         """Whether self or other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_xor(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorT:
+    def logical_xor(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorInvT:
         """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_not(self, tensor: TensorT, /) -> BoolTensorT:
+    def logical_not(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether self is zero, as a bool tensor."""
 
     def sin(self, tensor: TensorT, /) -> TensorT:
@@ -1624,6 +1986,45 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def nan_to_num_(self, tensor: TensorT, /, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> TensorT:
         """In-place nan_to_num: writes the result into self and returns it."""
 
+    def isposinf(self, tensor: TensorT, /) -> BoolTensorInvT:
+        """Whether each element is +inf (never, for integers)."""
+
+    def isneginf(self, tensor: TensorT, /) -> BoolTensorInvT:
+        """Whether each element is -inf (never, for integers)."""
+
+    def float_power(self, tensor: TensorT, exponent: TensorT | float, /) -> DoubleTensorT:
+        """Elementwise self to the power exponent in double precision, whatever the unit: a float64 tensor (PyTorch's float_power)."""
+
+    def ldexp(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
+        """Elementwise self * 2^other (PyTorch's ldexp)."""
+
+    def ldexp_(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
+        """In-place ldexp: writes the result into self and returns it."""
+
+    def logaddexp2(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
+        """Elementwise log2(2^self + 2^other), without overflow."""
+
+    def logaddexp2_(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
+        """In-place logaddexp2: writes the result into self and returns it."""
+
+    def sinc(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise sin(pi self) / (pi self), 1 at 0 (the normalised sinc, as NumPy's)."""
+
+    def sinc_(self, tensor: TensorT, /) -> TensorT:
+        """In-place sinc: writes the result into self and returns it."""
+
+    def logit(self, tensor: TensorT, /, eps: float | None = None) -> TensorT:
+        """Elementwise log(self / (1 - self)), self first clamped to [eps, 1 - eps] where eps is given (PyTorch's logit)."""
+
+    def logit_(self, tensor: TensorT, /, eps: float | None = None) -> TensorT:
+        """In-place logit: writes the result into self and returns it."""
+
+    def erfinv(self, tensor: TensorT, /) -> TensorT:
+        """Elementwise inverse error function on [-1, 1] (+-inf at +-1, NaN outside)."""
+
+    def erfinv_(self, tensor: TensorT, /) -> TensorT:
+        """In-place erfinv: writes the result into self and returns it."""
+
     def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
 
@@ -1675,6 +2076,120 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def cholesky(self, tensor: TensorT, /, upper: bool = False) -> TensorT:
         """The Cholesky factor of each symmetric positive-definite matrix of self (LAPACK's potrf, reading only the triangle it returns): lower L with L @ L.T = self, or with upper=True, U with U.T @ U = self."""
 
+    def empty_like(self, tensor: TensorT, /) -> TensorT:
+        """An uninitialised tensor of self's shape (and dim order, when self is dense)."""
+
+    def zeros_like(self, tensor: TensorT, /) -> TensorT:
+        """A tensor of self's shape (and dim order, when self is dense) holding 0."""
+
+    def ones_like(self, tensor: TensorT, /) -> TensorT:
+        """A tensor of self's shape (and dim order, when self is dense) holding 1."""
+
+    def full_like(self, tensor: TensorT, fill_value: float, /) -> TensorT:
+        """A tensor of self's shape (and dim order, when self is dense) holding fill_value."""
+
+    def where(self, condition: BoolTensorInvT, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """Elementwise self where condition is true, else other, the three broadcast together (PyTorch's where(condition, input, other))."""
+
+    def masked_fill(self, tensor: TensorT, mask: BoolTensorInvT, value: float, /) -> TensorT:
+        """self with value where mask is true, mask and self broadcast together."""
+
+    def masked_fill_(self, tensor: TensorT, mask: BoolTensorInvT, value: float, /) -> TensorT:
+        """Writes value into self where mask (broadcast to self's shape) is true."""
+
+    def cat(self, tensors: Sequence[TensorT], /, dim: int = 0) -> TensorT:
+        """The tensors joined along dim; each has the same number of dims and the same sizes but along dim (a 1-D tensor of size 0 is skipped, as PyTorch does)."""
+
+    def concat(self, tensors: Sequence[TensorT], /, dim: int = 0) -> TensorT:
+        """cat by the Array API's and NumPy's name."""
+
+    def stack(self, tensors: Sequence[TensorT], /, dim: int = 0) -> TensorT:
+        """The tensors, all of one shape, joined along a new dimension dim."""
+
+    def hstack(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The tensors joined column-wise (along dim 1; 1-D tensors along dim 0)."""
+
+    def vstack(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The tensors, each seen as at least 2-D (a 1-D one as a row), joined along dim 0."""
+
+    def dstack(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The tensors, each seen as at least 3-D, joined along dim 2."""
+
+    def split(self, tensor: TensorT, split_size: int, /, dim: int = 0) -> list[TensorT]:
+        """Views of self along dim of split_size elements each, the last one smaller when split_size does not divide the dim's size."""
+
+    def split_with_sizes(self, tensor: TensorT, split_sizes: int | Sequence[int], /, dim: int = 0) -> list[TensorT]:
+        """Views of self along dim of the given sizes, which add up to the dim's size."""
+
+    def chunk(self, tensor: TensorT, chunks: int, /, dim: int = 0) -> list[TensorT]:
+        """At most chunks views of self along dim, each of ceil(size / chunks) elements but the last (PyTorch's chunk: fewer when they run out)."""
+
+    def tensor_split(self, tensor: TensorT, sections: int, /, dim: int = 0) -> list[TensorT]:
+        """Exactly sections views of self along dim, the first size % sections of them one element longer than the others (NumPy's array_split)."""
+
+    def unbind(self, tensor: TensorT, /, dim: int = 0) -> list[TensorT]:
+        """The views of self at each index of dim, that dim removed."""
+
+    def broadcast_tensors(self, tensors: Sequence[TensorT], /) -> list[TensorT]:
+        """Views of the tensors broadcast to one shape."""
+
+    def broadcast_to(self, tensor: TensorT, size: int | Sequence[int], /) -> TensorT:
+        """The view of self broadcast to size (expand, by the Array API's name)."""
+
+    def meshgrid(self, tensors: Sequence[TensorT], /, *, indexing: str = "ij") -> list[TensorT]:
+        """Views of the 1-D tensors broadcast to the grid of their sizes, indexing 'ij' (matrix: dim k is tensor k's) or 'xy' (Cartesian: the first two dims swapped)."""
+
+    def flip(self, tensor: TensorT, dims: int | Sequence[int], /) -> TensorT:
+        """A copy of self with the order of elements along each of dims reversed."""
+
+    def fliplr(self, tensor: TensorT, /) -> TensorT:
+        """flip along dim 1, of a tensor of at least 2 dims."""
+
+    def flipud(self, tensor: TensorT, /) -> TensorT:
+        """flip along dim 0 (of a tensor of at least 1 dim)."""
+
+    def roll(self, tensor: TensorT, shifts: int | Sequence[int], /, dims: int | Sequence[int] = ()) -> TensorT:
+        """A copy of self with its elements shifted by shifts[i] along dims[i], wrapping around; with no dims, along the flattened tensor (shape kept)."""
+
+    def rot90(self, tensor: TensorT, /, k: int = 1, dims: int | Sequence[int] = (0, 1)) -> TensorT:
+        """A copy of self rotated k quarter turns in the plane of dims, from dims[0] towards dims[1]."""
+
+    def repeat(self, tensor: TensorT, repeats: int | Sequence[int], /) -> TensorT:
+        """self tiled repeats[i] times along dim i (PyTorch's repeat: repeats has at least self's dims; extra leading ones add dims)."""
+
+    def tile(self, tensor: TensorT, dims: int | Sequence[int], /) -> TensorT:
+        """repeat, with fewer dims than self allowed (as NumPy's tile, ones are prepended)."""
+
+    def repeat_interleave(self, tensor: TensorT, repeats: int, /, dim: int | None = None) -> TensorT:
+        """Each element of self repeated repeats times along dim, one after another (of the flattened self when dim is None)."""
+
+    def movedim(self, tensor: TensorT, source: int | Sequence[int], destination: int | Sequence[int], /) -> TensorT:
+        """The view with self's dims source moved to positions destination, the others in order."""
+
+    def moveaxis(self, tensor: TensorT, source: int | Sequence[int], destination: int | Sequence[int], /) -> TensorT:
+        """movedim by NumPy's name."""
+
+    def swapaxes(self, tensor: TensorT, axis0: int, axis1: int, /) -> TensorT:
+        """The view with dims axis0 and axis1 swapped (transpose by NumPy's name)."""
+
+    def swapdims(self, tensor: TensorT, dim0: int, dim1: int, /) -> TensorT:
+        """The view with dims dim0 and dim1 swapped (transpose)."""
+
+    def narrow_copy(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
+        """A contiguous copy of narrow(self, dim, start, length)."""
+
+    def unflatten(self, tensor: TensorT, dim: int, sizes: int | Sequence[int], /) -> TensorT:
+        """self with dim split into sizes (one may be -1); a view when the strides allow one."""
+
+    def select_scatter(self, tensor: TensorT, src: TensorT, dim: int, index: int, /) -> TensorT:
+        """A copy of self with src written into the slice at index of dim."""
+
+    def slice_scatter(self, tensor: TensorT, src: TensorT, /, dim: int = 0, start: int | None = None, end: int | None = None, step: int = 1) -> TensorT:
+        """A copy of self with src written into self[start:end:step] along dim."""
+
+    def as_strided(self, tensor: TensorT, size: int | Sequence[int], stride: int | Sequence[int], /, storage_offset: int | None = None) -> TensorT:
+        """The view of self's storage with the given sizes, strides and storage offset (self's when None); raises where an element would lie outside the storage."""
+
     def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
 
@@ -1718,7 +2233,7 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
         """A contiguous copy of self with its own storage."""
 
 
-class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
+class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorT, DoubleTensorT, SumTensorT]):
     """The integral units' functions (uint8, int8, int16, int32, int64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -1784,10 +2299,10 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def prod(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
         """Product of the elements over dim (all when None), accumulated in accreal; bool and integer units give int64 products, wrapping as int64 does."""
 
-    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
 
-    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
     def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
@@ -1859,22 +2374,22 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def abs_(self, tensor: TensorT, /) -> TensorT:
         """In-place abs: writes the result into self and returns it."""
 
-    def eq(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def eq(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
 
-    def ne(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def ne(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
 
-    def lt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def lt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
 
-    def le(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def le(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
 
-    def gt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def gt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
 
-    def ge(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def ge(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
     def floor_divide(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -1916,7 +2431,7 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def sign_(self, tensor: TensorT, /) -> TensorT:
         """In-place sign: writes the result into self and returns it."""
 
-    def signbit(self, tensor: TensorT, /) -> BoolTensorT:
+    def signbit(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
 
     def maximum(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -1994,13 +2509,13 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def trunc_(self, tensor: TensorT, /) -> TensorT:
         """In-place trunc: writes the result into self and returns it."""
 
-    def isnan(self, tensor: TensorT, /) -> BoolTensorT:
+    def isnan(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is NaN (never, for integers)."""
 
-    def isinf(self, tensor: TensorT, /) -> BoolTensorT:
+    def isinf(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is an infinity (never, for integers)."""
 
-    def isfinite(self, tensor: TensorT, /) -> BoolTensorT:
+    def isfinite(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is neither an infinity nor NaN (always, for integers)."""
 
     def bitwise_and(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -2039,17 +2554,26 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def bitwise_right_shift_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """In-place bitwise_right_shift: writes the result into self and returns it."""
 
-    def logical_and(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def logical_and(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Whether both self and other are nonzero (NaN is), as a bool tensor."""
 
-    def logical_or(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def logical_or(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Whether self or other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_xor(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def logical_xor(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_not(self, tensor: TensorT, /) -> BoolTensorT:
+    def logical_not(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether self is zero, as a bool tensor."""
+
+    def isposinf(self, tensor: TensorT, /) -> BoolTensorInvT:
+        """Whether each element is +inf (never, for integers)."""
+
+    def isneginf(self, tensor: TensorT, /) -> BoolTensorInvT:
+        """Whether each element is -inf (never, for integers)."""
+
+    def float_power(self, tensor: TensorT, exponent: TensorT | int, /) -> DoubleTensorT:
+        """Elementwise self to the power exponent in double precision, whatever the unit: a float64 tensor (PyTorch's float_power)."""
 
     def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
@@ -2089,6 +2613,120 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
 
     def addbmm(self, tensor: TensorT, batch1: TensorT, batch2: TensorT, /, *, beta: int = 1, alpha: int = 1) -> TensorT:
         """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
+
+    def empty_like(self, tensor: TensorT, /) -> TensorT:
+        """An uninitialised tensor of self's shape (and dim order, when self is dense)."""
+
+    def zeros_like(self, tensor: TensorT, /) -> TensorT:
+        """A tensor of self's shape (and dim order, when self is dense) holding 0."""
+
+    def ones_like(self, tensor: TensorT, /) -> TensorT:
+        """A tensor of self's shape (and dim order, when self is dense) holding 1."""
+
+    def full_like(self, tensor: TensorT, fill_value: int, /) -> TensorT:
+        """A tensor of self's shape (and dim order, when self is dense) holding fill_value."""
+
+    def where(self, condition: BoolTensorInvT, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """Elementwise self where condition is true, else other, the three broadcast together (PyTorch's where(condition, input, other))."""
+
+    def masked_fill(self, tensor: TensorT, mask: BoolTensorInvT, value: int, /) -> TensorT:
+        """self with value where mask is true, mask and self broadcast together."""
+
+    def masked_fill_(self, tensor: TensorT, mask: BoolTensorInvT, value: int, /) -> TensorT:
+        """Writes value into self where mask (broadcast to self's shape) is true."""
+
+    def cat(self, tensors: Sequence[TensorT], /, dim: int = 0) -> TensorT:
+        """The tensors joined along dim; each has the same number of dims and the same sizes but along dim (a 1-D tensor of size 0 is skipped, as PyTorch does)."""
+
+    def concat(self, tensors: Sequence[TensorT], /, dim: int = 0) -> TensorT:
+        """cat by the Array API's and NumPy's name."""
+
+    def stack(self, tensors: Sequence[TensorT], /, dim: int = 0) -> TensorT:
+        """The tensors, all of one shape, joined along a new dimension dim."""
+
+    def hstack(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The tensors joined column-wise (along dim 1; 1-D tensors along dim 0)."""
+
+    def vstack(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The tensors, each seen as at least 2-D (a 1-D one as a row), joined along dim 0."""
+
+    def dstack(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The tensors, each seen as at least 3-D, joined along dim 2."""
+
+    def split(self, tensor: TensorT, split_size: int, /, dim: int = 0) -> list[TensorT]:
+        """Views of self along dim of split_size elements each, the last one smaller when split_size does not divide the dim's size."""
+
+    def split_with_sizes(self, tensor: TensorT, split_sizes: int | Sequence[int], /, dim: int = 0) -> list[TensorT]:
+        """Views of self along dim of the given sizes, which add up to the dim's size."""
+
+    def chunk(self, tensor: TensorT, chunks: int, /, dim: int = 0) -> list[TensorT]:
+        """At most chunks views of self along dim, each of ceil(size / chunks) elements but the last (PyTorch's chunk: fewer when they run out)."""
+
+    def tensor_split(self, tensor: TensorT, sections: int, /, dim: int = 0) -> list[TensorT]:
+        """Exactly sections views of self along dim, the first size % sections of them one element longer than the others (NumPy's array_split)."""
+
+    def unbind(self, tensor: TensorT, /, dim: int = 0) -> list[TensorT]:
+        """The views of self at each index of dim, that dim removed."""
+
+    def broadcast_tensors(self, tensors: Sequence[TensorT], /) -> list[TensorT]:
+        """Views of the tensors broadcast to one shape."""
+
+    def broadcast_to(self, tensor: TensorT, size: int | Sequence[int], /) -> TensorT:
+        """The view of self broadcast to size (expand, by the Array API's name)."""
+
+    def meshgrid(self, tensors: Sequence[TensorT], /, *, indexing: str = "ij") -> list[TensorT]:
+        """Views of the 1-D tensors broadcast to the grid of their sizes, indexing 'ij' (matrix: dim k is tensor k's) or 'xy' (Cartesian: the first two dims swapped)."""
+
+    def flip(self, tensor: TensorT, dims: int | Sequence[int], /) -> TensorT:
+        """A copy of self with the order of elements along each of dims reversed."""
+
+    def fliplr(self, tensor: TensorT, /) -> TensorT:
+        """flip along dim 1, of a tensor of at least 2 dims."""
+
+    def flipud(self, tensor: TensorT, /) -> TensorT:
+        """flip along dim 0 (of a tensor of at least 1 dim)."""
+
+    def roll(self, tensor: TensorT, shifts: int | Sequence[int], /, dims: int | Sequence[int] = ()) -> TensorT:
+        """A copy of self with its elements shifted by shifts[i] along dims[i], wrapping around; with no dims, along the flattened tensor (shape kept)."""
+
+    def rot90(self, tensor: TensorT, /, k: int = 1, dims: int | Sequence[int] = (0, 1)) -> TensorT:
+        """A copy of self rotated k quarter turns in the plane of dims, from dims[0] towards dims[1]."""
+
+    def repeat(self, tensor: TensorT, repeats: int | Sequence[int], /) -> TensorT:
+        """self tiled repeats[i] times along dim i (PyTorch's repeat: repeats has at least self's dims; extra leading ones add dims)."""
+
+    def tile(self, tensor: TensorT, dims: int | Sequence[int], /) -> TensorT:
+        """repeat, with fewer dims than self allowed (as NumPy's tile, ones are prepended)."""
+
+    def repeat_interleave(self, tensor: TensorT, repeats: int, /, dim: int | None = None) -> TensorT:
+        """Each element of self repeated repeats times along dim, one after another (of the flattened self when dim is None)."""
+
+    def movedim(self, tensor: TensorT, source: int | Sequence[int], destination: int | Sequence[int], /) -> TensorT:
+        """The view with self's dims source moved to positions destination, the others in order."""
+
+    def moveaxis(self, tensor: TensorT, source: int | Sequence[int], destination: int | Sequence[int], /) -> TensorT:
+        """movedim by NumPy's name."""
+
+    def swapaxes(self, tensor: TensorT, axis0: int, axis1: int, /) -> TensorT:
+        """The view with dims axis0 and axis1 swapped (transpose by NumPy's name)."""
+
+    def swapdims(self, tensor: TensorT, dim0: int, dim1: int, /) -> TensorT:
+        """The view with dims dim0 and dim1 swapped (transpose)."""
+
+    def narrow_copy(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
+        """A contiguous copy of narrow(self, dim, start, length)."""
+
+    def unflatten(self, tensor: TensorT, dim: int, sizes: int | Sequence[int], /) -> TensorT:
+        """self with dim split into sizes (one may be -1); a view when the strides allow one."""
+
+    def select_scatter(self, tensor: TensorT, src: TensorT, dim: int, index: int, /) -> TensorT:
+        """A copy of self with src written into the slice at index of dim."""
+
+    def slice_scatter(self, tensor: TensorT, src: TensorT, /, dim: int = 0, start: int | None = None, end: int | None = None, step: int = 1) -> TensorT:
+        """A copy of self with src written into self[start:end:step] along dim."""
+
+    def as_strided(self, tensor: TensorT, size: int | Sequence[int], stride: int | Sequence[int], /, storage_offset: int | None = None) -> TensorT:
+        """The view of self's storage with the given sizes, strides and storage offset (self's when None); raises where an element would lie outside the storage."""
 
     def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
@@ -2133,7 +2771,7 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
         """A contiguous copy of self with its own storage."""
 
 
-class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
+class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorT, DoubleTensorT, SumTensorT]):
     """The numeric units' functions (uint8, int8, int16, int32, int64, float16, float32, float64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -2199,10 +2837,10 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
     def prod(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
         """Product of the elements over dim (all when None), accumulated in accreal; bool and integer units give int64 products, wrapping as int64 does."""
 
-    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
 
-    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
     def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
@@ -2274,22 +2912,22 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
     def abs_(self, tensor: TensorT, /) -> TensorT:
         """In-place abs: writes the result into self and returns it."""
 
-    def eq(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def eq(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
 
-    def ne(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def ne(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
 
-    def lt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def lt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
 
-    def le(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def le(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
 
-    def gt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def gt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
 
-    def ge(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def ge(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
     def floor_divide(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -2331,7 +2969,7 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
     def sign_(self, tensor: TensorT, /) -> TensorT:
         """In-place sign: writes the result into self and returns it."""
 
-    def signbit(self, tensor: TensorT, /) -> BoolTensorT:
+    def signbit(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
 
     def maximum(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -2397,26 +3035,35 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
     def trunc_(self, tensor: TensorT, /) -> TensorT:
         """In-place trunc: writes the result into self and returns it."""
 
-    def isnan(self, tensor: TensorT, /) -> BoolTensorT:
+    def isnan(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is NaN (never, for integers)."""
 
-    def isinf(self, tensor: TensorT, /) -> BoolTensorT:
+    def isinf(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is an infinity (never, for integers)."""
 
-    def isfinite(self, tensor: TensorT, /) -> BoolTensorT:
+    def isfinite(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is neither an infinity nor NaN (always, for integers)."""
 
-    def logical_and(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def logical_and(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Whether both self and other are nonzero (NaN is), as a bool tensor."""
 
-    def logical_or(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def logical_or(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Whether self or other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_xor(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def logical_xor(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_not(self, tensor: TensorT, /) -> BoolTensorT:
+    def logical_not(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether self is zero, as a bool tensor."""
+
+    def isposinf(self, tensor: TensorT, /) -> BoolTensorInvT:
+        """Whether each element is +inf (never, for integers)."""
+
+    def isneginf(self, tensor: TensorT, /) -> BoolTensorInvT:
+        """Whether each element is -inf (never, for integers)."""
+
+    def float_power(self, tensor: TensorT, exponent: TensorT | int, /) -> DoubleTensorT:
+        """Elementwise self to the power exponent in double precision, whatever the unit: a float64 tensor (PyTorch's float_power)."""
 
     def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
@@ -2456,6 +3103,120 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
 
     def addbmm(self, tensor: TensorT, batch1: TensorT, batch2: TensorT, /, *, beta: int = 1, alpha: int = 1) -> TensorT:
         """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
+
+    def empty_like(self, tensor: TensorT, /) -> TensorT:
+        """An uninitialised tensor of self's shape (and dim order, when self is dense)."""
+
+    def zeros_like(self, tensor: TensorT, /) -> TensorT:
+        """A tensor of self's shape (and dim order, when self is dense) holding 0."""
+
+    def ones_like(self, tensor: TensorT, /) -> TensorT:
+        """A tensor of self's shape (and dim order, when self is dense) holding 1."""
+
+    def full_like(self, tensor: TensorT, fill_value: int, /) -> TensorT:
+        """A tensor of self's shape (and dim order, when self is dense) holding fill_value."""
+
+    def where(self, condition: BoolTensorInvT, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """Elementwise self where condition is true, else other, the three broadcast together (PyTorch's where(condition, input, other))."""
+
+    def masked_fill(self, tensor: TensorT, mask: BoolTensorInvT, value: int, /) -> TensorT:
+        """self with value where mask is true, mask and self broadcast together."""
+
+    def masked_fill_(self, tensor: TensorT, mask: BoolTensorInvT, value: int, /) -> TensorT:
+        """Writes value into self where mask (broadcast to self's shape) is true."""
+
+    def cat(self, tensors: Sequence[TensorT], /, dim: int = 0) -> TensorT:
+        """The tensors joined along dim; each has the same number of dims and the same sizes but along dim (a 1-D tensor of size 0 is skipped, as PyTorch does)."""
+
+    def concat(self, tensors: Sequence[TensorT], /, dim: int = 0) -> TensorT:
+        """cat by the Array API's and NumPy's name."""
+
+    def stack(self, tensors: Sequence[TensorT], /, dim: int = 0) -> TensorT:
+        """The tensors, all of one shape, joined along a new dimension dim."""
+
+    def hstack(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The tensors joined column-wise (along dim 1; 1-D tensors along dim 0)."""
+
+    def vstack(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The tensors, each seen as at least 2-D (a 1-D one as a row), joined along dim 0."""
+
+    def dstack(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The tensors, each seen as at least 3-D, joined along dim 2."""
+
+    def split(self, tensor: TensorT, split_size: int, /, dim: int = 0) -> list[TensorT]:
+        """Views of self along dim of split_size elements each, the last one smaller when split_size does not divide the dim's size."""
+
+    def split_with_sizes(self, tensor: TensorT, split_sizes: int | Sequence[int], /, dim: int = 0) -> list[TensorT]:
+        """Views of self along dim of the given sizes, which add up to the dim's size."""
+
+    def chunk(self, tensor: TensorT, chunks: int, /, dim: int = 0) -> list[TensorT]:
+        """At most chunks views of self along dim, each of ceil(size / chunks) elements but the last (PyTorch's chunk: fewer when they run out)."""
+
+    def tensor_split(self, tensor: TensorT, sections: int, /, dim: int = 0) -> list[TensorT]:
+        """Exactly sections views of self along dim, the first size % sections of them one element longer than the others (NumPy's array_split)."""
+
+    def unbind(self, tensor: TensorT, /, dim: int = 0) -> list[TensorT]:
+        """The views of self at each index of dim, that dim removed."""
+
+    def broadcast_tensors(self, tensors: Sequence[TensorT], /) -> list[TensorT]:
+        """Views of the tensors broadcast to one shape."""
+
+    def broadcast_to(self, tensor: TensorT, size: int | Sequence[int], /) -> TensorT:
+        """The view of self broadcast to size (expand, by the Array API's name)."""
+
+    def meshgrid(self, tensors: Sequence[TensorT], /, *, indexing: str = "ij") -> list[TensorT]:
+        """Views of the 1-D tensors broadcast to the grid of their sizes, indexing 'ij' (matrix: dim k is tensor k's) or 'xy' (Cartesian: the first two dims swapped)."""
+
+    def flip(self, tensor: TensorT, dims: int | Sequence[int], /) -> TensorT:
+        """A copy of self with the order of elements along each of dims reversed."""
+
+    def fliplr(self, tensor: TensorT, /) -> TensorT:
+        """flip along dim 1, of a tensor of at least 2 dims."""
+
+    def flipud(self, tensor: TensorT, /) -> TensorT:
+        """flip along dim 0 (of a tensor of at least 1 dim)."""
+
+    def roll(self, tensor: TensorT, shifts: int | Sequence[int], /, dims: int | Sequence[int] = ()) -> TensorT:
+        """A copy of self with its elements shifted by shifts[i] along dims[i], wrapping around; with no dims, along the flattened tensor (shape kept)."""
+
+    def rot90(self, tensor: TensorT, /, k: int = 1, dims: int | Sequence[int] = (0, 1)) -> TensorT:
+        """A copy of self rotated k quarter turns in the plane of dims, from dims[0] towards dims[1]."""
+
+    def repeat(self, tensor: TensorT, repeats: int | Sequence[int], /) -> TensorT:
+        """self tiled repeats[i] times along dim i (PyTorch's repeat: repeats has at least self's dims; extra leading ones add dims)."""
+
+    def tile(self, tensor: TensorT, dims: int | Sequence[int], /) -> TensorT:
+        """repeat, with fewer dims than self allowed (as NumPy's tile, ones are prepended)."""
+
+    def repeat_interleave(self, tensor: TensorT, repeats: int, /, dim: int | None = None) -> TensorT:
+        """Each element of self repeated repeats times along dim, one after another (of the flattened self when dim is None)."""
+
+    def movedim(self, tensor: TensorT, source: int | Sequence[int], destination: int | Sequence[int], /) -> TensorT:
+        """The view with self's dims source moved to positions destination, the others in order."""
+
+    def moveaxis(self, tensor: TensorT, source: int | Sequence[int], destination: int | Sequence[int], /) -> TensorT:
+        """movedim by NumPy's name."""
+
+    def swapaxes(self, tensor: TensorT, axis0: int, axis1: int, /) -> TensorT:
+        """The view with dims axis0 and axis1 swapped (transpose by NumPy's name)."""
+
+    def swapdims(self, tensor: TensorT, dim0: int, dim1: int, /) -> TensorT:
+        """The view with dims dim0 and dim1 swapped (transpose)."""
+
+    def narrow_copy(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
+        """A contiguous copy of narrow(self, dim, start, length)."""
+
+    def unflatten(self, tensor: TensorT, dim: int, sizes: int | Sequence[int], /) -> TensorT:
+        """self with dim split into sizes (one may be -1); a view when the strides allow one."""
+
+    def select_scatter(self, tensor: TensorT, src: TensorT, dim: int, index: int, /) -> TensorT:
+        """A copy of self with src written into the slice at index of dim."""
+
+    def slice_scatter(self, tensor: TensorT, src: TensorT, /, dim: int = 0, start: int | None = None, end: int | None = None, step: int = 1) -> TensorT:
+        """A copy of self with src written into self[start:end:step] along dim."""
+
+    def as_strided(self, tensor: TensorT, size: int | Sequence[int], stride: int | Sequence[int], /, storage_offset: int | None = None) -> TensorT:
+        """The view of self's storage with the given sizes, strides and storage offset (self's when None); raises where an element would lie outside the storage."""
 
     def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
@@ -2500,7 +3261,7 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
         """A contiguous copy of self with its own storage."""
 
 
-class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
+class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorT, SumTensorT]):
     """The all units' functions (bool, uint8, int8, int16, int32, int64, float16, float32, float64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -2560,10 +3321,10 @@ class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, Sum
     def prod(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
         """Product of the elements over dim (all when None), accumulated in accreal; bool and integer units give int64 products, wrapping as int64 does."""
 
-    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
 
-    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
     def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
@@ -2599,22 +3360,22 @@ class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, Sum
     def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
         """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
 
-    def eq(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def eq(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
 
-    def ne(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def ne(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
 
-    def lt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def lt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
 
-    def le(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def le(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
 
-    def gt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def gt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
 
-    def ge(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def ge(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
     def maximum(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
@@ -2623,16 +3384,16 @@ class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, Sum
     def minimum(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
         """Elementwise smaller of self and other; NaN where either is NaN."""
 
-    def logical_and(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def logical_and(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Whether both self and other are nonzero (NaN is), as a bool tensor."""
 
-    def logical_or(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def logical_or(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Whether self or other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_xor(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def logical_xor(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_not(self, tensor: TensorT, /) -> BoolTensorT:
+    def logical_not(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether self is zero, as a bool tensor."""
 
     def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
@@ -2640,6 +3401,120 @@ class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, Sum
 
     def triu(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
         """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+    def empty_like(self, tensor: TensorT, /) -> TensorT:
+        """An uninitialised tensor of self's shape (and dim order, when self is dense)."""
+
+    def zeros_like(self, tensor: TensorT, /) -> TensorT:
+        """A tensor of self's shape (and dim order, when self is dense) holding 0."""
+
+    def ones_like(self, tensor: TensorT, /) -> TensorT:
+        """A tensor of self's shape (and dim order, when self is dense) holding 1."""
+
+    def full_like(self, tensor: TensorT, fill_value: bool, /) -> TensorT:
+        """A tensor of self's shape (and dim order, when self is dense) holding fill_value."""
+
+    def where(self, condition: BoolTensorInvT, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """Elementwise self where condition is true, else other, the three broadcast together (PyTorch's where(condition, input, other))."""
+
+    def masked_fill(self, tensor: TensorT, mask: BoolTensorInvT, value: bool, /) -> TensorT:
+        """self with value where mask is true, mask and self broadcast together."""
+
+    def masked_fill_(self, tensor: TensorT, mask: BoolTensorInvT, value: bool, /) -> TensorT:
+        """Writes value into self where mask (broadcast to self's shape) is true."""
+
+    def cat(self, tensors: Sequence[TensorT], /, dim: int = 0) -> TensorT:
+        """The tensors joined along dim; each has the same number of dims and the same sizes but along dim (a 1-D tensor of size 0 is skipped, as PyTorch does)."""
+
+    def concat(self, tensors: Sequence[TensorT], /, dim: int = 0) -> TensorT:
+        """cat by the Array API's and NumPy's name."""
+
+    def stack(self, tensors: Sequence[TensorT], /, dim: int = 0) -> TensorT:
+        """The tensors, all of one shape, joined along a new dimension dim."""
+
+    def hstack(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The tensors joined column-wise (along dim 1; 1-D tensors along dim 0)."""
+
+    def vstack(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The tensors, each seen as at least 2-D (a 1-D one as a row), joined along dim 0."""
+
+    def dstack(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The tensors, each seen as at least 3-D, joined along dim 2."""
+
+    def split(self, tensor: TensorT, split_size: int, /, dim: int = 0) -> list[TensorT]:
+        """Views of self along dim of split_size elements each, the last one smaller when split_size does not divide the dim's size."""
+
+    def split_with_sizes(self, tensor: TensorT, split_sizes: int | Sequence[int], /, dim: int = 0) -> list[TensorT]:
+        """Views of self along dim of the given sizes, which add up to the dim's size."""
+
+    def chunk(self, tensor: TensorT, chunks: int, /, dim: int = 0) -> list[TensorT]:
+        """At most chunks views of self along dim, each of ceil(size / chunks) elements but the last (PyTorch's chunk: fewer when they run out)."""
+
+    def tensor_split(self, tensor: TensorT, sections: int, /, dim: int = 0) -> list[TensorT]:
+        """Exactly sections views of self along dim, the first size % sections of them one element longer than the others (NumPy's array_split)."""
+
+    def unbind(self, tensor: TensorT, /, dim: int = 0) -> list[TensorT]:
+        """The views of self at each index of dim, that dim removed."""
+
+    def broadcast_tensors(self, tensors: Sequence[TensorT], /) -> list[TensorT]:
+        """Views of the tensors broadcast to one shape."""
+
+    def broadcast_to(self, tensor: TensorT, size: int | Sequence[int], /) -> TensorT:
+        """The view of self broadcast to size (expand, by the Array API's name)."""
+
+    def meshgrid(self, tensors: Sequence[TensorT], /, *, indexing: str = "ij") -> list[TensorT]:
+        """Views of the 1-D tensors broadcast to the grid of their sizes, indexing 'ij' (matrix: dim k is tensor k's) or 'xy' (Cartesian: the first two dims swapped)."""
+
+    def flip(self, tensor: TensorT, dims: int | Sequence[int], /) -> TensorT:
+        """A copy of self with the order of elements along each of dims reversed."""
+
+    def fliplr(self, tensor: TensorT, /) -> TensorT:
+        """flip along dim 1, of a tensor of at least 2 dims."""
+
+    def flipud(self, tensor: TensorT, /) -> TensorT:
+        """flip along dim 0 (of a tensor of at least 1 dim)."""
+
+    def roll(self, tensor: TensorT, shifts: int | Sequence[int], /, dims: int | Sequence[int] = ()) -> TensorT:
+        """A copy of self with its elements shifted by shifts[i] along dims[i], wrapping around; with no dims, along the flattened tensor (shape kept)."""
+
+    def rot90(self, tensor: TensorT, /, k: int = 1, dims: int | Sequence[int] = (0, 1)) -> TensorT:
+        """A copy of self rotated k quarter turns in the plane of dims, from dims[0] towards dims[1]."""
+
+    def repeat(self, tensor: TensorT, repeats: int | Sequence[int], /) -> TensorT:
+        """self tiled repeats[i] times along dim i (PyTorch's repeat: repeats has at least self's dims; extra leading ones add dims)."""
+
+    def tile(self, tensor: TensorT, dims: int | Sequence[int], /) -> TensorT:
+        """repeat, with fewer dims than self allowed (as NumPy's tile, ones are prepended)."""
+
+    def repeat_interleave(self, tensor: TensorT, repeats: int, /, dim: int | None = None) -> TensorT:
+        """Each element of self repeated repeats times along dim, one after another (of the flattened self when dim is None)."""
+
+    def movedim(self, tensor: TensorT, source: int | Sequence[int], destination: int | Sequence[int], /) -> TensorT:
+        """The view with self's dims source moved to positions destination, the others in order."""
+
+    def moveaxis(self, tensor: TensorT, source: int | Sequence[int], destination: int | Sequence[int], /) -> TensorT:
+        """movedim by NumPy's name."""
+
+    def swapaxes(self, tensor: TensorT, axis0: int, axis1: int, /) -> TensorT:
+        """The view with dims axis0 and axis1 swapped (transpose by NumPy's name)."""
+
+    def swapdims(self, tensor: TensorT, dim0: int, dim1: int, /) -> TensorT:
+        """The view with dims dim0 and dim1 swapped (transpose)."""
+
+    def narrow_copy(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
+        """A contiguous copy of narrow(self, dim, start, length)."""
+
+    def unflatten(self, tensor: TensorT, dim: int, sizes: int | Sequence[int], /) -> TensorT:
+        """self with dim split into sizes (one may be -1); a view when the strides allow one."""
+
+    def select_scatter(self, tensor: TensorT, src: TensorT, dim: int, index: int, /) -> TensorT:
+        """A copy of self with src written into the slice at index of dim."""
+
+    def slice_scatter(self, tensor: TensorT, src: TensorT, /, dim: int = 0, start: int | None = None, end: int | None = None, step: int = 1) -> TensorT:
+        """A copy of self with src written into self[start:end:step] along dim."""
+
+    def as_strided(self, tensor: TensorT, size: int | Sequence[int], stride: int | Sequence[int], /, storage_offset: int | None = None) -> TensorT:
+        """The view of self's storage with the given sizes, strides and storage offset (self's when None); raises where an element would lie outside the storage."""
 
     def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""
@@ -2684,7 +3559,7 @@ class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, Sum
         """A contiguous copy of self with its own storage."""
 
 
-class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
+class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorT, SumTensorT]):
     """The bitwise units' functions (bool, uint8, int8, int16, int32, int64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -2744,10 +3619,10 @@ class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
     def prod(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
         """Product of the elements over dim (all when None), accumulated in accreal; bool and integer units give int64 products, wrapping as int64 does."""
 
-    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
 
-    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
     def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
@@ -2783,22 +3658,22 @@ class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
     def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
         """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
 
-    def eq(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def eq(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
 
-    def ne(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def ne(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
 
-    def lt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def lt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
 
-    def le(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def le(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
 
-    def gt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def gt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
 
-    def ge(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def ge(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
     def maximum(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
@@ -2831,16 +3706,16 @@ class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
     def bitwise_not_(self, tensor: TensorT, /) -> TensorT:
         """In-place bitwise_not: writes the result into self and returns it."""
 
-    def logical_and(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def logical_and(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Whether both self and other are nonzero (NaN is), as a bool tensor."""
 
-    def logical_or(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def logical_or(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Whether self or other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_xor(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def logical_xor(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_not(self, tensor: TensorT, /) -> BoolTensorT:
+    def logical_not(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether self is zero, as a bool tensor."""
 
     def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
@@ -2848,6 +3723,120 @@ class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
 
     def triu(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
         """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+    def empty_like(self, tensor: TensorT, /) -> TensorT:
+        """An uninitialised tensor of self's shape (and dim order, when self is dense)."""
+
+    def zeros_like(self, tensor: TensorT, /) -> TensorT:
+        """A tensor of self's shape (and dim order, when self is dense) holding 0."""
+
+    def ones_like(self, tensor: TensorT, /) -> TensorT:
+        """A tensor of self's shape (and dim order, when self is dense) holding 1."""
+
+    def full_like(self, tensor: TensorT, fill_value: bool, /) -> TensorT:
+        """A tensor of self's shape (and dim order, when self is dense) holding fill_value."""
+
+    def where(self, condition: BoolTensorInvT, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """Elementwise self where condition is true, else other, the three broadcast together (PyTorch's where(condition, input, other))."""
+
+    def masked_fill(self, tensor: TensorT, mask: BoolTensorInvT, value: bool, /) -> TensorT:
+        """self with value where mask is true, mask and self broadcast together."""
+
+    def masked_fill_(self, tensor: TensorT, mask: BoolTensorInvT, value: bool, /) -> TensorT:
+        """Writes value into self where mask (broadcast to self's shape) is true."""
+
+    def cat(self, tensors: Sequence[TensorT], /, dim: int = 0) -> TensorT:
+        """The tensors joined along dim; each has the same number of dims and the same sizes but along dim (a 1-D tensor of size 0 is skipped, as PyTorch does)."""
+
+    def concat(self, tensors: Sequence[TensorT], /, dim: int = 0) -> TensorT:
+        """cat by the Array API's and NumPy's name."""
+
+    def stack(self, tensors: Sequence[TensorT], /, dim: int = 0) -> TensorT:
+        """The tensors, all of one shape, joined along a new dimension dim."""
+
+    def hstack(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The tensors joined column-wise (along dim 1; 1-D tensors along dim 0)."""
+
+    def vstack(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The tensors, each seen as at least 2-D (a 1-D one as a row), joined along dim 0."""
+
+    def dstack(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The tensors, each seen as at least 3-D, joined along dim 2."""
+
+    def split(self, tensor: TensorT, split_size: int, /, dim: int = 0) -> list[TensorT]:
+        """Views of self along dim of split_size elements each, the last one smaller when split_size does not divide the dim's size."""
+
+    def split_with_sizes(self, tensor: TensorT, split_sizes: int | Sequence[int], /, dim: int = 0) -> list[TensorT]:
+        """Views of self along dim of the given sizes, which add up to the dim's size."""
+
+    def chunk(self, tensor: TensorT, chunks: int, /, dim: int = 0) -> list[TensorT]:
+        """At most chunks views of self along dim, each of ceil(size / chunks) elements but the last (PyTorch's chunk: fewer when they run out)."""
+
+    def tensor_split(self, tensor: TensorT, sections: int, /, dim: int = 0) -> list[TensorT]:
+        """Exactly sections views of self along dim, the first size % sections of them one element longer than the others (NumPy's array_split)."""
+
+    def unbind(self, tensor: TensorT, /, dim: int = 0) -> list[TensorT]:
+        """The views of self at each index of dim, that dim removed."""
+
+    def broadcast_tensors(self, tensors: Sequence[TensorT], /) -> list[TensorT]:
+        """Views of the tensors broadcast to one shape."""
+
+    def broadcast_to(self, tensor: TensorT, size: int | Sequence[int], /) -> TensorT:
+        """The view of self broadcast to size (expand, by the Array API's name)."""
+
+    def meshgrid(self, tensors: Sequence[TensorT], /, *, indexing: str = "ij") -> list[TensorT]:
+        """Views of the 1-D tensors broadcast to the grid of their sizes, indexing 'ij' (matrix: dim k is tensor k's) or 'xy' (Cartesian: the first two dims swapped)."""
+
+    def flip(self, tensor: TensorT, dims: int | Sequence[int], /) -> TensorT:
+        """A copy of self with the order of elements along each of dims reversed."""
+
+    def fliplr(self, tensor: TensorT, /) -> TensorT:
+        """flip along dim 1, of a tensor of at least 2 dims."""
+
+    def flipud(self, tensor: TensorT, /) -> TensorT:
+        """flip along dim 0 (of a tensor of at least 1 dim)."""
+
+    def roll(self, tensor: TensorT, shifts: int | Sequence[int], /, dims: int | Sequence[int] = ()) -> TensorT:
+        """A copy of self with its elements shifted by shifts[i] along dims[i], wrapping around; with no dims, along the flattened tensor (shape kept)."""
+
+    def rot90(self, tensor: TensorT, /, k: int = 1, dims: int | Sequence[int] = (0, 1)) -> TensorT:
+        """A copy of self rotated k quarter turns in the plane of dims, from dims[0] towards dims[1]."""
+
+    def repeat(self, tensor: TensorT, repeats: int | Sequence[int], /) -> TensorT:
+        """self tiled repeats[i] times along dim i (PyTorch's repeat: repeats has at least self's dims; extra leading ones add dims)."""
+
+    def tile(self, tensor: TensorT, dims: int | Sequence[int], /) -> TensorT:
+        """repeat, with fewer dims than self allowed (as NumPy's tile, ones are prepended)."""
+
+    def repeat_interleave(self, tensor: TensorT, repeats: int, /, dim: int | None = None) -> TensorT:
+        """Each element of self repeated repeats times along dim, one after another (of the flattened self when dim is None)."""
+
+    def movedim(self, tensor: TensorT, source: int | Sequence[int], destination: int | Sequence[int], /) -> TensorT:
+        """The view with self's dims source moved to positions destination, the others in order."""
+
+    def moveaxis(self, tensor: TensorT, source: int | Sequence[int], destination: int | Sequence[int], /) -> TensorT:
+        """movedim by NumPy's name."""
+
+    def swapaxes(self, tensor: TensorT, axis0: int, axis1: int, /) -> TensorT:
+        """The view with dims axis0 and axis1 swapped (transpose by NumPy's name)."""
+
+    def swapdims(self, tensor: TensorT, dim0: int, dim1: int, /) -> TensorT:
+        """The view with dims dim0 and dim1 swapped (transpose)."""
+
+    def narrow_copy(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
+        """A contiguous copy of narrow(self, dim, start, length)."""
+
+    def unflatten(self, tensor: TensorT, dim: int, sizes: int | Sequence[int], /) -> TensorT:
+        """self with dim split into sizes (one may be -1); a view when the strides allow one."""
+
+    def select_scatter(self, tensor: TensorT, src: TensorT, dim: int, index: int, /) -> TensorT:
+        """A copy of self with src written into the slice at index of dim."""
+
+    def slice_scatter(self, tensor: TensorT, src: TensorT, /, dim: int = 0, start: int | None = None, end: int | None = None, step: int = 1) -> TensorT:
+        """A copy of self with src written into self[start:end:step] along dim."""
+
+    def as_strided(self, tensor: TensorT, size: int | Sequence[int], stride: int | Sequence[int], /, storage_offset: int | None = None) -> TensorT:
+        """The view of self's storage with the given sizes, strides and storage offset (self's when None); raises where an element would lie outside the storage."""
 
     def narrow(self, tensor: TensorT, dim: int, start: int, length: int, /) -> TensorT:
         """The view of length elements of dimension dim from start on (a negative start counts from the end)."""

@@ -134,8 +134,9 @@ def runtime_namespace(device: Device) -> str:
     return "satchel" if device.host_memory else f"satchel::{device.name}"
 
 
-# The unit's number types, which a body may call to convert (compute(0)).
-UNIT_TYPES = ("real", "compute", "accreal")
+# The number types a body may call to convert: the unit's (compute(0)) and C++'s
+# own (float_power computes in double whatever the unit).
+UNIT_TYPES = ("real", "compute", "accreal", "double", "float")
 
 
 def math_functions(kernels: tuple[Kernel, ...] | list[Kernel]) -> tuple[str, ...]:
