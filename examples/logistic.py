@@ -9,10 +9,10 @@ unchanged on float16, float32 and float64 units, and mypy checks it against each
 from __future__ import annotations
 
 import satchel
-from satchel.signatures import AccRealT, BoolTensorT, FloatingSignature, RealT, TensorT
+from satchel.signatures import AccRealT, FloatingSignature, RealT, TensorT
 
 
-def fit(T: FloatingSignature[TensorT, RealT, AccRealT, BoolTensorT], x: TensorT, y: TensorT, steps: int,
+def fit(T: FloatingSignature[TensorT, RealT, AccRealT], x: TensorT, y: TensorT, steps: int,
         rate: float) -> TensorT:
     """Per-feature weights for n samples of one feature each, x and y of shape (n,)."""
     w = T.zeros(x.shape)
@@ -24,7 +24,7 @@ def fit(T: FloatingSignature[TensorT, RealT, AccRealT, BoolTensorT], x: TensorT,
     return w
 
 
-def accuracy(T: FloatingSignature[TensorT, RealT, AccRealT, BoolTensorT], x: TensorT, w: TensorT, y: TensorT) -> float:
+def accuracy(T: FloatingSignature[TensorT, RealT, AccRealT], x: TensorT, w: TensorT, y: TensorT) -> float:
     predicted = T.sigmoid(T.mul(x, w))
     right = T.sub(T.ones(x.shape), T.abs(T.sub(predicted, y)))
     return T.sumall(right) / x.numel()

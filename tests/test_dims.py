@@ -314,7 +314,11 @@ def _norm(a: np.ndarray, p: float, axis: Any, keepdims: bool) -> np.ndarray:
         return np.max(x, initial=0.0, **kw)
     if p == -math.inf:
         return np.min(x, initial=math.inf, **kw)
-    return np.sum(x ** p, **kw) ** (1 / p)
+    # scaled by the largest |x|, as satchel is, so that tiny elements do not underflow to 0 here
+    m = np.max(x, axis=axis, keepdims=True, initial=0.0)
+    scale = np.where((m > 0) & np.isfinite(m), m, 1.0)
+    out = scale * np.sum((x / scale) ** p, axis=axis, keepdims=True) ** (1 / p)
+    return out if keepdims else np.squeeze(out, axis=axis if axis is not None else tuple(range(a.ndim)))
 
 
 def _prior_oracle(name: str, a: np.ndarray, axis: Any, keepdim: bool, correction: int,
