@@ -16,4 +16,5 @@
 #include "reduce.h"
 #include "reduce_dims.h"
 #include "scan.h"
+#include "sorting.h"
 #include "views.h"

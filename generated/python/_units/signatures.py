@@ -10,6 +10,7 @@ defaults to Tensor, so a program names only those it uses and keeps working
 as ops that return new ones are added.
 BoolTensorT is the tensor class of the bool unit of the same device, which some results belong to.
 LongTensorT is the tensor class of the int64 unit of the same device, which some results belong to.
+LongTensorInvT is the tensor class of the int64 unit of the same device, which some arguments and results belong to.
 SumTensorT is the tensor class of the unit of the dtype of sums along dims of the same device, which some results belong to.
 """
 
@@ -37,6 +38,7 @@ RealT = TypeVar("RealT", bound=float, covariant=True)  # results only; int and b
 AccRealT = TypeVar("AccRealT", bound=float, covariant=True)  # only ever returned
 BoolTensorT = TypeVar("BoolTensorT", bound=Tensor, covariant=True, default=Tensor)  # only ever returned
 LongTensorT = TypeVar("LongTensorT", bound=Tensor, covariant=True, default=Tensor)  # only ever returned
+LongTensorInvT = TypeVar("LongTensorInvT", bound=Tensor, default=Tensor)
 SumTensorT = TypeVar("SumTensorT", bound=Tensor, covariant=True, default=Tensor)  # only ever returned
 
 
@@ -247,8 +249,17 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT,
     def clone(self, tensor: TensorT, /) -> TensorT:
         """A contiguous copy of self with its own storage."""
 
+    def sort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> tuple[TensorT, LongTensorT]:
+        """The elements of self sorted along dim, ascending (or descending), and the index along dim each came from."""
 
-class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
+    def argsort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> LongTensorT:
+        """The indices along dim that sort self (sort's indices)."""
+
+    def msort(self, tensor: TensorT, /) -> TensorT:
+        """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
+
+
+class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorInvT, SumTensorT]):
     """The unsigned units' functions (uint8)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -320,7 +331,7 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
-    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorInvT:
         """How many elements over dim (all when None) are nonzero (NaN is)."""
 
     def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
@@ -329,16 +340,16 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """The smallest element over dim (all when None); NaN where any is NaN."""
 
-    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
 
-    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
 
-    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
 
-    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
 
     def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
@@ -347,10 +358,10 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
         """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
 
-    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
 
-    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
 
     def add(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -662,8 +673,29 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def clone(self, tensor: TensorT, /) -> TensorT:
         """A contiguous copy of self with its own storage."""
 
+    def sort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> tuple[TensorT, LongTensorInvT]:
+        """The elements of self sorted along dim, ascending (or descending), and the index along dim each came from."""
 
-class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
+    def argsort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> LongTensorInvT:
+        """The indices along dim that sort self (sort's indices)."""
+
+    def msort(self, tensor: TensorT, /) -> TensorT:
+        """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
+
+    def topk(self, tensor: TensorT, k: int, /, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple[TensorT, LongTensorInvT]:
+        """The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim."""
+
+    def kthvalue(self, tensor: TensorT, k: int, /, dim: int = -1, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
+        """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
+
+    def searchsorted(self, sorted_sequence: TensorT, values: TensorT, /, *, right: bool = False, side: str | None = None, sorter: LongTensorInvT | None = None) -> LongTensorInvT:
+        """For each element of values, the index in sorted_sequence (sorted ascending along its last dim) where it would be inserted to keep it sorted: before equal elements, or after them with right=True or side='right'."""
+
+    def bucketize(self, tensor: TensorT, boundaries: TensorT, /, *, right: bool = False) -> LongTensorInvT:
+        """For each element of self, the index of its bucket among the 1-D, ascending boundaries: the first i with self < boundaries[i] when right is True, the first with self <= boundaries[i] when not (searchsorted's, the other way around)."""
+
+
+class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorInvT, SumTensorT]):
     """The signed units' functions (int8, int16, int32, int64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -735,7 +767,7 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensor
     def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
-    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorInvT:
         """How many elements over dim (all when None) are nonzero (NaN is)."""
 
     def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
@@ -744,16 +776,16 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensor
     def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """The smallest element over dim (all when None); NaN where any is NaN."""
 
-    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
 
-    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
 
-    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
 
-    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
 
     def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
@@ -762,10 +794,10 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensor
     def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
         """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
 
-    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
 
-    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
 
     def add(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -1077,8 +1109,29 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensor
     def clone(self, tensor: TensorT, /) -> TensorT:
         """A contiguous copy of self with its own storage."""
 
+    def sort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> tuple[TensorT, LongTensorInvT]:
+        """The elements of self sorted along dim, ascending (or descending), and the index along dim each came from."""
 
-class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
+    def argsort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> LongTensorInvT:
+        """The indices along dim that sort self (sort's indices)."""
+
+    def msort(self, tensor: TensorT, /) -> TensorT:
+        """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
+
+    def topk(self, tensor: TensorT, k: int, /, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple[TensorT, LongTensorInvT]:
+        """The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim."""
+
+    def kthvalue(self, tensor: TensorT, k: int, /, dim: int = -1, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
+        """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
+
+    def searchsorted(self, sorted_sequence: TensorT, values: TensorT, /, *, right: bool = False, side: str | None = None, sorter: LongTensorInvT | None = None) -> LongTensorInvT:
+        """For each element of values, the index in sorted_sequence (sorted ascending along its last dim) where it would be inserted to keep it sorted: before equal elements, or after them with right=True or side='right'."""
+
+    def bucketize(self, tensor: TensorT, boundaries: TensorT, /, *, right: bool = False) -> LongTensorInvT:
+        """For each element of self, the index of its bucket among the 1-D, ascending boundaries: the first i with self < boundaries[i] when right is True, the first with self <= boundaries[i] when not (searchsorted's, the other way around)."""
+
+
+class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorInvT, SumTensorT]):
     """The floating units' functions (float16, float32, float64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -1165,7 +1218,7 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
-    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorInvT:
         """How many elements over dim (all when None) are nonzero (NaN is)."""
 
     def mean(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
@@ -1198,16 +1251,16 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """The smallest element over dim (all when None); NaN where any is NaN."""
 
-    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
 
-    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
 
-    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
 
-    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
 
     def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
@@ -1216,10 +1269,10 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
         """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
 
-    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
 
-    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
 
     def add(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
@@ -1717,8 +1770,29 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def clone(self, tensor: TensorT, /) -> TensorT:
         """A contiguous copy of self with its own storage."""
 
+    def sort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> tuple[TensorT, LongTensorInvT]:
+        """The elements of self sorted along dim, ascending (or descending), and the index along dim each came from."""
 
-class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
+    def argsort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> LongTensorInvT:
+        """The indices along dim that sort self (sort's indices)."""
+
+    def msort(self, tensor: TensorT, /) -> TensorT:
+        """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
+
+    def topk(self, tensor: TensorT, k: int, /, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple[TensorT, LongTensorInvT]:
+        """The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim."""
+
+    def kthvalue(self, tensor: TensorT, k: int, /, dim: int = -1, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
+        """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
+
+    def searchsorted(self, sorted_sequence: TensorT, values: TensorT, /, *, right: bool = False, side: str | None = None, sorter: LongTensorInvT | None = None) -> LongTensorInvT:
+        """For each element of values, the index in sorted_sequence (sorted ascending along its last dim) where it would be inserted to keep it sorted: before equal elements, or after them with right=True or side='right'."""
+
+    def bucketize(self, tensor: TensorT, boundaries: TensorT, /, *, right: bool = False) -> LongTensorInvT:
+        """For each element of self, the index of its bucket among the 1-D, ascending boundaries: the first i with self < boundaries[i] when right is True, the first with self <= boundaries[i] when not (searchsorted's, the other way around)."""
+
+
+class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorInvT, SumTensorT]):
     """The integral units' functions (uint8, int8, int16, int32, int64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -1790,7 +1864,7 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
-    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorInvT:
         """How many elements over dim (all when None) are nonzero (NaN is)."""
 
     def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
@@ -1799,16 +1873,16 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """The smallest element over dim (all when None); NaN where any is NaN."""
 
-    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
 
-    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
 
-    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
 
-    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
 
     def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
@@ -1817,10 +1891,10 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
         """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
 
-    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
 
-    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
 
     def add(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -2132,8 +2206,29 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def clone(self, tensor: TensorT, /) -> TensorT:
         """A contiguous copy of self with its own storage."""
 
+    def sort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> tuple[TensorT, LongTensorInvT]:
+        """The elements of self sorted along dim, ascending (or descending), and the index along dim each came from."""
 
-class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
+    def argsort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> LongTensorInvT:
+        """The indices along dim that sort self (sort's indices)."""
+
+    def msort(self, tensor: TensorT, /) -> TensorT:
+        """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
+
+    def topk(self, tensor: TensorT, k: int, /, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple[TensorT, LongTensorInvT]:
+        """The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim."""
+
+    def kthvalue(self, tensor: TensorT, k: int, /, dim: int = -1, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
+        """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
+
+    def searchsorted(self, sorted_sequence: TensorT, values: TensorT, /, *, right: bool = False, side: str | None = None, sorter: LongTensorInvT | None = None) -> LongTensorInvT:
+        """For each element of values, the index in sorted_sequence (sorted ascending along its last dim) where it would be inserted to keep it sorted: before equal elements, or after them with right=True or side='right'."""
+
+    def bucketize(self, tensor: TensorT, boundaries: TensorT, /, *, right: bool = False) -> LongTensorInvT:
+        """For each element of self, the index of its bucket among the 1-D, ascending boundaries: the first i with self < boundaries[i] when right is True, the first with self <= boundaries[i] when not (searchsorted's, the other way around)."""
+
+
+class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorInvT, SumTensorT]):
     """The numeric units' functions (uint8, int8, int16, int32, int64, float16, float32, float64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -2205,7 +2300,7 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
     def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
-    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorInvT:
         """How many elements over dim (all when None) are nonzero (NaN is)."""
 
     def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
@@ -2214,16 +2309,16 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
     def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """The smallest element over dim (all when None); NaN where any is NaN."""
 
-    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
 
-    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
 
-    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
 
-    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
 
     def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
@@ -2232,10 +2327,10 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
     def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
         """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
 
-    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
 
-    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
 
     def add(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -2499,6 +2594,27 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
     def clone(self, tensor: TensorT, /) -> TensorT:
         """A contiguous copy of self with its own storage."""
 
+    def sort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> tuple[TensorT, LongTensorInvT]:
+        """The elements of self sorted along dim, ascending (or descending), and the index along dim each came from."""
+
+    def argsort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> LongTensorInvT:
+        """The indices along dim that sort self (sort's indices)."""
+
+    def msort(self, tensor: TensorT, /) -> TensorT:
+        """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
+
+    def topk(self, tensor: TensorT, k: int, /, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple[TensorT, LongTensorInvT]:
+        """The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim."""
+
+    def kthvalue(self, tensor: TensorT, k: int, /, dim: int = -1, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
+        """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
+
+    def searchsorted(self, sorted_sequence: TensorT, values: TensorT, /, *, right: bool = False, side: str | None = None, sorter: LongTensorInvT | None = None) -> LongTensorInvT:
+        """For each element of values, the index in sorted_sequence (sorted ascending along its last dim) where it would be inserted to keep it sorted: before equal elements, or after them with right=True or side='right'."""
+
+    def bucketize(self, tensor: TensorT, boundaries: TensorT, /, *, right: bool = False) -> LongTensorInvT:
+        """For each element of self, the index of its bucket among the 1-D, ascending boundaries: the first i with self < boundaries[i] when right is True, the first with self <= boundaries[i] when not (searchsorted's, the other way around)."""
+
 
 class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
     """The all units' functions (bool, uint8, int8, int16, int32, int64, float16, float32, float64)."""
@@ -2682,6 +2798,15 @@ class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, Sum
 
     def clone(self, tensor: TensorT, /) -> TensorT:
         """A contiguous copy of self with its own storage."""
+
+    def sort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> tuple[TensorT, LongTensorT]:
+        """The elements of self sorted along dim, ascending (or descending), and the index along dim each came from."""
+
+    def argsort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> LongTensorT:
+        """The indices along dim that sort self (sort's indices)."""
+
+    def msort(self, tensor: TensorT, /) -> TensorT:
+        """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
 
 
 class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
@@ -2890,3 +3015,12 @@ class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
 
     def clone(self, tensor: TensorT, /) -> TensorT:
         """A contiguous copy of self with its own storage."""
+
+    def sort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> tuple[TensorT, LongTensorT]:
+        """The elements of self sorted along dim, ascending (or descending), and the index along dim each came from."""
+
+    def argsort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> LongTensorT:
+        """The indices along dim that sort self (sort's indices)."""
+
+    def msort(self, tensor: TensorT, /) -> TensorT:
+        """self sorted along its first dim, ascending (sort(self, 0)'s values)."""

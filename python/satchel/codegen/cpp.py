@@ -485,6 +485,8 @@ def _function(op: Op, sig: Signature, device: Device, types: Types, dtype: DType
     else:
         assert isinstance(body, Native)
         call = f"{runtime}::native::{body.name}<Tensor>({', '.join(a.name for a in sig.args)})"
+        if sig.is_tuple:  # a native returns its results as a std::tuple (or pair); the unit names them
+            call = f"{ret}{{{call}}}"
         text = f"{call};" if ret_type == NONE else f"return {call};"
     in_kernels = not isinstance(body, Native)
     includes = sorted({i for a in sig.args for i in cpp_type(a.type, names).includes} | set(returns.includes))

@@ -1,0 +1,284 @@
+// The sorting and searching natives (sort, argsort, msort, topk, kthvalue,
+// searchsorted, bucketize) as typed functions of a unit. The element type only
+// encodes and decodes keys (sort_keys.h); sorting and selecting rows of keys is
+// the core's (core/sorting.h), compiled once.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/iter.h"
+#include "core/sorting.h"
+#include "core/views.h"
+#include "gil.h"
+#include "sort_keys.h"
+#include "tensor.h"
+
+namespace satchel {
+
+namespace detail {
+
+template <class TensorT>
+using IndexOf = Tensor<int64_t, TensorT::device>;
+
+// self's rows along dim (a 0-d tensor is one row of one element).
+struct SortPlan {
+  int dim;          // -1 for a 0-d tensor
+  int64_t length;   // of each row
+  int64_t count;    // rows
+};
+
+inline SortPlan sort_plan(const char* op, const TensorBase& self, int64_t dim) {
+  const int d = view::wrap_dim(op, dim, self.dim(), std::max(self.dim(), 1));
+  if (self.dim() == 0) return {-1, 1, 1};
+  const int64_t length = self.size(d);
+  return {d, length, length ? self.numel() / length : 0};
+}
+
+// The rows of t along plan.dim (a 0-d tensor's one element).
+inline sorting::Lines lines_of(const TensorBase& t, const SortPlan& plan) {
+  return plan.dim < 0 ? sorting::Lines(Dims{1}, Dims{0}, 0) : sorting::Lines(t.sizes(), t.strides(), plan.dim);
+}
+
+// Encodes the rows of self, keys complemented when `flip` (descending order).
+template <class T>
+struct KeyReader {
+  const T* base;
+  sorting::Lines lines;
+  uint64_t flip;
+
+  void operator()(int64_t r, int64_t b, int64_t e, uint64_t* keys) const {
+    const T* p = base + lines.offset(r);
+    const int64_t s = lines.step();
+    for (int64_t i = b; i < e; ++i) keys[i - b] = uint64_t(SortKey<T>::encode(p[i * s])) ^ flip;
+  }
+};
+
+template <class T>
+uint64_t flip_mask(bool flip) {
+  return flip ? uint64_t(typename SortKey<T>::Bits(~typename SortKey<T>::Bits(0))) : 0;
+}
+
+// Writes sorted keys back as values (read from self where a key does not say
+// which float it was) and their positions as indices, into rows of out and ix
+// (either may be absent) that start at position `at` of a row.
+template <class T>
+struct RowWriter {
+  const T* in;
+  sorting::Lines in_lines;
+  uint64_t flip;
+  T* out;  // or null
+  sorting::Lines out_lines;
+  int64_t* ix;  // or null
+  sorting::Lines ix_lines;
+  int64_t at;
+
+  void operator()(int64_t r, int64_t b, int64_t e, const uint64_t* keys, const int64_t* pos) const {
+    using Key = SortKey<T>;
+    if (out) {
+      const T* src = in + in_lines.offset(r);
+      T* o = out + out_lines.offset(r);
+      const int64_t is = in_lines.step(), os = out_lines.step();
+      for (int64_t i = b; i < e; ++i) {
+        const auto k = typename Key::Bits(keys[i - b] ^ flip);
+        o[(i - at) * os] = Key::decode_exact(k) ? Key::decode(k) : src[pos[i - b] * is];
+      }
+    }
+    if (ix) {
+      int64_t* o = ix + ix_lines.offset(r);
+      const int64_t os = ix_lines.step();
+      for (int64_t i = b; i < e; ++i) o[(i - at) * os] = pos[i - b];
+    }
+  }
+};
+
+// The sorted values and/or indices of self along dim.
+template <class TensorT>
+std::pair<TensorT, IndexOf<TensorT>> sorted(const char* op, const TensorT& self, int64_t dim, bool descending,
+                                            bool want_values) {
+  using T = typename TensorT::value_type;
+  const SortPlan plan = sort_plan(op, self, dim);
+  TensorT values = want_values ? TensorT::empty(self.sizes()) : TensorT();
+  IndexOf<TensorT> indices = IndexOf<TensorT>::empty(self.sizes());
+  const uint64_t flip = flip_mask<T>(descending);
+  const KeyReader<T> read{self.data(), lines_of(self, plan), flip};
+  const sorting::Lines out_lines = lines_of(indices, plan);  // (values' too: both contiguous)
+  const RowWriter<T> write{self.data(), read.lines, flip, want_values ? values.data() : nullptr, out_lines,
+                           indices.data(), out_lines, 0};
+  ReleaseGil unlocked(self.numel() * 8);
+  sorting::sort_rows({plan.count, plan.length, SortKey<T>::bits}, read, write);
+  return {values, indices};
+}
+
+// The first k of each row of self along dim in (key, position) order, keys
+// flipped where `flip`; positions [from, k) land in the results' rows.
+template <class TensorT>
+std::pair<TensorT, IndexOf<TensorT>> selected(const TensorT& self, const SortPlan& plan, int64_t k, int64_t from,
+                                              bool flip_keys, bool sorted, const Dims& shape) {
+  using T = typename TensorT::value_type;
+  TensorT values = TensorT::empty(shape);
+  IndexOf<TensorT> indices = IndexOf<TensorT>::empty(shape);
+  const uint64_t flip = flip_mask<T>(flip_keys);
+  // The results' rows along plan.dim, in shape's layout with k - from elements each.
+  Dims kept = self.sizes();
+  if (plan.dim >= 0) kept[plan.dim] = k - from;
+  const Dims strides = contiguous_strides(kept);
+  const sorting::Lines out_lines = plan.dim < 0 ? lines_of(values, plan) : sorting::Lines(kept, strides, plan.dim);
+  const KeyReader<T> read{self.data(), lines_of(self, plan), flip};
+  const RowWriter<T> write{self.data(), read.lines, flip, values.data(), out_lines, indices.data(), out_lines, from};
+  ReleaseGil unlocked(self.numel() * 4);
+  sorting::select_rows({plan.count, plan.length, SortKey<T>::bits}, k, from, sorted, read, write);
+  return {values, indices};
+}
+
+}  // namespace detail
+
+namespace native {
+
+template <class TensorT>
+std::pair<TensorT, detail::IndexOf<TensorT>> sort(const TensorT& self, int64_t dim, bool descending, bool stable) {
+  return detail::sorted("sort", self, dim, descending, true);  // (always stable)
+}
+
+template <class TensorT>
+detail::IndexOf<TensorT> argsort(const TensorT& self, int64_t dim, bool descending, bool stable) {
+  return detail::sorted("argsort", self, dim, descending, false).second;
+}
+
+template <class TensorT>
+TensorT msort(const TensorT& self) {
+  return detail::sorted("msort", self, 0, false, true).first;
+}
+
+template <class TensorT>
+std::pair<TensorT, detail::IndexOf<TensorT>> topk(const TensorT& self, int64_t k, int64_t dim, bool largest,
+                                                  bool sorted) {
+  const detail::SortPlan plan = detail::sort_plan("topk", self, dim);
+  if (k < 0 || k > plan.length)
+    throw std::invalid_argument("topk: k (" + std::to_string(k) + ") is out of range for dim " +
+                                std::to_string(std::max(plan.dim, 0)) + " of size " + std::to_string(plan.length) +
+                                " (expected 0 to " + std::to_string(plan.length) + ")");
+  Dims shape = self.sizes();
+  if (plan.dim >= 0) shape[plan.dim] = k;
+  else if (k == 0) shape = Dims{0};  // (a 0-d tensor cannot hold no element)
+  return detail::selected(self, plan, k, 0, largest, sorted, shape);
+}
+
+template <class TensorT>
+std::pair<TensorT, detail::IndexOf<TensorT>> kthvalue(const TensorT& self, int64_t k, int64_t dim, bool keepdim) {
+  const detail::SortPlan plan = detail::sort_plan("kthvalue", self, dim);
+  if (k < 1 || k > plan.length)
+    throw std::invalid_argument("kthvalue: k (" + std::to_string(k) + ") is out of range for dim " +
+                                std::to_string(std::max(plan.dim, 0)) + " of size " + std::to_string(plan.length) +
+                                " (expected 1 to " + std::to_string(plan.length) + ")");
+  Dims shape = self.sizes();
+  if (plan.dim >= 0) {
+    if (keepdim) shape[plan.dim] = 1;
+    else shape.erase(plan.dim);
+  }
+  return detail::selected(self, plan, k, k - 1, false, false, shape);
+}
+
+}  // namespace native
+
+namespace detail {
+
+// The keys of the rows of seq along its last dim (through sorter's positions
+// where given), one row after another.
+template <class T>
+std::vector<uint64_t> sequence_keys(const TensorBase& seq_base, const T* data,
+                                    const std::optional<Tensor<int64_t, Device::cpu>>& sorter) {
+  const int last = seq_base.dim() - 1;
+  const int64_t n = seq_base.size(last);
+  const int64_t rows = n ? seq_base.numel() / n : 0;
+  std::vector<uint64_t> keys(std::size_t(seq_base.numel()));
+  const sorting::Lines lines(seq_base.sizes(), seq_base.strides(), last);
+  std::optional<sorting::Lines> by;
+  if (sorter) by.emplace(sorter->sizes(), sorter->strides(), last);
+  for (int64_t r = 0; r < rows; ++r) {
+    const T* p = data + lines.offset(r);
+    const int64_t* q = sorter ? sorter->data() + by->offset(r) : nullptr;
+    for (int64_t i = 0; i < n; ++i) {
+      int64_t at = i;
+      if (q) {
+        at = q[i * by->step()];
+        if (at < 0 || at >= n)
+          throw std::out_of_range("searchsorted: sorter holds " + std::to_string(at) + ", out of range for a "
+                                  "sorted_sequence of " + std::to_string(n) + " elements along its last dim");
+      }
+      keys[std::size_t(r * n + i)] = SortKey<T>::encode(p[at * lines.step()]);
+    }
+  }
+  return keys;
+}
+
+inline bool search_side(std::optional<std::string> side, bool right) {
+  if (!side) return right;
+  if (*side != "left" && *side != "right")
+    throw std::invalid_argument("searchsorted: side must be 'left' or 'right', not '" + *side + "'");
+  if (right && *side == "left")
+    throw std::invalid_argument("searchsorted: side='left' and right=True ask for opposite sides");
+  return *side == "right";
+}
+
+}  // namespace detail
+
+namespace native {
+
+template <class TensorT>
+detail::IndexOf<TensorT> searchsorted(const TensorT& sorted_sequence, const TensorT& values, bool right,
+                                      std::optional<std::string> side,
+                                      std::optional<detail::IndexOf<TensorT>> sorter) {
+  using T = typename TensorT::value_type;
+  const TensorT& seq = sorted_sequence;
+  right = detail::search_side(std::move(side), right);
+  if (seq.dim() == 0) throw std::invalid_argument("searchsorted: sorted_sequence must have at least one dim, not 0");
+  const bool shared = seq.dim() == 1;  // one sequence for every value
+  if (!shared) {
+    bool leading = values.dim() == seq.dim();
+    for (int d = 0; leading && d + 1 < seq.dim(); ++d) leading = values.size(d) == seq.size(d);
+    if (!leading)
+      throw std::invalid_argument("searchsorted: the leading dims of sorted_sequence " + to_string(seq.sizes()) +
+                                  " and values " + to_string(values.sizes()) +
+                                  " must match (or sorted_sequence be 1-D)");
+  }
+  if (sorter && sorter->sizes() != seq.sizes())
+    throw std::invalid_argument("searchsorted: sorter's shape " + to_string(sorter->sizes()) +
+                                " is not sorted_sequence's " + to_string(seq.sizes()));
+  detail::IndexOf<TensorT> out = detail::IndexOf<TensorT>::empty(values.sizes());
+  if (values.numel() == 0) return out;
+  ReleaseGil unlocked(values.numel() * 16);
+  const std::vector<uint64_t> keys = detail::sequence_keys<T>(seq, seq.data(), sorter);
+  const int64_t n = seq.size(seq.dim() - 1);
+  // Values by rows along their last dim (a 0-d values: one row of one), each
+  // searched in its sequence row (row 0 where the sequence is shared).
+  const detail::SortPlan plan = values.dim() ? detail::SortPlan{values.dim() - 1, values.size(values.dim() - 1),
+                                                                values.numel() / values.size(values.dim() - 1)}
+                                             : detail::SortPlan{-1, 1, 1};
+  const sorting::Lines in = detail::lines_of(values, plan), to = detail::lines_of(out, plan);
+  const T* v = values.data();
+  int64_t* o = out.data();
+  parallel_chunks(values.numel(), worker_count(values.numel() * 4), [&](int64_t b, int64_t e, int) {
+    for (int64_t i = b; i < e; ++i) {
+      const int64_t r = i / plan.length, j = i % plan.length;
+      const uint64_t* row = keys.data() + (shared ? 0 : r * n);
+      const uint64_t key = SortKey<T>::encode(v[in.offset(r) + j * in.step()]);
+      o[to.offset(r) + j * to.step()] = sorting::search(row, n, key, right);
+    }
+  });
+  return out;
+}
+
+template <class TensorT>
+detail::IndexOf<TensorT> bucketize(const TensorT& self, const TensorT& boundaries, bool right) {
+  if (boundaries.dim() != 1)
+    throw std::invalid_argument("bucketize: boundaries must be 1-D, not of shape " + to_string(boundaries.sizes()));
+  return searchsorted(boundaries, self, right, std::nullopt, std::nullopt);
+}
+
+}  // namespace native
+
+}  // namespace satchel
