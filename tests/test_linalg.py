@@ -26,6 +26,7 @@ from conftest import SPEC, UNITS, Unit, arrays, as_tensor, assert_same, elements
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from test_sorting import SORTING_OPS
 
 import satchel
 from satchel.codegen.model import Native
@@ -40,7 +41,7 @@ def test_every_product_has_a_test() -> None:
     """A native op of two or more tensors is a product or a solver: it needs a case here."""
     products = [op.name for op in SPEC.ops if isinstance(op.body, Native)
                 and sum(a.type == TENSOR for a in op.sig.args) >= 2]
-    untested = sorted(set(products) - PRODUCTS - set(ADDS) - LAPACK_OPS)
+    untested = sorted(set(products) - PRODUCTS - set(ADDS) - LAPACK_OPS - SORTING_OPS)  # (test_sorting.py)
     assert not untested, f"products without a test: {untested}"
 
 

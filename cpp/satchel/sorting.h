@@ -43,6 +43,68 @@ inline sorting::Lines lines_of(const TensorBase& t, const SortPlan& plan) {
   return plan.dim < 0 ? sorting::Lines(Dims{1}, Dims{0}, 0) : sorting::Lines(t.sizes(), t.strides(), plan.dim);
 }
 
+// k of topk (from 0) or kthvalue (from 1) within the size of the plan's dim.
+inline void check_k(const char* op, int64_t k, int64_t lowest, const SortPlan& plan) {
+  if (k < lowest || k > plan.length)
+    throw std::invalid_argument(std::string(op) + ": k (" + std::to_string(k) + ") is out of range for dim " +
+                                std::to_string(std::max(plan.dim, 0)) + " of size " + std::to_string(plan.length) +
+                                " (expected " + std::to_string(lowest) + " to " + std::to_string(plan.length) + ")");
+}
+
+// topk's results: self's shape with k along dim (a 0-d self: 0-d, or (0) for k = 0).
+inline Dims topk_shape(const TensorBase& self, const SortPlan& plan, int64_t k) {
+  Dims shape = self.sizes();
+  if (plan.dim >= 0) shape[plan.dim] = k;
+  else if (k == 0) shape = Dims{0};
+  return shape;
+}
+
+// kthvalue's: self's shape without dim, or with it of size 1 where keepdim.
+inline Dims kth_shape(const TensorBase& self, const SortPlan& plan, bool keepdim) {
+  Dims shape = self.sizes();
+  if (plan.dim >= 0) {
+    if (keepdim) shape[plan.dim] = 1;
+    else shape.erase(plan.dim);
+  }
+  return shape;
+}
+
+// Checks searchsorted's arguments; returns whether it searches to the right.
+inline bool check_search(const char* op, const TensorBase& seq, const TensorBase& values,
+                         const std::optional<std::string>& side, bool right, const Dims* sorter_sizes) {
+  if (side) {
+    if (*side != "left" && *side != "right")
+      throw std::invalid_argument(std::string(op) + ": side must be 'left' or 'right', not '" + *side + "'");
+    if (right && *side == "left")
+      throw std::invalid_argument(std::string(op) + ": side='left' and right=True ask for opposite sides");
+    right = *side == "right";
+  }
+  if (seq.dim() == 0)
+    throw std::invalid_argument(std::string(op) + ": sorted_sequence must have at least one dim, not 0");
+  if (seq.dim() > 1) {  // one row of the sequence for each row of values
+    bool leading = values.dim() == seq.dim();
+    for (int d = 0; leading && d + 1 < seq.dim(); ++d) leading = values.size(d) == seq.size(d);
+    if (!leading)
+      throw std::invalid_argument(std::string(op) + ": the leading dims of sorted_sequence " +
+                                  to_string(seq.sizes()) + " and values " + to_string(values.sizes()) +
+                                  " must match (or sorted_sequence be 1-D)");
+  }
+  if (sorter_sizes && *sorter_sizes != seq.sizes())
+    throw std::invalid_argument(std::string(op) + ": sorter's shape " + to_string(*sorter_sizes) +
+                                " is not sorted_sequence's " + to_string(seq.sizes()));
+  return right;
+}
+
+[[noreturn]] inline void bad_sorter(int64_t at, int64_t n) {
+  throw std::out_of_range("searchsorted: sorter holds " + std::to_string(at) + ", out of range for a "
+                          "sorted_sequence of " + std::to_string(n) + " elements along its last dim");
+}
+
+inline void check_boundaries(const TensorBase& boundaries) {
+  if (boundaries.dim() != 1)
+    throw std::invalid_argument("bucketize: boundaries must be 1-D, not of shape " + to_string(boundaries.sizes()));
+}
+
 // Encodes the rows of self, keys complemented when `flip` (descending order).
 template <class T>
 struct KeyReader {
@@ -157,29 +219,15 @@ template <class TensorT>
 std::pair<TensorT, detail::IndexOf<TensorT>> topk(const TensorT& self, int64_t k, int64_t dim, bool largest,
                                                   bool sorted) {
   const detail::SortPlan plan = detail::sort_plan("topk", self, dim);
-  if (k < 0 || k > plan.length)
-    throw std::invalid_argument("topk: k (" + std::to_string(k) + ") is out of range for dim " +
-                                std::to_string(std::max(plan.dim, 0)) + " of size " + std::to_string(plan.length) +
-                                " (expected 0 to " + std::to_string(plan.length) + ")");
-  Dims shape = self.sizes();
-  if (plan.dim >= 0) shape[plan.dim] = k;
-  else if (k == 0) shape = Dims{0};  // (a 0-d tensor cannot hold no element)
-  return detail::selected(self, plan, k, 0, largest, sorted, shape);
+  detail::check_k("topk", k, 0, plan);
+  return detail::selected(self, plan, k, 0, largest, sorted, detail::topk_shape(self, plan, k));
 }
 
 template <class TensorT>
 std::pair<TensorT, detail::IndexOf<TensorT>> kthvalue(const TensorT& self, int64_t k, int64_t dim, bool keepdim) {
   const detail::SortPlan plan = detail::sort_plan("kthvalue", self, dim);
-  if (k < 1 || k > plan.length)
-    throw std::invalid_argument("kthvalue: k (" + std::to_string(k) + ") is out of range for dim " +
-                                std::to_string(std::max(plan.dim, 0)) + " of size " + std::to_string(plan.length) +
-                                " (expected 1 to " + std::to_string(plan.length) + ")");
-  Dims shape = self.sizes();
-  if (plan.dim >= 0) {
-    if (keepdim) shape[plan.dim] = 1;
-    else shape.erase(plan.dim);
-  }
-  return detail::selected(self, plan, k, k - 1, false, false, shape);
+  detail::check_k("kthvalue", k, 1, plan);
+  return detail::selected(self, plan, k, k - 1, false, false, detail::kth_shape(self, plan, keepdim));
 }
 
 }  // namespace native
@@ -205,23 +253,12 @@ std::vector<uint64_t> sequence_keys(const TensorBase& seq_base, const T* data,
       int64_t at = i;
       if (q) {
         at = q[i * by->step()];
-        if (at < 0 || at >= n)
-          throw std::out_of_range("searchsorted: sorter holds " + std::to_string(at) + ", out of range for a "
-                                  "sorted_sequence of " + std::to_string(n) + " elements along its last dim");
+        if (at < 0 || at >= n) bad_sorter(at, n);
       }
       keys[std::size_t(r * n + i)] = SortKey<T>::encode(p[at * lines.step()]);
     }
   }
   return keys;
-}
-
-inline bool search_side(std::optional<std::string> side, bool right) {
-  if (!side) return right;
-  if (*side != "left" && *side != "right")
-    throw std::invalid_argument("searchsorted: side must be 'left' or 'right', not '" + *side + "'");
-  if (right && *side == "left")
-    throw std::invalid_argument("searchsorted: side='left' and right=True ask for opposite sides");
-  return *side == "right";
 }
 
 }  // namespace detail
@@ -234,20 +271,8 @@ detail::IndexOf<TensorT> searchsorted(const TensorT& sorted_sequence, const Tens
                                       std::optional<detail::IndexOf<TensorT>> sorter) {
   using T = typename TensorT::value_type;
   const TensorT& seq = sorted_sequence;
-  right = detail::search_side(std::move(side), right);
-  if (seq.dim() == 0) throw std::invalid_argument("searchsorted: sorted_sequence must have at least one dim, not 0");
+  right = detail::check_search("searchsorted", seq, values, side, right, sorter ? &sorter->sizes() : nullptr);
   const bool shared = seq.dim() == 1;  // one sequence for every value
-  if (!shared) {
-    bool leading = values.dim() == seq.dim();
-    for (int d = 0; leading && d + 1 < seq.dim(); ++d) leading = values.size(d) == seq.size(d);
-    if (!leading)
-      throw std::invalid_argument("searchsorted: the leading dims of sorted_sequence " + to_string(seq.sizes()) +
-                                  " and values " + to_string(values.sizes()) +
-                                  " must match (or sorted_sequence be 1-D)");
-  }
-  if (sorter && sorter->sizes() != seq.sizes())
-    throw std::invalid_argument("searchsorted: sorter's shape " + to_string(sorter->sizes()) +
-                                " is not sorted_sequence's " + to_string(seq.sizes()));
   detail::IndexOf<TensorT> out = detail::IndexOf<TensorT>::empty(values.sizes());
   if (values.numel() == 0) return out;
   ReleaseGil unlocked(values.numel() * 16);
@@ -274,8 +299,7 @@ detail::IndexOf<TensorT> searchsorted(const TensorT& sorted_sequence, const Tens
 
 template <class TensorT>
 detail::IndexOf<TensorT> bucketize(const TensorT& self, const TensorT& boundaries, bool right) {
-  if (boundaries.dim() != 1)
-    throw std::invalid_argument("bucketize: boundaries must be 1-D, not of shape " + to_string(boundaries.sizes()));
+  detail::check_boundaries(boundaries);
   return searchsorted(boundaries, self, right, std::nullopt, std::nullopt);
 }
 

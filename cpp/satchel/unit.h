@@ -16,5 +16,4 @@
 #include "reduce.h"
 #include "reduce_dims.h"
 #include "scan.h"
-#include "sorting.h"
 #include "views.h"
