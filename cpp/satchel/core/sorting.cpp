@@ -172,7 +172,7 @@ void select_all(const Rows& rows, int64_t take, int64_t from, bool sorted, Encod
     for (int64_t r = b; r < e; ++r) {
       load(encode, r, 0, n, s);
       typename K::Item* items = s.a.get();
-      if (take < n) std::nth_element(items, items + take - 1, items + n, K::less);
+      std::nth_element(items, items + take - 1, items + n, K::less);
       if (sorted) std::sort(items, items + take - 1, K::less);  // (item take - 1 is in place)
       unload(emit, r, from, take, items, s);
     }

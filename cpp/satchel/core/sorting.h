@@ -36,7 +36,7 @@ SATCHEL_CORE void select_rows(const Rows& rows, int64_t take, int64_t from, bool
 
 // The rows of a tensor along one dim: row r's first element is offset(r)
 // elements from the tensor's first, its next ones `step` apart.
-class Lines {
+class SATCHEL_CORE Lines {
  public:
   Lines(const Dims& sizes, const Dims& strides, int dim);
   int64_t offset(int64_t row) const {
