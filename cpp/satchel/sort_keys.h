@@ -32,13 +32,13 @@ struct SortKey {
     return u;
   }
 
+  // A float's fields (IEEE: half 5 exponent bits, float 8, double 11).
+  static constexpr Bits mantissa = Bits(Bits(sign - 1) >> (bits == 16 ? 5 : bits == 32 ? 8 : 11));
+  static constexpr Bits exponent = Bits(Bits(sign - 1) & ~mantissa);
+
   static SATCHEL_HD bool is_nan(Bits u) {
-    if constexpr (kind == 'f') {
-      const Bits exponent = Bits(sign - 1) & ~Bits(Bits(sign - 1) >> exponent_bits());
-      return (u & exponent) == exponent && (u & Bits(Bits(sign - 1) >> exponent_bits()));
-    } else {
-      return false;
-    }
+    if constexpr (kind == 'f') return (u & exponent) == exponent && (u & mantissa);
+    else return false;
   }
 
   static SATCHEL_HD Bits encode(T v) {
@@ -73,9 +73,6 @@ struct SortKey {
 
   static SATCHEL_HD bool decode_exact(Bits k) { return kind != 'f' || (k != sign && k != nan_key); }
 
- private:
-  // Exponent bits of the IEEE formats: half 5, float 8, double 11.
-  static constexpr int exponent_bits() { return bits == 16 ? 5 : bits == 32 ? 8 : 11; }
 };
 
 }  // namespace satchel

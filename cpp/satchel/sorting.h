@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <utility>
@@ -14,6 +15,7 @@
 #include "core/sorting.h"
 #include "core/views.h"
 #include "gil.h"
+#include "pointwise.h"
 #include "sort_keys.h"
 #include "tensor.h"
 
@@ -157,12 +159,36 @@ struct RowWriter {
   }
 };
 
+// Rows along a dim that is not the innermost are strided: every element on a
+// cache line and a page of its own. Big ones sort in a copy with that dim moved
+// innermost (a tiled copy), whose results are copied back the same way.
+inline constexpr int64_t kMovedSort = int64_t(1) << 16;
+
+// The permutation moving dim last, and the one moving it back.
+inline std::pair<Dims, Dims> moving_last(int ndim, int dim) {
+  Dims there, back(ndim);
+  for (int d = 0; d < ndim; ++d)
+    if (d != dim) there.push_back(d);
+  there.push_back(dim);
+  for (int d = 0; d < ndim; ++d) back[there[d]] = d;
+  return {there, back};
+}
+
 // The sorted values and/or indices of self along dim.
 template <class TensorT>
 std::pair<TensorT, IndexOf<TensorT>> sorted(const char* op, const TensorT& self, int64_t dim, bool descending,
                                             bool want_values) {
   using T = typename TensorT::value_type;
   const SortPlan plan = sort_plan(op, self, dim);
+  if (plan.dim >= 0 && plan.dim != self.dim() - 1 && plan.length > 1 && self.numel() >= kMovedSort &&
+      std::abs(self.stride(plan.dim)) != 1) {
+    const auto [there, back] = moving_last(self.dim(), plan.dim);
+    const TensorT moved = contiguous_copy(TensorT(view::permute(self, there)));
+    auto [values, indices] = sorted(op, moved, -1, descending, want_values);
+    using Index = IndexOf<TensorT>;
+    return {want_values ? contiguous_copy(TensorT(view::permute(values, back))) : TensorT(),
+            contiguous_copy(Index(view::permute(indices, back)))};
+  }
   TensorT values = want_values ? TensorT::empty(self.sizes()) : TensorT();
   IndexOf<TensorT> indices = IndexOf<TensorT>::empty(self.sizes());
   const uint64_t flip = flip_mask<T>(descending);
