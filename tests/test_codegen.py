@@ -60,8 +60,33 @@ def test_misspelled_optional_key(repo: Path) -> None:
     edit(ops, "  inplace: true\n  operator: add", "  inplace: true\n  operater: add")
     msg = spec_error(repo)
     assert msg == (f"spec/ops.yaml:{line_of(ops, 'operater')}: op 'add': unknown key 'operater' "
-                   "(known: op, doc, sig, dtypes, pointwise, reduce, scan, positional, native, inplace, operator, "
-                   "on_device)")
+                   "(known: op, doc, sig, dtypes, pointwise, reduce, scan, positional, native, header, inplace, "
+                   "operator, on_device)")
+
+
+def test_header_only_for_a_native(repo: Path) -> None:
+    ops = repo / "spec/ops.yaml"
+    edit(ops, "  dtypes: floating\n  pointwise: exp(self)", "  dtypes: floating\n  pointwise: exp(self)\n  header: e.h")
+    assert spec_error(repo) == f"spec/ops.yaml:{line_of(ops, 'header: e.h')}: op 'exp': only a native names a header"
+
+
+def test_header_names_a_file_of_cpp_satchel(repo: Path) -> None:
+    ops = repo / "spec/ops.yaml"
+    edit(ops, "  native: sort\n  header: sorting.h", "  native: sort\n  header: ../sorting.h")
+    assert spec_error(repo) == (f"spec/ops.yaml:{line_of(ops, 'header: ../sorting.h')}: op 'sort': header must "
+                                "name a file of cpp/satchel/ such as sorting.h, not '../sorting.h'")
+
+
+def test_a_natives_header_is_included_by_its_shards_only() -> None:
+    files = render_all(load_spec(ROOT), ROOT / "templates")
+    shards = {path: text for path, text in files.items() if "/shard" in path}
+    for device, include in (("cpu", "#include <satchel/sorting.h>"), ("cuda", "#include <satchel/cuda/sorting.h>")):
+        with_it = {path for path, text in shards.items() if path.startswith(f"{device}/float32/") and include in text}
+        assert with_it and all("satchel::native::sort" in shards[p] or "native::topk" in shards[p]
+                               or "native::searchsorted" in shards[p] or "native::bucketize" in shards[p]
+                               or "native::msort" in shards[p] or "native::argsort" in shards[p]
+                               or "native::kthvalue" in shards[p] for p in with_it)
+    assert "sorting.h" not in (ROOT / "cpp/satchel/unit.h").read_text()
 
 
 def test_matmul_operator_needs_two_tensors(repo: Path) -> None:
@@ -428,7 +453,9 @@ def test_natives_take_and_return_every_form(repo: Path) -> None:
     sigs = files["python/_units/signatures.py"]
     assert ("class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, "
             "AccRealTensorT, SumTensorT]):") in sigs
-    assert "class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):" in sigs
+    # (searchsorted's sorter: int64 tensors are taken as well as returned on every numeric unit)
+    assert "class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorInvT, SumTensorT]):" \
+        in sigs
     assert ('AccRealTensorT = TypeVar("AccRealTensorT", bound=Tensor, covariant=True, default=Tensor)  '
             '# only ever returned') in sigs
     assert 'BoolTensorInvT = TypeVar("BoolTensorInvT", bound=Tensor, default=Tensor)\n' in sigs
