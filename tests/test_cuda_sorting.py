@@ -98,3 +98,15 @@ def test_searchsorted_bucketize_match_cpu(dtype: str) -> None:
              C.searchsorted(C.tensor(unsorted), C.tensor(values), side="right", sorter=L[0].tensor(sorter)))
     with pytest.raises(IndexError, match="sorter holds 30"):
         G.searchsorted(G.tensor(unsorted), G.tensor(values), sorter=L[1].tensor(np.full(30, 30)))
+
+
+@needs_gpu
+@pytest.mark.parametrize("dtype", SORTED)
+def test_isin_matches_cpu(dtype: str) -> None:
+    C, G = _pair(dtype)
+    rng = np.random.default_rng(11)
+    for (c, g), (ct, gt) in zip(_views(dtype, (6, 40), rng), _views(dtype, (3, 5), rng)):
+        for invert in (False, True):
+            _compare("isin", dtype, G.isin(g, gt, invert=invert), C.isin(c, ct, invert=invert))
+    a = _data(dtype, (7,), rng)
+    _compare("isin", dtype, G.isin(G.tensor(a), G.empty([0])), C.isin(C.tensor(a), C.empty([0])))

@@ -1,5 +1,5 @@
 """Sorting and searching (sort, argsort, msort, topk, kthvalue, searchsorted,
-bucketize) on every built unit that has them, against NumPy's stable sort and
+bucketize, isin) on every built unit that has them, against NumPy's stable sort and
 searchsorted, with PyTorch's semantics where NumPy has none (descending order,
 topk, kthvalue).
 
@@ -23,10 +23,11 @@ from hypothesis.extra import numpy as hnp
 
 from satchel.codegen.model import Native
 
-SORTING_OPS = {"sort", "argsort", "msort", "topk", "kthvalue", "searchsorted", "bucketize"}
+SORTING_OPS = {"sort", "argsort", "msort", "topk", "kthvalue", "searchsorted", "bucketize", "isin"}
 SORTS = units_where(lambda u: u.has("sort"))
 SELECTS = units_where(lambda u: u.has("topk"))
 SEARCHES = units_where(lambda u: u.has("searchsorted"))
+MEMBERS = units_where(lambda u: u.has("isin"))
 
 
 def test_every_sorting_op_has_a_test() -> None:
@@ -342,3 +343,18 @@ def test_searchsorted_bad_input(u: Unit) -> None:
         T.bucketize(v, seq)
     with pytest.raises(TypeError):
         T.searchsorted(T.zeros([3]), v, sorter=T.zeros([3]) if u.dtype.name != "int64" else None, side=1)
+
+
+# ---- isin -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("u", MEMBERS)
+@given(data=st.data())
+def test_isin(u: Unit, data: st.DataObject) -> None:
+    """NumPy's isin: NaN is in nothing, -0.0 is in what holds 0.0."""
+    x, tx = data.draw(operand(u))
+    test, tt = data.draw(operand(u))
+    invert = data.draw(st.booleans())
+    got = to_numpy(u.T.isin(tx, tt, invert=invert))
+    assert got.dtype == np.bool_ and got.shape == x.shape
+    np.testing.assert_array_equal(got, np.isin(x, test, invert=invert))

@@ -71,6 +71,9 @@ struct SortKey {
     }
   }
 
+  // Whether a key is a NaN's (for integers, the largest key is a number's).
+  static SATCHEL_HD bool is_nan_key(Bits k) { return kind == 'f' && k == nan_key; }
+
   static SATCHEL_HD bool decode_exact(Bits k) { return kind != 'f' || (k != sign && k != nan_key); }
 
 };

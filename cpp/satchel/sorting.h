@@ -4,6 +4,7 @@
 // the core's (core/sorting.h), compiled once.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
@@ -105,6 +106,13 @@ inline bool check_search(const char* op, const TensorBase& seq, const TensorBase
 inline void check_boundaries(const TensorBase& boundaries) {
   if (boundaries.dim() != 1)
     throw std::invalid_argument("bucketize: boundaries must be 1-D, not of shape " + to_string(boundaries.sizes()));
+}
+
+// t's rows along its last dim (a 0-d t: one row of one element).
+inline SortPlan row_plan(const TensorBase& t) {
+  if (t.dim() == 0) return {-1, 1, 1};
+  const int64_t length = t.size(t.dim() - 1);
+  return {t.dim() - 1, length, length ? t.numel() / length : 0};
 }
 
 // Encodes the rows of self, keys complemented when `flip` (descending order).
@@ -306,9 +314,7 @@ detail::IndexOf<TensorT> searchsorted(const TensorT& sorted_sequence, const Tens
   const int64_t n = seq.size(seq.dim() - 1);
   // Values by rows along their last dim (a 0-d values: one row of one), each
   // searched in its sequence row (row 0 where the sequence is shared).
-  const detail::SortPlan plan = values.dim() ? detail::SortPlan{values.dim() - 1, values.size(values.dim() - 1),
-                                                                values.numel() / values.size(values.dim() - 1)}
-                                             : detail::SortPlan{-1, 1, 1};
+  const detail::SortPlan plan = detail::row_plan(values);
   const sorting::Lines in = detail::lines_of(values, plan), to = detail::lines_of(out, plan);
   const T* v = values.data();
   int64_t* o = out.data();
@@ -320,6 +326,44 @@ detail::IndexOf<TensorT> searchsorted(const TensorT& sorted_sequence, const Tens
       o[to.offset(r) + j * to.step()] = sorting::search(row, n, key, right);
     }
   });
+  return out;
+}
+
+template <class TensorT>
+Tensor<bool, TensorT::device> isin(const TensorT& elements, const TensorT& test_elements, bool invert) {
+  using T = typename TensorT::value_type;
+  using Key = SortKey<T>;
+  Tensor<bool, TensorT::device> out = Tensor<bool, TensorT::device>::empty(elements.sizes());
+  if (elements.numel() == 0) return out;
+  ReleaseGil unlocked((elements.numel() + test_elements.numel()) * 16);
+  // The test elements' keys, sorted (NaN's key dropped: NaN equals nothing).
+  std::vector<uint64_t> keys;
+  keys.reserve(std::size_t(test_elements.numel()));
+  const detail::SortPlan tests = detail::row_plan(test_elements);
+  const sorting::Lines tl = detail::lines_of(test_elements, tests);
+  for (int64_t r = 0; r < tests.count; ++r)
+    for (int64_t j = 0; j < tests.length; ++j) {
+      const auto k = Key::encode(test_elements.data()[tl.offset(r) + j * tl.step()]);
+      if (!Key::is_nan_key(k)) keys.push_back(k);
+    }
+  std::sort(keys.begin(), keys.end());
+  const detail::SortPlan plan = detail::row_plan(elements);
+  const sorting::Lines in = detail::lines_of(elements, plan), to = detail::lines_of(out, plan);
+  const T* x = elements.data();
+  bool* o = out.data();
+  const auto n = int64_t(keys.size());
+  parallel_chunks(plan.count, worker_count(elements.numel() * 4), [&](int64_t b, int64_t e, int) {
+    for (int64_t r = b; r < e; ++r) {
+      const T* p = x + in.offset(r);
+      bool* q = o + to.offset(r);
+      for (int64_t j = 0; j < plan.length; ++j) {
+        const auto k = Key::encode(p[j * in.step()]);
+        const int64_t at = sorting::search(keys.data(), n, k, false);
+        const bool found = !Key::is_nan_key(k) && at < n && keys[std::size_t(at)] == k;
+        q[j * to.step()] = found != invert;
+      }
+    }
+  }, 1);
   return out;
 }
 

@@ -124,7 +124,30 @@ __global__ void search_values(const uint64_t* keys, int64_t n, const T* v, Strid
   out[f] = lo;
 }
 
+template <class T>
+__global__ void isin_values(const T* x, Strided xin, int64_t numel, const T* sorted, int64_t m, bool invert,
+                            bool* out) {
+  const int64_t f = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (f >= numel) return;
+  const Bits<T> key = SortKey<T>::encode(x[xin.offset(f)]);
+  int64_t lo = 0, count = m;
+  while (count > 0) {
+    const int64_t half = count / 2;
+    if (SortKey<T>::encode(sorted[lo + half]) < key) lo += half + 1, count -= half + 1;
+    else count = half;
+  }
+  const bool found = !SortKey<T>::is_nan_key(key) && lo < m && SortKey<T>::encode(sorted[lo]) == key;
+  out[f] = found != invert;
+}
+
 }  // namespace
+
+template <class T>
+void isin(const T* x, const Strided& xin, int64_t numel, const T* sorted, int64_t m, bool invert, bool* out,
+          cudaStream_t stream) {
+  if (numel) isin_values<T><<<blocks(numel), kThreads, 0, stream>>>(x, xin, numel, sorted, m, invert, out);
+  check(cudaGetLastError(), "isin");
+}
 
 template <class T>
 std::size_t sort_workspace(const Rows& rows) {
@@ -182,7 +205,8 @@ bool search(const T* seq, const Strided& sin, int64_t rows, int64_t n, const int
   template std::size_t sort_workspace<T>(const Rows&);                                                            \
   template void sort<T>(const T*, const Strided&, const Rows&, T*, int64_t*, void*, std::size_t, cudaStream_t);   \
   template bool search<T>(const T*, const Strided&, int64_t, int64_t, const int64_t*, const Strided&, const T*, \
-                          const Strided&, int64_t, int64_t, bool, int64_t*, void*, cudaStream_t, int64_t&);
+                          const Strided&, int64_t, int64_t, bool, int64_t*, void*, cudaStream_t, int64_t&);  \
+  template void isin<T>(const T*, const Strided&, int64_t, const T*, int64_t, bool, bool*, cudaStream_t);
 SATCHEL_CUDA_SORT(bool)
 SATCHEL_CUDA_SORT(uint8_t)
 SATCHEL_CUDA_SORT(int8_t)

@@ -66,13 +66,20 @@ bool search(const T* seq, const Strided& sin, int64_t rows, int64_t n, const int
             const Strided& sorter_in, const T* v, const Strided& vin, int64_t numel, int64_t per_row, bool right,
             int64_t* out, void* workspace, cudaStream_t stream, int64_t& bad_position);
 
+// out[f]: whether x's element f (at xin.offset(f)) equals one of sorted[0 .. m)
+// (sorted ascending, as sort leaves it), or with invert whether it equals none.
+template <class T>
+void isin(const T* x, const Strided& xin, int64_t numel, const T* sorted, int64_t m, bool invert, bool* out,
+          cudaStream_t stream);
+
 #define SATCHEL_CUDA_SORT(T)                                                                                       \
   extern template std::size_t sort_workspace<T>(const Rows&);                                                     \
   extern template void sort<T>(const T*, const Strided&, const Rows&, T*, int64_t*, void*, std::size_t,           \
                                cudaStream_t);                                                                      \
   extern template bool search<T>(const T*, const Strided&, int64_t, int64_t, const int64_t*, const Strided&,      \
                                  const T*, const Strided&, int64_t, int64_t, bool, int64_t*, void*, cudaStream_t,  \
-                                 int64_t&);
+                                 int64_t&);                                                                        \
+  extern template void isin<T>(const T*, const Strided&, int64_t, const T*, int64_t, bool, bool*, cudaStream_t);
 SATCHEL_CUDA_SORT(bool)
 SATCHEL_CUDA_SORT(uint8_t)
 SATCHEL_CUDA_SORT(int8_t)

@@ -114,6 +114,27 @@ detail::IndexOf<TensorT> searchsorted(const TensorT& sorted_sequence, const Tens
 }
 
 template <class TensorT>
+Tensor<bool, Device::cuda> isin(const TensorT& elements, const TensorT& test_elements, bool invert) {
+  using T = typename TensorT::value_type;
+  auto out = cuda::empty<Tensor<bool, Device::cuda>>(elements.sizes());
+  if (elements.numel() == 0) return out;
+  // The test elements sorted (one row), then a binary search for each element.
+  const int64_t m = test_elements.numel();
+  TensorT sorted = cuda::empty<TensorT>(Dims{m});
+  if (m) {
+    detail::IndexOf<TensorT> positions = cuda::empty<detail::IndexOf<TensorT>>(Dims{m});
+    const sorting::Rows rows{1, m, 1, 0, m, false};
+    const std::size_t bytes = sorting::sort_workspace<T>(rows);
+    const Storage workspace = allocate_device(bytes);
+    sorting::sort<T>(test_elements.data(), sorting::Strided(test_elements.sizes(), test_elements.strides()), rows,
+                     sorted.data(), positions.data(), workspace.data(), bytes, current_stream());
+  }
+  sorting::isin<T>(elements.data(), sorting::Strided(elements.sizes(), elements.strides()), elements.numel(),
+                   sorted.data(), m, invert, out.data(), current_stream());
+  return out;
+}
+
+template <class TensorT>
 detail::IndexOf<TensorT> bucketize(const TensorT& self, const TensorT& boundaries, bool right) {
   satchel::detail::check_boundaries(boundaries);
   return searchsorted(boundaries, self, right, std::nullopt, std::nullopt);

@@ -425,3 +425,6 @@ def argsort(self: BoolTensor, dim: int = -1, descending: bool = False, *, stable
 
 def msort(self: BoolTensor) -> BoolTensor:
     """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
+
+def isin(elements: BoolTensor, test_elements: BoolTensor, *, invert: bool = False) -> BoolTensor:
+    """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""

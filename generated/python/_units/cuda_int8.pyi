@@ -828,3 +828,6 @@ def searchsorted(sorted_sequence: CharTensor, values: CharTensor, *, right: bool
 
 def bucketize(self: CharTensor, boundaries: CharTensor, *, right: bool = False) -> LongTensor:
     """For each element of self, the index of its bucket among the 1-D, ascending boundaries: the first i with self < boundaries[i] when right is True, the first with self <= boundaries[i] when not (searchsorted's, the other way around)."""
+
+def isin(elements: CharTensor, test_elements: CharTensor, *, invert: bool = False) -> BoolTensor:
+    """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""

@@ -238,4 +238,5 @@ DOCS = {
     'kthvalue': 'The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim.',
     'searchsorted': "For each element of values, the index in sorted_sequence (sorted ascending along its last dim) where it would be inserted to keep it sorted: before equal elements, or after them with right=True or side='right'. A 1-D sorted_sequence serves every element; else its leading dims match values' and each row serves the same row of values. sorter, where given, holds the indices that sort an unsorted sequence (argsort's). (PyTorch's out_int32 is left out: the result's type would depend on its value.)",
     'bucketize': "For each element of self, the index of its bucket among the 1-D, ascending boundaries: the first i with self < boundaries[i] when right is True, the first with self <= boundaries[i] when not (searchsorted's, the other way around).",
+    'isin': 'For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0.',
 }

@@ -258,6 +258,9 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT,
     def msort(self, tensor: TensorT, /) -> TensorT:
         """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
 
+    def isin(self, elements: TensorT, test_elements: TensorT, /, *, invert: bool = False) -> BoolTensorT:
+        """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""
+
 
 class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorInvT, SumTensorT]):
     """The unsigned units' functions (uint8)."""
@@ -694,6 +697,9 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def bucketize(self, tensor: TensorT, boundaries: TensorT, /, *, right: bool = False) -> LongTensorInvT:
         """For each element of self, the index of its bucket among the 1-D, ascending boundaries: the first i with self < boundaries[i] when right is True, the first with self <= boundaries[i] when not (searchsorted's, the other way around)."""
 
+    def isin(self, elements: TensorT, test_elements: TensorT, /, *, invert: bool = False) -> BoolTensorT:
+        """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""
+
 
 class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorInvT, SumTensorT]):
     """The signed units' functions (int8, int16, int32, int64)."""
@@ -1129,6 +1135,9 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensor
 
     def bucketize(self, tensor: TensorT, boundaries: TensorT, /, *, right: bool = False) -> LongTensorInvT:
         """For each element of self, the index of its bucket among the 1-D, ascending boundaries: the first i with self < boundaries[i] when right is True, the first with self <= boundaries[i] when not (searchsorted's, the other way around)."""
+
+    def isin(self, elements: TensorT, test_elements: TensorT, /, *, invert: bool = False) -> BoolTensorT:
+        """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""
 
 
 class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorInvT, SumTensorT]):
@@ -1791,6 +1800,9 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def bucketize(self, tensor: TensorT, boundaries: TensorT, /, *, right: bool = False) -> LongTensorInvT:
         """For each element of self, the index of its bucket among the 1-D, ascending boundaries: the first i with self < boundaries[i] when right is True, the first with self <= boundaries[i] when not (searchsorted's, the other way around)."""
 
+    def isin(self, elements: TensorT, test_elements: TensorT, /, *, invert: bool = False) -> BoolTensorT:
+        """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""
+
 
 class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorInvT, SumTensorT]):
     """The integral units' functions (uint8, int8, int16, int32, int64)."""
@@ -2227,6 +2239,9 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def bucketize(self, tensor: TensorT, boundaries: TensorT, /, *, right: bool = False) -> LongTensorInvT:
         """For each element of self, the index of its bucket among the 1-D, ascending boundaries: the first i with self < boundaries[i] when right is True, the first with self <= boundaries[i] when not (searchsorted's, the other way around)."""
 
+    def isin(self, elements: TensorT, test_elements: TensorT, /, *, invert: bool = False) -> BoolTensorT:
+        """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""
+
 
 class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorInvT, SumTensorT]):
     """The numeric units' functions (uint8, int8, int16, int32, int64, float16, float32, float64)."""
@@ -2615,6 +2630,9 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
     def bucketize(self, tensor: TensorT, boundaries: TensorT, /, *, right: bool = False) -> LongTensorInvT:
         """For each element of self, the index of its bucket among the 1-D, ascending boundaries: the first i with self < boundaries[i] when right is True, the first with self <= boundaries[i] when not (searchsorted's, the other way around)."""
 
+    def isin(self, elements: TensorT, test_elements: TensorT, /, *, invert: bool = False) -> BoolTensorT:
+        """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""
+
 
 class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
     """The all units' functions (bool, uint8, int8, int16, int32, int64, float16, float32, float64)."""
@@ -2807,6 +2825,9 @@ class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, Sum
 
     def msort(self, tensor: TensorT, /) -> TensorT:
         """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
+
+    def isin(self, elements: TensorT, test_elements: TensorT, /, *, invert: bool = False) -> BoolTensorT:
+        """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""
 
 
 class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
@@ -3024,3 +3045,6 @@ class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
 
     def msort(self, tensor: TensorT, /) -> TensorT:
         """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
+
+    def isin(self, elements: TensorT, test_elements: TensorT, /, *, invert: bool = False) -> BoolTensorT:
+        """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""
