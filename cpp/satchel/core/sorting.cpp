@@ -246,11 +246,17 @@ void select_rows(const Rows& rows, int64_t take, int64_t from, bool sorted, Enco
 }
 
 Lines::Lines(const Dims& sizes, const Dims& strides, int dim) : step_(strides[dim]) {
-  for (int d = 0; d < int(sizes.size()); ++d)
-    if (d != dim && sizes[d] != 1) {
+  for (int d = 0; d < int(sizes.size()); ++d) {
+    if (d == dim || sizes[d] == 1) continue;
+    const int last = sizes_.size() - 1;
+    if (last >= 0 && strides_[last] == strides[d] * sizes[d]) {  // continues the dim before: one dim
+      sizes_[last] *= sizes[d];
+      strides_[last] = strides[d];
+    } else {
       sizes_.push_back(sizes[d]);
       strides_.push_back(strides[d]);
     }
+  }
 }
 
 }  // namespace satchel::sorting

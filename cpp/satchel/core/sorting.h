@@ -41,16 +41,16 @@ class SATCHEL_CORE Lines {
   Lines(const Dims& sizes, const Dims& strides, int dim);
   int64_t offset(int64_t row) const {
     int64_t off = 0;
-    for (int d = int(sizes_.size()) - 1; d >= 0 && row; --d) {
+    for (int d = int(sizes_.size()) - 1; d > 0 && row; --d) {
       off += (row % sizes_[d]) * strides_[d];
       row /= sizes_[d];
     }
-    return off;
+    return sizes_.empty() ? off : off + row * strides_[0];  // (the outermost dim needs no division)
   }
   int64_t step() const { return step_; }
 
  private:
-  Dims sizes_;  // of the other dims (empty sizes dropped: offset(0) is 0)
+  Dims sizes_;  // of the other dims, those of size 1 dropped and those laid out as one merged
   Dims strides_;
   int64_t step_;
 };
