@@ -496,7 +496,7 @@ class FloatTensor:
     def msort(self) -> FloatTensor:
         """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> TopkResult:
-        """The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim."""
+        """The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim (of a 0-d self, k = 0 gives shape (0,), where PyTorch gives a 0-d tensor)."""
     def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False) -> KthvalueResult:
         """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
     def bucketize(self, boundaries: FloatTensor, *, right: bool = False) -> LongTensor:
@@ -1184,7 +1184,7 @@ def msort(self: FloatTensor) -> FloatTensor:
     """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
 
 def topk(self: FloatTensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> TopkResult:
-    """The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim."""
+    """The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim (of a 0-d self, k = 0 gives shape (0,), where PyTorch gives a 0-d tensor)."""
 
 def kthvalue(self: FloatTensor, k: int, dim: int = -1, keepdim: bool = False) -> KthvalueResult:
     """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""

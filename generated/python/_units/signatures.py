@@ -686,7 +686,7 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
         """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
 
     def topk(self, tensor: TensorT, k: int, /, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple[TensorT, LongTensorInvT]:
-        """The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim."""
+        """The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim (of a 0-d self, k = 0 gives shape (0,), where PyTorch gives a 0-d tensor)."""
 
     def kthvalue(self, tensor: TensorT, k: int, /, dim: int = -1, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
@@ -1125,7 +1125,7 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensor
         """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
 
     def topk(self, tensor: TensorT, k: int, /, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple[TensorT, LongTensorInvT]:
-        """The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim."""
+        """The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim (of a 0-d self, k = 0 gives shape (0,), where PyTorch gives a 0-d tensor)."""
 
     def kthvalue(self, tensor: TensorT, k: int, /, dim: int = -1, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
@@ -1789,7 +1789,7 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
         """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
 
     def topk(self, tensor: TensorT, k: int, /, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple[TensorT, LongTensorInvT]:
-        """The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim."""
+        """The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim (of a 0-d self, k = 0 gives shape (0,), where PyTorch gives a 0-d tensor)."""
 
     def kthvalue(self, tensor: TensorT, k: int, /, dim: int = -1, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
@@ -2228,7 +2228,7 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
         """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
 
     def topk(self, tensor: TensorT, k: int, /, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple[TensorT, LongTensorInvT]:
-        """The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim."""
+        """The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim (of a 0-d self, k = 0 gives shape (0,), where PyTorch gives a 0-d tensor)."""
 
     def kthvalue(self, tensor: TensorT, k: int, /, dim: int = -1, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
@@ -2619,7 +2619,7 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
         """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
 
     def topk(self, tensor: TensorT, k: int, /, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple[TensorT, LongTensorInvT]:
-        """The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim."""
+        """The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim (of a 0-d self, k = 0 gives shape (0,), where PyTorch gives a 0-d tensor)."""
 
     def kthvalue(self, tensor: TensorT, k: int, /, dim: int = -1, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
