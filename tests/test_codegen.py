@@ -60,8 +60,33 @@ def test_misspelled_optional_key(repo: Path) -> None:
     edit(ops, "  inplace: true\n  operator: add", "  inplace: true\n  operater: add")
     msg = spec_error(repo)
     assert msg == (f"spec/ops.yaml:{line_of(ops, 'operater')}: op 'add': unknown key 'operater' "
-                   "(known: op, doc, sig, dtypes, pointwise, reduce, scan, positional, native, inplace, operator, "
-                   "on_device)")
+                   "(known: op, doc, sig, dtypes, pointwise, reduce, scan, positional, native, header, inplace, "
+                   "operator, on_device)")
+
+
+def test_header_only_for_a_native(repo: Path) -> None:
+    ops = repo / "spec/ops.yaml"
+    edit(ops, "  dtypes: floating\n  pointwise: exp(self)", "  dtypes: floating\n  pointwise: exp(self)\n  header: e.h")
+    assert spec_error(repo) == f"spec/ops.yaml:{line_of(ops, 'header: e.h')}: op 'exp': only a native names a header"
+
+
+def test_header_names_a_file_of_cpp_satchel(repo: Path) -> None:
+    ops = repo / "spec/ops.yaml"
+    edit(ops, "  native: sort\n  header: sorting.h", "  native: sort\n  header: ../sorting.h")
+    assert spec_error(repo) == (f"spec/ops.yaml:{line_of(ops, 'header: ../sorting.h')}: op 'sort': header must "
+                                "name a file of cpp/satchel/ such as sorting.h, not '../sorting.h'")
+
+
+def test_a_natives_header_is_included_by_its_shards_only() -> None:
+    spec = load_spec(ROOT)
+    with_header = [op.name for op in spec.ops if getattr(op.body, "header", None) == "sorting.h"]
+    files = render_all(spec, ROOT / "templates")
+    for device, include in (("cpu", "#include <satchel/sorting.h>"), ("cuda", "#include <satchel/cuda/sorting.h>")):
+        shards = {path: text for path, text in files.items() if path.startswith(f"{device}/float32/shard")}
+        calls = [f"native::{name}<Tensor>(" for name in with_header]
+        for text in shards.values():
+            assert (include in text) == any(call in text for call in calls)
+    assert "sorting.h" not in (ROOT / "cpp/satchel/unit.h").read_text()
 
 
 def test_matmul_operator_needs_two_tensors(repo: Path) -> None:
@@ -428,7 +453,8 @@ def test_natives_take_and_return_every_form(repo: Path) -> None:
     sigs = files["python/_units/signatures.py"]
     assert ("class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, "
             "DoubleTensorT, AccRealTensorT, SumTensorT]):") in sigs
-    assert ("class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorT, DoubleTensorT, "
+    # (where's condition and searchsorted's sorter: bool and int64 tensors are taken as well as returned)
+    assert ("class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, DoubleTensorT, "
             "SumTensorT]):") in sigs
     assert ('AccRealTensorT = TypeVar("AccRealTensorT", bound=Tensor, covariant=True, default=Tensor)  '
             '# only ever returned') in sigs

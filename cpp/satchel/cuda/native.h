@@ -11,10 +11,6 @@
 #include "../create.h"
 #include "../from_python.h"
 #include "../io.h"
-#include "../joining.h"
-#include "../like.h"
-#include "../masking.h"
-#include "../rearranging.h"
 #include "../views.h"
 #include "transfer.h"
 
@@ -37,42 +33,6 @@ using satchel::native::transpose;
 using satchel::native::unfold;
 using satchel::native::unsqueeze;
 using satchel::native::view;
-
-// So are the device-generic natives: what they ask of the device (new_empty,
-// copy_into, select_elements) runtime.h gives for CUDA tensors.
-using satchel::native::as_strided;
-using satchel::native::broadcast_tensors;
-using satchel::native::cat;
-using satchel::native::chunk;
-using satchel::native::dstack;
-using satchel::native::empty_like;
-using satchel::native::flip;
-using satchel::native::fliplr;
-using satchel::native::flipud;
-using satchel::native::full_like;
-using satchel::native::hstack;
-using satchel::native::masked_fill;
-using satchel::native::masked_fill_;
-using satchel::native::meshgrid;
-using satchel::native::movedim;
-using satchel::native::narrow_copy;
-using satchel::native::ones_like;
-using satchel::native::repeat;
-using satchel::native::repeat_interleave;
-using satchel::native::roll;
-using satchel::native::rot90;
-using satchel::native::select_scatter;
-using satchel::native::slice_scatter;
-using satchel::native::split;
-using satchel::native::split_with_sizes;
-using satchel::native::stack;
-using satchel::native::tensor_split;
-using satchel::native::tile;
-using satchel::native::unbind;
-using satchel::native::unflatten;
-using satchel::native::vstack;
-using satchel::native::where;
-using satchel::native::zeros_like;
 
 template <class TensorT>
 TensorT empty(const Dims& size) {

@@ -32,6 +32,11 @@ struct CumminResult {  // the class of CumminResult results: satchel.cpu.bool.Cu
   static constexpr const char* module = "satchel._units.cpu_bool";
   static constexpr const char* fields[] = {"values", "indices"};
 };
+struct SortResult {  // the class of SortResult results: satchel.cpu.bool.SortResult
+  static constexpr const char* name = "SortResult";
+  static constexpr const char* module = "satchel._units.cpu_bool";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
 
 void bind_shard0(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard1(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
@@ -79,6 +84,7 @@ NB_MODULE(cpu_bool, m) {
   satchel::add_named_tuple<MinResult>(m);
   satchel::add_named_tuple<CummaxResult>(m);
   satchel::add_named_tuple<CumminResult>(m);
+  satchel::add_named_tuple<SortResult>(m);
   const satchel::Docs doc;
   bind_shard0(m, cls, doc);
   bind_shard1(m, cls, doc);

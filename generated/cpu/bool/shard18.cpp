@@ -2,6 +2,7 @@
 // Unit satchel.cpu.bool, shard 18: zeros, argmax, unbind.
 #include "satchel/unit.h"
 #include <nanobind/stl/vector.h>
+#include <satchel/joining.h>
 
 namespace satchel_cpu_bool {
 

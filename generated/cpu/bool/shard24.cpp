@@ -2,6 +2,7 @@
 // Unit satchel.cpu.bool, shard 24: from_tensor, prodall, amin, dstack, swapdims, clone.
 #include "satchel/unit.h"
 #include <nanobind/stl/vector.h>
+#include <satchel/joining.h>
 
 namespace satchel_cpu_bool {
 

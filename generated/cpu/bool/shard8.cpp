@@ -2,6 +2,8 @@
 // Unit satchel.cpu.bool, shard 8: tensor, ge, bitwise_not, cat, vstack, moveaxis, t, contiguous.
 #include "satchel/unit.h"
 #include <nanobind/stl/vector.h>
+#include <satchel/joining.h>
+#include <satchel/rearranging.h>
 
 namespace satchel_cpu_bool {
 

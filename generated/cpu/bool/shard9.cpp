@@ -2,6 +2,7 @@
 // Unit satchel.cpu.bool, shard 9: max, cumsum, minimum, split_with_sizes, meshgrid.
 #include "satchel/unit.h"
 #include <nanobind/stl/vector.h>
+#include <satchel/joining.h>
 
 namespace satchel_cpu_bool {
 

@@ -2,6 +2,7 @@
 // Unit satchel.cpu.float16, shard 15: atan, acosh, log1p, deg2rad, broadcast_tensors.
 #include "satchel/unit.h"
 #include <nanobind/stl/vector.h>
+#include <satchel/joining.h>
 
 namespace satchel_cpu_float16 {
 

@@ -2,6 +2,7 @@
 // Unit satchel.cpu.float32, shard 18: zeros, argmax, signbit, unbind.
 #include "satchel/unit.h"
 #include <nanobind/stl/vector.h>
+#include <satchel/joining.h>
 
 namespace satchel_cpu_float32 {
 

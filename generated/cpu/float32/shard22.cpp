@@ -2,6 +2,8 @@
 // Unit satchel.cpu.float32, shard 22: rsqrt, masked_fill_, tensor_split.
 #include "satchel/unit.h"
 #include <nanobind/stl/vector.h>
+#include <satchel/joining.h>
+#include <satchel/masking.h>
 
 namespace satchel_cpu_float32 {
 

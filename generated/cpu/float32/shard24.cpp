@@ -2,6 +2,7 @@
 // Unit satchel.cpu.float32, shard 24: from_tensor, prodall, stdall, std_mean, amin, sqrt, fmax, isinf, addcdiv, dstack, swapdims, clone.
 #include "satchel/unit.h"
 #include <nanobind/stl/vector.h>
+#include <satchel/joining.h>
 
 namespace satchel_cpu_float32 {
 

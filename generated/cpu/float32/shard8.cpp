@@ -2,6 +2,8 @@
 // Unit satchel.cpu.float32, shard 8: arange, tensor, std, ge, floor_divide, cat, vstack, moveaxis, t, contiguous.
 #include "satchel/unit.h"
 #include <nanobind/stl/vector.h>
+#include <satchel/joining.h>
+#include <satchel/rearranging.h>
 
 namespace satchel_cpu_float32 {
 

@@ -2,6 +2,8 @@
 // Unit satchel.cpu.float64, shard 17: lt, outer, full_like, split.
 #include "satchel/unit.h"
 #include <nanobind/stl/vector.h>
+#include <satchel/joining.h>
+#include <satchel/like.h>
 
 namespace satchel_cpu_float64 {
 

@@ -2,6 +2,8 @@
 // Unit satchel.cpu.float64, shard 3: dot, cumprod, le, tanh, hstack, flipud.
 #include "satchel/unit.h"
 #include <nanobind/stl/vector.h>
+#include <satchel/joining.h>
+#include <satchel/rearranging.h>
 
 namespace satchel_cpu_float64 {
 

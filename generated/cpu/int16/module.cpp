@@ -33,6 +33,21 @@ struct CumminResult {  // the class of CumminResult results: satchel.cpu.int16.C
   static constexpr const char* module = "satchel._units.cpu_int16";
   static constexpr const char* fields[] = {"values", "indices"};
 };
+struct SortResult {  // the class of SortResult results: satchel.cpu.int16.SortResult
+  static constexpr const char* name = "SortResult";
+  static constexpr const char* module = "satchel._units.cpu_int16";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct TopkResult {  // the class of TopkResult results: satchel.cpu.int16.TopkResult
+  static constexpr const char* name = "TopkResult";
+  static constexpr const char* module = "satchel._units.cpu_int16";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct KthvalueResult {  // the class of KthvalueResult results: satchel.cpu.int16.KthvalueResult
+  static constexpr const char* name = "KthvalueResult";
+  static constexpr const char* module = "satchel._units.cpu_int16";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
 
 void bind_shard0(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard1(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
@@ -76,7 +91,7 @@ NB_MODULE(cpu_int16, m) {
   m.attr("device") = "cpu";
   satchel::setup_module();
   nb::module_::import_("satchel._units.cpu_bool");  // registers BoolTensor, which ops here take and return
-  nb::module_::import_("satchel._units.cpu_int64");  // registers LongTensor, which ops here return
+  nb::module_::import_("satchel._units.cpu_int64");  // registers LongTensor, which ops here take and return
   nb::module_::import_("satchel._units.cpu_float64");  // registers DoubleTensor, which ops here return
   auto cls = satchel::bind_tensor<Tensor>(m, "ShortTensor", "int16", "cpu");
   m.attr("Tensor") = cls;
@@ -84,6 +99,9 @@ NB_MODULE(cpu_int16, m) {
   satchel::add_named_tuple<MinResult>(m);
   satchel::add_named_tuple<CummaxResult>(m);
   satchel::add_named_tuple<CumminResult>(m);
+  satchel::add_named_tuple<SortResult>(m);
+  satchel::add_named_tuple<TopkResult>(m);
+  satchel::add_named_tuple<KthvalueResult>(m);
   const satchel::Docs doc;
   bind_shard0(m, cls, doc);
   bind_shard1(m, cls, doc);

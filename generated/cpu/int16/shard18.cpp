@@ -2,6 +2,7 @@
 // Unit satchel.cpu.int16, shard 18: zeros, argmax, signbit, gcd, unbind.
 #include "satchel/unit.h"
 #include <nanobind/stl/vector.h>
+#include <satchel/joining.h>
 
 namespace satchel_cpu_int16 {
 

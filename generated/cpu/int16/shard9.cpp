@@ -2,6 +2,7 @@
 // Unit satchel.cpu.int16, shard 9: max, cumsum, div, square, minimum, isneginf, split_with_sizes, meshgrid.
 #include "satchel/unit.h"
 #include <nanobind/stl/vector.h>
+#include <satchel/joining.h>
 
 namespace satchel_cpu_int16 {
 

@@ -2,6 +2,9 @@
 // Unit satchel.cpu.int32, shard 10: ones_like, stack, fliplr, narrow.
 #include "satchel/unit.h"
 #include <nanobind/stl/vector.h>
+#include <satchel/joining.h>
+#include <satchel/like.h>
+#include <satchel/rearranging.h>
 
 namespace satchel_cpu_int32 {
 

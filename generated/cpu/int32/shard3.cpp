@@ -2,6 +2,8 @@
 // Unit satchel.cpu.int32, shard 3: dot, cumprod, le, hstack, flipud.
 #include "satchel/unit.h"
 #include <nanobind/stl/vector.h>
+#include <satchel/joining.h>
+#include <satchel/rearranging.h>
 
 namespace satchel_cpu_int32 {
 

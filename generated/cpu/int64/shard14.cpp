@@ -2,6 +2,8 @@
 // Unit satchel.cpu.int64, shard 14: clamp_max, floor, isfinite, logical_or, chunk, roll, view.
 #include "satchel/unit.h"
 #include <nanobind/stl/vector.h>
+#include <satchel/joining.h>
+#include <satchel/rearranging.h>
 
 namespace satchel_cpu_int64 {
 

@@ -2,6 +2,7 @@
 // Unit satchel.cpu.int64, shard 24: from_tensor, prodall, amin, fmax, isinf, dstack, swapdims, clone.
 #include "satchel/unit.h"
 #include <nanobind/stl/vector.h>
+#include <satchel/joining.h>
 
 namespace satchel_cpu_int64 {
 

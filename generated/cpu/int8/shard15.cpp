@@ -2,6 +2,7 @@
 // Unit satchel.cpu.int8, shard 15: broadcast_tensors.
 #include "satchel/unit.h"
 #include <nanobind/stl/vector.h>
+#include <satchel/joining.h>
 
 namespace satchel_cpu_int8 {
 

@@ -2,6 +2,8 @@
 // Unit satchel.cpu.int8, shard 22: masked_fill_, tensor_split.
 #include "satchel/unit.h"
 #include <nanobind/stl/vector.h>
+#include <satchel/joining.h>
+#include <satchel/masking.h>
 
 namespace satchel_cpu_int8 {
 

@@ -2,6 +2,8 @@
 // Unit satchel.cpu.uint8, shard 1: amax, mul, neg, ne, fmin, concat, repeat_interleave, unsqueeze.
 #include "satchel/unit.h"
 #include <nanobind/stl/vector.h>
+#include <satchel/joining.h>
+#include <satchel/rearranging.h>
 
 namespace satchel_cpu_uint8 {
 

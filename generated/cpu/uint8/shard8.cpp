@@ -2,6 +2,8 @@
 // Unit satchel.cpu.uint8, shard 8: arange, tensor, ge, floor_divide, bitwise_not, cat, vstack, moveaxis, t, contiguous.
 #include "satchel/unit.h"
 #include <nanobind/stl/vector.h>
+#include <satchel/joining.h>
+#include <satchel/rearranging.h>
 
 namespace satchel_cpu_uint8 {
 

@@ -32,6 +32,11 @@ struct CumminResult {  // the class of CumminResult results: satchel.cuda.bool.C
   static constexpr const char* module = "satchel._units.cuda_bool";
   static constexpr const char* fields[] = {"values", "indices"};
 };
+struct SortResult {  // the class of SortResult results: satchel.cuda.bool.SortResult
+  static constexpr const char* name = "SortResult";
+  static constexpr const char* module = "satchel._units.cuda_bool";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
 
 void bind_shard0(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard1(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
@@ -79,6 +84,7 @@ NB_MODULE(cuda_bool, m) {
   satchel::add_named_tuple<MinResult>(m);
   satchel::add_named_tuple<CummaxResult>(m);
   satchel::add_named_tuple<CumminResult>(m);
+  satchel::add_named_tuple<SortResult>(m);
   satchel::cuda::bind_unit<Tensor>(m, cls, "bool");
   const satchel::Docs doc;
   bind_shard0(m, cls, doc);

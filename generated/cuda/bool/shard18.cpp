@@ -4,6 +4,7 @@
 // nvcc); this file, for the host compiler, holds the natives and the bindings.
 #include "satchel/cuda/unit.h"
 #include <nanobind/stl/vector.h>
+#include <satchel/cuda/joining.h>
 
 namespace satchel_cuda_bool {
 

@@ -4,6 +4,8 @@
 // nvcc); this file, for the host compiler, holds the natives and the bindings.
 #include "satchel/cuda/unit.h"
 #include <nanobind/stl/vector.h>
+#include <satchel/cuda/joining.h>
+#include <satchel/cuda/rearranging.h>
 
 namespace satchel_cuda_float16 {
 

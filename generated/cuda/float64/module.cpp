@@ -43,6 +43,21 @@ struct CumminResult {  // the class of CumminResult results: satchel.cuda.float6
   static constexpr const char* module = "satchel._units.cuda_float64";
   static constexpr const char* fields[] = {"values", "indices"};
 };
+struct SortResult {  // the class of SortResult results: satchel.cuda.float64.SortResult
+  static constexpr const char* name = "SortResult";
+  static constexpr const char* module = "satchel._units.cuda_float64";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct TopkResult {  // the class of TopkResult results: satchel.cuda.float64.TopkResult
+  static constexpr const char* name = "TopkResult";
+  static constexpr const char* module = "satchel._units.cuda_float64";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct KthvalueResult {  // the class of KthvalueResult results: satchel.cuda.float64.KthvalueResult
+  static constexpr const char* name = "KthvalueResult";
+  static constexpr const char* module = "satchel._units.cuda_float64";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
 
 void bind_shard0(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard1(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
@@ -87,7 +102,7 @@ NB_MODULE(cuda_float64, m) {
   m.attr("device") = "cuda";
   satchel::setup_module();
   nb::module_::import_("satchel._units.cuda_bool");  // registers BoolTensor, which ops here take and return
-  nb::module_::import_("satchel._units.cuda_int64");  // registers LongTensor, which ops here return
+  nb::module_::import_("satchel._units.cuda_int64");  // registers LongTensor, which ops here take and return
   auto cls = satchel::bind_tensor<Tensor>(m, "DoubleTensor", "float64", "cuda");
   m.attr("Tensor") = cls;
   satchel::add_named_tuple<VarMeanResult>(m);
@@ -96,6 +111,9 @@ NB_MODULE(cuda_float64, m) {
   satchel::add_named_tuple<MinResult>(m);
   satchel::add_named_tuple<CummaxResult>(m);
   satchel::add_named_tuple<CumminResult>(m);
+  satchel::add_named_tuple<SortResult>(m);
+  satchel::add_named_tuple<TopkResult>(m);
+  satchel::add_named_tuple<KthvalueResult>(m);
   satchel::cuda::bind_unit<Tensor>(m, cls, "float64");
   const satchel::Docs doc;
   bind_shard0(m, cls, doc);

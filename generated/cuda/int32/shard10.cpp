@@ -2,6 +2,9 @@
 // Unit satchel.cuda.int32, shard 10: ones_like, stack, fliplr, narrow.
 #include "satchel/cuda/unit.h"
 #include <nanobind/stl/vector.h>
+#include <satchel/cuda/joining.h>
+#include <satchel/cuda/like.h>
+#include <satchel/cuda/rearranging.h>
 
 namespace satchel_cuda_int32 {
 

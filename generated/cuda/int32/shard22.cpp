@@ -2,6 +2,8 @@
 // Unit satchel.cuda.int32, shard 22: masked_fill_, tensor_split.
 #include "satchel/cuda/unit.h"
 #include <nanobind/stl/vector.h>
+#include <satchel/cuda/joining.h>
+#include <satchel/cuda/masking.h>
 
 namespace satchel_cuda_int32 {
 

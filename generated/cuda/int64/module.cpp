@@ -33,6 +33,21 @@ struct CumminResult {  // the class of CumminResult results: satchel.cuda.int64.
   static constexpr const char* module = "satchel._units.cuda_int64";
   static constexpr const char* fields[] = {"values", "indices"};
 };
+struct SortResult {  // the class of SortResult results: satchel.cuda.int64.SortResult
+  static constexpr const char* name = "SortResult";
+  static constexpr const char* module = "satchel._units.cuda_int64";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct TopkResult {  // the class of TopkResult results: satchel.cuda.int64.TopkResult
+  static constexpr const char* name = "TopkResult";
+  static constexpr const char* module = "satchel._units.cuda_int64";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct KthvalueResult {  // the class of KthvalueResult results: satchel.cuda.int64.KthvalueResult
+  static constexpr const char* name = "KthvalueResult";
+  static constexpr const char* module = "satchel._units.cuda_int64";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
 
 void bind_shard0(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard1(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
@@ -83,6 +98,9 @@ NB_MODULE(cuda_int64, m) {
   satchel::add_named_tuple<MinResult>(m);
   satchel::add_named_tuple<CummaxResult>(m);
   satchel::add_named_tuple<CumminResult>(m);
+  satchel::add_named_tuple<SortResult>(m);
+  satchel::add_named_tuple<TopkResult>(m);
+  satchel::add_named_tuple<KthvalueResult>(m);
   satchel::cuda::bind_unit<Tensor>(m, cls, "int64");
   const satchel::Docs doc;
   bind_shard0(m, cls, doc);

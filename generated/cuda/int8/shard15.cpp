@@ -2,6 +2,7 @@
 // Unit satchel.cuda.int8, shard 15: broadcast_tensors.
 #include "satchel/cuda/unit.h"
 #include <nanobind/stl/vector.h>
+#include <satchel/cuda/joining.h>
 
 namespace satchel_cuda_int8 {
 

@@ -3,6 +3,7 @@
 // Their pointwise and reduction functions are in kernels1.cu (compiled by
 // nvcc); this file, for the host compiler, holds the natives and the bindings.
 #include "satchel/cuda/unit.h"
+#include <satchel/cuda/rearranging.h>
 
 namespace satchel_cuda_int8 {
 

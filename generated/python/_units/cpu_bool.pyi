@@ -28,6 +28,10 @@ class CumminResult(NamedTuple):
     values: BoolTensor
     indices: LongTensor
 
+class SortResult(NamedTuple):
+    values: BoolTensor
+    indices: LongTensor
+
 class BoolTensor:
     dtype: Literal["bool"]
     device: Literal["cpu"]
@@ -238,6 +242,12 @@ class BoolTensor:
         """self itself (sharing storage) when it is contiguous, else a contiguous copy."""
     def clone(self) -> BoolTensor:
         """A contiguous copy of self with its own storage."""
+    def sort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> SortResult:
+        """The elements of self sorted along dim, ascending (or descending), and the index along dim each came from."""
+    def argsort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> LongTensor:
+        """The indices along dim that sort self (sort's indices)."""
+    def msort(self) -> BoolTensor:
+        """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
     def __eq__(self, other: BoolTensor | bool) -> BoolTensor: ...  # type: ignore[override]
     def __ne__(self, other: BoolTensor | bool) -> BoolTensor: ...  # type: ignore[override]
     def __lt__(self, other: BoolTensor | bool) -> BoolTensor: ...
@@ -574,3 +584,15 @@ def contiguous(self: BoolTensor) -> BoolTensor:
 
 def clone(self: BoolTensor) -> BoolTensor:
     """A contiguous copy of self with its own storage."""
+
+def sort(self: BoolTensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> SortResult:
+    """The elements of self sorted along dim, ascending (or descending), and the index along dim each came from."""
+
+def argsort(self: BoolTensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> LongTensor:
+    """The indices along dim that sort self (sort's indices)."""
+
+def msort(self: BoolTensor) -> BoolTensor:
+    """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
+
+def isin(elements: BoolTensor, test_elements: BoolTensor, *, invert: bool = False) -> BoolTensor:
+    """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""

@@ -30,6 +30,18 @@ class CumminResult(NamedTuple):
     values: IntTensor
     indices: LongTensor
 
+class SortResult(NamedTuple):
+    values: IntTensor
+    indices: LongTensor
+
+class TopkResult(NamedTuple):
+    values: IntTensor
+    indices: LongTensor
+
+class KthvalueResult(NamedTuple):
+    values: IntTensor
+    indices: LongTensor
+
 class IntTensor:
     dtype: Literal["int32"]
     device: Literal["cpu"]
@@ -384,6 +396,18 @@ class IntTensor:
         """self itself (sharing storage) when it is contiguous, else a contiguous copy."""
     def clone(self) -> IntTensor:
         """A contiguous copy of self with its own storage."""
+    def sort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> SortResult:
+        """The elements of self sorted along dim, ascending (or descending), and the index along dim each came from."""
+    def argsort(self, dim: int = -1, descending: bool = False, *, stable: bool = False) -> LongTensor:
+        """The indices along dim that sort self (sort's indices)."""
+    def msort(self) -> IntTensor:
+        """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> TopkResult:
+        """The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim (of a 0-d self, k = 0 gives shape (0,), where PyTorch gives a 0-d tensor)."""
+    def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False) -> KthvalueResult:
+        """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
+    def bucketize(self, boundaries: IntTensor, *, right: bool = False) -> LongTensor:
+        """For each element of self, the index of its bucket among the 1-D, ascending boundaries: the first i with self < boundaries[i] when right is True, the first with self <= boundaries[i] when not (searchsorted's, the other way around)."""
     def __add__(self, other: IntTensor | int) -> IntTensor: ...
     def __radd__(self, other: int) -> IntTensor: ...
     def __iadd__(self, other: IntTensor | int) -> IntTensor: ...
@@ -967,3 +991,27 @@ def contiguous(self: IntTensor) -> IntTensor:
 
 def clone(self: IntTensor) -> IntTensor:
     """A contiguous copy of self with its own storage."""
+
+def sort(self: IntTensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> SortResult:
+    """The elements of self sorted along dim, ascending (or descending), and the index along dim each came from."""
+
+def argsort(self: IntTensor, dim: int = -1, descending: bool = False, *, stable: bool = False) -> LongTensor:
+    """The indices along dim that sort self (sort's indices)."""
+
+def msort(self: IntTensor) -> IntTensor:
+    """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
+
+def topk(self: IntTensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> TopkResult:
+    """The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim (of a 0-d self, k = 0 gives shape (0,), where PyTorch gives a 0-d tensor)."""
+
+def kthvalue(self: IntTensor, k: int, dim: int = -1, keepdim: bool = False) -> KthvalueResult:
+    """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
+
+def searchsorted(sorted_sequence: IntTensor, values: IntTensor, *, right: bool = False, side: str | None = None, sorter: LongTensor | None = None) -> LongTensor:
+    """For each element of values, the index in sorted_sequence (sorted ascending along its last dim) where it would be inserted to keep it sorted: before equal elements, or after them with right=True or side='right'. A 1-D sorted_sequence serves every element; else its leading dims match values' and each row serves the same row of values. sorter, where given, holds the indices that sort an unsorted sequence (argsort's). (PyTorch's out_int32 is left out: the result's type would depend on its value.)"""
+
+def bucketize(self: IntTensor, boundaries: IntTensor, *, right: bool = False) -> LongTensor:
+    """For each element of self, the index of its bucket among the 1-D, ascending boundaries: the first i with self < boundaries[i] when right is True, the first with self <= boundaries[i] when not (searchsorted's, the other way around)."""
+
+def isin(elements: IntTensor, test_elements: IntTensor, *, invert: bool = False) -> BoolTensor:
+    """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""

@@ -282,4 +282,12 @@ DOCS = {
     'flatten': "self as a 1-D tensor; a view when self's strides allow one, else a copy.",
     'contiguous': 'self itself (sharing storage) when it is contiguous, else a contiguous copy.',
     'clone': 'A contiguous copy of self with its own storage.',
+    'sort': 'The elements of self sorted along dim, ascending (or descending), and the index along dim each came from.',
+    'argsort': "The indices along dim that sort self (sort's indices).",
+    'msort': "self sorted along its first dim, ascending (sort(self, 0)'s values).",
+    'topk': 'The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim (of a 0-d self, k = 0 gives shape (0,), where PyTorch gives a 0-d tensor).',
+    'kthvalue': 'The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim.',
+    'searchsorted': "For each element of values, the index in sorted_sequence (sorted ascending along its last dim) where it would be inserted to keep it sorted: before equal elements, or after them with right=True or side='right'. A 1-D sorted_sequence serves every element; else its leading dims match values' and each row serves the same row of values. sorter, where given, holds the indices that sort an unsorted sequence (argsort's). (PyTorch's out_int32 is left out: the result's type would depend on its value.)",
+    'bucketize': "For each element of self, the index of its bucket among the 1-D, ascending boundaries: the first i with self < boundaries[i] when right is True, the first with self <= boundaries[i] when not (searchsorted's, the other way around).",
+    'isin': 'For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0.',
 }

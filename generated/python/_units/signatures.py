@@ -10,6 +10,7 @@ defaults to Tensor, so a program names only those it uses and keeps working
 as ops that return new ones are added.
 BoolTensorInvT is the tensor class of the bool unit of the same device, which some arguments and results belong to.
 LongTensorT is the tensor class of the int64 unit of the same device, which some results belong to.
+LongTensorInvT is the tensor class of the int64 unit of the same device, which some arguments and results belong to.
 DoubleTensorT is the tensor class of the float64 unit of the same device, which some results belong to.
 SumTensorT is the tensor class of the unit of the dtype of sums along dims of the same device, which some results belong to.
 """
@@ -38,6 +39,7 @@ RealT = TypeVar("RealT", bound=float, covariant=True)  # results only; int and b
 AccRealT = TypeVar("AccRealT", bound=float, covariant=True)  # only ever returned
 BoolTensorInvT = TypeVar("BoolTensorInvT", bound=Tensor, default=Tensor)
 LongTensorT = TypeVar("LongTensorT", bound=Tensor, covariant=True, default=Tensor)  # only ever returned
+LongTensorInvT = TypeVar("LongTensorInvT", bound=Tensor, default=Tensor)
 DoubleTensorT = TypeVar("DoubleTensorT", bound=Tensor, covariant=True, default=Tensor)  # only ever returned
 SumTensorT = TypeVar("SumTensorT", bound=Tensor, covariant=True, default=Tensor)  # only ever returned
 
@@ -363,8 +365,20 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTenso
     def clone(self, tensor: TensorT, /) -> TensorT:
         """A contiguous copy of self with its own storage."""
 
+    def sort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> tuple[TensorT, LongTensorT]:
+        """The elements of self sorted along dim, ascending (or descending), and the index along dim each came from."""
 
-class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorT, DoubleTensorT, SumTensorT]):
+    def argsort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> LongTensorT:
+        """The indices along dim that sort self (sort's indices)."""
+
+    def msort(self, tensor: TensorT, /) -> TensorT:
+        """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
+
+    def isin(self, elements: TensorT, test_elements: TensorT, /, *, invert: bool = False) -> BoolTensorInvT:
+        """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""
+
+
+class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, DoubleTensorT, SumTensorT]):
     """The unsigned units' functions (uint8)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -436,7 +450,7 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
-    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorInvT:
         """How many elements over dim (all when None) are nonzero (NaN is)."""
 
     def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
@@ -445,16 +459,16 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """The smallest element over dim (all when None); NaN where any is NaN."""
 
-    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
 
-    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
 
-    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
 
-    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
 
     def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
@@ -463,10 +477,10 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
         """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
 
-    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
 
-    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
 
     def add(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -901,8 +915,32 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def clone(self, tensor: TensorT, /) -> TensorT:
         """A contiguous copy of self with its own storage."""
 
+    def sort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> tuple[TensorT, LongTensorInvT]:
+        """The elements of self sorted along dim, ascending (or descending), and the index along dim each came from."""
 
-class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorT, DoubleTensorT, SumTensorT]):
+    def argsort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> LongTensorInvT:
+        """The indices along dim that sort self (sort's indices)."""
+
+    def msort(self, tensor: TensorT, /) -> TensorT:
+        """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
+
+    def topk(self, tensor: TensorT, k: int, /, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple[TensorT, LongTensorInvT]:
+        """The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim (of a 0-d self, k = 0 gives shape (0,), where PyTorch gives a 0-d tensor)."""
+
+    def kthvalue(self, tensor: TensorT, k: int, /, dim: int = -1, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
+        """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
+
+    def searchsorted(self, sorted_sequence: TensorT, values: TensorT, /, *, right: bool = False, side: str | None = None, sorter: LongTensorInvT | None = None) -> LongTensorInvT:
+        """For each element of values, the index in sorted_sequence (sorted ascending along its last dim) where it would be inserted to keep it sorted: before equal elements, or after them with right=True or side='right'."""
+
+    def bucketize(self, tensor: TensorT, boundaries: TensorT, /, *, right: bool = False) -> LongTensorInvT:
+        """For each element of self, the index of its bucket among the 1-D, ascending boundaries: the first i with self < boundaries[i] when right is True, the first with self <= boundaries[i] when not (searchsorted's, the other way around)."""
+
+    def isin(self, elements: TensorT, test_elements: TensorT, /, *, invert: bool = False) -> BoolTensorInvT:
+        """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""
+
+
+class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, DoubleTensorT, SumTensorT]):
     """The signed units' functions (int8, int16, int32, int64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -974,7 +1012,7 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTen
     def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
-    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorInvT:
         """How many elements over dim (all when None) are nonzero (NaN is)."""
 
     def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
@@ -983,16 +1021,16 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTen
     def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """The smallest element over dim (all when None); NaN where any is NaN."""
 
-    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
 
-    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
 
-    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
 
-    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
 
     def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
@@ -1001,10 +1039,10 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTen
     def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
         """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
 
-    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
 
-    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
 
     def add(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -1439,8 +1477,32 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTen
     def clone(self, tensor: TensorT, /) -> TensorT:
         """A contiguous copy of self with its own storage."""
 
+    def sort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> tuple[TensorT, LongTensorInvT]:
+        """The elements of self sorted along dim, ascending (or descending), and the index along dim each came from."""
 
-class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorT, DoubleTensorT, SumTensorT]):
+    def argsort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> LongTensorInvT:
+        """The indices along dim that sort self (sort's indices)."""
+
+    def msort(self, tensor: TensorT, /) -> TensorT:
+        """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
+
+    def topk(self, tensor: TensorT, k: int, /, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple[TensorT, LongTensorInvT]:
+        """The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim (of a 0-d self, k = 0 gives shape (0,), where PyTorch gives a 0-d tensor)."""
+
+    def kthvalue(self, tensor: TensorT, k: int, /, dim: int = -1, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
+        """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
+
+    def searchsorted(self, sorted_sequence: TensorT, values: TensorT, /, *, right: bool = False, side: str | None = None, sorter: LongTensorInvT | None = None) -> LongTensorInvT:
+        """For each element of values, the index in sorted_sequence (sorted ascending along its last dim) where it would be inserted to keep it sorted: before equal elements, or after them with right=True or side='right'."""
+
+    def bucketize(self, tensor: TensorT, boundaries: TensorT, /, *, right: bool = False) -> LongTensorInvT:
+        """For each element of self, the index of its bucket among the 1-D, ascending boundaries: the first i with self < boundaries[i] when right is True, the first with self <= boundaries[i] when not (searchsorted's, the other way around)."""
+
+    def isin(self, elements: TensorT, test_elements: TensorT, /, *, invert: bool = False) -> BoolTensorInvT:
+        """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""
+
+
+class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, DoubleTensorT, SumTensorT]):
     """The floating units' functions (float16, float32, float64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -1527,7 +1589,7 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
-    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorInvT:
         """How many elements over dim (all when None) are nonzero (NaN is)."""
 
     def mean(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
@@ -1560,16 +1622,16 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """The smallest element over dim (all when None); NaN where any is NaN."""
 
-    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
 
-    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
 
-    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
 
-    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
 
     def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
@@ -1578,10 +1640,10 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
         """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
 
-    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
 
-    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
 
     def add(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
@@ -2232,8 +2294,32 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def clone(self, tensor: TensorT, /) -> TensorT:
         """A contiguous copy of self with its own storage."""
 
+    def sort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> tuple[TensorT, LongTensorInvT]:
+        """The elements of self sorted along dim, ascending (or descending), and the index along dim each came from."""
 
-class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorT, DoubleTensorT, SumTensorT]):
+    def argsort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> LongTensorInvT:
+        """The indices along dim that sort self (sort's indices)."""
+
+    def msort(self, tensor: TensorT, /) -> TensorT:
+        """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
+
+    def topk(self, tensor: TensorT, k: int, /, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple[TensorT, LongTensorInvT]:
+        """The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim (of a 0-d self, k = 0 gives shape (0,), where PyTorch gives a 0-d tensor)."""
+
+    def kthvalue(self, tensor: TensorT, k: int, /, dim: int = -1, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
+        """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
+
+    def searchsorted(self, sorted_sequence: TensorT, values: TensorT, /, *, right: bool = False, side: str | None = None, sorter: LongTensorInvT | None = None) -> LongTensorInvT:
+        """For each element of values, the index in sorted_sequence (sorted ascending along its last dim) where it would be inserted to keep it sorted: before equal elements, or after them with right=True or side='right'."""
+
+    def bucketize(self, tensor: TensorT, boundaries: TensorT, /, *, right: bool = False) -> LongTensorInvT:
+        """For each element of self, the index of its bucket among the 1-D, ascending boundaries: the first i with self < boundaries[i] when right is True, the first with self <= boundaries[i] when not (searchsorted's, the other way around)."""
+
+    def isin(self, elements: TensorT, test_elements: TensorT, /, *, invert: bool = False) -> BoolTensorInvT:
+        """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""
+
+
+class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, DoubleTensorT, SumTensorT]):
     """The integral units' functions (uint8, int8, int16, int32, int64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -2305,7 +2391,7 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
-    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorInvT:
         """How many elements over dim (all when None) are nonzero (NaN is)."""
 
     def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
@@ -2314,16 +2400,16 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """The smallest element over dim (all when None); NaN where any is NaN."""
 
-    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
 
-    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
 
-    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
 
-    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
 
     def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
@@ -2332,10 +2418,10 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
         """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
 
-    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
 
-    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
 
     def add(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -2770,8 +2856,32 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def clone(self, tensor: TensorT, /) -> TensorT:
         """A contiguous copy of self with its own storage."""
 
+    def sort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> tuple[TensorT, LongTensorInvT]:
+        """The elements of self sorted along dim, ascending (or descending), and the index along dim each came from."""
 
-class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorT, DoubleTensorT, SumTensorT]):
+    def argsort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> LongTensorInvT:
+        """The indices along dim that sort self (sort's indices)."""
+
+    def msort(self, tensor: TensorT, /) -> TensorT:
+        """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
+
+    def topk(self, tensor: TensorT, k: int, /, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple[TensorT, LongTensorInvT]:
+        """The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim (of a 0-d self, k = 0 gives shape (0,), where PyTorch gives a 0-d tensor)."""
+
+    def kthvalue(self, tensor: TensorT, k: int, /, dim: int = -1, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
+        """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
+
+    def searchsorted(self, sorted_sequence: TensorT, values: TensorT, /, *, right: bool = False, side: str | None = None, sorter: LongTensorInvT | None = None) -> LongTensorInvT:
+        """For each element of values, the index in sorted_sequence (sorted ascending along its last dim) where it would be inserted to keep it sorted: before equal elements, or after them with right=True or side='right'."""
+
+    def bucketize(self, tensor: TensorT, boundaries: TensorT, /, *, right: bool = False) -> LongTensorInvT:
+        """For each element of self, the index of its bucket among the 1-D, ascending boundaries: the first i with self < boundaries[i] when right is True, the first with self <= boundaries[i] when not (searchsorted's, the other way around)."""
+
+    def isin(self, elements: TensorT, test_elements: TensorT, /, *, invert: bool = False) -> BoolTensorInvT:
+        """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""
+
+
+class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, DoubleTensorT, SumTensorT]):
     """The numeric units' functions (uint8, int8, int16, int32, int64, float16, float32, float64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -2843,7 +2953,7 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTe
     def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
-    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorInvT:
         """How many elements over dim (all when None) are nonzero (NaN is)."""
 
     def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
@@ -2852,16 +2962,16 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTe
     def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """The smallest element over dim (all when None); NaN where any is NaN."""
 
-    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
 
-    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
 
-    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
 
-    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
 
     def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
@@ -2870,10 +2980,10 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTe
     def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
         """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
 
-    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
 
-    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
 
     def add(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -3260,6 +3370,30 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTe
     def clone(self, tensor: TensorT, /) -> TensorT:
         """A contiguous copy of self with its own storage."""
 
+    def sort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> tuple[TensorT, LongTensorInvT]:
+        """The elements of self sorted along dim, ascending (or descending), and the index along dim each came from."""
+
+    def argsort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> LongTensorInvT:
+        """The indices along dim that sort self (sort's indices)."""
+
+    def msort(self, tensor: TensorT, /) -> TensorT:
+        """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
+
+    def topk(self, tensor: TensorT, k: int, /, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple[TensorT, LongTensorInvT]:
+        """The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim (of a 0-d self, k = 0 gives shape (0,), where PyTorch gives a 0-d tensor)."""
+
+    def kthvalue(self, tensor: TensorT, k: int, /, dim: int = -1, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
+        """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
+
+    def searchsorted(self, sorted_sequence: TensorT, values: TensorT, /, *, right: bool = False, side: str | None = None, sorter: LongTensorInvT | None = None) -> LongTensorInvT:
+        """For each element of values, the index in sorted_sequence (sorted ascending along its last dim) where it would be inserted to keep it sorted: before equal elements, or after them with right=True or side='right'."""
+
+    def bucketize(self, tensor: TensorT, boundaries: TensorT, /, *, right: bool = False) -> LongTensorInvT:
+        """For each element of self, the index of its bucket among the 1-D, ascending boundaries: the first i with self < boundaries[i] when right is True, the first with self <= boundaries[i] when not (searchsorted's, the other way around)."""
+
+    def isin(self, elements: TensorT, test_elements: TensorT, /, *, invert: bool = False) -> BoolTensorInvT:
+        """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""
+
 
 class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorT, SumTensorT]):
     """The all units' functions (bool, uint8, int8, int16, int32, int64, float16, float32, float64)."""
@@ -3557,6 +3691,18 @@ class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorT, 
 
     def clone(self, tensor: TensorT, /) -> TensorT:
         """A contiguous copy of self with its own storage."""
+
+    def sort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> tuple[TensorT, LongTensorT]:
+        """The elements of self sorted along dim, ascending (or descending), and the index along dim each came from."""
+
+    def argsort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> LongTensorT:
+        """The indices along dim that sort self (sort's indices)."""
+
+    def msort(self, tensor: TensorT, /) -> TensorT:
+        """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
+
+    def isin(self, elements: TensorT, test_elements: TensorT, /, *, invert: bool = False) -> BoolTensorInvT:
+        """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""
 
 
 class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorT, SumTensorT]):
@@ -3879,3 +4025,15 @@ class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTe
 
     def clone(self, tensor: TensorT, /) -> TensorT:
         """A contiguous copy of self with its own storage."""
+
+    def sort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> tuple[TensorT, LongTensorT]:
+        """The elements of self sorted along dim, ascending (or descending), and the index along dim each came from."""
+
+    def argsort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> LongTensorT:
+        """The indices along dim that sort self (sort's indices)."""
+
+    def msort(self, tensor: TensorT, /) -> TensorT:
+        """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
+
+    def isin(self, elements: TensorT, test_elements: TensorT, /, *, invert: bool = False) -> BoolTensorInvT:
+        """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""

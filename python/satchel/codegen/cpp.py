@@ -52,7 +52,9 @@ class Function:
     # to the host): it runs without the GIL, so other Python threads go on meanwhile.
     waits: bool
     in_kernels: bool  # a body kind's rather than a native's (kernels.cu on a device that compiles them apart)
-    includes: tuple[str, ...] = ()  # nanobind caster headers its types need beyond those satchel/bind.h includes
+    # Headers beyond the unit's: nanobind casters its types need that satchel/bind.h does
+    # not include, and a native's own header (Native.header).
+    includes: tuple[str, ...] = ()
     operator_only: bool = False  # bound only as a Python operator (the reflected forms behind __radd__)
 
 
@@ -486,15 +488,26 @@ def _function(op: Op, sig: Signature, device: Device, types: Types, dtype: DType
     else:
         assert isinstance(body, Native)
         call = f"{runtime}::native::{body.name}<Tensor>({', '.join(a.name for a in sig.args)})"
+        if sig.is_tuple:  # a native returns its results as a std::tuple (or pair); the unit names them
+            call = f"{ret}{{{call}}}"
         text = f"{call};" if ret_type == NONE else f"return {call};"
     in_kernels = not isinstance(body, Native)
-    includes = sorted({i for a in sig.args for i in cpp_type(a.type, names).includes} | set(returns.includes))
+    includes = sorted({i for a in sig.args for i in cpp_type(a.type, names).includes} | set(returns.includes)
+                      | set(_native_header(body, device)))
     return Function(
         name=sig.name, ret=ret, params=params, body=text, py_args=tuple(_py_arg(a) for a in sig.args),
         method=sig.is_method, returns_self=written,
         waits=in_kernels and device.separate_kernels and ret in ("real", "accreal"), in_kernels=in_kernels,
         includes=tuple(includes),
     )
+
+
+def _native_header(body: object, device: Device) -> tuple[str, ...]:
+    """The header a native's shards include: satchel/<header>, or on a device
+    with memory of its own, satchel/<device>/<header>."""
+    if not isinstance(body, Native) or body.header is None:
+        return ()
+    return (f"satchel/{body.header}" if device.host_memory else f"satchel/{device.name}/{body.header}",)
 
 
 def reflected_name(op: Op) -> str:

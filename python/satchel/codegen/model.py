@@ -215,6 +215,10 @@ class Positional:
 @dataclass(frozen=True)
 class Native:
     name: str
+    # The header of cpp/satchel/ (and of cpp/satchel/<device>/ for a device's own)
+    # declaring it, which only the shards of its ops include; None for those that
+    # every unit includes (unit.h). An edit to it recompiles only those shards.
+    header: str | None = None
 
 
 Body = Pointwise | Reduce | Scan | Positional | Native
@@ -659,7 +663,7 @@ def _check_signature(sig: Signature, dtypes: tuple[DType, ...], types: Types, wh
                                            f"{d.name} number")
 
 
-OP_KEYS = ["op", "doc", "sig", "dtypes", *BODY_KINDS, "inplace", "operator", "on_device"]
+OP_KEYS = ["op", "doc", "sig", "dtypes", *BODY_KINDS, "header", "inplace", "operator", "on_device"]
 
 
 def _parse_device_bodies(node: Node, sig: Signature, body: Body, types: Types, what: str) -> tuple[DeviceBody, ...]:
@@ -708,6 +712,14 @@ def parse_op(node: Node, types: Types) -> Op:
     _check_signature(sig, types.dtypes_of(cls), types, node.where("sig"), what)
     doc = _text(node, "doc", what)
     body = _parse_body(node, sig, what)
+    header = node.pop("header", None)
+    if header is not None:
+        if not isinstance(body, Native):
+            raise SpecError(node.where("header"), f"{what}: only a native names a header")
+        if not isinstance(header, str) or not re.fullmatch(r"[a-z][a-z0-9_]*\.h", header):
+            raise SpecError(node.where("header"), f"{what}: header must name a file of cpp/satchel/ "
+                                                  f"such as sorting.h, not {header!r}")
+        body = Native(body.name, header)
     inplace = node.pop("inplace", False)
     if not isinstance(inplace, bool):
         raise SpecError(node.where("inplace"), f"{what}: inplace must be true or false")
