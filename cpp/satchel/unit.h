@@ -7,6 +7,7 @@
 #include "create.h"
 #include "dtype.h"
 #include "from_python.h"
+#include "index_ops.h"
 #include "indexing.h"
 #include "io.h"
 #include "linalg.h"

@@ -86,8 +86,8 @@ NB_MODULE(cuda_float16, m) {
   m.attr("dtype") = "float16";
   m.attr("device") = "cuda";
   satchel::setup_module();
-  nb::module_::import_("satchel._units.cuda_bool");  // registers BoolTensor, which ops here return
-  nb::module_::import_("satchel._units.cuda_int64");  // registers LongTensor, which ops here return
+  nb::module_::import_("satchel._units.cuda_bool");  // registers BoolTensor, which ops here take and return
+  nb::module_::import_("satchel._units.cuda_int64");  // registers LongTensor, which ops here take and return
   auto cls = satchel::bind_tensor<Tensor>(m, "HalfTensor", "float16", "cuda");
   m.attr("Tensor") = cls;
   satchel::add_named_tuple<VarMeanResult>(m);

@@ -58,6 +58,7 @@ void bind_shard23(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& 
 void bind_shard24(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard25(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard26(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard27(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard28(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard29(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard30(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
@@ -72,8 +73,8 @@ NB_MODULE(cuda_uint8, m) {
   m.attr("dtype") = "uint8";
   m.attr("device") = "cuda";
   satchel::setup_module();
-  nb::module_::import_("satchel._units.cuda_bool");  // registers BoolTensor, which ops here return
-  nb::module_::import_("satchel._units.cuda_int64");  // registers LongTensor, which ops here return
+  nb::module_::import_("satchel._units.cuda_bool");  // registers BoolTensor, which ops here take and return
+  nb::module_::import_("satchel._units.cuda_int64");  // registers LongTensor, which ops here take and return
   auto cls = satchel::bind_tensor<Tensor>(m, "ByteTensor", "uint8", "cuda");
   m.attr("Tensor") = cls;
   satchel::add_named_tuple<MaxResult>(m);
@@ -107,6 +108,7 @@ NB_MODULE(cuda_uint8, m) {
   bind_shard24(m, cls, doc);
   bind_shard25(m, cls, doc);
   bind_shard26(m, cls, doc);
+  bind_shard27(m, cls, doc);
   bind_shard28(m, cls, doc);
   bind_shard29(m, cls, doc);
   bind_shard30(m, cls, doc);

@@ -476,6 +476,44 @@ class HalfTensor:
         """self itself (sharing storage) when it is contiguous, else a contiguous copy."""
     def clone(self) -> HalfTensor:
         """A contiguous copy of self with its own storage."""
+    def index_select(self, dim: int, index: LongTensor) -> HalfTensor:
+        """The slices of self along dim at the positions index (a vector) lists, in its order: dim's size becomes index's length."""
+    def gather(self, dim: int, index: LongTensor) -> HalfTensor:
+        """out[i][j][k] = self[index[i][j][k]][j][k] for dim 0 (likewise along any dim): index has self's number of dims, sizes no larger but along dim, and gives out its shape."""
+    def scatter(self, dim: int, index: LongTensor, src: HalfTensor) -> HalfTensor:
+        """A copy of self with self[index[i][j][k]][j][k] = src[i][j][k] for dim 0 (gather's inverse); of duplicate indices one write stays."""
+    def scatter_(self, dim: int, index: LongTensor, src: HalfTensor) -> HalfTensor:
+        """scatter, in place. Refuses a self that holds one address twice (expanded)."""
+    def scatter_value(self, dim: int, index: LongTensor, value: float) -> HalfTensor:
+        """torch's scatter(self, dim, index, value) for a number: a copy of self with value at every position index names along dim."""
+    def scatter_value_(self, dim: int, index: LongTensor, value: float) -> HalfTensor:
+        """scatter_value, in place."""
+    def scatter_add(self, dim: int, index: LongTensor, src: HalfTensor) -> HalfTensor:
+        """A copy of self with src[i][j][k] added to self[index[i][j][k]][j][k] for dim 0: duplicate indices all add."""
+    def scatter_add_(self, dim: int, index: LongTensor, src: HalfTensor) -> HalfTensor:
+        """scatter_add, in place."""
+    def index_add(self, dim: int, index: LongTensor, source: HalfTensor, *, alpha: float = 1) -> HalfTensor:
+        """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length. Duplicates all add."""
+    def index_add_(self, dim: int, index: LongTensor, source: HalfTensor, *, alpha: float = 1) -> HalfTensor:
+        """index_add, in place."""
+    def index_fill(self, dim: int, index: LongTensor, value: float) -> HalfTensor:
+        """A copy of self with value in its slices along dim at the positions index lists."""
+    def index_fill_(self, dim: int, index: LongTensor, value: float) -> HalfTensor:
+        """index_fill, in place."""
+    def index_copy(self, dim: int, index: LongTensor, source: HalfTensor) -> HalfTensor:
+        """A copy of self with source's slice i in self's slice index[i] along dim (source: self's shape but dim, of index's length)."""
+    def index_copy_(self, dim: int, index: LongTensor, source: HalfTensor) -> HalfTensor:
+        """index_copy, in place."""
+    def take(self, index: LongTensor) -> HalfTensor:
+        """self's elements at the row-major positions index names (as if self were 1-D), in index's shape."""
+    def take_along_dim(self, indices: LongTensor, dim: int | None = None) -> HalfTensor:
+        """gather along dim, self and indices broadcast in every other dim (NumPy's take_along_axis); without dim, take of both flattened."""
+    def masked_select(self, mask: BoolTensor) -> HalfTensor:
+        """The elements of self where mask (broadcast with self) is true, row-major, as a 1-D tensor."""
+    def nonzero(self) -> LongTensor:
+        """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
+    def argwhere(self) -> LongTensor:
+        """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
     def __add__(self, other: HalfTensor | float) -> HalfTensor: ...
     def __radd__(self, other: float) -> HalfTensor: ...
     def __iadd__(self, other: HalfTensor | float) -> HalfTensor: ...
@@ -1145,3 +1183,60 @@ def contiguous(self: HalfTensor) -> HalfTensor:
 
 def clone(self: HalfTensor) -> HalfTensor:
     """A contiguous copy of self with its own storage."""
+
+def index_select(self: HalfTensor, dim: int, index: LongTensor) -> HalfTensor:
+    """The slices of self along dim at the positions index (a vector) lists, in its order: dim's size becomes index's length."""
+
+def gather(self: HalfTensor, dim: int, index: LongTensor) -> HalfTensor:
+    """out[i][j][k] = self[index[i][j][k]][j][k] for dim 0 (likewise along any dim): index has self's number of dims, sizes no larger but along dim, and gives out its shape."""
+
+def scatter(self: HalfTensor, dim: int, index: LongTensor, src: HalfTensor) -> HalfTensor:
+    """A copy of self with self[index[i][j][k]][j][k] = src[i][j][k] for dim 0 (gather's inverse); of duplicate indices one write stays."""
+
+def scatter_(self: HalfTensor, dim: int, index: LongTensor, src: HalfTensor) -> HalfTensor:
+    """scatter, in place. Refuses a self that holds one address twice (expanded)."""
+
+def scatter_value(self: HalfTensor, dim: int, index: LongTensor, value: float) -> HalfTensor:
+    """torch's scatter(self, dim, index, value) for a number: a copy of self with value at every position index names along dim."""
+
+def scatter_value_(self: HalfTensor, dim: int, index: LongTensor, value: float) -> HalfTensor:
+    """scatter_value, in place."""
+
+def scatter_add(self: HalfTensor, dim: int, index: LongTensor, src: HalfTensor) -> HalfTensor:
+    """A copy of self with src[i][j][k] added to self[index[i][j][k]][j][k] for dim 0: duplicate indices all add."""
+
+def scatter_add_(self: HalfTensor, dim: int, index: LongTensor, src: HalfTensor) -> HalfTensor:
+    """scatter_add, in place."""
+
+def index_add(self: HalfTensor, dim: int, index: LongTensor, source: HalfTensor, *, alpha: float = 1) -> HalfTensor:
+    """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length. Duplicates all add."""
+
+def index_add_(self: HalfTensor, dim: int, index: LongTensor, source: HalfTensor, *, alpha: float = 1) -> HalfTensor:
+    """index_add, in place."""
+
+def index_fill(self: HalfTensor, dim: int, index: LongTensor, value: float) -> HalfTensor:
+    """A copy of self with value in its slices along dim at the positions index lists."""
+
+def index_fill_(self: HalfTensor, dim: int, index: LongTensor, value: float) -> HalfTensor:
+    """index_fill, in place."""
+
+def index_copy(self: HalfTensor, dim: int, index: LongTensor, source: HalfTensor) -> HalfTensor:
+    """A copy of self with source's slice i in self's slice index[i] along dim (source: self's shape but dim, of index's length)."""
+
+def index_copy_(self: HalfTensor, dim: int, index: LongTensor, source: HalfTensor) -> HalfTensor:
+    """index_copy, in place."""
+
+def take(self: HalfTensor, index: LongTensor) -> HalfTensor:
+    """self's elements at the row-major positions index names (as if self were 1-D), in index's shape."""
+
+def take_along_dim(self: HalfTensor, indices: LongTensor, dim: int | None = None) -> HalfTensor:
+    """gather along dim, self and indices broadcast in every other dim (NumPy's take_along_axis); without dim, take of both flattened."""
+
+def masked_select(self: HalfTensor, mask: BoolTensor) -> HalfTensor:
+    """The elements of self where mask (broadcast with self) is true, row-major, as a 1-D tensor."""
+
+def nonzero(self: HalfTensor) -> LongTensor:
+    """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
+
+def argwhere(self: HalfTensor) -> LongTensor:
+    """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""

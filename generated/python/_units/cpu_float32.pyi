@@ -476,6 +476,44 @@ class FloatTensor:
         """self itself (sharing storage) when it is contiguous, else a contiguous copy."""
     def clone(self) -> FloatTensor:
         """A contiguous copy of self with its own storage."""
+    def index_select(self, dim: int, index: LongTensor) -> FloatTensor:
+        """The slices of self along dim at the positions index (a vector) lists, in its order: dim's size becomes index's length."""
+    def gather(self, dim: int, index: LongTensor) -> FloatTensor:
+        """out[i][j][k] = self[index[i][j][k]][j][k] for dim 0 (likewise along any dim): index has self's number of dims, sizes no larger but along dim, and gives out its shape."""
+    def scatter(self, dim: int, index: LongTensor, src: FloatTensor) -> FloatTensor:
+        """A copy of self with self[index[i][j][k]][j][k] = src[i][j][k] for dim 0 (gather's inverse); of duplicate indices one write stays."""
+    def scatter_(self, dim: int, index: LongTensor, src: FloatTensor) -> FloatTensor:
+        """scatter, in place. Refuses a self that holds one address twice (expanded)."""
+    def scatter_value(self, dim: int, index: LongTensor, value: float) -> FloatTensor:
+        """torch's scatter(self, dim, index, value) for a number: a copy of self with value at every position index names along dim."""
+    def scatter_value_(self, dim: int, index: LongTensor, value: float) -> FloatTensor:
+        """scatter_value, in place."""
+    def scatter_add(self, dim: int, index: LongTensor, src: FloatTensor) -> FloatTensor:
+        """A copy of self with src[i][j][k] added to self[index[i][j][k]][j][k] for dim 0: duplicate indices all add."""
+    def scatter_add_(self, dim: int, index: LongTensor, src: FloatTensor) -> FloatTensor:
+        """scatter_add, in place."""
+    def index_add(self, dim: int, index: LongTensor, source: FloatTensor, *, alpha: float = 1) -> FloatTensor:
+        """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length. Duplicates all add."""
+    def index_add_(self, dim: int, index: LongTensor, source: FloatTensor, *, alpha: float = 1) -> FloatTensor:
+        """index_add, in place."""
+    def index_fill(self, dim: int, index: LongTensor, value: float) -> FloatTensor:
+        """A copy of self with value in its slices along dim at the positions index lists."""
+    def index_fill_(self, dim: int, index: LongTensor, value: float) -> FloatTensor:
+        """index_fill, in place."""
+    def index_copy(self, dim: int, index: LongTensor, source: FloatTensor) -> FloatTensor:
+        """A copy of self with source's slice i in self's slice index[i] along dim (source: self's shape but dim, of index's length)."""
+    def index_copy_(self, dim: int, index: LongTensor, source: FloatTensor) -> FloatTensor:
+        """index_copy, in place."""
+    def take(self, index: LongTensor) -> FloatTensor:
+        """self's elements at the row-major positions index names (as if self were 1-D), in index's shape."""
+    def take_along_dim(self, indices: LongTensor, dim: int | None = None) -> FloatTensor:
+        """gather along dim, self and indices broadcast in every other dim (NumPy's take_along_axis); without dim, take of both flattened."""
+    def masked_select(self, mask: BoolTensor) -> FloatTensor:
+        """The elements of self where mask (broadcast with self) is true, row-major, as a 1-D tensor."""
+    def nonzero(self) -> LongTensor:
+        """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
+    def argwhere(self) -> LongTensor:
+        """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
     def __add__(self, other: FloatTensor | float) -> FloatTensor: ...
     def __radd__(self, other: float) -> FloatTensor: ...
     def __iadd__(self, other: FloatTensor | float) -> FloatTensor: ...
@@ -1145,3 +1183,60 @@ def contiguous(self: FloatTensor) -> FloatTensor:
 
 def clone(self: FloatTensor) -> FloatTensor:
     """A contiguous copy of self with its own storage."""
+
+def index_select(self: FloatTensor, dim: int, index: LongTensor) -> FloatTensor:
+    """The slices of self along dim at the positions index (a vector) lists, in its order: dim's size becomes index's length."""
+
+def gather(self: FloatTensor, dim: int, index: LongTensor) -> FloatTensor:
+    """out[i][j][k] = self[index[i][j][k]][j][k] for dim 0 (likewise along any dim): index has self's number of dims, sizes no larger but along dim, and gives out its shape."""
+
+def scatter(self: FloatTensor, dim: int, index: LongTensor, src: FloatTensor) -> FloatTensor:
+    """A copy of self with self[index[i][j][k]][j][k] = src[i][j][k] for dim 0 (gather's inverse); of duplicate indices one write stays."""
+
+def scatter_(self: FloatTensor, dim: int, index: LongTensor, src: FloatTensor) -> FloatTensor:
+    """scatter, in place. Refuses a self that holds one address twice (expanded)."""
+
+def scatter_value(self: FloatTensor, dim: int, index: LongTensor, value: float) -> FloatTensor:
+    """torch's scatter(self, dim, index, value) for a number: a copy of self with value at every position index names along dim."""
+
+def scatter_value_(self: FloatTensor, dim: int, index: LongTensor, value: float) -> FloatTensor:
+    """scatter_value, in place."""
+
+def scatter_add(self: FloatTensor, dim: int, index: LongTensor, src: FloatTensor) -> FloatTensor:
+    """A copy of self with src[i][j][k] added to self[index[i][j][k]][j][k] for dim 0: duplicate indices all add."""
+
+def scatter_add_(self: FloatTensor, dim: int, index: LongTensor, src: FloatTensor) -> FloatTensor:
+    """scatter_add, in place."""
+
+def index_add(self: FloatTensor, dim: int, index: LongTensor, source: FloatTensor, *, alpha: float = 1) -> FloatTensor:
+    """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length. Duplicates all add."""
+
+def index_add_(self: FloatTensor, dim: int, index: LongTensor, source: FloatTensor, *, alpha: float = 1) -> FloatTensor:
+    """index_add, in place."""
+
+def index_fill(self: FloatTensor, dim: int, index: LongTensor, value: float) -> FloatTensor:
+    """A copy of self with value in its slices along dim at the positions index lists."""
+
+def index_fill_(self: FloatTensor, dim: int, index: LongTensor, value: float) -> FloatTensor:
+    """index_fill, in place."""
+
+def index_copy(self: FloatTensor, dim: int, index: LongTensor, source: FloatTensor) -> FloatTensor:
+    """A copy of self with source's slice i in self's slice index[i] along dim (source: self's shape but dim, of index's length)."""
+
+def index_copy_(self: FloatTensor, dim: int, index: LongTensor, source: FloatTensor) -> FloatTensor:
+    """index_copy, in place."""
+
+def take(self: FloatTensor, index: LongTensor) -> FloatTensor:
+    """self's elements at the row-major positions index names (as if self were 1-D), in index's shape."""
+
+def take_along_dim(self: FloatTensor, indices: LongTensor, dim: int | None = None) -> FloatTensor:
+    """gather along dim, self and indices broadcast in every other dim (NumPy's take_along_axis); without dim, take of both flattened."""
+
+def masked_select(self: FloatTensor, mask: BoolTensor) -> FloatTensor:
+    """The elements of self where mask (broadcast with self) is true, row-major, as a 1-D tensor."""
+
+def nonzero(self: FloatTensor) -> LongTensor:
+    """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
+
+def argwhere(self: FloatTensor) -> LongTensor:
+    """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""

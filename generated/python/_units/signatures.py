@@ -8,8 +8,8 @@ returns ``float`` through a floating unit and ``int`` through an integer one.
 Other units' tensor classes are type parameters too, after those three; each
 defaults to Tensor, so a program names only those it uses and keeps working
 as ops that return new ones are added.
-BoolTensorT is the tensor class of the bool unit of the same device, which some results belong to.
-LongTensorT is the tensor class of the int64 unit of the same device, which some results belong to.
+BoolTensorInvT is the tensor class of the bool unit of the same device, which some arguments and results belong to.
+LongTensorInvT is the tensor class of the int64 unit of the same device, which some arguments and results belong to.
 SumTensorT is the tensor class of the unit of the dtype of sums along dims of the same device, which some results belong to.
 """
 
@@ -35,12 +35,12 @@ class Tensor(Protocol):
 TensorT = TypeVar("TensorT", bound=Tensor)
 RealT = TypeVar("RealT", bound=float, covariant=True)  # results only; int and bool are floats here
 AccRealT = TypeVar("AccRealT", bound=float, covariant=True)  # only ever returned
-BoolTensorT = TypeVar("BoolTensorT", bound=Tensor, covariant=True, default=Tensor)  # only ever returned
-LongTensorT = TypeVar("LongTensorT", bound=Tensor, covariant=True, default=Tensor)  # only ever returned
+BoolTensorInvT = TypeVar("BoolTensorInvT", bound=Tensor, default=Tensor)
+LongTensorInvT = TypeVar("LongTensorInvT", bound=Tensor, default=Tensor)
 SumTensorT = TypeVar("SumTensorT", bound=Tensor, covariant=True, default=Tensor)  # only ever returned
 
 
-class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
+class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, SumTensorT]):
     """The bool units' functions (bool)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -100,13 +100,13 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT,
     def prod(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
         """Product of the elements over dim (all when None), accumulated in accreal; bool and integer units give int64 products, wrapping as int64 does."""
 
-    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
 
-    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
-    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorInvT:
         """How many elements over dim (all when None) are nonzero (NaN is)."""
 
     def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
@@ -115,16 +115,16 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT,
     def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """The smallest element over dim (all when None); NaN where any is NaN."""
 
-    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
 
-    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
 
-    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
 
-    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
 
     def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
@@ -133,28 +133,28 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT,
     def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
         """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
 
-    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
 
-    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
 
-    def eq(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def eq(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
 
-    def ne(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def ne(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
 
-    def lt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def lt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
 
-    def le(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def le(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
 
-    def gt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def gt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
 
-    def ge(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def ge(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
     def maximum(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
@@ -187,16 +187,16 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT,
     def bitwise_not_(self, tensor: TensorT, /) -> TensorT:
         """In-place bitwise_not: writes the result into self and returns it."""
 
-    def logical_and(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def logical_and(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Whether both self and other are nonzero (NaN is), as a bool tensor."""
 
-    def logical_or(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def logical_or(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Whether self or other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_xor(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def logical_xor(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_not(self, tensor: TensorT, /) -> BoolTensorT:
+    def logical_not(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether self is zero, as a bool tensor."""
 
     def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
@@ -247,8 +247,65 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT,
     def clone(self, tensor: TensorT, /) -> TensorT:
         """A contiguous copy of self with its own storage."""
 
+    def index_select(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """The slices of self along dim at the positions index (a vector) lists, in its order: dim's size becomes index's length."""
 
-class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
+    def gather(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """out[i][j][k] = self[index[i][j][k]][j][k] for dim 0 (likewise along any dim): index has self's number of dims, sizes no larger but along dim, and gives out its shape."""
+
+    def scatter(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with self[index[i][j][k]][j][k] = src[i][j][k] for dim 0 (gather's inverse); of duplicate indices one write stays."""
+
+    def scatter_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter, in place."""
+
+    def scatter_value(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: bool, /) -> TensorT:
+        """torch's scatter(self, dim, index, value) for a number: a copy of self with value at every position index names along dim."""
+
+    def scatter_value_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: bool, /) -> TensorT:
+        """scatter_value, in place."""
+
+    def scatter_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with src[i][j][k] added to self[index[i][j][k]][j][k] for dim 0: duplicate indices all add."""
+
+    def scatter_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter_add, in place."""
+
+    def index_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: bool = 1) -> TensorT:
+        """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length."""
+
+    def index_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: bool = 1) -> TensorT:
+        """index_add, in place."""
+
+    def index_fill(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: bool, /) -> TensorT:
+        """A copy of self with value in its slices along dim at the positions index lists."""
+
+    def index_fill_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: bool, /) -> TensorT:
+        """index_fill, in place."""
+
+    def index_copy(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """A copy of self with source's slice i in self's slice index[i] along dim (source: self's shape but dim, of index's length)."""
+
+    def index_copy_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """index_copy, in place."""
+
+    def take(self, tensor: TensorT, index: LongTensorInvT, /) -> TensorT:
+        """self's elements at the row-major positions index names (as if self were 1-D), in index's shape."""
+
+    def take_along_dim(self, tensor: TensorT, indices: LongTensorInvT, /, dim: int | None = None) -> TensorT:
+        """gather along dim, self and indices broadcast in every other dim (NumPy's take_along_axis); without dim, take of both flattened."""
+
+    def masked_select(self, tensor: TensorT, mask: BoolTensorInvT, /) -> TensorT:
+        """The elements of self where mask (broadcast with self) is true, row-major, as a 1-D tensor."""
+
+    def nonzero(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
+
+    def argwhere(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
+
+
+class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, SumTensorT]):
     """The unsigned units' functions (uint8)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -314,13 +371,13 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def prod(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
         """Product of the elements over dim (all when None), accumulated in accreal; bool and integer units give int64 products, wrapping as int64 does."""
 
-    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
 
-    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
-    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorInvT:
         """How many elements over dim (all when None) are nonzero (NaN is)."""
 
     def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
@@ -329,16 +386,16 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """The smallest element over dim (all when None); NaN where any is NaN."""
 
-    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
 
-    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
 
-    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
 
-    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
 
     def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
@@ -347,10 +404,10 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
         """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
 
-    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
 
-    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
 
     def add(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -389,22 +446,22 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def abs_(self, tensor: TensorT, /) -> TensorT:
         """In-place abs: writes the result into self and returns it."""
 
-    def eq(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def eq(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
 
-    def ne(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def ne(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
 
-    def lt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def lt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
 
-    def le(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def le(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
 
-    def gt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def gt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
 
-    def ge(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def ge(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
     def floor_divide(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -446,7 +503,7 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def sign_(self, tensor: TensorT, /) -> TensorT:
         """In-place sign: writes the result into self and returns it."""
 
-    def signbit(self, tensor: TensorT, /) -> BoolTensorT:
+    def signbit(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
 
     def maximum(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -524,13 +581,13 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def trunc_(self, tensor: TensorT, /) -> TensorT:
         """In-place trunc: writes the result into self and returns it."""
 
-    def isnan(self, tensor: TensorT, /) -> BoolTensorT:
+    def isnan(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is NaN (never, for integers)."""
 
-    def isinf(self, tensor: TensorT, /) -> BoolTensorT:
+    def isinf(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is an infinity (never, for integers)."""
 
-    def isfinite(self, tensor: TensorT, /) -> BoolTensorT:
+    def isfinite(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is neither an infinity nor NaN (always, for integers)."""
 
     def bitwise_and(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -569,16 +626,16 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def bitwise_right_shift_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """In-place bitwise_right_shift: writes the result into self and returns it."""
 
-    def logical_and(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def logical_and(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Whether both self and other are nonzero (NaN is), as a bool tensor."""
 
-    def logical_or(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def logical_or(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Whether self or other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_xor(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def logical_xor(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_not(self, tensor: TensorT, /) -> BoolTensorT:
+    def logical_not(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether self is zero, as a bool tensor."""
 
     def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
@@ -662,8 +719,65 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def clone(self, tensor: TensorT, /) -> TensorT:
         """A contiguous copy of self with its own storage."""
 
+    def index_select(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """The slices of self along dim at the positions index (a vector) lists, in its order: dim's size becomes index's length."""
 
-class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
+    def gather(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """out[i][j][k] = self[index[i][j][k]][j][k] for dim 0 (likewise along any dim): index has self's number of dims, sizes no larger but along dim, and gives out its shape."""
+
+    def scatter(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with self[index[i][j][k]][j][k] = src[i][j][k] for dim 0 (gather's inverse); of duplicate indices one write stays."""
+
+    def scatter_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter, in place."""
+
+    def scatter_value(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """torch's scatter(self, dim, index, value) for a number: a copy of self with value at every position index names along dim."""
+
+    def scatter_value_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """scatter_value, in place."""
+
+    def scatter_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with src[i][j][k] added to self[index[i][j][k]][j][k] for dim 0: duplicate indices all add."""
+
+    def scatter_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter_add, in place."""
+
+    def index_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: int = 1) -> TensorT:
+        """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length."""
+
+    def index_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: int = 1) -> TensorT:
+        """index_add, in place."""
+
+    def index_fill(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """A copy of self with value in its slices along dim at the positions index lists."""
+
+    def index_fill_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """index_fill, in place."""
+
+    def index_copy(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """A copy of self with source's slice i in self's slice index[i] along dim (source: self's shape but dim, of index's length)."""
+
+    def index_copy_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """index_copy, in place."""
+
+    def take(self, tensor: TensorT, index: LongTensorInvT, /) -> TensorT:
+        """self's elements at the row-major positions index names (as if self were 1-D), in index's shape."""
+
+    def take_along_dim(self, tensor: TensorT, indices: LongTensorInvT, /, dim: int | None = None) -> TensorT:
+        """gather along dim, self and indices broadcast in every other dim (NumPy's take_along_axis); without dim, take of both flattened."""
+
+    def masked_select(self, tensor: TensorT, mask: BoolTensorInvT, /) -> TensorT:
+        """The elements of self where mask (broadcast with self) is true, row-major, as a 1-D tensor."""
+
+    def nonzero(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
+
+    def argwhere(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
+
+
+class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, SumTensorT]):
     """The signed units' functions (int8, int16, int32, int64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -729,13 +843,13 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensor
     def prod(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
         """Product of the elements over dim (all when None), accumulated in accreal; bool and integer units give int64 products, wrapping as int64 does."""
 
-    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
 
-    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
-    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorInvT:
         """How many elements over dim (all when None) are nonzero (NaN is)."""
 
     def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
@@ -744,16 +858,16 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensor
     def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """The smallest element over dim (all when None); NaN where any is NaN."""
 
-    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
 
-    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
 
-    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
 
-    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
 
     def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
@@ -762,10 +876,10 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensor
     def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
         """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
 
-    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
 
-    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
 
     def add(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -804,22 +918,22 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensor
     def abs_(self, tensor: TensorT, /) -> TensorT:
         """In-place abs: writes the result into self and returns it."""
 
-    def eq(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def eq(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
 
-    def ne(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def ne(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
 
-    def lt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def lt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
 
-    def le(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def le(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
 
-    def gt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def gt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
 
-    def ge(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def ge(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
     def floor_divide(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -861,7 +975,7 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensor
     def sign_(self, tensor: TensorT, /) -> TensorT:
         """In-place sign: writes the result into self and returns it."""
 
-    def signbit(self, tensor: TensorT, /) -> BoolTensorT:
+    def signbit(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
 
     def maximum(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -939,13 +1053,13 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensor
     def trunc_(self, tensor: TensorT, /) -> TensorT:
         """In-place trunc: writes the result into self and returns it."""
 
-    def isnan(self, tensor: TensorT, /) -> BoolTensorT:
+    def isnan(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is NaN (never, for integers)."""
 
-    def isinf(self, tensor: TensorT, /) -> BoolTensorT:
+    def isinf(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is an infinity (never, for integers)."""
 
-    def isfinite(self, tensor: TensorT, /) -> BoolTensorT:
+    def isfinite(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is neither an infinity nor NaN (always, for integers)."""
 
     def bitwise_and(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -984,16 +1098,16 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensor
     def bitwise_right_shift_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """In-place bitwise_right_shift: writes the result into self and returns it."""
 
-    def logical_and(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def logical_and(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Whether both self and other are nonzero (NaN is), as a bool tensor."""
 
-    def logical_or(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def logical_or(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Whether self or other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_xor(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def logical_xor(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_not(self, tensor: TensorT, /) -> BoolTensorT:
+    def logical_not(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether self is zero, as a bool tensor."""
 
     def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
@@ -1077,8 +1191,65 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensor
     def clone(self, tensor: TensorT, /) -> TensorT:
         """A contiguous copy of self with its own storage."""
 
+    def index_select(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """The slices of self along dim at the positions index (a vector) lists, in its order: dim's size becomes index's length."""
 
-class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
+    def gather(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """out[i][j][k] = self[index[i][j][k]][j][k] for dim 0 (likewise along any dim): index has self's number of dims, sizes no larger but along dim, and gives out its shape."""
+
+    def scatter(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with self[index[i][j][k]][j][k] = src[i][j][k] for dim 0 (gather's inverse); of duplicate indices one write stays."""
+
+    def scatter_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter, in place."""
+
+    def scatter_value(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """torch's scatter(self, dim, index, value) for a number: a copy of self with value at every position index names along dim."""
+
+    def scatter_value_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """scatter_value, in place."""
+
+    def scatter_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with src[i][j][k] added to self[index[i][j][k]][j][k] for dim 0: duplicate indices all add."""
+
+    def scatter_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter_add, in place."""
+
+    def index_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: int = 1) -> TensorT:
+        """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length."""
+
+    def index_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: int = 1) -> TensorT:
+        """index_add, in place."""
+
+    def index_fill(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """A copy of self with value in its slices along dim at the positions index lists."""
+
+    def index_fill_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """index_fill, in place."""
+
+    def index_copy(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """A copy of self with source's slice i in self's slice index[i] along dim (source: self's shape but dim, of index's length)."""
+
+    def index_copy_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """index_copy, in place."""
+
+    def take(self, tensor: TensorT, index: LongTensorInvT, /) -> TensorT:
+        """self's elements at the row-major positions index names (as if self were 1-D), in index's shape."""
+
+    def take_along_dim(self, tensor: TensorT, indices: LongTensorInvT, /, dim: int | None = None) -> TensorT:
+        """gather along dim, self and indices broadcast in every other dim (NumPy's take_along_axis); without dim, take of both flattened."""
+
+    def masked_select(self, tensor: TensorT, mask: BoolTensorInvT, /) -> TensorT:
+        """The elements of self where mask (broadcast with self) is true, row-major, as a 1-D tensor."""
+
+    def nonzero(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
+
+    def argwhere(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
+
+
+class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, SumTensorT]):
     """The floating units' functions (float16, float32, float64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -1159,13 +1330,13 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def nansum(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """Sum of the elements over dim (all when None) that are not NaN, accumulated in accreal."""
 
-    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
 
-    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
-    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorInvT:
         """How many elements over dim (all when None) are nonzero (NaN is)."""
 
     def mean(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
@@ -1198,16 +1369,16 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """The smallest element over dim (all when None); NaN where any is NaN."""
 
-    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
 
-    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
 
-    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
 
-    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
 
     def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
@@ -1216,10 +1387,10 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
         """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
 
-    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
 
-    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
 
     def add(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
@@ -1258,22 +1429,22 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def abs_(self, tensor: TensorT, /) -> TensorT:
         """In-place abs: writes the result into self and returns it."""
 
-    def eq(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorT:
+    def eq(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorInvT:
         """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
 
-    def ne(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorT:
+    def ne(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorInvT:
         """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
 
-    def lt(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorT:
+    def lt(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorInvT:
         """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
 
-    def le(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorT:
+    def le(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorInvT:
         """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
 
-    def gt(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorT:
+    def gt(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorInvT:
         """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
 
-    def ge(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorT:
+    def ge(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorInvT:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
     def exp(self, tensor: TensorT, /) -> TensorT:
@@ -1345,7 +1516,7 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def sign_(self, tensor: TensorT, /) -> TensorT:
         """In-place sign: writes the result into self and returns it."""
 
-    def signbit(self, tensor: TensorT, /) -> BoolTensorT:
+    def signbit(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
 
     def maximum(self, tensor: TensorT, other: TensorT | float, /) -> TensorT:
@@ -1411,25 +1582,25 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def trunc_(self, tensor: TensorT, /) -> TensorT:
         """In-place trunc: writes the result into self and returns it."""
 
-    def isnan(self, tensor: TensorT, /) -> BoolTensorT:
+    def isnan(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is NaN (never, for integers)."""
 
-    def isinf(self, tensor: TensorT, /) -> BoolTensorT:
+    def isinf(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is an infinity (never, for integers)."""
 
-    def isfinite(self, tensor: TensorT, /) -> BoolTensorT:
+    def isfinite(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is neither an infinity nor NaN (always, for integers)."""
 
-    def logical_and(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorT:
+    def logical_and(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorInvT:
         """Whether both self and other are nonzero (NaN is), as a bool tensor."""
 
-    def logical_or(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorT:
+    def logical_or(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorInvT:
         """Whether self or other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_xor(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorT:
+    def logical_xor(self, tensor: TensorT, other: TensorT | float, /) -> BoolTensorInvT:
         """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_not(self, tensor: TensorT, /) -> BoolTensorT:
+    def logical_not(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether self is zero, as a bool tensor."""
 
     def sin(self, tensor: TensorT, /) -> TensorT:
@@ -1717,8 +1888,65 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def clone(self, tensor: TensorT, /) -> TensorT:
         """A contiguous copy of self with its own storage."""
 
+    def index_select(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """The slices of self along dim at the positions index (a vector) lists, in its order: dim's size becomes index's length."""
 
-class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
+    def gather(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """out[i][j][k] = self[index[i][j][k]][j][k] for dim 0 (likewise along any dim): index has self's number of dims, sizes no larger but along dim, and gives out its shape."""
+
+    def scatter(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with self[index[i][j][k]][j][k] = src[i][j][k] for dim 0 (gather's inverse); of duplicate indices one write stays."""
+
+    def scatter_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter, in place."""
+
+    def scatter_value(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: float, /) -> TensorT:
+        """torch's scatter(self, dim, index, value) for a number: a copy of self with value at every position index names along dim."""
+
+    def scatter_value_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: float, /) -> TensorT:
+        """scatter_value, in place."""
+
+    def scatter_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with src[i][j][k] added to self[index[i][j][k]][j][k] for dim 0: duplicate indices all add."""
+
+    def scatter_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter_add, in place."""
+
+    def index_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: float = 1) -> TensorT:
+        """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length."""
+
+    def index_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: float = 1) -> TensorT:
+        """index_add, in place."""
+
+    def index_fill(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: float, /) -> TensorT:
+        """A copy of self with value in its slices along dim at the positions index lists."""
+
+    def index_fill_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: float, /) -> TensorT:
+        """index_fill, in place."""
+
+    def index_copy(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """A copy of self with source's slice i in self's slice index[i] along dim (source: self's shape but dim, of index's length)."""
+
+    def index_copy_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """index_copy, in place."""
+
+    def take(self, tensor: TensorT, index: LongTensorInvT, /) -> TensorT:
+        """self's elements at the row-major positions index names (as if self were 1-D), in index's shape."""
+
+    def take_along_dim(self, tensor: TensorT, indices: LongTensorInvT, /, dim: int | None = None) -> TensorT:
+        """gather along dim, self and indices broadcast in every other dim (NumPy's take_along_axis); without dim, take of both flattened."""
+
+    def masked_select(self, tensor: TensorT, mask: BoolTensorInvT, /) -> TensorT:
+        """The elements of self where mask (broadcast with self) is true, row-major, as a 1-D tensor."""
+
+    def nonzero(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
+
+    def argwhere(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
+
+
+class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, SumTensorT]):
     """The integral units' functions (uint8, int8, int16, int32, int64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -1784,13 +2012,13 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def prod(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
         """Product of the elements over dim (all when None), accumulated in accreal; bool and integer units give int64 products, wrapping as int64 does."""
 
-    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
 
-    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
-    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorInvT:
         """How many elements over dim (all when None) are nonzero (NaN is)."""
 
     def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
@@ -1799,16 +2027,16 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """The smallest element over dim (all when None); NaN where any is NaN."""
 
-    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
 
-    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
 
-    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
 
-    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
 
     def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
@@ -1817,10 +2045,10 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
         """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
 
-    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
 
-    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
 
     def add(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -1859,22 +2087,22 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def abs_(self, tensor: TensorT, /) -> TensorT:
         """In-place abs: writes the result into self and returns it."""
 
-    def eq(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def eq(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
 
-    def ne(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def ne(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
 
-    def lt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def lt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
 
-    def le(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def le(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
 
-    def gt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def gt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
 
-    def ge(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def ge(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
     def floor_divide(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -1916,7 +2144,7 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def sign_(self, tensor: TensorT, /) -> TensorT:
         """In-place sign: writes the result into self and returns it."""
 
-    def signbit(self, tensor: TensorT, /) -> BoolTensorT:
+    def signbit(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
 
     def maximum(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -1994,13 +2222,13 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def trunc_(self, tensor: TensorT, /) -> TensorT:
         """In-place trunc: writes the result into self and returns it."""
 
-    def isnan(self, tensor: TensorT, /) -> BoolTensorT:
+    def isnan(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is NaN (never, for integers)."""
 
-    def isinf(self, tensor: TensorT, /) -> BoolTensorT:
+    def isinf(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is an infinity (never, for integers)."""
 
-    def isfinite(self, tensor: TensorT, /) -> BoolTensorT:
+    def isfinite(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is neither an infinity nor NaN (always, for integers)."""
 
     def bitwise_and(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -2039,16 +2267,16 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def bitwise_right_shift_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """In-place bitwise_right_shift: writes the result into self and returns it."""
 
-    def logical_and(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def logical_and(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Whether both self and other are nonzero (NaN is), as a bool tensor."""
 
-    def logical_or(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def logical_or(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Whether self or other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_xor(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def logical_xor(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_not(self, tensor: TensorT, /) -> BoolTensorT:
+    def logical_not(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether self is zero, as a bool tensor."""
 
     def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
@@ -2132,8 +2360,65 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTens
     def clone(self, tensor: TensorT, /) -> TensorT:
         """A contiguous copy of self with its own storage."""
 
+    def index_select(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """The slices of self along dim at the positions index (a vector) lists, in its order: dim's size becomes index's length."""
 
-class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
+    def gather(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """out[i][j][k] = self[index[i][j][k]][j][k] for dim 0 (likewise along any dim): index has self's number of dims, sizes no larger but along dim, and gives out its shape."""
+
+    def scatter(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with self[index[i][j][k]][j][k] = src[i][j][k] for dim 0 (gather's inverse); of duplicate indices one write stays."""
+
+    def scatter_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter, in place."""
+
+    def scatter_value(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """torch's scatter(self, dim, index, value) for a number: a copy of self with value at every position index names along dim."""
+
+    def scatter_value_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """scatter_value, in place."""
+
+    def scatter_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with src[i][j][k] added to self[index[i][j][k]][j][k] for dim 0: duplicate indices all add."""
+
+    def scatter_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter_add, in place."""
+
+    def index_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: int = 1) -> TensorT:
+        """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length."""
+
+    def index_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: int = 1) -> TensorT:
+        """index_add, in place."""
+
+    def index_fill(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """A copy of self with value in its slices along dim at the positions index lists."""
+
+    def index_fill_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """index_fill, in place."""
+
+    def index_copy(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """A copy of self with source's slice i in self's slice index[i] along dim (source: self's shape but dim, of index's length)."""
+
+    def index_copy_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """index_copy, in place."""
+
+    def take(self, tensor: TensorT, index: LongTensorInvT, /) -> TensorT:
+        """self's elements at the row-major positions index names (as if self were 1-D), in index's shape."""
+
+    def take_along_dim(self, tensor: TensorT, indices: LongTensorInvT, /, dim: int | None = None) -> TensorT:
+        """gather along dim, self and indices broadcast in every other dim (NumPy's take_along_axis); without dim, take of both flattened."""
+
+    def masked_select(self, tensor: TensorT, mask: BoolTensorInvT, /) -> TensorT:
+        """The elements of self where mask (broadcast with self) is true, row-major, as a 1-D tensor."""
+
+    def nonzero(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
+
+    def argwhere(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
+
+
+class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, SumTensorT]):
     """The numeric units' functions (uint8, int8, int16, int32, int64, float16, float32, float64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -2199,13 +2484,13 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
     def prod(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
         """Product of the elements over dim (all when None), accumulated in accreal; bool and integer units give int64 products, wrapping as int64 does."""
 
-    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
 
-    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
-    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorInvT:
         """How many elements over dim (all when None) are nonzero (NaN is)."""
 
     def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
@@ -2214,16 +2499,16 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
     def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """The smallest element over dim (all when None); NaN where any is NaN."""
 
-    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
 
-    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
 
-    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
 
-    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
 
     def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
@@ -2232,10 +2517,10 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
     def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
         """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
 
-    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
 
-    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
 
     def add(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -2274,22 +2559,22 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
     def abs_(self, tensor: TensorT, /) -> TensorT:
         """In-place abs: writes the result into self and returns it."""
 
-    def eq(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def eq(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
 
-    def ne(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def ne(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
 
-    def lt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def lt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
 
-    def le(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def le(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
 
-    def gt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def gt(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
 
-    def ge(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def ge(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
     def floor_divide(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -2331,7 +2616,7 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
     def sign_(self, tensor: TensorT, /) -> TensorT:
         """In-place sign: writes the result into self and returns it."""
 
-    def signbit(self, tensor: TensorT, /) -> BoolTensorT:
+    def signbit(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
 
     def maximum(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
@@ -2397,25 +2682,25 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
     def trunc_(self, tensor: TensorT, /) -> TensorT:
         """In-place trunc: writes the result into self and returns it."""
 
-    def isnan(self, tensor: TensorT, /) -> BoolTensorT:
+    def isnan(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is NaN (never, for integers)."""
 
-    def isinf(self, tensor: TensorT, /) -> BoolTensorT:
+    def isinf(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is an infinity (never, for integers)."""
 
-    def isfinite(self, tensor: TensorT, /) -> BoolTensorT:
+    def isfinite(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is neither an infinity nor NaN (always, for integers)."""
 
-    def logical_and(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def logical_and(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Whether both self and other are nonzero (NaN is), as a bool tensor."""
 
-    def logical_or(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def logical_or(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Whether self or other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_xor(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorT:
+    def logical_xor(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_not(self, tensor: TensorT, /) -> BoolTensorT:
+    def logical_not(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether self is zero, as a bool tensor."""
 
     def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
@@ -2499,8 +2784,65 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
     def clone(self, tensor: TensorT, /) -> TensorT:
         """A contiguous copy of self with its own storage."""
 
+    def index_select(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """The slices of self along dim at the positions index (a vector) lists, in its order: dim's size becomes index's length."""
 
-class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
+    def gather(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """out[i][j][k] = self[index[i][j][k]][j][k] for dim 0 (likewise along any dim): index has self's number of dims, sizes no larger but along dim, and gives out its shape."""
+
+    def scatter(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with self[index[i][j][k]][j][k] = src[i][j][k] for dim 0 (gather's inverse); of duplicate indices one write stays."""
+
+    def scatter_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter, in place."""
+
+    def scatter_value(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """torch's scatter(self, dim, index, value) for a number: a copy of self with value at every position index names along dim."""
+
+    def scatter_value_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """scatter_value, in place."""
+
+    def scatter_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with src[i][j][k] added to self[index[i][j][k]][j][k] for dim 0: duplicate indices all add."""
+
+    def scatter_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter_add, in place."""
+
+    def index_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: int = 1) -> TensorT:
+        """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length."""
+
+    def index_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: int = 1) -> TensorT:
+        """index_add, in place."""
+
+    def index_fill(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """A copy of self with value in its slices along dim at the positions index lists."""
+
+    def index_fill_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """index_fill, in place."""
+
+    def index_copy(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """A copy of self with source's slice i in self's slice index[i] along dim (source: self's shape but dim, of index's length)."""
+
+    def index_copy_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """index_copy, in place."""
+
+    def take(self, tensor: TensorT, index: LongTensorInvT, /) -> TensorT:
+        """self's elements at the row-major positions index names (as if self were 1-D), in index's shape."""
+
+    def take_along_dim(self, tensor: TensorT, indices: LongTensorInvT, /, dim: int | None = None) -> TensorT:
+        """gather along dim, self and indices broadcast in every other dim (NumPy's take_along_axis); without dim, take of both flattened."""
+
+    def masked_select(self, tensor: TensorT, mask: BoolTensorInvT, /) -> TensorT:
+        """The elements of self where mask (broadcast with self) is true, row-major, as a 1-D tensor."""
+
+    def nonzero(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
+
+    def argwhere(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
+
+
+class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, SumTensorT]):
     """The all units' functions (bool, uint8, int8, int16, int32, int64, float16, float32, float64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -2560,13 +2902,13 @@ class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, Sum
     def prod(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
         """Product of the elements over dim (all when None), accumulated in accreal; bool and integer units give int64 products, wrapping as int64 does."""
 
-    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
 
-    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
-    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorInvT:
         """How many elements over dim (all when None) are nonzero (NaN is)."""
 
     def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
@@ -2575,16 +2917,16 @@ class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, Sum
     def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """The smallest element over dim (all when None); NaN where any is NaN."""
 
-    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
 
-    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
 
-    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
 
-    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
 
     def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
@@ -2593,28 +2935,28 @@ class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, Sum
     def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
         """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
 
-    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
 
-    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
 
-    def eq(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def eq(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
 
-    def ne(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def ne(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
 
-    def lt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def lt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
 
-    def le(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def le(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
 
-    def gt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def gt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
 
-    def ge(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def ge(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
     def maximum(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
@@ -2623,16 +2965,16 @@ class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, Sum
     def minimum(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
         """Elementwise smaller of self and other; NaN where either is NaN."""
 
-    def logical_and(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def logical_and(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Whether both self and other are nonzero (NaN is), as a bool tensor."""
 
-    def logical_or(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def logical_or(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Whether self or other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_xor(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def logical_xor(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_not(self, tensor: TensorT, /) -> BoolTensorT:
+    def logical_not(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether self is zero, as a bool tensor."""
 
     def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
@@ -2683,8 +3025,65 @@ class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, Sum
     def clone(self, tensor: TensorT, /) -> TensorT:
         """A contiguous copy of self with its own storage."""
 
+    def index_select(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """The slices of self along dim at the positions index (a vector) lists, in its order: dim's size becomes index's length."""
 
-class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):
+    def gather(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """out[i][j][k] = self[index[i][j][k]][j][k] for dim 0 (likewise along any dim): index has self's number of dims, sizes no larger but along dim, and gives out its shape."""
+
+    def scatter(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with self[index[i][j][k]][j][k] = src[i][j][k] for dim 0 (gather's inverse); of duplicate indices one write stays."""
+
+    def scatter_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter, in place."""
+
+    def scatter_value(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: bool, /) -> TensorT:
+        """torch's scatter(self, dim, index, value) for a number: a copy of self with value at every position index names along dim."""
+
+    def scatter_value_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: bool, /) -> TensorT:
+        """scatter_value, in place."""
+
+    def scatter_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with src[i][j][k] added to self[index[i][j][k]][j][k] for dim 0: duplicate indices all add."""
+
+    def scatter_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter_add, in place."""
+
+    def index_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: bool = 1) -> TensorT:
+        """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length."""
+
+    def index_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: bool = 1) -> TensorT:
+        """index_add, in place."""
+
+    def index_fill(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: bool, /) -> TensorT:
+        """A copy of self with value in its slices along dim at the positions index lists."""
+
+    def index_fill_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: bool, /) -> TensorT:
+        """index_fill, in place."""
+
+    def index_copy(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """A copy of self with source's slice i in self's slice index[i] along dim (source: self's shape but dim, of index's length)."""
+
+    def index_copy_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """index_copy, in place."""
+
+    def take(self, tensor: TensorT, index: LongTensorInvT, /) -> TensorT:
+        """self's elements at the row-major positions index names (as if self were 1-D), in index's shape."""
+
+    def take_along_dim(self, tensor: TensorT, indices: LongTensorInvT, /, dim: int | None = None) -> TensorT:
+        """gather along dim, self and indices broadcast in every other dim (NumPy's take_along_axis); without dim, take of both flattened."""
+
+    def masked_select(self, tensor: TensorT, mask: BoolTensorInvT, /) -> TensorT:
+        """The elements of self where mask (broadcast with self) is true, row-major, as a 1-D tensor."""
+
+    def nonzero(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
+
+    def argwhere(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
+
+
+class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, SumTensorT]):
     """The bitwise units' functions (bool, uint8, int8, int16, int32, int64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -2744,13 +3143,13 @@ class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
     def prod(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> SumTensorT:
         """Product of the elements over dim (all when None), accumulated in accreal; bool and integer units give int64 products, wrapping as int64 does."""
 
-    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def all(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether every element over dim (all when None) is nonzero (NaN is); true over no elements."""
 
-    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorT:
+    def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
-    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorInvT:
         """How many elements over dim (all when None) are nonzero (NaN is)."""
 
     def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
@@ -2759,16 +3158,16 @@ class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
     def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """The smallest element over dim (all when None); NaN where any is NaN."""
 
-    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
 
-    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
 
-    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
 
-    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
 
     def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
@@ -2777,28 +3176,28 @@ class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
     def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
         """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
 
-    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
 
-    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
 
-    def eq(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def eq(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self == other, as a bool tensor (NaN equals nothing, itself included)."""
 
-    def ne(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def ne(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self != other, as a bool tensor (true wherever either is NaN)."""
 
-    def lt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def lt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self < other, as a bool tensor (false wherever either is NaN)."""
 
-    def le(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def le(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self <= other, as a bool tensor (false wherever either is NaN)."""
 
-    def gt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def gt(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self > other, as a bool tensor (false wherever either is NaN)."""
 
-    def ge(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def ge(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Elementwise self >= other, as a bool tensor (false wherever either is NaN)."""
 
     def maximum(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
@@ -2831,16 +3230,16 @@ class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
     def bitwise_not_(self, tensor: TensorT, /) -> TensorT:
         """In-place bitwise_not: writes the result into self and returns it."""
 
-    def logical_and(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def logical_and(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Whether both self and other are nonzero (NaN is), as a bool tensor."""
 
-    def logical_or(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def logical_or(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Whether self or other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_xor(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorT:
+    def logical_xor(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
         """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
 
-    def logical_not(self, tensor: TensorT, /) -> BoolTensorT:
+    def logical_not(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether self is zero, as a bool tensor."""
 
     def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
@@ -2890,3 +3289,60 @@ class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTenso
 
     def clone(self, tensor: TensorT, /) -> TensorT:
         """A contiguous copy of self with its own storage."""
+
+    def index_select(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """The slices of self along dim at the positions index (a vector) lists, in its order: dim's size becomes index's length."""
+
+    def gather(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """out[i][j][k] = self[index[i][j][k]][j][k] for dim 0 (likewise along any dim): index has self's number of dims, sizes no larger but along dim, and gives out its shape."""
+
+    def scatter(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with self[index[i][j][k]][j][k] = src[i][j][k] for dim 0 (gather's inverse); of duplicate indices one write stays."""
+
+    def scatter_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter, in place."""
+
+    def scatter_value(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: bool, /) -> TensorT:
+        """torch's scatter(self, dim, index, value) for a number: a copy of self with value at every position index names along dim."""
+
+    def scatter_value_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: bool, /) -> TensorT:
+        """scatter_value, in place."""
+
+    def scatter_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with src[i][j][k] added to self[index[i][j][k]][j][k] for dim 0: duplicate indices all add."""
+
+    def scatter_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter_add, in place."""
+
+    def index_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: bool = 1) -> TensorT:
+        """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length."""
+
+    def index_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: bool = 1) -> TensorT:
+        """index_add, in place."""
+
+    def index_fill(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: bool, /) -> TensorT:
+        """A copy of self with value in its slices along dim at the positions index lists."""
+
+    def index_fill_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: bool, /) -> TensorT:
+        """index_fill, in place."""
+
+    def index_copy(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """A copy of self with source's slice i in self's slice index[i] along dim (source: self's shape but dim, of index's length)."""
+
+    def index_copy_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """index_copy, in place."""
+
+    def take(self, tensor: TensorT, index: LongTensorInvT, /) -> TensorT:
+        """self's elements at the row-major positions index names (as if self were 1-D), in index's shape."""
+
+    def take_along_dim(self, tensor: TensorT, indices: LongTensorInvT, /, dim: int | None = None) -> TensorT:
+        """gather along dim, self and indices broadcast in every other dim (NumPy's take_along_axis); without dim, take of both flattened."""
+
+    def masked_select(self, tensor: TensorT, mask: BoolTensorInvT, /) -> TensorT:
+        """The elements of self where mask (broadcast with self) is true, row-major, as a 1-D tensor."""
+
+    def nonzero(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
+
+    def argwhere(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
