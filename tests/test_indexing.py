@@ -89,7 +89,7 @@ def _long_unit() -> Unit:
 
 
 def t_of(a: np.ndarray) -> torch.Tensor:
-    return torch.from_numpy(np.ascontiguousarray(a).copy())
+    return torch.from_numpy(np.array(a, copy=True, order="C"))
 
 
 def same(got: Any, want: torch.Tensor, u: Unit) -> None:

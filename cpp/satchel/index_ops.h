@@ -7,6 +7,7 @@
 // the adds are typed.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -35,14 +36,19 @@ inline int64_t size_at(const TensorBase& t, int d) { return t.dim() ? t.size(d) 
 inline int64_t stride_at(const TensorBase& t, int d) { return t.dim() ? t.stride(d) : 0; }
 
 // A 1-D (or 0-d) index of the dim-wise ops, checked against dim's size.
-inline gather::View<int64_t> vector_index(const char* op, const TensorBase& self, const TensorBase& index, int dim,
-                                          bool negative) {
+// A 1-D (or 0-d) index, of one element for a 0-d self.
+inline void check_vector(const char* op, const TensorBase& self, const TensorBase& index) {
   if (index.dim() > 1)
     throw std::invalid_argument(std::string(op) + ": index must be a vector (0-d or 1-D), got shape " +
                                 to_string(index.sizes()));
   if (self.dim() == 0 && index.numel() != 1)
     throw std::invalid_argument(std::string(op) + ": a 0-d self takes an index of one element, got shape " +
                                 to_string(index.sizes()));
+}
+
+inline gather::View<int64_t> vector_index(const char* op, const TensorBase& self, const TensorBase& index, int dim,
+                                          bool negative) {
+  check_vector(op, self, index);
   const int64_t size = size_at(self, dim);
   const gather::View<int64_t> v = gather::view_of<int64_t>(index);
   gather::check_range(op, v, dim, size, negative);
@@ -323,8 +329,7 @@ TensorT take(const TensorT& self, const IndexT& index) {
 // gather along dim with self and indices broadcast but along dim; without dim, take of the flattened.
 template <class TensorT, class IndexT>
 TensorT take_along_dim(const TensorT& self, const IndexT& indices, std::optional<int64_t> dim) {
-  if (!dim) return take(self, IndexT(view::view(indices.is_contiguous() ? indices : contiguous_copy(indices),
-                                                Dims{indices.numel()})));
+  if (!dim) return take(self, reshape(indices, Dims{indices.numel()}));
   const int d = gather::wrap_dim("take_along_dim", *dim, self.dim());
   if (self.dim() != indices.dim())
     throw std::invalid_argument("take_along_dim: indices must have as many dims as self (" +

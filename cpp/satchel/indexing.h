@@ -68,22 +68,25 @@ void assign(const TensorT& target, nb::handle value, TensorOf tensor_of, Copy co
   copy(target, Operand<TensorT>(src));
 }
 
-// t[key] = value for a key with arrays or masks (host memory): value broadcast
-// to t[key]'s shape, written at the elements the key names (of duplicates, one
-// value stays). A value that shares memory with t is copied first.
+// value as a tensor of the unit: itself, a 0-d tensor of a Python number, or tensor(value).
 template <class TensorT>
-void index_scatter(const TensorT& t, PyObject* key, nb::handle value) {
+TensorT value_tensor(nb::handle value) {
+  using T = typename TensorT::value_type;
+  if (nb::isinstance<TensorT>(value)) return nb::cast<const TensorT&>(value);
+  T scalar;
+  if ((PyBool_Check(value.ptr()) || PyLong_Check(value.ptr()) || PyFloat_Check(value.ptr())) &&
+      load_element(value, true, scalar))
+    return native::full<TensorT>(Dims{}, scalar);
+  return native::tensor<TensorT>(nb::borrow(value));
+}
+
+// t[key] = src for a key with arrays or masks (host memory): src broadcast to
+// t[key]'s shape, written at the elements the key names (of duplicates, one
+// value stays). A src that shares memory with t is copied first.
+template <class TensorT>
+void index_scatter(const TensorT& t, PyObject* key, TensorT src) {
   using T = typename TensorT::value_type;
   fancy::Plan plan = fancy::plan_of_key(t, key);
-  TensorT src;
-  T scalar;
-  if (nb::isinstance<TensorT>(value))
-    src = nb::cast<const TensorT&>(value);
-  else if ((PyBool_Check(value.ptr()) || PyLong_Check(value.ptr()) || PyFloat_Check(value.ptr())) &&
-           load_element(value, true, scalar))
-    src = native::full<TensorT>(Dims{}, scalar);
-  else
-    src = native::tensor<TensorT>(nb::borrow(value));
   if (overlap::span_of(src, sizeof(T)).intersects(overlap::span_of(t, sizeof(T)))) src = contiguous_copy(src);
   overlap::check_writable(plan.view);
   plan.with_y(view::expand(src, plan.result).strides());
@@ -96,7 +99,7 @@ template <class TensorT>
 void index_assign(const TensorT& t, nb::handle key, nb::handle value) {
   using T = typename TensorT::value_type;
   TensorBase view;
-  if (!view_of_key(t, key.ptr(), view)) return index_scatter(t, key.ptr(), value);
+  if (!view_of_key(t, key.ptr(), view)) return index_scatter(t, key.ptr(), value_tensor<TensorT>(value));
   assign(TensorT(std::move(view)), value, native::tensor<TensorT>,
          [](const TensorT& target, const Operand<TensorT>& src) { map_into<T>(detail::Identity{}, target, src); });
 }

@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -72,11 +73,9 @@ void from_buffer(Key& key, PyObject* h, Item& item) {
   while (*f == '@' || *f == '=' || *f == '<' || *f == '>' || *f == '!') ++f;
   const char code = f[0];
   Dims sizes(b.ndim), byte_strides(b.ndim);
-  for (int d = 0; d < b.ndim; ++d) {
-    sizes[d] = b.shape[d];
-    byte_strides[d] = b.strides ? b.strides[d] : 0;
-  }
-  if (!b.strides) byte_strides = contiguous_strides(sizes), [&] { for (auto& s : byte_strides) s *= b.itemsize; }();
+  for (int d = 0; d < b.ndim; ++d) sizes[d] = b.shape[d];
+  for (int d = b.ndim - 1, step = 1; d >= 0; step *= int(sizes[d]), --d)  // (PyBUF_RECORDS_RO gives strides)
+    byte_strides[d] = b.strides ? b.strides[d] : step * b.itemsize;
   const bool is_signed = code && f[1] == 0 && std::strchr("bhilqn", code);
   const bool is_unsigned = code && f[1] == 0 && std::strchr("BHILQN", code);
   if (code == '?' && f[1] == 0) {
@@ -210,6 +209,70 @@ Dims slice_of(const Dims& d, int begin, int end) {
   return out;
 }
 
+// Releases a buffer view on every way out.
+struct HeldBuffer {
+  Py_buffer view{};
+  bool held = false;
+  ~HeldBuffer() {
+    if (held) PyBuffer_Release(&view);
+  }
+};
+
+// The plan of t[key] for a key that is one int64 array or one mask (t[idx],
+// t[mask]: the keys of hot loops), without the general path's item lists; none
+// for any other key.
+std::optional<Plan> lone_array_plan(const TensorBase& t, PyObject* key) {
+  HeldBuffer b;
+  if (PyObject_GetBuffer(key, &b.view, PyBUF_RECORDS_RO) < 0) throw PythonError();
+  b.held = true;
+  const char* f = b.view.format ? b.view.format : "B";
+  if (*f == '@' || *f == '=' || *f == '<') ++f;
+  const bool mask = f[0] == '?' && f[1] == 0;
+  const bool longs = (f[0] == 'q' || f[0] == 'l') && f[1] == 0 && b.view.itemsize == 8;
+  const int nd = b.view.ndim;
+  if (!(mask || longs) || nd > t.dim() || (mask && nd == 0) || t.dim() == 0) return std::nullopt;
+  Dims sizes(nd), strides(nd);
+  for (int d = 0; d < nd; ++d) {
+    sizes[d] = b.view.shape[d];
+    strides[d] = b.view.strides[d] / b.view.itemsize;
+    if (b.view.strides[d] % b.view.itemsize) return std::nullopt;
+  }
+  Plan plan;
+  plan.view = t;
+  gather::Slices& s = plan.slices;
+  const int k = mask ? nd : 1;  // the dims of t the key indexes
+  if (mask) {
+    for (int j = 0; j < nd; ++j)
+      if (sizes[j] != t.size(j))
+        throw std::out_of_range("boolean index did not match the indexed tensor along dim " + std::to_string(j) +
+                                ": its size is " + std::to_string(t.size(j)) + " but the mask's is " +
+                                std::to_string(sizes[j]));
+    Dims x_strides;
+    for (int j = 0; j < nd; ++j) x_strides.push_back(t.stride(j));
+    s.offsets = gather::true_offsets({static_cast<const uint8_t*>(b.view.buf), sizes, strides}, x_strides);
+    s.mid = Dims{int64_t(s.offsets.size())};
+  } else {
+    const gather::View<int64_t> index{static_cast<const int64_t*>(b.view.buf), sizes, strides};
+    const int64_t size = t.size(0), stride = t.stride(0);
+    gather::check_range("index", index, 0, size, true);
+    s.offsets.resize(std::size_t(checked_numel(sizes)));
+    int64_t* out = s.offsets.data();
+    gather::walk_dense(sizes, strides, [&](const int64_t* xo, const int64_t* yo, int64_t n, int64_t) {
+      for (int64_t i = 0; i < n; ++i) {
+        const int64_t v = index.data[xo[i]];
+        out[yo[i]] = (v < 0 ? v + size : v) * stride;
+      }
+    });
+    s.mid = sizes;
+  }
+  plan.result = s.mid;
+  for (int d = k; d < t.dim(); ++d) {
+    s.post.push_back(t.size(d)), s.post_x.push_back(t.stride(d));
+    plan.result.push_back(t.size(d));
+  }
+  return plan;
+}
+
 }  // namespace
 
 void Plan::with_y(const Dims& strides) {
@@ -220,12 +283,14 @@ void Plan::with_y(const Dims& strides) {
 }
 
 Plan plan_of_key(const TensorBase& t, PyObject* key) {
+  if (!PyTuple_Check(key) && PyObject_CheckBuffer(key) && !PyBytes_Check(key) && !PyByteArray_Check(key))
+    if (std::optional<Plan> plan = lone_array_plan(t, key)) return std::move(*plan);
   Key k;
   // A tuple is the key's items; anything else (a list too, as NumPy since 1.23) is one item.
   const bool tuple = PyTuple_Check(key);
   const Py_ssize_t count = tuple ? PyTuple_GET_SIZE(key) : 1;
   k.items.reserve(std::size_t(count));  // 0-d indices point into their items
-  int consumed = 0;
+  int consumed = 0, advanced = 0;
   bool ellipsis = false, any_array = false;
   for (Py_ssize_t i = 0; i < count; ++i) {
     k.items.push_back(parse(k, tuple ? PyTuple_GET_ITEM(key, i) : key));
@@ -235,9 +300,10 @@ Plan plan_of_key(const TensorBase& t, PyObject* key) {
         if (ellipsis) throw std::out_of_range("an index can only have a single ellipsis ('...')");
         ellipsis = true;
         break;
-      case Kind::slice: case Kind::integer: ++consumed; break;
-      case Kind::array: ++consumed, any_array = true; break;
-      case Kind::mask: consumed += it.mask.sizes.size(), any_array = true; break;
+      case Kind::slice: ++consumed; break;
+      case Kind::integer: ++consumed, ++advanced; break;  // (advanced only beside arrays)
+      case Kind::array: ++consumed, ++advanced, any_array = true; break;
+      case Kind::mask: consumed += it.mask.sizes.size(), ++advanced, any_array = true; break;
       case Kind::none: break;
     }
   }
@@ -247,6 +313,10 @@ Plan plan_of_key(const TensorBase& t, PyObject* key) {
   int64_t offset = t.storage_offset();
   Dims sizes, strides;
   std::vector<Advanced> adv;
+  // A mask of some dims as the only array: its offsets need no coordinates.
+  bool lone_mask = false;
+  for (const Item& it : k.items) lone_mask = lone_mask || (it.kind == Kind::mask && it.mask.sizes.size() && advanced == 1);
+  std::vector<int64_t> lone_offsets;
   static const int64_t kZero = 0;
   int d = 0;  // the next dim of t
   for (Item& it : k.items) {
@@ -267,7 +337,7 @@ Plan plan_of_key(const TensorBase& t, PyObject* key) {
         break;
       }
       case Kind::integer:
-        if (!any_array) {  // (only with a 0-d mask: x[True, 2])
+        if (!any_array) {  // no arrays at all: an int-like object basic indexing did not take
           const int64_t size = t.size(d);
           if (it.value < -size || it.value >= size)
             throw std::out_of_range("index " + std::to_string(it.value) + " is out of range for dim " +
@@ -298,6 +368,17 @@ Plan plan_of_key(const TensorBase& t, PyObject* key) {
             throw std::out_of_range("boolean index did not match the indexed tensor along dim " +
                                     std::to_string(d + j) + ": its size is " + std::to_string(t.size(d + j)) +
                                     " but the mask's is " + std::to_string(it.mask.sizes[j]));
+        if (lone_mask) {  // t[mask] and the like: the offsets straight from the mask
+          Dims mask_strides;
+          for (int j = 0; j < nk; ++j) mask_strides.push_back(t.stride(d + j));
+          lone_offsets = gather::true_offsets(it.mask, mask_strides);
+          const int64_t n = int64_t(lone_offsets.size());
+          for (int j = 0; j < nk; ++j, ++d) {
+            adv.push_back({int(sizes.size()), -1, {nullptr, Dims{n}, Dims{1}}, t.size(d), t.stride(d)});
+            sizes.push_back(t.size(d)), strides.push_back(t.stride(d));
+          }
+          break;
+        }
         const std::vector<int64_t> at = gather::true_positions(it.mask);
         const int64_t n = int64_t(at.size()) / nk;
         for (int j = 0; j < nk; ++j, ++d) {
@@ -328,8 +409,10 @@ Plan plan_of_key(const TensorBase& t, PyObject* key) {
     if (a.t_dim >= 0) gather::check_range("index", a.index, a.t_dim, a.size, true);
   // The view's element offset at each position of the broadcast index.
   gather::Slices& s = plan.slices;
-  s.offsets.assign(std::size_t(checked_numel(mid)), 0);
+  if (lone_mask) s.offsets = std::move(lone_offsets);
+  else s.offsets.assign(std::size_t(checked_numel(mid)), 0);
   for (const Advanced& a : adv) {
+    if (lone_mask) break;
     Dims bstrides(mid.size(), 0);  // a's strides broadcast to mid (right-aligned)
     for (int i = 0, lead = mid.size() - a.index.sizes.size(); i < a.index.sizes.size(); ++i)
       bstrides[lead + i] = a.index.sizes[i] == 1 ? 0 : a.index.strides[i];

@@ -14,7 +14,7 @@
 
 namespace satchel::fancy {
 
-struct Plan {
+struct SATCHEL_CORE Plan {
   TensorBase view;       // t with the key's slices, ints and None applied, indexed dims kept whole
   gather::Slices slices;  // from view (x) to the result (y); y's strides set by with_y
   Dims result;           // pre, then the broadcast index shape (mid), then post

@@ -118,6 +118,13 @@ void check_range(const char* op, const View<int64_t>& index, int dim, int64_t si
   };
   const int64_t n = checked_numel(index.sizes);
   if (n == 0) return;
+  if (index.strides == contiguous_strides(index.sizes)) {  // a branch-free pass, then the culprit
+    bool bad = false;
+    for (int64_t q = 0; q < n; ++q) bad |= index.data[q] < lo || index.data[q] >= size;
+    if (!bad) return;
+    for (int64_t q = 0; q < n; ++q)
+      if (index.data[q] < lo || index.data[q] >= size) fail(index.data[q]);
+  }
   const Dims* strides[1] = {&index.strides};
   Odometer<1> o(index.sizes, strides);
   o.seek(0);
@@ -231,15 +238,57 @@ void walk_dense(const Dims& sizes, const Dims& strides, Pairs pairs) {
   });
 }
 
-int64_t count_true(const View<uint8_t>& mask) {
-  const int64_t n = checked_numel(mask.sizes);
-  if (n == 0) return 0;
-  const Dims* s[1] = {&mask.strides};
-  Odometer<1> o(mask.sizes, s);
-  o.seek(0);
+namespace {
+
+// f(row base offsets (mask, x), inner length, inner strides) for each row of the
+// mask's dims in [begin, end) of its rows, row-major.
+template <class F>
+void for_rows(const View<uint8_t>& mask, const Dims& x_strides, int64_t begin, int64_t end, F&& f) {
+  const int nd = mask.sizes.size();
+  if (nd == 0) {
+    if (begin < end) f(int64_t(0), int64_t(0), int64_t(1), int64_t(0), int64_t(0));
+    return;
+  }
+  Dims outer, om, ox;
+  for (int d = 0; d + 1 < nd; ++d) outer.push_back(mask.sizes[d]), om.push_back(mask.strides[d]), ox.push_back(x_strides[d]);
+  const Dims* strides[2] = {&om, &ox};
+  Odometer<2> o(outer, strides);
+  o.seek(begin);
+  for (int64_t r = begin; r < end; ++r, o.next())
+    f(o.off[0], o.off[1], mask.sizes[nd - 1], mask.strides[nd - 1], x_strides[nd - 1]);
+}
+
+int64_t rows_of(const View<uint8_t>& mask) {
+  int64_t rows = 1;
+  for (int d = 0; d + 1 < mask.sizes.size(); ++d) rows *= mask.sizes[d];
+  return mask.sizes.size() && mask.sizes[mask.sizes.size() - 1] == 0 ? 0 : rows;
+}
+
+int64_t count_rows(const View<uint8_t>& mask, int64_t begin, int64_t end) {
   int64_t count = 0;
-  for (int64_t q = 0; q < n; ++q, o.next()) count += mask.data[o.off[0]] != 0;
+  for_rows(mask, mask.strides, begin, end, [&](int64_t m, int64_t, int64_t n, int64_t ms, int64_t) {
+    const uint8_t* p = mask.data + m;
+    int64_t c = 0;
+    if (ms == 1)
+      for (int64_t j = 0; j < n; ++j) c += p[j] != 0;
+    else
+      for (int64_t j = 0; j < n; ++j) c += p[j * ms] != 0;
+    count += c;
+  });
   return count;
+}
+
+}  // namespace
+
+int64_t count_true(const View<uint8_t>& mask) {
+  const int64_t rows = rows_of(mask);
+  if (rows == 0) return 0;
+  const int workers = worker_count(checked_numel(mask.sizes));
+  std::vector<int64_t> counts(std::size_t(std::max(workers, 1)), 0);
+  parallel_chunks(rows, workers, [&](int64_t b, int64_t e, int w) { counts[std::size_t(w)] += count_rows(mask, b, e); }, 1);
+  int64_t total = 0;
+  for (int64_t c : counts) total += c;
+  return total;
 }
 
 std::vector<int64_t> true_positions(const View<uint8_t>& mask) {
@@ -256,15 +305,29 @@ std::vector<int64_t> true_positions(const View<uint8_t>& mask) {
   return out;
 }
 
+// Count, then fill: each thread counts its rows, then writes its offsets from its prefix on.
 std::vector<int64_t> true_offsets(const View<uint8_t>& mask, const Dims& x_strides) {
-  std::vector<int64_t> out;
-  const int64_t n = checked_numel(mask.sizes);
-  if (n == 0) return out;
-  const Dims* s[2] = {&mask.strides, &x_strides};
-  Odometer<2> o(mask.sizes, s);
-  o.seek(0);
-  for (int64_t q = 0; q < n; ++q, o.next())
-    if (mask.data[o.off[0]]) out.push_back(o.off[1]);
+  const int64_t rows = rows_of(mask);
+  if (rows == 0 || checked_numel(mask.sizes) == 0) return {};
+  const int workers = std::max(worker_count(checked_numel(mask.sizes)), 1);
+  std::vector<int64_t> counts(std::size_t(workers) + 1, 0), begins(std::size_t(workers) + 1, 0);
+  // Chunks split as parallel_chunks splits them, the same in both passes.
+  parallel_for(workers, workers, 1, [&](int64_t b, int64_t e, int) {
+    for (int64_t w = b; w < e; ++w) counts[std::size_t(w)] = count_rows(mask, rows * w / workers, rows * (w + 1) / workers);
+  });
+  for (int w = 0; w < workers; ++w) begins[std::size_t(w) + 1] = begins[std::size_t(w)] + counts[std::size_t(w)];
+  std::vector<int64_t> out(static_cast<std::size_t>(begins[std::size_t(workers)]));
+  parallel_for(workers, workers, 1, [&](int64_t b, int64_t e, int) {
+    for (int64_t w = b; w < e; ++w) {
+      int64_t* p = out.data() + begins[std::size_t(w)];
+      for_rows(mask, x_strides, rows * w / workers, rows * (w + 1) / workers,
+               [&](int64_t m, int64_t x, int64_t n, int64_t ms, int64_t xs) {
+                 const uint8_t* row = mask.data + m;
+                 for (int64_t j = 0; j < n; ++j)
+                   if (row[j * ms]) *p++ = x + j * xs;
+               });
+    }
+  });
   return out;
 }
 
