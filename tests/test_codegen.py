@@ -428,7 +428,9 @@ def test_natives_take_and_return_every_form(repo: Path) -> None:
     sigs = files["python/_units/signatures.py"]
     assert ("class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, "
             "AccRealTensorT, SumTensorT]):") in sigs
-    assert "class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorT, LongTensorT, SumTensorT]):" in sigs
+    # (every class takes index tensors and masks, and returns comparisons and nonzero's indices)
+    assert ("class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, "
+            "SumTensorT]):") in sigs
     assert ('AccRealTensorT = TypeVar("AccRealTensorT", bound=Tensor, covariant=True, default=Tensor)  '
             '# only ever returned') in sigs
     assert 'BoolTensorInvT = TypeVar("BoolTensorInvT", bound=Tensor, default=Tensor)\n' in sigs
@@ -455,10 +457,10 @@ def test_named_tuple_results() -> None:
             '  static constexpr const char* fields[] = {"values", "indices"};\n};\n') in shard
     assert "  satchel::add_named_tuple<CloneResult>(m);\n" in files["cpu/float32/module.cpp"]
     stub = files["python/_units/cpu_float32.pyi"]
-    assert "from typing import Any, ClassVar, Literal, NamedTuple\n" in stub
+    assert "from typing import Any, ClassVar, Literal, NamedTuple, Protocol\n" in stub
     assert "class CloneResult(NamedTuple):\n    values: FloatTensor\n    indices: LongTensor\n" in stub
     assert "def clone(self: FloatTensor) -> CloneResult:" in stub
-    assert "def clone(self, tensor: TensorT, /) -> tuple[TensorT, LongTensorT]:" in files["python/_units/signatures.py"]
+    assert "def clone(self, tensor: TensorT, /) -> tuple[TensorT, LongTensorInvT]:" in files["python/_units/signatures.py"]
 
 
 # ---- output ---------------------------------------------------------------------

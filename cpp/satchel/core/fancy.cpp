@@ -2,7 +2,6 @@
 
 #include <cstring>
 #include <memory>
-#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -221,7 +220,7 @@ struct HeldBuffer {
 // The plan of t[key] for a key that is one int64 array or one mask (t[idx],
 // t[mask]: the keys of hot loops), without the general path's item lists; none
 // for any other key.
-std::optional<Plan> lone_array_plan(const TensorBase& t, PyObject* key) {
+bool lone_array_plan(const TensorBase& t, PyObject* key, Plan& plan) {
   HeldBuffer b;
   if (PyObject_GetBuffer(key, &b.view, PyBUF_RECORDS_RO) < 0) throw PythonError();
   b.held = true;
@@ -230,14 +229,13 @@ std::optional<Plan> lone_array_plan(const TensorBase& t, PyObject* key) {
   const bool mask = f[0] == '?' && f[1] == 0;
   const bool longs = (f[0] == 'q' || f[0] == 'l') && f[1] == 0 && b.view.itemsize == 8;
   const int nd = b.view.ndim;
-  if (!(mask || longs) || nd > t.dim() || (mask && nd == 0) || t.dim() == 0) return std::nullopt;
+  if (!(mask || longs) || nd > t.dim() || (mask && nd == 0) || t.dim() == 0) return false;
   Dims sizes(nd), strides(nd);
   for (int d = 0; d < nd; ++d) {
     sizes[d] = b.view.shape[d];
     strides[d] = b.view.strides[d] / b.view.itemsize;
-    if (b.view.strides[d] % b.view.itemsize) return std::nullopt;
+    if (b.view.strides[d] % b.view.itemsize) return false;
   }
-  Plan plan;
   plan.view = t;
   gather::Slices& s = plan.slices;
   const int k = mask ? nd : 1;  // the dims of t the key indexes
@@ -255,14 +253,23 @@ std::optional<Plan> lone_array_plan(const TensorBase& t, PyObject* key) {
     const gather::View<int64_t> index{static_cast<const int64_t*>(b.view.buf), sizes, strides};
     const int64_t size = t.size(0), stride = t.stride(0);
     gather::check_range("index", index, 0, size, true);
-    s.offsets.resize(std::size_t(checked_numel(sizes)));
+    const int64_t n = checked_numel(sizes);
+    s.offsets.resize(std::size_t(n));
     int64_t* out = s.offsets.data();
-    gather::walk_dense(sizes, strides, [&](const int64_t* xo, const int64_t* yo, int64_t n, int64_t) {
+    if (nd == 1 || strides == contiguous_strides(sizes)) {  // a plain loop (t[idx] on small tensors notices)
+      const int64_t step = nd == 1 ? strides[0] : 1;
       for (int64_t i = 0; i < n; ++i) {
-        const int64_t v = index.data[xo[i]];
-        out[yo[i]] = (v < 0 ? v + size : v) * stride;
+        const int64_t v = index.data[i * step];
+        out[i] = (v < 0 ? v + size : v) * stride;
       }
-    });
+    } else {
+      gather::walk_dense(sizes, strides, [&](const int64_t* xo, const int64_t* yo, int64_t m, int64_t) {
+        for (int64_t i = 0; i < m; ++i) {
+          const int64_t v = index.data[xo[i]];
+          out[yo[i]] = (v < 0 ? v + size : v) * stride;
+        }
+      });
+    }
     s.mid = sizes;
   }
   plan.result = s.mid;
@@ -270,7 +277,7 @@ std::optional<Plan> lone_array_plan(const TensorBase& t, PyObject* key) {
     s.post.push_back(t.size(d)), s.post_x.push_back(t.stride(d));
     plan.result.push_back(t.size(d));
   }
-  return plan;
+  return true;
 }
 
 }  // namespace
@@ -283,8 +290,10 @@ void Plan::with_y(const Dims& strides) {
 }
 
 Plan plan_of_key(const TensorBase& t, PyObject* key) {
-  if (!PyTuple_Check(key) && PyObject_CheckBuffer(key) && !PyBytes_Check(key) && !PyByteArray_Check(key))
-    if (std::optional<Plan> plan = lone_array_plan(t, key)) return std::move(*plan);
+  if (!PyTuple_Check(key) && PyObject_CheckBuffer(key) && !PyBytes_Check(key) && !PyByteArray_Check(key)) {
+    Plan plan;  // (returned in place)
+    if (lone_array_plan(t, key, plan)) return plan;
+  }
   Key k;
   // A tuple is the key's items; anything else (a list too, as NumPy since 1.23) is one item.
   const bool tuple = PyTuple_Check(key);

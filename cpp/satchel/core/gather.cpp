@@ -145,6 +145,19 @@ void Slices::walk(bool parallel, Pairs pairs) const {
     one_run = one_run && post_x[d] == expect && post_y[d] == expect;
     expect *= post[d];
   }
+  if (pre_n == 1 && mid.size() == 1 && one_run) {  // t[idx], index_select, t[mask]: the offsets as they are
+    const int64_t step = mid_y[0], run = post_n;
+    const int workers = parallel ? worker_count(mid_n * post_n) : 1;
+    parallel_chunks(mid_n, workers, [&](int64_t begin, int64_t end, int) {
+      int64_t y[kChunk];
+      for (int64_t b = begin; b < end; b += kChunk) {
+        const int64_t n = std::min(kChunk, end - b);
+        for (int64_t i = 0; i < n; ++i) y[i] = (b + i) * step;
+        pairs(offsets.data() + b, y, n, run);
+      }
+    }, 1);
+    return;
+  }
   std::vector<int64_t> px, py;  // else each element of post is a pair
   if (!one_run) {
     const Dims* strides[2] = {&post_x, &post_y};
@@ -240,33 +253,33 @@ void walk_dense(const Dims& sizes, const Dims& strides, Pairs pairs) {
 
 namespace {
 
-// f(row base offsets (mask, x), inner length, inner strides) for each row of the
-// mask's dims in [begin, end) of its rows, row-major.
+// f(base offsets (mask, x), length, inner strides) for each run along the inner
+// dim of the mask's elements [begin, end), row-major: whole rows but at the ends,
+// so that a 1-D mask splits across threads too.
 template <class F>
-void for_rows(const View<uint8_t>& mask, const Dims& x_strides, int64_t begin, int64_t end, F&& f) {
+void for_runs(const View<uint8_t>& mask, const Dims& x_strides, int64_t begin, int64_t end, F&& f) {
   const int nd = mask.sizes.size();
   if (nd == 0) {
     if (begin < end) f(int64_t(0), int64_t(0), int64_t(1), int64_t(0), int64_t(0));
     return;
   }
+  const int64_t inner = mask.sizes[nd - 1], ms = mask.strides[nd - 1], xs = x_strides[nd - 1];
+  if (inner == 0 || begin >= end) return;
   Dims outer, om, ox;
   for (int d = 0; d + 1 < nd; ++d) outer.push_back(mask.sizes[d]), om.push_back(mask.strides[d]), ox.push_back(x_strides[d]);
   const Dims* strides[2] = {&om, &ox};
   Odometer<2> o(outer, strides);
-  o.seek(begin);
-  for (int64_t r = begin; r < end; ++r, o.next())
-    f(o.off[0], o.off[1], mask.sizes[nd - 1], mask.strides[nd - 1], x_strides[nd - 1]);
+  o.seek(begin / inner);
+  for (int64_t j = begin % inner; begin < end; j = 0, o.next()) {
+    const int64_t n = std::min(inner - j, end - begin);
+    f(o.off[0] + j * ms, o.off[1] + j * xs, n, ms, xs);
+    begin += n;
+  }
 }
 
-int64_t rows_of(const View<uint8_t>& mask) {
-  int64_t rows = 1;
-  for (int d = 0; d + 1 < mask.sizes.size(); ++d) rows *= mask.sizes[d];
-  return mask.sizes.size() && mask.sizes[mask.sizes.size() - 1] == 0 ? 0 : rows;
-}
-
-int64_t count_rows(const View<uint8_t>& mask, int64_t begin, int64_t end) {
+int64_t count_run(const View<uint8_t>& mask, int64_t begin, int64_t end) {
   int64_t count = 0;
-  for_rows(mask, mask.strides, begin, end, [&](int64_t m, int64_t, int64_t n, int64_t ms, int64_t) {
+  for_runs(mask, mask.strides, begin, end, [&](int64_t m, int64_t, int64_t n, int64_t ms, int64_t) {
     const uint8_t* p = mask.data + m;
     int64_t c = 0;
     if (ms == 1)
@@ -278,14 +291,24 @@ int64_t count_rows(const View<uint8_t>& mask, int64_t begin, int64_t end) {
   return count;
 }
 
+// body(w) for each of `workers` workers, on this thread alone where there is one
+// (a parallel region costs microseconds, which small masks notice).
+template <class Body>
+void each_worker(int workers, Body&& body) {
+  if (workers <= 1) return body(int64_t(0));
+  parallel_for(workers, workers, 1, [&](int64_t b, int64_t e, int) {
+    for (int64_t w = b; w < e; ++w) body(w);
+  });
+}
+
 }  // namespace
 
 int64_t count_true(const View<uint8_t>& mask) {
-  const int64_t rows = rows_of(mask);
-  if (rows == 0) return 0;
-  const int workers = worker_count(checked_numel(mask.sizes));
-  std::vector<int64_t> counts(std::size_t(std::max(workers, 1)), 0);
-  parallel_chunks(rows, workers, [&](int64_t b, int64_t e, int w) { counts[std::size_t(w)] += count_rows(mask, b, e); }, 1);
+  const int64_t n = checked_numel(mask.sizes);
+  if (n == 0) return 0;
+  const int workers = std::max(worker_count(n), 1);
+  std::vector<int64_t> counts(std::size_t(workers), 0);
+  each_worker(workers, [&](int64_t w) { counts[std::size_t(w)] = count_run(mask, n * w / workers, n * (w + 1) / workers); });
   int64_t total = 0;
   for (int64_t c : counts) total += c;
   return total;
@@ -305,28 +328,23 @@ std::vector<int64_t> true_positions(const View<uint8_t>& mask) {
   return out;
 }
 
-// Count, then fill: each thread counts its rows, then writes its offsets from its prefix on.
+// Count, then fill: each thread counts its share, then writes its offsets from its prefix on.
 std::vector<int64_t> true_offsets(const View<uint8_t>& mask, const Dims& x_strides) {
-  const int64_t rows = rows_of(mask);
-  if (rows == 0 || checked_numel(mask.sizes) == 0) return {};
-  const int workers = std::max(worker_count(checked_numel(mask.sizes)), 1);
-  std::vector<int64_t> counts(std::size_t(workers) + 1, 0), begins(std::size_t(workers) + 1, 0);
-  // Chunks split as parallel_chunks splits them, the same in both passes.
-  parallel_for(workers, workers, 1, [&](int64_t b, int64_t e, int) {
-    for (int64_t w = b; w < e; ++w) counts[std::size_t(w)] = count_rows(mask, rows * w / workers, rows * (w + 1) / workers);
-  });
-  for (int w = 0; w < workers; ++w) begins[std::size_t(w) + 1] = begins[std::size_t(w)] + counts[std::size_t(w)];
+  const int64_t total = checked_numel(mask.sizes);
+  if (total == 0) return {};
+  const int workers = std::max(worker_count(total), 1);
+  const auto share = [&](int64_t w) { return total * w / workers; };
+  std::vector<int64_t> begins(std::size_t(workers) + 1, 0);
+  each_worker(workers, [&](int64_t w) { begins[std::size_t(w) + 1] = count_run(mask, share(w), share(w + 1)); });
+  for (int w = 0; w < workers; ++w) begins[std::size_t(w) + 1] += begins[std::size_t(w)];
   std::vector<int64_t> out(static_cast<std::size_t>(begins[std::size_t(workers)]));
-  parallel_for(workers, workers, 1, [&](int64_t b, int64_t e, int) {
-    for (int64_t w = b; w < e; ++w) {
-      int64_t* p = out.data() + begins[std::size_t(w)];
-      for_rows(mask, x_strides, rows * w / workers, rows * (w + 1) / workers,
-               [&](int64_t m, int64_t x, int64_t n, int64_t ms, int64_t xs) {
-                 const uint8_t* row = mask.data + m;
-                 for (int64_t j = 0; j < n; ++j)
-                   if (row[j * ms]) *p++ = x + j * xs;
-               });
-    }
+  each_worker(workers, [&](int64_t w) {
+    int64_t* p = out.data() + begins[std::size_t(w)];
+    for_runs(mask, x_strides, share(w), share(w + 1), [&](int64_t m, int64_t x, int64_t n, int64_t ms, int64_t xs) {
+      const uint8_t* row = mask.data + m;
+      for (int64_t j = 0; j < n; ++j)
+        if (row[j * ms]) *p++ = x + j * xs;
+    });
   });
   return out;
 }

@@ -79,7 +79,8 @@ TensorT& through_host(TensorT& self, Op op) {
   overlap::check_writable(self);
   HostTensor<T> h = to_host(self);
   op(h);
-  Copies<T>::into(self, Operand<TensorT>(to_device(h)));
+  const TensorT d = to_device(h);
+  Copies<T>::into(self, Operand<TensorT>(d));
   return self;
 }
 
@@ -268,7 +269,8 @@ void device_index_scatter(const TensorT& t, PyObject* key, nb::handle value) {
   cuda::HostTensor<T> h = cuda::to_host(t);
   index_scatter(h, key, nb::isinstance<TensorT>(value) ? cuda::to_host(nb::cast<const TensorT&>(value))
                                                         : value_tensor<cuda::HostTensor<T>>(value));
-  cuda::Copies<T>::into(t, Operand<TensorT>(cuda::to_device(h)));
+  const TensorT d = cuda::to_device(h);
+  cuda::Copies<T>::into(t, Operand<TensorT>(d));
 }
 
 }  // namespace satchel

@@ -3,12 +3,17 @@
 
 from collections.abc import Iterator, Sequence
 from types import EllipsisType
-from typing import Any, ClassVar, Literal, NamedTuple
+from typing import Any, ClassVar, Literal, NamedTuple, Protocol
+
 
 from satchel._units.cpu_bool import BoolTensor as HostTensor
 from satchel._units.cuda_int64 import LongTensor
 
-_Key = int | slice | EllipsisType | None
+class _Shaped(Protocol):  # an index array or mask: a tensor of any unit, a NumPy array
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+
+_Key = int | bool | slice | EllipsisType | None | Sequence[Any] | _Shaped
 
 dtype: Literal["bool"]
 device: Literal["cuda"]
