@@ -201,9 +201,9 @@ class BoolTensor:
         """A copy of self with src[i][j][k] added to self[index[i][j][k]][j][k] for dim 0: duplicate indices all add."""
     def scatter_add_(self, dim: int, index: LongTensor, src: BoolTensor) -> BoolTensor:
         """scatter_add, in place."""
-    def index_add(self, dim: int, index: LongTensor, source: BoolTensor, *, alpha: bool = 1) -> BoolTensor:
+    def index_add(self, dim: int, index: LongTensor, source: BoolTensor, *, alpha: bool = True) -> BoolTensor:
         """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length. Duplicates all add."""
-    def index_add_(self, dim: int, index: LongTensor, source: BoolTensor, *, alpha: bool = 1) -> BoolTensor:
+    def index_add_(self, dim: int, index: LongTensor, source: BoolTensor, *, alpha: bool = True) -> BoolTensor:
         """index_add, in place."""
     def index_fill(self, dim: int, index: LongTensor, value: bool) -> BoolTensor:
         """A copy of self with value in its slices along dim at the positions index lists."""
@@ -470,10 +470,10 @@ def scatter_add(self: BoolTensor, dim: int, index: LongTensor, src: BoolTensor) 
 def scatter_add_(self: BoolTensor, dim: int, index: LongTensor, src: BoolTensor) -> BoolTensor:
     """scatter_add, in place."""
 
-def index_add(self: BoolTensor, dim: int, index: LongTensor, source: BoolTensor, *, alpha: bool = 1) -> BoolTensor:
+def index_add(self: BoolTensor, dim: int, index: LongTensor, source: BoolTensor, *, alpha: bool = True) -> BoolTensor:
     """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length. Duplicates all add."""
 
-def index_add_(self: BoolTensor, dim: int, index: LongTensor, source: BoolTensor, *, alpha: bool = 1) -> BoolTensor:
+def index_add_(self: BoolTensor, dim: int, index: LongTensor, source: BoolTensor, *, alpha: bool = True) -> BoolTensor:
     """index_add, in place."""
 
 def index_fill(self: BoolTensor, dim: int, index: LongTensor, value: bool) -> BoolTensor:

@@ -271,10 +271,10 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTenso
     def scatter_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
         """scatter_add, in place."""
 
-    def index_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: bool = 1) -> TensorT:
+    def index_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: bool = True) -> TensorT:
         """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length."""
 
-    def index_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: bool = 1) -> TensorT:
+    def index_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: bool = True) -> TensorT:
         """index_add, in place."""
 
     def index_fill(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: bool, /) -> TensorT:
@@ -3049,10 +3049,10 @@ class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInv
     def scatter_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
         """scatter_add, in place."""
 
-    def index_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: bool = 1) -> TensorT:
+    def index_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: bool = True) -> TensorT:
         """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length."""
 
-    def index_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: bool = 1) -> TensorT:
+    def index_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: bool = True) -> TensorT:
         """index_add, in place."""
 
     def index_fill(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: bool, /) -> TensorT:
@@ -3314,10 +3314,10 @@ class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTe
     def scatter_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
         """scatter_add, in place."""
 
-    def index_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: bool = 1) -> TensorT:
+    def index_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: bool = True) -> TensorT:
         """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length."""
 
-    def index_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: bool = 1) -> TensorT:
+    def index_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: bool = True) -> TensorT:
         """index_add, in place."""
 
     def index_fill(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: bool, /) -> TensorT:
