@@ -282,7 +282,9 @@ int64_t count_run(const View<uint8_t>& mask, int64_t begin, int64_t end) {
   for_runs(mask, mask.strides, begin, end, [&](int64_t m, int64_t, int64_t n, int64_t ms, int64_t) {
     const uint8_t* p = mask.data + m;
     int64_t c = 0;
-    if (ms == 1)
+    if (ms == 0)  // a mask broadcast along this dim: one value for the run
+      c = p[0] != 0 ? n : 0;
+    else if (ms == 1)
       for (int64_t j = 0; j < n; ++j) c += p[j] != 0;
     else
       for (int64_t j = 0; j < n; ++j) c += p[j * ms] != 0;
@@ -342,6 +344,11 @@ std::vector<int64_t> true_offsets(const View<uint8_t>& mask, const Dims& x_strid
     int64_t* p = out.data() + begins[std::size_t(w)];
     for_runs(mask, x_strides, share(w), share(w + 1), [&](int64_t m, int64_t x, int64_t n, int64_t ms, int64_t xs) {
       const uint8_t* row = mask.data + m;
+      if (ms == 0) {
+        if (row[0])
+          for (int64_t j = 0; j < n; ++j) *p++ = x + j * xs;
+        return;
+      }
       for (int64_t j = 0; j < n; ++j)
         if (row[j * ms]) *p++ = x + j * xs;
     });
