@@ -72,6 +72,23 @@ char* bytes_of(const TensorT& t) {
   return reinterpret_cast<char*>(t.data());
 }
 
+// A host copy of a tensor of another dtype's unit (an index, a mask): the bytes
+// its elements span, copied as they lie, seen with its strides. (to_host would
+// need that unit's copy kernels, which each unit compiles for itself alone.)
+template <class U>
+HostTensor<U> host_copy(const DeviceTensor<U>& d) {
+  const overlap::Span span = overlap::span(d, sizeof(U));
+  const int64_t n = int64_t(span.end - span.begin) / int64_t(sizeof(U));
+  HostTensor<U> flat = HostTensor<U>::empty(Dims{n});
+  if (n == 0) return HostTensor<U>(flat.storage(), 0, d.sizes(), d.strides());
+  const cudaStream_t stream = current_stream();
+  check(cudaMemcpyAsync(flat.data(), span.begin, std::size_t(n) * sizeof(U), cudaMemcpyDeviceToHost, stream),
+        "cudaMemcpyAsync (device to host)");
+  check(cudaStreamSynchronize(stream), "cudaStreamSynchronize");
+  return HostTensor<U>(flat.storage(), int64_t(d.bytes(sizeof(U)) - span.begin) / int64_t(sizeof(U)), d.sizes(),
+                       d.strides());
+}
+
 // An in-place op of the CPU's run on a host copy of self, written back.
 template <class TensorT, class Op>
 TensorT& through_host(TensorT& self, Op op) {
@@ -192,51 +209,51 @@ TensorT index_add(const TensorT& self, int64_t dim, const IndexT& index, const T
 
 template <class TensorT, class IndexT>
 TensorT& scatter_value_(TensorT& self, int64_t dim, const IndexT& index, Scalar<typename TensorT::value_type> value) {
-  const auto i = to_host(index);
+  const auto i = index_detail::host_copy(index);
   return index_detail::through_host(self, [&](auto& h) { satchel::native::scatter_value_(h, dim, i, value); });
 }
 
 template <class TensorT, class IndexT>
 TensorT scatter_value(const TensorT& self, int64_t dim, const IndexT& index, Scalar<typename TensorT::value_type> value) {
-  return to_device(satchel::native::scatter_value(to_host(self), dim, to_host(index), value));
+  return to_device(satchel::native::scatter_value(to_host(self), dim, index_detail::host_copy(index), value));
 }
 
 template <class TensorT, class IndexT>
 TensorT& index_fill_(TensorT& self, int64_t dim, const IndexT& index, Scalar<typename TensorT::value_type> value) {
-  const auto i = to_host(index);
+  const auto i = index_detail::host_copy(index);
   return index_detail::through_host(self, [&](auto& h) { satchel::native::index_fill_(h, dim, i, value); });
 }
 
 template <class TensorT, class IndexT>
 TensorT index_fill(const TensorT& self, int64_t dim, const IndexT& index, Scalar<typename TensorT::value_type> value) {
-  return to_device(satchel::native::index_fill(to_host(self), dim, to_host(index), value));
+  return to_device(satchel::native::index_fill(to_host(self), dim, index_detail::host_copy(index), value));
 }
 
 template <class TensorT, class IndexT>
 TensorT& index_copy_(TensorT& self, int64_t dim, const IndexT& index, const TensorT& source) {
-  const auto i = to_host(index);
+  const auto i = index_detail::host_copy(index);
   const auto s = to_host(source);
   return index_detail::through_host(self, [&](auto& h) { satchel::native::index_copy_(h, dim, i, s); });
 }
 
 template <class TensorT, class IndexT>
 TensorT index_copy(const TensorT& self, int64_t dim, const IndexT& index, const TensorT& source) {
-  return to_device(satchel::native::index_copy(to_host(self), dim, to_host(index), to_host(source)));
+  return to_device(satchel::native::index_copy(to_host(self), dim, index_detail::host_copy(index), to_host(source)));
 }
 
 template <class TensorT, class IndexT>
 TensorT take(const TensorT& self, const IndexT& index) {
-  return to_device(satchel::native::take(to_host(self), to_host(index)));
+  return to_device(satchel::native::take(to_host(self), index_detail::host_copy(index)));
 }
 
 template <class TensorT, class IndexT>
 TensorT take_along_dim(const TensorT& self, const IndexT& indices, std::optional<int64_t> dim) {
-  return to_device(satchel::native::take_along_dim(to_host(self), to_host(indices), dim));
+  return to_device(satchel::native::take_along_dim(to_host(self), index_detail::host_copy(indices), dim));
 }
 
 template <class TensorT, class MaskT>
 TensorT masked_select(const TensorT& self, const MaskT& mask) {
-  return to_device(satchel::native::masked_select(to_host(self), to_host(mask)));
+  return to_device(satchel::native::masked_select(to_host(self), index_detail::host_copy(mask)));
 }
 
 template <class TensorT>
