@@ -12,10 +12,10 @@ import sys
 
 import satchel
 from satchel.seed import DATA
-from satchel.signatures import AccRealT, RealT, Signature, TensorT
+from satchel.signatures import AccRealT, BoolTensorInvT, LongTensorInvT, RealT, Signature, TensorT
 
 
-def app(T: Signature[TensorT, RealT, AccRealT], x: str, y: str) -> None:
+def app(T: Signature[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT], x: str, y: str) -> None:
     xs = T.read1d_file(x, 10)
     ys = T.read1d_file(y, 10)
     d = T.dot(xs, ys)

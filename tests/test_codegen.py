@@ -483,10 +483,10 @@ def test_named_tuple_results() -> None:
             '  static constexpr const char* fields[] = {"values", "indices"};\n};\n') in shard
     assert "  satchel::add_named_tuple<CloneResult>(m);\n" in files["cpu/float32/module.cpp"]
     stub = files["python/_units/cpu_float32.pyi"]
-    assert "from typing import Any, ClassVar, Literal, NamedTuple\n" in stub
+    assert "from typing import Any, ClassVar, Literal, NamedTuple, Protocol\n" in stub
     assert "class CloneResult(NamedTuple):\n    values: FloatTensor\n    indices: LongTensor\n" in stub
     assert "def clone(self: FloatTensor) -> CloneResult:" in stub
-    assert "def clone(self, tensor: TensorT, /) -> tuple[TensorT, LongTensorT]:" in files["python/_units/signatures.py"]
+    assert "def clone(self, tensor: TensorT, /) -> tuple[TensorT, LongTensorInvT]:" in files["python/_units/signatures.py"]
 
 
 # ---- output ---------------------------------------------------------------------

@@ -326,8 +326,9 @@ int get_buffer(PyObject* self, Py_buffer* view, int flags) noexcept {
 // t[key] straight from the type's mp_subscript slot, the view made in the class
 // without looking it up: CPython would otherwise look __getitem__ up and call it
 // through nanobind's dispatch, which costs more than the view itself (t[3]: ~80
-// ns -> ~58, NumPy's a[3] ~55). A key index_view refuses goes to the bound
-// __getitem__, which raises its error as every binding does.
+// ns -> ~58, NumPy's a[3] ~55). Advanced keys take the same slot (no exception
+// on the way: t[idx] stays within NumPy's time). A key index_view refuses goes
+// to the bound __getitem__, which raises its error as every binding does.
 template <class TensorT>
 inline PyObject* tensor_type = nullptr;  // the class: results are made without looking it up
 template <class TensorT>
@@ -411,9 +412,10 @@ nb::class_<TensorT> bind_tensor(nb::module_& m, const char* name, const char* dt
       return nb::cast(*p);
     }, "The only element of a one-element tensor, as a Python number.");
     cls.def("__getitem__", [](const TensorT& t, nb::handle key) { return index_view(t, key); },
-            "t[key]: a view of t by NumPy's basic indexing (ints, slices, None, ...).");
+            "t[key] by NumPy's rules: a view for ints, slices, None and ...; a copy where the key has "
+            "integer arrays or boolean masks.");
     cls.def("__setitem__", [](const TensorT& t, nb::handle key, nb::handle value) { index_assign(t, key, value); },
-            "t[key] = value: writes value (a number or tensor, broadcast) into the view t[key].");
+            "t[key] = value: writes value (a number or tensor, broadcast to t[key]) into the elements t[key] names.");
     // Device copies: the device's unit of this dtype makes them (satchel.cuda.float32.from_host).
     cls.def("cpu", [](nb::object self) { return self; }, "This tensor: it is in host memory already.");
     dlpack::bind(cls, [](const TensorT&) { return dlpack::Device{dlpack::kCPU, 0}; },

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .signatures import AccRealT, RealT, Signature, TensorT
+    from .signatures import AccRealT, BoolTensorInvT, LongTensorInvT, RealT, Signature, TensorT
 
 DATA = Path(__file__).parent / "data"
 
 
-def app(T: Signature[TensorT, RealT, AccRealT], x: str | Path = DATA / "x",
+def app(T: Signature[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT], x: str | Path = DATA / "x",
         y: str | Path = DATA / "y") -> float:
     xs = T.read1d_file(str(x), 10)
     ys = T.read1d_file(str(y), 10)

@@ -7,7 +7,7 @@
 
 namespace satchel {
 
-TensorBase view_of_key(const TensorBase& t, PyObject* key) {
+bool view_of_key(const TensorBase& t, PyObject* key, TensorBase& out) {
   // The key's items: a tuple's, or the key itself (not copied: t[3] is a hot path).
   const bool tuple = PyTuple_Check(key);
   const Py_ssize_t count = tuple ? PyTuple_GET_SIZE(key) : 1;
@@ -23,9 +23,7 @@ TensorBase view_of_key(const TensorBase& t, PyObject* key) {
       ellipsis = true;
       continue;
     }
-    if (PyBool_Check(h) || !(PySlice_Check(h) || PyIndex_Check(h)))
-      throw TypeError(std::string("satchel tensors are indexed by ints, slices, None and ..., not ") +
-                      Py_TYPE(h)->tp_name);
+    if (!is_basic_item(h)) return false;
     ++consumed;
   }
   if (consumed > t.dim())
@@ -70,7 +68,8 @@ TensorBase view_of_key(const TensorBase& t, PyObject* key) {
     sizes.push_back(t.size(d));
     strides.push_back(t.stride(d));
   }
-  return TensorBase(t.storage(), offset, sizes, strides);
+  out = TensorBase(t.storage(), offset, sizes, strides);
+  return true;
 }
 
 }  // namespace satchel

@@ -87,10 +87,13 @@ void bind_unit(nb::module_& m, nb::class_<TensorT>& cls, const char* dtype) {
                  if (s != -1) check(cudaStreamSynchronize(current_stream()), "cudaStreamSynchronize");
                }, "(kDLCUDA, the index of the device holding the tensor).");
   cls.def("__getitem__", [](const TensorT& t, nb::handle key) { return index_view(t, key); },
-          "t[key]: a view of t by NumPy's basic indexing (ints, slices, None, ...).");
+          "t[key] by NumPy's rules: a view for ints, slices, None and ...; a copy where the key has "
+          "integer arrays or boolean masks (made through the host).");
   cls.def("__setitem__", [](const TensorT& t, nb::handle key, nb::handle value) {
-    satchel::assign(index_view(t, key), value, native::tensor<TensorT>, Copies<T>::into);
-  }, "t[key] = value: writes value (a number or tensor, broadcast) into the view t[key].");
+    TensorBase view;
+    if (!view_of_key(t, key.ptr(), view)) return device_index_scatter(t, key.ptr(), value);
+    satchel::assign(TensorT(std::move(view)), value, native::tensor<TensorT>, Copies<T>::into);
+  }, "t[key] = value: writes value (a number or tensor, broadcast to t[key]) into the elements t[key] names.");
   satchel::detail::install_fast_slots<TensorT>(cls);
 }
 

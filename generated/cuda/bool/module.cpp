@@ -64,6 +64,7 @@ void bind_shard22(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& 
 void bind_shard23(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard24(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard26(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard27(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard28(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard29(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard31(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
@@ -77,7 +78,7 @@ NB_MODULE(cuda_bool, m) {
   m.attr("dtype") = "bool";
   m.attr("device") = "cuda";
   satchel::setup_module();
-  nb::module_::import_("satchel._units.cuda_int64");  // registers LongTensor, which ops here return
+  nb::module_::import_("satchel._units.cuda_int64");  // registers LongTensor, which ops here take and return
   auto cls = satchel::bind_tensor<Tensor>(m, "BoolTensor", "bool", "cuda");
   m.attr("Tensor") = cls;
   satchel::add_named_tuple<MaxResult>(m);
@@ -113,6 +114,7 @@ NB_MODULE(cuda_bool, m) {
   bind_shard23(m, cls, doc);
   bind_shard24(m, cls, doc);
   bind_shard26(m, cls, doc);
+  bind_shard27(m, cls, doc);
   bind_shard28(m, cls, doc);
   bind_shard29(m, cls, doc);
   bind_shard31(m, cls, doc);

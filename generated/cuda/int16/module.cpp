@@ -76,6 +76,7 @@ void bind_shard23(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& 
 void bind_shard24(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard25(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard26(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard27(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard28(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard29(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard30(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
@@ -131,6 +132,7 @@ NB_MODULE(cuda_int16, m) {
   bind_shard24(m, cls, doc);
   bind_shard25(m, cls, doc);
   bind_shard26(m, cls, doc);
+  bind_shard27(m, cls, doc);
   bind_shard28(m, cls, doc);
   bind_shard29(m, cls, doc);
   bind_shard30(m, cls, doc);

@@ -3,11 +3,16 @@
 
 from collections.abc import Iterator, Sequence
 from types import EllipsisType
-from typing import Any, ClassVar, Literal, NamedTuple
+from typing import Any, ClassVar, Literal, NamedTuple, Protocol
+
 
 from satchel._units.cpu_int64 import LongTensor
 
-_Key = int | slice | EllipsisType | None
+class _Shaped(Protocol):  # an index array or mask: a tensor of any unit, a NumPy array
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+
+_Key = int | bool | slice | EllipsisType | None | Sequence[Any] | _Shaped
 
 dtype: Literal["bool"]
 device: Literal["cpu"]
@@ -248,6 +253,44 @@ class BoolTensor:
         """The indices along dim that sort self (sort's indices)."""
     def msort(self) -> BoolTensor:
         """self sorted along its first dim, ascending (sort(self, 0)'s values)."""
+    def index_select(self, dim: int, index: LongTensor) -> BoolTensor:
+        """The slices of self along dim at the positions index (a vector) lists, in its order: dim's size becomes index's length."""
+    def gather(self, dim: int, index: LongTensor) -> BoolTensor:
+        """out[i][j][k] = self[index[i][j][k]][j][k] for dim 0 (likewise along any dim): index has self's number of dims, sizes no larger but along dim, and gives out its shape."""
+    def scatter(self, dim: int, index: LongTensor, src: BoolTensor) -> BoolTensor:
+        """A copy of self with self[index[i][j][k]][j][k] = src[i][j][k] for dim 0 (gather's inverse); of duplicate indices one write stays."""
+    def scatter_(self, dim: int, index: LongTensor, src: BoolTensor) -> BoolTensor:
+        """scatter, in place. Refuses a self that holds one address twice (expanded)."""
+    def scatter_value(self, dim: int, index: LongTensor, value: bool) -> BoolTensor:
+        """torch's scatter(self, dim, index, value) for a number: a copy of self with value at every position index names along dim."""
+    def scatter_value_(self, dim: int, index: LongTensor, value: bool) -> BoolTensor:
+        """scatter_value, in place."""
+    def scatter_add(self, dim: int, index: LongTensor, src: BoolTensor) -> BoolTensor:
+        """A copy of self with src[i][j][k] added to self[index[i][j][k]][j][k] for dim 0: duplicate indices all add."""
+    def scatter_add_(self, dim: int, index: LongTensor, src: BoolTensor) -> BoolTensor:
+        """scatter_add, in place."""
+    def index_add(self, dim: int, index: LongTensor, source: BoolTensor, *, alpha: bool = True) -> BoolTensor:
+        """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length. Duplicates all add."""
+    def index_add_(self, dim: int, index: LongTensor, source: BoolTensor, *, alpha: bool = True) -> BoolTensor:
+        """index_add, in place."""
+    def index_fill(self, dim: int, index: LongTensor, value: bool) -> BoolTensor:
+        """A copy of self with value in its slices along dim at the positions index lists."""
+    def index_fill_(self, dim: int, index: LongTensor, value: bool) -> BoolTensor:
+        """index_fill, in place."""
+    def index_copy(self, dim: int, index: LongTensor, source: BoolTensor) -> BoolTensor:
+        """A copy of self with source's slice i in self's slice index[i] along dim (source: self's shape but dim, of index's length)."""
+    def index_copy_(self, dim: int, index: LongTensor, source: BoolTensor) -> BoolTensor:
+        """index_copy, in place."""
+    def take(self, index: LongTensor) -> BoolTensor:
+        """self's elements at the row-major positions index names (as if self were 1-D), in index's shape."""
+    def take_along_dim(self, indices: LongTensor, dim: int | None = None) -> BoolTensor:
+        """gather along dim, self and indices broadcast in every other dim (NumPy's take_along_axis); without dim, take of both flattened."""
+    def masked_select(self, mask: BoolTensor) -> BoolTensor:
+        """The elements of self where mask (broadcast with self) is true, row-major, as a 1-D tensor."""
+    def nonzero(self) -> LongTensor:
+        """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
+    def argwhere(self) -> LongTensor:
+        """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
     def __eq__(self, other: BoolTensor | bool) -> BoolTensor: ...  # type: ignore[override]
     def __ne__(self, other: BoolTensor | bool) -> BoolTensor: ...  # type: ignore[override]
     def __lt__(self, other: BoolTensor | bool) -> BoolTensor: ...
@@ -596,3 +639,60 @@ def msort(self: BoolTensor) -> BoolTensor:
 
 def isin(elements: BoolTensor, test_elements: BoolTensor, *, invert: bool = False) -> BoolTensor:
     """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""
+
+def index_select(self: BoolTensor, dim: int, index: LongTensor) -> BoolTensor:
+    """The slices of self along dim at the positions index (a vector) lists, in its order: dim's size becomes index's length."""
+
+def gather(self: BoolTensor, dim: int, index: LongTensor) -> BoolTensor:
+    """out[i][j][k] = self[index[i][j][k]][j][k] for dim 0 (likewise along any dim): index has self's number of dims, sizes no larger but along dim, and gives out its shape."""
+
+def scatter(self: BoolTensor, dim: int, index: LongTensor, src: BoolTensor) -> BoolTensor:
+    """A copy of self with self[index[i][j][k]][j][k] = src[i][j][k] for dim 0 (gather's inverse); of duplicate indices one write stays."""
+
+def scatter_(self: BoolTensor, dim: int, index: LongTensor, src: BoolTensor) -> BoolTensor:
+    """scatter, in place. Refuses a self that holds one address twice (expanded)."""
+
+def scatter_value(self: BoolTensor, dim: int, index: LongTensor, value: bool) -> BoolTensor:
+    """torch's scatter(self, dim, index, value) for a number: a copy of self with value at every position index names along dim."""
+
+def scatter_value_(self: BoolTensor, dim: int, index: LongTensor, value: bool) -> BoolTensor:
+    """scatter_value, in place."""
+
+def scatter_add(self: BoolTensor, dim: int, index: LongTensor, src: BoolTensor) -> BoolTensor:
+    """A copy of self with src[i][j][k] added to self[index[i][j][k]][j][k] for dim 0: duplicate indices all add."""
+
+def scatter_add_(self: BoolTensor, dim: int, index: LongTensor, src: BoolTensor) -> BoolTensor:
+    """scatter_add, in place."""
+
+def index_add(self: BoolTensor, dim: int, index: LongTensor, source: BoolTensor, *, alpha: bool = True) -> BoolTensor:
+    """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length. Duplicates all add."""
+
+def index_add_(self: BoolTensor, dim: int, index: LongTensor, source: BoolTensor, *, alpha: bool = True) -> BoolTensor:
+    """index_add, in place."""
+
+def index_fill(self: BoolTensor, dim: int, index: LongTensor, value: bool) -> BoolTensor:
+    """A copy of self with value in its slices along dim at the positions index lists."""
+
+def index_fill_(self: BoolTensor, dim: int, index: LongTensor, value: bool) -> BoolTensor:
+    """index_fill, in place."""
+
+def index_copy(self: BoolTensor, dim: int, index: LongTensor, source: BoolTensor) -> BoolTensor:
+    """A copy of self with source's slice i in self's slice index[i] along dim (source: self's shape but dim, of index's length)."""
+
+def index_copy_(self: BoolTensor, dim: int, index: LongTensor, source: BoolTensor) -> BoolTensor:
+    """index_copy, in place."""
+
+def take(self: BoolTensor, index: LongTensor) -> BoolTensor:
+    """self's elements at the row-major positions index names (as if self were 1-D), in index's shape."""
+
+def take_along_dim(self: BoolTensor, indices: LongTensor, dim: int | None = None) -> BoolTensor:
+    """gather along dim, self and indices broadcast in every other dim (NumPy's take_along_axis); without dim, take of both flattened."""
+
+def masked_select(self: BoolTensor, mask: BoolTensor) -> BoolTensor:
+    """The elements of self where mask (broadcast with self) is true, row-major, as a 1-D tensor."""
+
+def nonzero(self: BoolTensor) -> LongTensor:
+    """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
+
+def argwhere(self: BoolTensor) -> LongTensor:
+    """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""

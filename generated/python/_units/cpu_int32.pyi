@@ -3,13 +3,18 @@
 
 from collections.abc import Iterator, Sequence
 from types import EllipsisType
-from typing import Any, ClassVar, Literal, NamedTuple
+from typing import Any, ClassVar, Literal, NamedTuple, Protocol
+
 
 from satchel._units.cpu_bool import BoolTensor
 from satchel._units.cpu_int64 import LongTensor
 from satchel._units.cpu_float64 import DoubleTensor
 
-_Key = int | slice | EllipsisType | None
+class _Shaped(Protocol):  # an index array or mask: a tensor of any unit, a NumPy array
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+
+_Key = int | bool | slice | EllipsisType | None | Sequence[Any] | _Shaped
 
 dtype: Literal["int32"]
 device: Literal["cpu"]
@@ -408,6 +413,44 @@ class IntTensor:
         """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
     def bucketize(self, boundaries: IntTensor, *, right: bool = False) -> LongTensor:
         """For each element of self, the index of its bucket among the 1-D, ascending boundaries: the first i with self < boundaries[i] when right is True, the first with self <= boundaries[i] when not (searchsorted's, the other way around)."""
+    def index_select(self, dim: int, index: LongTensor) -> IntTensor:
+        """The slices of self along dim at the positions index (a vector) lists, in its order: dim's size becomes index's length."""
+    def gather(self, dim: int, index: LongTensor) -> IntTensor:
+        """out[i][j][k] = self[index[i][j][k]][j][k] for dim 0 (likewise along any dim): index has self's number of dims, sizes no larger but along dim, and gives out its shape."""
+    def scatter(self, dim: int, index: LongTensor, src: IntTensor) -> IntTensor:
+        """A copy of self with self[index[i][j][k]][j][k] = src[i][j][k] for dim 0 (gather's inverse); of duplicate indices one write stays."""
+    def scatter_(self, dim: int, index: LongTensor, src: IntTensor) -> IntTensor:
+        """scatter, in place. Refuses a self that holds one address twice (expanded)."""
+    def scatter_value(self, dim: int, index: LongTensor, value: int) -> IntTensor:
+        """torch's scatter(self, dim, index, value) for a number: a copy of self with value at every position index names along dim."""
+    def scatter_value_(self, dim: int, index: LongTensor, value: int) -> IntTensor:
+        """scatter_value, in place."""
+    def scatter_add(self, dim: int, index: LongTensor, src: IntTensor) -> IntTensor:
+        """A copy of self with src[i][j][k] added to self[index[i][j][k]][j][k] for dim 0: duplicate indices all add."""
+    def scatter_add_(self, dim: int, index: LongTensor, src: IntTensor) -> IntTensor:
+        """scatter_add, in place."""
+    def index_add(self, dim: int, index: LongTensor, source: IntTensor, *, alpha: int = 1) -> IntTensor:
+        """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length. Duplicates all add."""
+    def index_add_(self, dim: int, index: LongTensor, source: IntTensor, *, alpha: int = 1) -> IntTensor:
+        """index_add, in place."""
+    def index_fill(self, dim: int, index: LongTensor, value: int) -> IntTensor:
+        """A copy of self with value in its slices along dim at the positions index lists."""
+    def index_fill_(self, dim: int, index: LongTensor, value: int) -> IntTensor:
+        """index_fill, in place."""
+    def index_copy(self, dim: int, index: LongTensor, source: IntTensor) -> IntTensor:
+        """A copy of self with source's slice i in self's slice index[i] along dim (source: self's shape but dim, of index's length)."""
+    def index_copy_(self, dim: int, index: LongTensor, source: IntTensor) -> IntTensor:
+        """index_copy, in place."""
+    def take(self, index: LongTensor) -> IntTensor:
+        """self's elements at the row-major positions index names (as if self were 1-D), in index's shape."""
+    def take_along_dim(self, indices: LongTensor, dim: int | None = None) -> IntTensor:
+        """gather along dim, self and indices broadcast in every other dim (NumPy's take_along_axis); without dim, take of both flattened."""
+    def masked_select(self, mask: BoolTensor) -> IntTensor:
+        """The elements of self where mask (broadcast with self) is true, row-major, as a 1-D tensor."""
+    def nonzero(self) -> LongTensor:
+        """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
+    def argwhere(self) -> LongTensor:
+        """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
     def __add__(self, other: IntTensor | int) -> IntTensor: ...
     def __radd__(self, other: int) -> IntTensor: ...
     def __iadd__(self, other: IntTensor | int) -> IntTensor: ...
@@ -1015,3 +1058,60 @@ def bucketize(self: IntTensor, boundaries: IntTensor, *, right: bool = False) ->
 
 def isin(elements: IntTensor, test_elements: IntTensor, *, invert: bool = False) -> BoolTensor:
     """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""
+
+def index_select(self: IntTensor, dim: int, index: LongTensor) -> IntTensor:
+    """The slices of self along dim at the positions index (a vector) lists, in its order: dim's size becomes index's length."""
+
+def gather(self: IntTensor, dim: int, index: LongTensor) -> IntTensor:
+    """out[i][j][k] = self[index[i][j][k]][j][k] for dim 0 (likewise along any dim): index has self's number of dims, sizes no larger but along dim, and gives out its shape."""
+
+def scatter(self: IntTensor, dim: int, index: LongTensor, src: IntTensor) -> IntTensor:
+    """A copy of self with self[index[i][j][k]][j][k] = src[i][j][k] for dim 0 (gather's inverse); of duplicate indices one write stays."""
+
+def scatter_(self: IntTensor, dim: int, index: LongTensor, src: IntTensor) -> IntTensor:
+    """scatter, in place. Refuses a self that holds one address twice (expanded)."""
+
+def scatter_value(self: IntTensor, dim: int, index: LongTensor, value: int) -> IntTensor:
+    """torch's scatter(self, dim, index, value) for a number: a copy of self with value at every position index names along dim."""
+
+def scatter_value_(self: IntTensor, dim: int, index: LongTensor, value: int) -> IntTensor:
+    """scatter_value, in place."""
+
+def scatter_add(self: IntTensor, dim: int, index: LongTensor, src: IntTensor) -> IntTensor:
+    """A copy of self with src[i][j][k] added to self[index[i][j][k]][j][k] for dim 0: duplicate indices all add."""
+
+def scatter_add_(self: IntTensor, dim: int, index: LongTensor, src: IntTensor) -> IntTensor:
+    """scatter_add, in place."""
+
+def index_add(self: IntTensor, dim: int, index: LongTensor, source: IntTensor, *, alpha: int = 1) -> IntTensor:
+    """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length. Duplicates all add."""
+
+def index_add_(self: IntTensor, dim: int, index: LongTensor, source: IntTensor, *, alpha: int = 1) -> IntTensor:
+    """index_add, in place."""
+
+def index_fill(self: IntTensor, dim: int, index: LongTensor, value: int) -> IntTensor:
+    """A copy of self with value in its slices along dim at the positions index lists."""
+
+def index_fill_(self: IntTensor, dim: int, index: LongTensor, value: int) -> IntTensor:
+    """index_fill, in place."""
+
+def index_copy(self: IntTensor, dim: int, index: LongTensor, source: IntTensor) -> IntTensor:
+    """A copy of self with source's slice i in self's slice index[i] along dim (source: self's shape but dim, of index's length)."""
+
+def index_copy_(self: IntTensor, dim: int, index: LongTensor, source: IntTensor) -> IntTensor:
+    """index_copy, in place."""
+
+def take(self: IntTensor, index: LongTensor) -> IntTensor:
+    """self's elements at the row-major positions index names (as if self were 1-D), in index's shape."""
+
+def take_along_dim(self: IntTensor, indices: LongTensor, dim: int | None = None) -> IntTensor:
+    """gather along dim, self and indices broadcast in every other dim (NumPy's take_along_axis); without dim, take of both flattened."""
+
+def masked_select(self: IntTensor, mask: BoolTensor) -> IntTensor:
+    """The elements of self where mask (broadcast with self) is true, row-major, as a 1-D tensor."""
+
+def nonzero(self: IntTensor) -> LongTensor:
+    """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
+
+def argwhere(self: IntTensor) -> LongTensor:
+    """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""

@@ -3,14 +3,19 @@
 
 from collections.abc import Iterator, Sequence
 from types import EllipsisType
-from typing import Any, ClassVar, Literal, NamedTuple
+from typing import Any, ClassVar, Literal, NamedTuple, Protocol
+
 
 from satchel._units.cpu_int16 import ShortTensor as HostTensor
 from satchel._units.cuda_bool import BoolTensor
 from satchel._units.cuda_int64 import LongTensor
 from satchel._units.cuda_float64 import DoubleTensor
 
-_Key = int | slice | EllipsisType | None
+class _Shaped(Protocol):  # an index array or mask: a tensor of any unit, a NumPy array
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+
+_Key = int | bool | slice | EllipsisType | None | Sequence[Any] | _Shaped
 
 dtype: Literal["int16"]
 device: Literal["cuda"]
@@ -409,6 +414,44 @@ class ShortTensor:
         """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
     def bucketize(self, boundaries: ShortTensor, *, right: bool = False) -> LongTensor:
         """For each element of self, the index of its bucket among the 1-D, ascending boundaries: the first i with self < boundaries[i] when right is True, the first with self <= boundaries[i] when not (searchsorted's, the other way around)."""
+    def index_select(self, dim: int, index: LongTensor) -> ShortTensor:
+        """The slices of self along dim at the positions index (a vector) lists, in its order: dim's size becomes index's length."""
+    def gather(self, dim: int, index: LongTensor) -> ShortTensor:
+        """out[i][j][k] = self[index[i][j][k]][j][k] for dim 0 (likewise along any dim): index has self's number of dims, sizes no larger but along dim, and gives out its shape."""
+    def scatter(self, dim: int, index: LongTensor, src: ShortTensor) -> ShortTensor:
+        """A copy of self with self[index[i][j][k]][j][k] = src[i][j][k] for dim 0 (gather's inverse); of duplicate indices one write stays."""
+    def scatter_(self, dim: int, index: LongTensor, src: ShortTensor) -> ShortTensor:
+        """scatter, in place. Refuses a self that holds one address twice (expanded)."""
+    def scatter_value(self, dim: int, index: LongTensor, value: int) -> ShortTensor:
+        """torch's scatter(self, dim, index, value) for a number: a copy of self with value at every position index names along dim."""
+    def scatter_value_(self, dim: int, index: LongTensor, value: int) -> ShortTensor:
+        """scatter_value, in place."""
+    def scatter_add(self, dim: int, index: LongTensor, src: ShortTensor) -> ShortTensor:
+        """A copy of self with src[i][j][k] added to self[index[i][j][k]][j][k] for dim 0: duplicate indices all add."""
+    def scatter_add_(self, dim: int, index: LongTensor, src: ShortTensor) -> ShortTensor:
+        """scatter_add, in place."""
+    def index_add(self, dim: int, index: LongTensor, source: ShortTensor, *, alpha: int = 1) -> ShortTensor:
+        """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length. Duplicates all add."""
+    def index_add_(self, dim: int, index: LongTensor, source: ShortTensor, *, alpha: int = 1) -> ShortTensor:
+        """index_add, in place."""
+    def index_fill(self, dim: int, index: LongTensor, value: int) -> ShortTensor:
+        """A copy of self with value in its slices along dim at the positions index lists."""
+    def index_fill_(self, dim: int, index: LongTensor, value: int) -> ShortTensor:
+        """index_fill, in place."""
+    def index_copy(self, dim: int, index: LongTensor, source: ShortTensor) -> ShortTensor:
+        """A copy of self with source's slice i in self's slice index[i] along dim (source: self's shape but dim, of index's length)."""
+    def index_copy_(self, dim: int, index: LongTensor, source: ShortTensor) -> ShortTensor:
+        """index_copy, in place."""
+    def take(self, index: LongTensor) -> ShortTensor:
+        """self's elements at the row-major positions index names (as if self were 1-D), in index's shape."""
+    def take_along_dim(self, indices: LongTensor, dim: int | None = None) -> ShortTensor:
+        """gather along dim, self and indices broadcast in every other dim (NumPy's take_along_axis); without dim, take of both flattened."""
+    def masked_select(self, mask: BoolTensor) -> ShortTensor:
+        """The elements of self where mask (broadcast with self) is true, row-major, as a 1-D tensor."""
+    def nonzero(self) -> LongTensor:
+        """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
+    def argwhere(self) -> LongTensor:
+        """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
     def __add__(self, other: ShortTensor | int) -> ShortTensor: ...
     def __radd__(self, other: int) -> ShortTensor: ...
     def __iadd__(self, other: ShortTensor | int) -> ShortTensor: ...
@@ -1019,3 +1062,60 @@ def bucketize(self: ShortTensor, boundaries: ShortTensor, *, right: bool = False
 
 def isin(elements: ShortTensor, test_elements: ShortTensor, *, invert: bool = False) -> BoolTensor:
     """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""
+
+def index_select(self: ShortTensor, dim: int, index: LongTensor) -> ShortTensor:
+    """The slices of self along dim at the positions index (a vector) lists, in its order: dim's size becomes index's length."""
+
+def gather(self: ShortTensor, dim: int, index: LongTensor) -> ShortTensor:
+    """out[i][j][k] = self[index[i][j][k]][j][k] for dim 0 (likewise along any dim): index has self's number of dims, sizes no larger but along dim, and gives out its shape."""
+
+def scatter(self: ShortTensor, dim: int, index: LongTensor, src: ShortTensor) -> ShortTensor:
+    """A copy of self with self[index[i][j][k]][j][k] = src[i][j][k] for dim 0 (gather's inverse); of duplicate indices one write stays."""
+
+def scatter_(self: ShortTensor, dim: int, index: LongTensor, src: ShortTensor) -> ShortTensor:
+    """scatter, in place. Refuses a self that holds one address twice (expanded)."""
+
+def scatter_value(self: ShortTensor, dim: int, index: LongTensor, value: int) -> ShortTensor:
+    """torch's scatter(self, dim, index, value) for a number: a copy of self with value at every position index names along dim."""
+
+def scatter_value_(self: ShortTensor, dim: int, index: LongTensor, value: int) -> ShortTensor:
+    """scatter_value, in place."""
+
+def scatter_add(self: ShortTensor, dim: int, index: LongTensor, src: ShortTensor) -> ShortTensor:
+    """A copy of self with src[i][j][k] added to self[index[i][j][k]][j][k] for dim 0: duplicate indices all add."""
+
+def scatter_add_(self: ShortTensor, dim: int, index: LongTensor, src: ShortTensor) -> ShortTensor:
+    """scatter_add, in place."""
+
+def index_add(self: ShortTensor, dim: int, index: LongTensor, source: ShortTensor, *, alpha: int = 1) -> ShortTensor:
+    """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length. Duplicates all add."""
+
+def index_add_(self: ShortTensor, dim: int, index: LongTensor, source: ShortTensor, *, alpha: int = 1) -> ShortTensor:
+    """index_add, in place."""
+
+def index_fill(self: ShortTensor, dim: int, index: LongTensor, value: int) -> ShortTensor:
+    """A copy of self with value in its slices along dim at the positions index lists."""
+
+def index_fill_(self: ShortTensor, dim: int, index: LongTensor, value: int) -> ShortTensor:
+    """index_fill, in place."""
+
+def index_copy(self: ShortTensor, dim: int, index: LongTensor, source: ShortTensor) -> ShortTensor:
+    """A copy of self with source's slice i in self's slice index[i] along dim (source: self's shape but dim, of index's length)."""
+
+def index_copy_(self: ShortTensor, dim: int, index: LongTensor, source: ShortTensor) -> ShortTensor:
+    """index_copy, in place."""
+
+def take(self: ShortTensor, index: LongTensor) -> ShortTensor:
+    """self's elements at the row-major positions index names (as if self were 1-D), in index's shape."""
+
+def take_along_dim(self: ShortTensor, indices: LongTensor, dim: int | None = None) -> ShortTensor:
+    """gather along dim, self and indices broadcast in every other dim (NumPy's take_along_axis); without dim, take of both flattened."""
+
+def masked_select(self: ShortTensor, mask: BoolTensor) -> ShortTensor:
+    """The elements of self where mask (broadcast with self) is true, row-major, as a 1-D tensor."""
+
+def nonzero(self: ShortTensor) -> LongTensor:
+    """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
+
+def argwhere(self: ShortTensor) -> LongTensor:
+    """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""

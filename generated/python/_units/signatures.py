@@ -9,7 +9,6 @@ Other units' tensor classes are type parameters too, after those three; each
 defaults to Tensor, so a program names only those it uses and keeps working
 as ops that return new ones are added.
 BoolTensorInvT is the tensor class of the bool unit of the same device, which some arguments and results belong to.
-LongTensorT is the tensor class of the int64 unit of the same device, which some results belong to.
 LongTensorInvT is the tensor class of the int64 unit of the same device, which some arguments and results belong to.
 DoubleTensorT is the tensor class of the float64 unit of the same device, which some results belong to.
 SumTensorT is the tensor class of the unit of the dtype of sums along dims of the same device, which some results belong to.
@@ -38,13 +37,12 @@ TensorT = TypeVar("TensorT", bound=Tensor)
 RealT = TypeVar("RealT", bound=float, covariant=True)  # results only; int and bool are floats here
 AccRealT = TypeVar("AccRealT", bound=float, covariant=True)  # only ever returned
 BoolTensorInvT = TypeVar("BoolTensorInvT", bound=Tensor, default=Tensor)
-LongTensorT = TypeVar("LongTensorT", bound=Tensor, covariant=True, default=Tensor)  # only ever returned
 LongTensorInvT = TypeVar("LongTensorInvT", bound=Tensor, default=Tensor)
 DoubleTensorT = TypeVar("DoubleTensorT", bound=Tensor, covariant=True, default=Tensor)  # only ever returned
 SumTensorT = TypeVar("SumTensorT", bound=Tensor, covariant=True, default=Tensor)  # only ever returned
 
 
-class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorT, SumTensorT]):
+class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, SumTensorT]):
     """The bool units' functions (bool)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -110,7 +108,7 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTenso
     def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
-    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorInvT:
         """How many elements over dim (all when None) are nonzero (NaN is)."""
 
     def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
@@ -119,16 +117,16 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTenso
     def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """The smallest element over dim (all when None); NaN where any is NaN."""
 
-    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
 
-    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
 
-    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
 
-    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
 
     def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
@@ -137,10 +135,10 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTenso
     def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
         """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
 
-    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
 
-    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
 
     def eq(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
@@ -365,10 +363,10 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTenso
     def clone(self, tensor: TensorT, /) -> TensorT:
         """A contiguous copy of self with its own storage."""
 
-    def sort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> tuple[TensorT, LongTensorT]:
+    def sort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The elements of self sorted along dim, ascending (or descending), and the index along dim each came from."""
 
-    def argsort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> LongTensorT:
+    def argsort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> LongTensorInvT:
         """The indices along dim that sort self (sort's indices)."""
 
     def msort(self, tensor: TensorT, /) -> TensorT:
@@ -376,6 +374,63 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTenso
 
     def isin(self, elements: TensorT, test_elements: TensorT, /, *, invert: bool = False) -> BoolTensorInvT:
         """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""
+
+    def index_select(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """The slices of self along dim at the positions index (a vector) lists, in its order: dim's size becomes index's length."""
+
+    def gather(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """out[i][j][k] = self[index[i][j][k]][j][k] for dim 0 (likewise along any dim): index has self's number of dims, sizes no larger but along dim, and gives out its shape."""
+
+    def scatter(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with self[index[i][j][k]][j][k] = src[i][j][k] for dim 0 (gather's inverse); of duplicate indices one write stays."""
+
+    def scatter_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter, in place."""
+
+    def scatter_value(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: bool, /) -> TensorT:
+        """torch's scatter(self, dim, index, value) for a number: a copy of self with value at every position index names along dim."""
+
+    def scatter_value_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: bool, /) -> TensorT:
+        """scatter_value, in place."""
+
+    def scatter_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with src[i][j][k] added to self[index[i][j][k]][j][k] for dim 0: duplicate indices all add."""
+
+    def scatter_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter_add, in place."""
+
+    def index_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: bool = True) -> TensorT:
+        """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length."""
+
+    def index_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: bool = True) -> TensorT:
+        """index_add, in place."""
+
+    def index_fill(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: bool, /) -> TensorT:
+        """A copy of self with value in its slices along dim at the positions index lists."""
+
+    def index_fill_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: bool, /) -> TensorT:
+        """index_fill, in place."""
+
+    def index_copy(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """A copy of self with source's slice i in self's slice index[i] along dim (source: self's shape but dim, of index's length)."""
+
+    def index_copy_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """index_copy, in place."""
+
+    def take(self, tensor: TensorT, index: LongTensorInvT, /) -> TensorT:
+        """self's elements at the row-major positions index names (as if self were 1-D), in index's shape."""
+
+    def take_along_dim(self, tensor: TensorT, indices: LongTensorInvT, /, dim: int | None = None) -> TensorT:
+        """gather along dim, self and indices broadcast in every other dim (NumPy's take_along_axis); without dim, take of both flattened."""
+
+    def masked_select(self, tensor: TensorT, mask: BoolTensorInvT, /) -> TensorT:
+        """The elements of self where mask (broadcast with self) is true, row-major, as a 1-D tensor."""
+
+    def nonzero(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
+
+    def argwhere(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
 
 
 class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, DoubleTensorT, SumTensorT]):
@@ -939,6 +994,63 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def isin(self, elements: TensorT, test_elements: TensorT, /, *, invert: bool = False) -> BoolTensorInvT:
         """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""
 
+    def index_select(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """The slices of self along dim at the positions index (a vector) lists, in its order: dim's size becomes index's length."""
+
+    def gather(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """out[i][j][k] = self[index[i][j][k]][j][k] for dim 0 (likewise along any dim): index has self's number of dims, sizes no larger but along dim, and gives out its shape."""
+
+    def scatter(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with self[index[i][j][k]][j][k] = src[i][j][k] for dim 0 (gather's inverse); of duplicate indices one write stays."""
+
+    def scatter_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter, in place."""
+
+    def scatter_value(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """torch's scatter(self, dim, index, value) for a number: a copy of self with value at every position index names along dim."""
+
+    def scatter_value_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """scatter_value, in place."""
+
+    def scatter_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with src[i][j][k] added to self[index[i][j][k]][j][k] for dim 0: duplicate indices all add."""
+
+    def scatter_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter_add, in place."""
+
+    def index_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: int = 1) -> TensorT:
+        """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length."""
+
+    def index_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: int = 1) -> TensorT:
+        """index_add, in place."""
+
+    def index_fill(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """A copy of self with value in its slices along dim at the positions index lists."""
+
+    def index_fill_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """index_fill, in place."""
+
+    def index_copy(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """A copy of self with source's slice i in self's slice index[i] along dim (source: self's shape but dim, of index's length)."""
+
+    def index_copy_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """index_copy, in place."""
+
+    def take(self, tensor: TensorT, index: LongTensorInvT, /) -> TensorT:
+        """self's elements at the row-major positions index names (as if self were 1-D), in index's shape."""
+
+    def take_along_dim(self, tensor: TensorT, indices: LongTensorInvT, /, dim: int | None = None) -> TensorT:
+        """gather along dim, self and indices broadcast in every other dim (NumPy's take_along_axis); without dim, take of both flattened."""
+
+    def masked_select(self, tensor: TensorT, mask: BoolTensorInvT, /) -> TensorT:
+        """The elements of self where mask (broadcast with self) is true, row-major, as a 1-D tensor."""
+
+    def nonzero(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
+
+    def argwhere(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
+
 
 class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, DoubleTensorT, SumTensorT]):
     """The signed units' functions (int8, int16, int32, int64)."""
@@ -1500,6 +1612,63 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTen
 
     def isin(self, elements: TensorT, test_elements: TensorT, /, *, invert: bool = False) -> BoolTensorInvT:
         """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""
+
+    def index_select(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """The slices of self along dim at the positions index (a vector) lists, in its order: dim's size becomes index's length."""
+
+    def gather(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """out[i][j][k] = self[index[i][j][k]][j][k] for dim 0 (likewise along any dim): index has self's number of dims, sizes no larger but along dim, and gives out its shape."""
+
+    def scatter(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with self[index[i][j][k]][j][k] = src[i][j][k] for dim 0 (gather's inverse); of duplicate indices one write stays."""
+
+    def scatter_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter, in place."""
+
+    def scatter_value(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """torch's scatter(self, dim, index, value) for a number: a copy of self with value at every position index names along dim."""
+
+    def scatter_value_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """scatter_value, in place."""
+
+    def scatter_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with src[i][j][k] added to self[index[i][j][k]][j][k] for dim 0: duplicate indices all add."""
+
+    def scatter_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter_add, in place."""
+
+    def index_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: int = 1) -> TensorT:
+        """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length."""
+
+    def index_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: int = 1) -> TensorT:
+        """index_add, in place."""
+
+    def index_fill(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """A copy of self with value in its slices along dim at the positions index lists."""
+
+    def index_fill_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """index_fill, in place."""
+
+    def index_copy(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """A copy of self with source's slice i in self's slice index[i] along dim (source: self's shape but dim, of index's length)."""
+
+    def index_copy_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """index_copy, in place."""
+
+    def take(self, tensor: TensorT, index: LongTensorInvT, /) -> TensorT:
+        """self's elements at the row-major positions index names (as if self were 1-D), in index's shape."""
+
+    def take_along_dim(self, tensor: TensorT, indices: LongTensorInvT, /, dim: int | None = None) -> TensorT:
+        """gather along dim, self and indices broadcast in every other dim (NumPy's take_along_axis); without dim, take of both flattened."""
+
+    def masked_select(self, tensor: TensorT, mask: BoolTensorInvT, /) -> TensorT:
+        """The elements of self where mask (broadcast with self) is true, row-major, as a 1-D tensor."""
+
+    def nonzero(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
+
+    def argwhere(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
 
 
 class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, DoubleTensorT, SumTensorT]):
@@ -2318,6 +2487,63 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def isin(self, elements: TensorT, test_elements: TensorT, /, *, invert: bool = False) -> BoolTensorInvT:
         """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""
 
+    def index_select(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """The slices of self along dim at the positions index (a vector) lists, in its order: dim's size becomes index's length."""
+
+    def gather(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """out[i][j][k] = self[index[i][j][k]][j][k] for dim 0 (likewise along any dim): index has self's number of dims, sizes no larger but along dim, and gives out its shape."""
+
+    def scatter(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with self[index[i][j][k]][j][k] = src[i][j][k] for dim 0 (gather's inverse); of duplicate indices one write stays."""
+
+    def scatter_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter, in place."""
+
+    def scatter_value(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: float, /) -> TensorT:
+        """torch's scatter(self, dim, index, value) for a number: a copy of self with value at every position index names along dim."""
+
+    def scatter_value_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: float, /) -> TensorT:
+        """scatter_value, in place."""
+
+    def scatter_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with src[i][j][k] added to self[index[i][j][k]][j][k] for dim 0: duplicate indices all add."""
+
+    def scatter_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter_add, in place."""
+
+    def index_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: float = 1) -> TensorT:
+        """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length."""
+
+    def index_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: float = 1) -> TensorT:
+        """index_add, in place."""
+
+    def index_fill(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: float, /) -> TensorT:
+        """A copy of self with value in its slices along dim at the positions index lists."""
+
+    def index_fill_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: float, /) -> TensorT:
+        """index_fill, in place."""
+
+    def index_copy(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """A copy of self with source's slice i in self's slice index[i] along dim (source: self's shape but dim, of index's length)."""
+
+    def index_copy_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """index_copy, in place."""
+
+    def take(self, tensor: TensorT, index: LongTensorInvT, /) -> TensorT:
+        """self's elements at the row-major positions index names (as if self were 1-D), in index's shape."""
+
+    def take_along_dim(self, tensor: TensorT, indices: LongTensorInvT, /, dim: int | None = None) -> TensorT:
+        """gather along dim, self and indices broadcast in every other dim (NumPy's take_along_axis); without dim, take of both flattened."""
+
+    def masked_select(self, tensor: TensorT, mask: BoolTensorInvT, /) -> TensorT:
+        """The elements of self where mask (broadcast with self) is true, row-major, as a 1-D tensor."""
+
+    def nonzero(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
+
+    def argwhere(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
+
 
 class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, DoubleTensorT, SumTensorT]):
     """The integral units' functions (uint8, int8, int16, int32, int64)."""
@@ -2880,6 +3106,63 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def isin(self, elements: TensorT, test_elements: TensorT, /, *, invert: bool = False) -> BoolTensorInvT:
         """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""
 
+    def index_select(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """The slices of self along dim at the positions index (a vector) lists, in its order: dim's size becomes index's length."""
+
+    def gather(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """out[i][j][k] = self[index[i][j][k]][j][k] for dim 0 (likewise along any dim): index has self's number of dims, sizes no larger but along dim, and gives out its shape."""
+
+    def scatter(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with self[index[i][j][k]][j][k] = src[i][j][k] for dim 0 (gather's inverse); of duplicate indices one write stays."""
+
+    def scatter_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter, in place."""
+
+    def scatter_value(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """torch's scatter(self, dim, index, value) for a number: a copy of self with value at every position index names along dim."""
+
+    def scatter_value_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """scatter_value, in place."""
+
+    def scatter_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with src[i][j][k] added to self[index[i][j][k]][j][k] for dim 0: duplicate indices all add."""
+
+    def scatter_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter_add, in place."""
+
+    def index_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: int = 1) -> TensorT:
+        """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length."""
+
+    def index_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: int = 1) -> TensorT:
+        """index_add, in place."""
+
+    def index_fill(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """A copy of self with value in its slices along dim at the positions index lists."""
+
+    def index_fill_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """index_fill, in place."""
+
+    def index_copy(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """A copy of self with source's slice i in self's slice index[i] along dim (source: self's shape but dim, of index's length)."""
+
+    def index_copy_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """index_copy, in place."""
+
+    def take(self, tensor: TensorT, index: LongTensorInvT, /) -> TensorT:
+        """self's elements at the row-major positions index names (as if self were 1-D), in index's shape."""
+
+    def take_along_dim(self, tensor: TensorT, indices: LongTensorInvT, /, dim: int | None = None) -> TensorT:
+        """gather along dim, self and indices broadcast in every other dim (NumPy's take_along_axis); without dim, take of both flattened."""
+
+    def masked_select(self, tensor: TensorT, mask: BoolTensorInvT, /) -> TensorT:
+        """The elements of self where mask (broadcast with self) is true, row-major, as a 1-D tensor."""
+
+    def nonzero(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
+
+    def argwhere(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
+
 
 class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, DoubleTensorT, SumTensorT]):
     """The numeric units' functions (uint8, int8, int16, int32, int64, float16, float32, float64)."""
@@ -3394,8 +3677,65 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTe
     def isin(self, elements: TensorT, test_elements: TensorT, /, *, invert: bool = False) -> BoolTensorInvT:
         """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""
 
+    def index_select(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """The slices of self along dim at the positions index (a vector) lists, in its order: dim's size becomes index's length."""
 
-class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorT, SumTensorT]):
+    def gather(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """out[i][j][k] = self[index[i][j][k]][j][k] for dim 0 (likewise along any dim): index has self's number of dims, sizes no larger but along dim, and gives out its shape."""
+
+    def scatter(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with self[index[i][j][k]][j][k] = src[i][j][k] for dim 0 (gather's inverse); of duplicate indices one write stays."""
+
+    def scatter_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter, in place."""
+
+    def scatter_value(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """torch's scatter(self, dim, index, value) for a number: a copy of self with value at every position index names along dim."""
+
+    def scatter_value_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """scatter_value, in place."""
+
+    def scatter_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with src[i][j][k] added to self[index[i][j][k]][j][k] for dim 0: duplicate indices all add."""
+
+    def scatter_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter_add, in place."""
+
+    def index_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: int = 1) -> TensorT:
+        """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length."""
+
+    def index_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: int = 1) -> TensorT:
+        """index_add, in place."""
+
+    def index_fill(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """A copy of self with value in its slices along dim at the positions index lists."""
+
+    def index_fill_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: int, /) -> TensorT:
+        """index_fill, in place."""
+
+    def index_copy(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """A copy of self with source's slice i in self's slice index[i] along dim (source: self's shape but dim, of index's length)."""
+
+    def index_copy_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """index_copy, in place."""
+
+    def take(self, tensor: TensorT, index: LongTensorInvT, /) -> TensorT:
+        """self's elements at the row-major positions index names (as if self were 1-D), in index's shape."""
+
+    def take_along_dim(self, tensor: TensorT, indices: LongTensorInvT, /, dim: int | None = None) -> TensorT:
+        """gather along dim, self and indices broadcast in every other dim (NumPy's take_along_axis); without dim, take of both flattened."""
+
+    def masked_select(self, tensor: TensorT, mask: BoolTensorInvT, /) -> TensorT:
+        """The elements of self where mask (broadcast with self) is true, row-major, as a 1-D tensor."""
+
+    def nonzero(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
+
+    def argwhere(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
+
+
+class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, SumTensorT]):
     """The all units' functions (bool, uint8, int8, int16, int32, int64, float16, float32, float64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -3461,7 +3801,7 @@ class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorT, 
     def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
-    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorInvT:
         """How many elements over dim (all when None) are nonzero (NaN is)."""
 
     def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
@@ -3470,16 +3810,16 @@ class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorT, 
     def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """The smallest element over dim (all when None); NaN where any is NaN."""
 
-    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
 
-    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
 
-    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
 
-    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
 
     def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
@@ -3488,10 +3828,10 @@ class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorT, 
     def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
         """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
 
-    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
 
-    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
 
     def eq(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
@@ -3692,10 +4032,10 @@ class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorT, 
     def clone(self, tensor: TensorT, /) -> TensorT:
         """A contiguous copy of self with its own storage."""
 
-    def sort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> tuple[TensorT, LongTensorT]:
+    def sort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The elements of self sorted along dim, ascending (or descending), and the index along dim each came from."""
 
-    def argsort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> LongTensorT:
+    def argsort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> LongTensorInvT:
         """The indices along dim that sort self (sort's indices)."""
 
     def msort(self, tensor: TensorT, /) -> TensorT:
@@ -3704,8 +4044,65 @@ class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorT, 
     def isin(self, elements: TensorT, test_elements: TensorT, /, *, invert: bool = False) -> BoolTensorInvT:
         """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""
 
+    def index_select(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """The slices of self along dim at the positions index (a vector) lists, in its order: dim's size becomes index's length."""
 
-class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorT, SumTensorT]):
+    def gather(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """out[i][j][k] = self[index[i][j][k]][j][k] for dim 0 (likewise along any dim): index has self's number of dims, sizes no larger but along dim, and gives out its shape."""
+
+    def scatter(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with self[index[i][j][k]][j][k] = src[i][j][k] for dim 0 (gather's inverse); of duplicate indices one write stays."""
+
+    def scatter_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter, in place."""
+
+    def scatter_value(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: bool, /) -> TensorT:
+        """torch's scatter(self, dim, index, value) for a number: a copy of self with value at every position index names along dim."""
+
+    def scatter_value_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: bool, /) -> TensorT:
+        """scatter_value, in place."""
+
+    def scatter_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with src[i][j][k] added to self[index[i][j][k]][j][k] for dim 0: duplicate indices all add."""
+
+    def scatter_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter_add, in place."""
+
+    def index_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: bool = True) -> TensorT:
+        """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length."""
+
+    def index_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: bool = True) -> TensorT:
+        """index_add, in place."""
+
+    def index_fill(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: bool, /) -> TensorT:
+        """A copy of self with value in its slices along dim at the positions index lists."""
+
+    def index_fill_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: bool, /) -> TensorT:
+        """index_fill, in place."""
+
+    def index_copy(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """A copy of self with source's slice i in self's slice index[i] along dim (source: self's shape but dim, of index's length)."""
+
+    def index_copy_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """index_copy, in place."""
+
+    def take(self, tensor: TensorT, index: LongTensorInvT, /) -> TensorT:
+        """self's elements at the row-major positions index names (as if self were 1-D), in index's shape."""
+
+    def take_along_dim(self, tensor: TensorT, indices: LongTensorInvT, /, dim: int | None = None) -> TensorT:
+        """gather along dim, self and indices broadcast in every other dim (NumPy's take_along_axis); without dim, take of both flattened."""
+
+    def masked_select(self, tensor: TensorT, mask: BoolTensorInvT, /) -> TensorT:
+        """The elements of self where mask (broadcast with self) is true, row-major, as a 1-D tensor."""
+
+    def nonzero(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
+
+    def argwhere(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
+
+
+class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, SumTensorT]):
     """The bitwise units' functions (bool, uint8, int8, int16, int32, int64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -3771,7 +4168,7 @@ class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTe
     def any(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> BoolTensorInvT:
         """Whether some element over dim (all when None) is nonzero (NaN is); false over no elements."""
 
-    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorT:
+    def count_nonzero(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None) -> LongTensorInvT:
         """How many elements over dim (all when None) are nonzero (NaN is)."""
 
     def amax(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
@@ -3780,16 +4177,16 @@ class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTe
     def amin(self, tensor: TensorT, /, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> TensorT:
         """The smallest element over dim (all when None); NaN where any is NaN."""
 
-    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmax(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the largest element along dim, the first of equal ones (a NaN counts as largest); with dim None, of all elements counted in row-major order."""
 
-    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorT:
+    def argmin(self, tensor: TensorT, /, dim: int | None = None, keepdim: bool = False) -> LongTensorInvT:
         """The index of the smallest element along dim, the first of equal ones (a NaN counts as smallest); with dim None, of all elements counted in row-major order."""
 
-    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def max(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The largest elements along dim and their indices (argmax's), as a named tuple (values, indices)."""
 
-    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorT]:
+    def min(self, tensor: TensorT, dim: int, /, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices)."""
 
     def cumsum(self, tensor: TensorT, dim: int, /) -> SumTensorT:
@@ -3798,10 +4195,10 @@ class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTe
     def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
         """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
 
-    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
 
-    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorT]:
+    def cummin(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices)."""
 
     def eq(self, tensor: TensorT, other: TensorT | bool, /) -> BoolTensorInvT:
@@ -4026,10 +4423,10 @@ class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTe
     def clone(self, tensor: TensorT, /) -> TensorT:
         """A contiguous copy of self with its own storage."""
 
-    def sort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> tuple[TensorT, LongTensorT]:
+    def sort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The elements of self sorted along dim, ascending (or descending), and the index along dim each came from."""
 
-    def argsort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> LongTensorT:
+    def argsort(self, tensor: TensorT, /, dim: int = -1, descending: bool = False, *, stable: bool = False) -> LongTensorInvT:
         """The indices along dim that sort self (sort's indices)."""
 
     def msort(self, tensor: TensorT, /) -> TensorT:
@@ -4037,3 +4434,60 @@ class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTe
 
     def isin(self, elements: TensorT, test_elements: TensorT, /, *, invert: bool = False) -> BoolTensorInvT:
         """For each element of elements, whether it equals some element of test_elements (or, with invert, equals none); NaN equals nothing, -0.0 equals 0.0."""
+
+    def index_select(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """The slices of self along dim at the positions index (a vector) lists, in its order: dim's size becomes index's length."""
+
+    def gather(self, tensor: TensorT, dim: int, index: LongTensorInvT, /) -> TensorT:
+        """out[i][j][k] = self[index[i][j][k]][j][k] for dim 0 (likewise along any dim): index has self's number of dims, sizes no larger but along dim, and gives out its shape."""
+
+    def scatter(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with self[index[i][j][k]][j][k] = src[i][j][k] for dim 0 (gather's inverse); of duplicate indices one write stays."""
+
+    def scatter_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter, in place."""
+
+    def scatter_value(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: bool, /) -> TensorT:
+        """torch's scatter(self, dim, index, value) for a number: a copy of self with value at every position index names along dim."""
+
+    def scatter_value_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: bool, /) -> TensorT:
+        """scatter_value, in place."""
+
+    def scatter_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """A copy of self with src[i][j][k] added to self[index[i][j][k]][j][k] for dim 0: duplicate indices all add."""
+
+    def scatter_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, src: TensorT, /) -> TensorT:
+        """scatter_add, in place."""
+
+    def index_add(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: bool = True) -> TensorT:
+        """A copy of self with alpha * source's slice i added to self's slice index[i] along dim; source is self's shape but dim, of index's length."""
+
+    def index_add_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /, *, alpha: bool = True) -> TensorT:
+        """index_add, in place."""
+
+    def index_fill(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: bool, /) -> TensorT:
+        """A copy of self with value in its slices along dim at the positions index lists."""
+
+    def index_fill_(self, tensor: TensorT, dim: int, index: LongTensorInvT, value: bool, /) -> TensorT:
+        """index_fill, in place."""
+
+    def index_copy(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """A copy of self with source's slice i in self's slice index[i] along dim (source: self's shape but dim, of index's length)."""
+
+    def index_copy_(self, tensor: TensorT, dim: int, index: LongTensorInvT, source: TensorT, /) -> TensorT:
+        """index_copy, in place."""
+
+    def take(self, tensor: TensorT, index: LongTensorInvT, /) -> TensorT:
+        """self's elements at the row-major positions index names (as if self were 1-D), in index's shape."""
+
+    def take_along_dim(self, tensor: TensorT, indices: LongTensorInvT, /, dim: int | None = None) -> TensorT:
+        """gather along dim, self and indices broadcast in every other dim (NumPy's take_along_axis); without dim, take of both flattened."""
+
+    def masked_select(self, tensor: TensorT, mask: BoolTensorInvT, /) -> TensorT:
+        """The elements of self where mask (broadcast with self) is true, row-major, as a 1-D tensor."""
+
+    def nonzero(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
+
+    def argwhere(self, tensor: TensorT, /) -> LongTensorInvT:
+        """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""

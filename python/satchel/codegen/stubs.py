@@ -83,9 +83,15 @@ def _stub_default(text: str) -> str:
     return text
 
 
+def _stub_default_of(text: str, t: str) -> str:
+    """The default for a parameter of stub type t: a Scalar's 1 is True for bool units (alpha=1)."""
+    default = _stub_default(text)
+    return {"0": "False", "1": "True"}.get(default, default) if t == "bool" else default
+
+
 def _stub_param(arg: Arg, spelling: Spelling, operand: bool) -> str:
     t = f"{spelling.tensor} | {spelling.scalar}" if operand else stub_type(arg.type, spelling)
-    return f"{arg.name}: {t}" if arg.default is None else f"{arg.name}: {t} = {_stub_default(arg.default)}"
+    return f"{arg.name}: {t}" if arg.default is None else f"{arg.name}: {t} = {_stub_default_of(arg.default, t)}"
 
 
 def stub_params(sig: Signature, spelling: Spelling, operand: set[str],
