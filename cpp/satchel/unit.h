@@ -13,6 +13,8 @@
 #include "math.h"
 #include "pointwise.h"
 #include "positional.h"
+#include "random.h"
+#include "random_perm.h"
 #include "reduce.h"
 #include "reduce_dims.h"
 #include "scan.h"

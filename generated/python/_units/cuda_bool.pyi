@@ -181,6 +181,10 @@ class BoolTensor:
         """self itself (sharing storage) when it is contiguous, else a contiguous copy."""
     def clone(self) -> BoolTensor:
         """A contiguous copy of self with its own storage."""
+    def bernoulli(self, p: float | None = None, *, generator: object | None = None) -> BoolTensor:
+        """A tensor of self's shape, each element 1 with probability p, or, without p, with the probability in the same place of self (in [0, 1]; TH's bernoulli_FloatTensor); else 0."""
+    def bernoulli_(self, p: float = 0.5, *, generator: object | None = None) -> BoolTensor:
+        """Fill self with 1 with probability p (in [0, 1]), else 0."""
     def __eq__(self, other: BoolTensor | bool) -> BoolTensor: ...  # type: ignore[override]
     def __ne__(self, other: BoolTensor | bool) -> BoolTensor: ...  # type: ignore[override]
     def __lt__(self, other: BoolTensor | bool) -> BoolTensor: ...
@@ -406,3 +410,9 @@ def contiguous(self: BoolTensor) -> BoolTensor:
 
 def clone(self: BoolTensor) -> BoolTensor:
     """A contiguous copy of self with its own storage."""
+
+def bernoulli(self: BoolTensor, p: float | None = None, *, generator: object | None = None) -> BoolTensor:
+    """A tensor of self's shape, each element 1 with probability p, or, without p, with the probability in the same place of self (in [0, 1]; TH's bernoulli_FloatTensor); else 0."""
+
+def bernoulli_(self: BoolTensor, p: float = 0.5, *, generator: object | None = None) -> BoolTensor:
+    """Fill self with 1 with probability p (in [0, 1]), else 0."""
