@@ -47,9 +47,8 @@ namespace satchel::native {
 // fixed); each bucket is then shuffled. Uniform buckets and uniform orders within
 // them make every permutation equally likely.
 template <class TensorT>
-TensorT randperm(int64_t n, const std::optional<nb::object>& generator) {
+TensorT randperm_from(int64_t n, random::Generator& g) {
   using T = typename TensorT::value_type;
-  random::Generator& g = generator_for("randperm", generator, Device::cpu);
   if (n < 0) throw std::invalid_argument("randperm: n must be >= 0, got " + std::to_string(n));
   if (n > 0 && double(n - 1) > DType<T>::highest)
     throw std::invalid_argument("randperm: n = " + std::to_string(n) + " does not fit in " + DType<T>::name +
@@ -102,13 +101,17 @@ TensorT randperm(int64_t n, const std::optional<nb::object>& generator) {
   return out;
 }
 
+template <class TensorT>
+TensorT randperm(int64_t n, const std::optional<nb::object>& generator) {
+  return randperm_from<TensorT>(n, generator_for("randperm", generator, Device::cpu));
+}
+
 // Row r's sample s (with replacement) reads 53-bit uniform r * num_samples + s; without
 // replacement, category c's key reads uniform r * categories + c.
 template <class TensorT>
-Tensor<int64_t, Device::cpu> multinomial(const TensorT& self, int64_t num_samples, bool replacement,
-                                         const std::optional<nb::object>& generator) {
+Tensor<int64_t, Device::cpu> multinomial_from(const TensorT& self, int64_t num_samples, bool replacement,
+                                              random::Generator& g) {
   using Index = Tensor<int64_t, Device::cpu>;
-  random::Generator& g = generator_for("multinomial", generator, Device::cpu);
   if (self.dim() != 1 && self.dim() != 2)
     throw std::invalid_argument("multinomial: self must be 1-D or 2-D, got shape " + to_string(self.sizes()));
   const int64_t rows = self.dim() == 2 ? self.size(0) : 1, cats = self.size(self.dim() - 1);
@@ -171,6 +174,12 @@ Tensor<int64_t, Device::cpu> multinomial(const TensorT& self, int64_t num_sample
     }
   }, 1);
   return out;
+}
+
+template <class TensorT>
+Tensor<int64_t, Device::cpu> multinomial(const TensorT& self, int64_t num_samples, bool replacement,
+                                         const std::optional<nb::object>& generator) {
+  return multinomial_from(self, num_samples, replacement, generator_for("multinomial", generator, Device::cpu));
 }
 
 }  // namespace satchel::native

@@ -12,6 +12,7 @@
 #include "../from_python.h"
 #include "../io.h"
 #include "../views.h"
+#include "random.h"
 #include "transfer.h"
 
 namespace satchel::cuda::native {
