@@ -36,16 +36,14 @@ void fill_host(T* out, int64_t n, const random::Draw& d, const Dist& dist) {
   const int64_t blocks = int64_t(blocks_for<Dist>(n));
   ReleaseGil unlocked(n);
   parallel_chunks(blocks, worker_count(n), [&](int64_t b0, int64_t b1, int) {
-    for (int64_t b = b0; b < b1; ++b) {
-      if ((b + 1) * K <= n) {
-        dist(d, uint64_t(b), out + b * K);
-      } else {
-        T last[K];
-        dist(d, uint64_t(b), last);
-        for (int64_t i = b * K; i < n; ++i) out[i] = last[i - b * K];
-      }
+    const int64_t whole = std::min(b1, n / K);  // blocks all of whose elements are in out
+    for (int64_t b = b0; b < whole; ++b) dist(d, uint64_t(b), out + b * K);
+    for (int64_t b = std::max(b0, whole); b < b1; ++b) {
+      T last[K];
+      dist(d, uint64_t(b), last);
+      for (int64_t i = b * K; i < n; ++i) out[i] = last[i - b * K];
     }
-  }, 1);
+  }, 16);
 }
 
 // A new tensor of shape size drawn from dist.

@@ -64,20 +64,17 @@ template <> struct Bits<double> {
 template <class C>
 SATCHEL_HD C log(C x) {
   using B = Bits<C>;
+  // Branch-free (selects), so that loops of draws vectorise: tiny and subnormal x
+  // are scaled into the normal range first.
+  const bool tiny = x < C(1) / C(1ull << 60);
+  x = tiny ? mul(x, C(1ull << 60)) : x;
   typename B::word w = B::of(x);
-  int e = 0;
-  if (x < C(1) / C(1ull << 60)) {  // subnormal or tiny: scale into the normal range first
-    x = mul(x, C(1ull << 60));
-    w = B::of(x);
-    e = -60;
-  }
-  e += int(w >> B::mantissa) - B::bias;
+  int e = int(w >> B::mantissa) - B::bias - (tiny ? 60 : 0);
   w = (w & ((typename B::word(1) << B::mantissa) - 1)) | (typename B::word(B::bias) << B::mantissa);
   C m = B::from(w);  // in [1, 2)
-  if (m > C(1.41421356237309504880)) {
-    m = mul(m, C(0.5));
-    ++e;
-  }
+  const bool high = m > C(1.41421356237309504880);
+  m = high ? mul(m, C(0.5)) : m;
+  e += high ? 1 : 0;
   const C f = sub(m, C(1));  // exact (Sterbenz)
   const C s = f / add(m, C(1));
   const C s2 = mul(s, s);
@@ -131,12 +128,10 @@ SATCHEL_HD SinCos<C> sincos_2pi(C a) {
     c = fma(mul(c, x2), C(-1) / C((2 * n - 1) * (2 * n)), C(1));
   }
   s = mul(s, x);
-  switch (int(q) & 3) {
-    case 0: return {s, c};
-    case 1: return {c, -s};
-    case 2: return {-s, -c};
-    default: return {-c, s};
-  }
+  // rotate by q quarter turns: (s, c), (c, -s), (-s, -c), (-c, s)
+  const int turn = int(q) & 3;
+  const C sin_q = turn & 1 ? c : s, cos_q = turn & 1 ? -s : c;
+  return {turn & 2 ? -sin_q : sin_q, turn & 2 ? -cos_q : cos_q};
 }
 
 }  // namespace satchel::rmath
