@@ -218,7 +218,6 @@ TensorT randperm(int64_t n, const std::optional<nb::object>& generator) {
 template <class TensorT>
 DeviceTensor<int64_t> multinomial(const TensorT& self, int64_t num_samples, bool replacement,
                                   const std::optional<nb::object>& generator) {
-  using T = typename TensorT::value_type;
   random::Generator& g = SATCHEL_GEN("multinomial");
   return to_device(satchel::native::multinomial_from(to_host(self), num_samples, replacement, g));
 }
