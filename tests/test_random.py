@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 from scipy import stats
 
 import satchel
@@ -334,6 +335,10 @@ def test_geometric_and_poisson(u: Unit) -> None:
     k = np.arange(1, x.max() + 1)
     assert _chi2(np.bincount(x, minlength=k[-1] + 1)[1:], N * stats.geom.pmf(k, 0.2)) > P_MIN
     assert (_np(T.empty([5]).geometric_(1, generator=g)) == 1).all()
+    assert (_np(T.empty([1000]).geometric_(1e-300, generator=g)) >= 1).all()  # past int64: no overflow
+    if u.dtype.name != "float16":
+        with pytest.raises(ValueError, match="at most 2"):
+            T.poisson(T.full([1], 1e17))
     for lam in (0.0, 0.7, 4.0, 9.99, 10.0, 37.5, 1000.0):
         if lam > float(np.finfo(u.np_dtype).max) / 100:
             continue
@@ -568,3 +573,31 @@ def _big_call(name: str, T, g, n: int):
         "random_": lambda: T.zeros(shape).random_(generator=g),
     }
     return table[name]()
+
+
+IN_PLACE = {
+    "uniform_": lambda t, g: t.uniform_(-1, 2, generator=g),
+    "normal_": lambda t, g: t.normal_(0.5, 2, generator=g),
+    "log_normal_": lambda t, g: t.log_normal_(generator=g),
+    "exponential_": lambda t, g: t.exponential_(generator=g),
+    "geometric_": lambda t, g: t.geometric_(0.4, generator=g),
+    "cauchy_": lambda t, g: t.cauchy_(generator=g),
+    "bernoulli_": lambda t, g: t.bernoulli_(0.3, generator=g),
+    "random_": lambda t, g: t.random_(0, 100, generator=g),
+}
+
+
+@pytest.mark.parametrize("u", floats(), ids=str)
+@given(shape=hnp.array_shapes(min_dims=2, max_dims=4, min_side=0, max_side=5), seed=st.integers(0, 2**64 - 1),
+       name=st.sampled_from(sorted(IN_PLACE)))
+def test_in_place_views_any_shape(u: Unit, shape: tuple[int, ...], seed: int, name: str) -> None:
+    """In place on a transposed view (shapes with 0 and 1 sides too): the values of a
+    contiguous tensor of the view's shape, and the generator moves on as much."""
+    T = u.T
+    view = T.zeros(list(reversed(shape))).t() if len(shape) == 2 else T.zeros(list(shape)).transpose(0, 1)
+    plain = T.zeros(list(view.shape))
+    g1, g2 = _gen(seed), _gen(seed)
+    IN_PLACE[name](view, g1)
+    IN_PLACE[name](plain, g2)
+    np.testing.assert_array_equal(to_numpy(view), to_numpy(plain))
+    assert g1.get_state() == g2.get_state()

@@ -153,7 +153,8 @@ struct Geometric {
   SATCHEL_HD void apply(const philox::Block& r, uint64_t b, T* out) const {
     for (int k = 0; k < per_block; ++k) {
       const C q = rmath::log(open_unit<C, digits>(r, k)) / log1mp;
-      const C whole = C(int64_t(q));
+      // (from 2^mantissa on every C is a whole number, and int64 may not hold it)
+      const C whole = q >= C(uint64_t(1) << rmath::Bits<C>::mantissa) ? q : C(int64_t(q));
       out[k] = T(whole < q ? whole + C(1) : (whole < C(1) ? C(1) : whole));
     }
   }

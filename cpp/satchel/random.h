@@ -189,7 +189,7 @@ TensorT poisson(const TensorT& self, const std::optional<nb::object>& generator)
   using T = typename TensorT::value_type;
   random::Generator& g = detail::host_generator("poisson", generator);
   const TensorT rates = contiguous_copy(self);
-  rchecks::nonnegative_all("poisson", "self (the rates)", rates.data(), rates.numel());
+  rchecks::rates("poisson", rates.data(), rates.numel());
   TensorT out = TensorT::empty(self.sizes());
   const dist::Poisson<T, compute_of<TensorT>> fn{rates.data()};
   const random::Draw d = g.reserve(uint64_t(out.numel()));

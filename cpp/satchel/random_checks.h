@@ -60,6 +60,16 @@ void probabilities(const char* op, const T* p, int64_t n) {
   }
 }
 
+// Poisson rates: finite, >= 0 and at most 2^53, past which no draw is a whole double.
+template <class T>
+void rates(const char* op, const T* v, int64_t n) {
+  nonnegative_all(op, "self (the rates)", v, n);
+  for (int64_t i = 0; i < n; ++i)
+    if (double(compute_t<T>(v[i])) > 9007199254740992.0)
+      throw std::invalid_argument(std::string(op) + ": self (the rates) must be at most 2^53, got " +
+                                  show(double(compute_t<T>(v[i]))) + " at element " + std::to_string(i));
+}
+
 // The largest T below x (x finite).
 template <class T>
 T below(T x) {

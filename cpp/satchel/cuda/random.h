@@ -161,7 +161,7 @@ TensorT poisson(const TensorT& self, const std::optional<nb::object>& generator)
   using T = typename TensorT::value_type;
   random::Generator& g = SATCHEL_GEN("poisson");
   const auto [rates, host_rates] = detail::checked_copy(self);
-  rchecks::nonnegative_all("poisson", "self (the rates)", host_rates.data(), host_rates.numel());
+  rchecks::rates("poisson", host_rates.data(), host_rates.numel());
   TensorT out = cuda::empty<TensorT>(self.sizes());
   const dist::Poisson<T, compute_of<TensorT>> fn{rates.data()};
   const random::Draw d = g.reserve(uint64_t(out.numel()));
