@@ -11,6 +11,7 @@ from __future__ import annotations
 from ._dlpack import from_dlpack
 from ._errors import LinAlgError
 from ._host import cache_limit, empty_cache, get_num_threads, memory_cached, set_num_threads
+from ._random import Generator, default_generator, fork_rng, get_rng_state, initial_seed, manual_seed, set_rng_state
 from ._printing import get_printoptions, printoptions, set_printoptions
 from ._registry import UnitNotFound, th_class, unit, unit_of, units
 
@@ -19,8 +20,10 @@ try:  # the device submodules (satchel.cpu, ...), generated with the units, as a
 except ImportError:  # a source tree where nothing was built yet
     pass
 
-__all__ = ["LinAlgError", "UnitNotFound", "cache_limit", "empty_cache", "from_dlpack", "get_num_threads", "get_printoptions",
-           "memory_cached", "printoptions", "set_num_threads", "set_printoptions", "unit", "unit_of", "units"]
+__all__ = ["Generator", "LinAlgError", "UnitNotFound", "cache_limit", "default_generator", "empty_cache", "fork_rng",
+           "from_dlpack", "get_num_threads", "get_printoptions", "get_rng_state", "initial_seed", "manual_seed",
+           "memory_cached", "printoptions", "set_num_threads", "set_printoptions", "set_rng_state", "unit",
+           "unit_of", "units"]
 
 
 def __getattr__(name: str) -> object:

@@ -291,6 +291,10 @@ class BoolTensor:
         """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
     def argwhere(self) -> LongTensor:
         """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
+    def bernoulli(self, p: float | None = None, *, generator: object | None = None) -> BoolTensor:
+        """A tensor of self's shape, each element 1 with probability p, or, without p, with the probability in the same place of self (in [0, 1]; TH's bernoulli_FloatTensor); else 0."""
+    def bernoulli_(self, p: float = 0.5, *, generator: object | None = None) -> BoolTensor:
+        """Fill self with 1 with probability p (in [0, 1]), else 0."""
     def __eq__(self, other: BoolTensor | bool) -> BoolTensor: ...  # type: ignore[override]
     def __ne__(self, other: BoolTensor | bool) -> BoolTensor: ...  # type: ignore[override]
     def __lt__(self, other: BoolTensor | bool) -> BoolTensor: ...
@@ -696,3 +700,9 @@ def nonzero(self: BoolTensor) -> LongTensor:
 
 def argwhere(self: BoolTensor) -> LongTensor:
     """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
+
+def bernoulli(self: BoolTensor, p: float | None = None, *, generator: object | None = None) -> BoolTensor:
+    """A tensor of self's shape, each element 1 with probability p, or, without p, with the probability in the same place of self (in [0, 1]; TH's bernoulli_FloatTensor); else 0."""
+
+def bernoulli_(self: BoolTensor, p: float = 0.5, *, generator: object | None = None) -> BoolTensor:
+    """Fill self with 1 with probability p (in [0, 1]), else 0."""

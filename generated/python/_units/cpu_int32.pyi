@@ -451,6 +451,14 @@ class IntTensor:
         """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
     def argwhere(self) -> LongTensor:
         """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
+    def bernoulli(self, p: float | None = None, *, generator: object | None = None) -> IntTensor:
+        """A tensor of self's shape, each element 1 with probability p, or, without p, with the probability in the same place of self (in [0, 1]; TH's bernoulli_FloatTensor); else 0."""
+    def bernoulli_(self, p: float = 0.5, *, generator: object | None = None) -> IntTensor:
+        """Fill self with 1 with probability p (in [0, 1]), else 0."""
+    def randint_like(self, low: int, high: int, *, generator: object | None = None) -> IntTensor:
+        """randint with self's shape."""
+    def random_(self, from_: int | None = None, to: int | None = None, *, generator: object | None = None) -> IntTensor:
+        """Fill self with integers drawn uniformly: random_() from 0 up to the largest integer the dtype holds exactly (2^mantissa bits for floats), random_(to) from [0, to), random_(from_, to) from [from_, to), as PyTorch's random_."""
     def __add__(self, other: IntTensor | int) -> IntTensor: ...
     def __radd__(self, other: int) -> IntTensor: ...
     def __iadd__(self, other: IntTensor | int) -> IntTensor: ...
@@ -1115,3 +1123,21 @@ def nonzero(self: IntTensor) -> LongTensor:
 
 def argwhere(self: IntTensor) -> LongTensor:
     """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
+
+def bernoulli(self: IntTensor, p: float | None = None, *, generator: object | None = None) -> IntTensor:
+    """A tensor of self's shape, each element 1 with probability p, or, without p, with the probability in the same place of self (in [0, 1]; TH's bernoulli_FloatTensor); else 0."""
+
+def bernoulli_(self: IntTensor, p: float = 0.5, *, generator: object | None = None) -> IntTensor:
+    """Fill self with 1 with probability p (in [0, 1]), else 0."""
+
+def randint(low: int, high: int, size: int | Sequence[int], *, generator: object | None = None) -> IntTensor:
+    """A tensor of the given shape of integers drawn uniformly from [low, high), which must hold only values the dtype holds exactly."""
+
+def randint_like(self: IntTensor, low: int, high: int, *, generator: object | None = None) -> IntTensor:
+    """randint with self's shape."""
+
+def random_(self: IntTensor, from_: int | None = None, to: int | None = None, *, generator: object | None = None) -> IntTensor:
+    """Fill self with integers drawn uniformly: random_() from 0 up to the largest integer the dtype holds exactly (2^mantissa bits for floats), random_(to) from [0, to), random_(from_, to) from [from_, to), as PyTorch's random_."""
+
+def randperm(n: int, *, generator: object | None = None) -> IntTensor:
+    """A random permutation of 0 .. n-1, each of the n! equally likely (each element to a random bucket, then a Fisher-Yates shuffle of each bucket in cache)."""

@@ -628,6 +628,34 @@ class DoubleTensor:
         """The coordinates of self's nonzero elements, one row each in row-major order: a tensor of n x ndim (NaN is nonzero, -0.0 is zero)."""
     def argwhere(self) -> LongTensor:
         """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
+    def rand_like(self, *, generator: object | None = None) -> DoubleTensor:
+        """rand with self's shape."""
+    def randn_like(self, *, generator: object | None = None) -> DoubleTensor:
+        """randn with self's shape."""
+    def uniform_(self, from_: float = 0.0, to: float = 1.0, *, generator: object | None = None) -> DoubleTensor:
+        """Fill self with uniform draws from [from_, to) (to excluded after rounding to the dtype too); from_ == to fills from_."""
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: object | None = None) -> DoubleTensor:
+        """Fill self with normal draws of the given mean and std (std >= 0)."""
+    def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator: object | None = None) -> DoubleTensor:
+        """Fill self with exp(x), x normal of the given mean and std (std > 0)."""
+    def exponential_(self, lambd: float = 1.0, *, generator: object | None = None) -> DoubleTensor:
+        """Fill self with exponential draws of rate lambd > 0 (-log(u) / lambd, u in (0, 1])."""
+    def geometric_(self, p: float, *, generator: object | None = None) -> DoubleTensor:
+        """Fill self with the number of Bernoulli(p) trials up to the first success (1, 2, ...), p in (0, 1]."""
+    def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator: object | None = None) -> DoubleTensor:
+        """Fill self with Cauchy draws median + sigma tan(pi u) (sigma > 0)."""
+    def poisson(self, *, generator: object | None = None) -> DoubleTensor:
+        """Poisson draws, each of the rate in the same place of self (rates >= 0): by products of uniforms below rate 10, by Hoermann's transformed rejection (PTRS) from 10 on."""
+    def bernoulli(self, p: float | None = None, *, generator: object | None = None) -> DoubleTensor:
+        """A tensor of self's shape, each element 1 with probability p, or, without p, with the probability in the same place of self (in [0, 1]; TH's bernoulli_FloatTensor); else 0."""
+    def bernoulli_(self, p: float = 0.5, *, generator: object | None = None) -> DoubleTensor:
+        """Fill self with 1 with probability p (in [0, 1]), else 0."""
+    def randint_like(self, low: int, high: int, *, generator: object | None = None) -> DoubleTensor:
+        """randint with self's shape."""
+    def random_(self, from_: int | None = None, to: int | None = None, *, generator: object | None = None) -> DoubleTensor:
+        """Fill self with integers drawn uniformly: random_() from 0 up to the largest integer the dtype holds exactly (2^mantissa bits for floats), random_(to) from [0, to), random_(from_, to) from [from_, to), as PyTorch's random_."""
+    def multinomial(self, num_samples: int, replacement: bool = False, *, generator: object | None = None) -> LongTensor:
+        """num_samples indices of categories drawn from each row of self (1-D or 2-D, the rows non-negative, finite weights, not all zero, summing to anything): with replacement independently, by a search of the cumulative weights; without, in the order sequential draws without replacement give (the largest keys log(u) / weight), num_samples at most the number of nonzero weights."""
     def __add__(self, other: DoubleTensor | float) -> DoubleTensor: ...
     def __radd__(self, other: float) -> DoubleTensor: ...
     def __iadd__(self, other: DoubleTensor | float) -> DoubleTensor: ...
@@ -1534,3 +1562,57 @@ def nonzero(self: DoubleTensor) -> LongTensor:
 
 def argwhere(self: DoubleTensor) -> LongTensor:
     """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
+
+def rand(size: int | Sequence[int], *, generator: object | None = None) -> DoubleTensor:
+    """A tensor of the given shape of uniform draws from [0, 1): 24 random bits scaled (53 for float64, 11 for float16), so never 1."""
+
+def rand_like(self: DoubleTensor, *, generator: object | None = None) -> DoubleTensor:
+    """rand with self's shape."""
+
+def randn(size: int | Sequence[int], *, generator: object | None = None) -> DoubleTensor:
+    """A tensor of the given shape of standard normal draws (Box-Muller on pairs of uniforms; float16 draws in float32 and rounds)."""
+
+def randn_like(self: DoubleTensor, *, generator: object | None = None) -> DoubleTensor:
+    """randn with self's shape."""
+
+def uniform_(self: DoubleTensor, from_: float = 0.0, to: float = 1.0, *, generator: object | None = None) -> DoubleTensor:
+    """Fill self with uniform draws from [from_, to) (to excluded after rounding to the dtype too); from_ == to fills from_."""
+
+def normal_(self: DoubleTensor, mean: float = 0.0, std: float = 1.0, *, generator: object | None = None) -> DoubleTensor:
+    """Fill self with normal draws of the given mean and std (std >= 0)."""
+
+def normal(mean: DoubleTensor, std: DoubleTensor, *, generator: object | None = None) -> DoubleTensor:
+    """Normal draws, one per element of mean and std broadcast together, each of its own mean and std (TH's normal_means and normal_stddevs); every std >= 0."""
+
+def log_normal_(self: DoubleTensor, mean: float = 1.0, std: float = 2.0, *, generator: object | None = None) -> DoubleTensor:
+    """Fill self with exp(x), x normal of the given mean and std (std > 0)."""
+
+def exponential_(self: DoubleTensor, lambd: float = 1.0, *, generator: object | None = None) -> DoubleTensor:
+    """Fill self with exponential draws of rate lambd > 0 (-log(u) / lambd, u in (0, 1])."""
+
+def geometric_(self: DoubleTensor, p: float, *, generator: object | None = None) -> DoubleTensor:
+    """Fill self with the number of Bernoulli(p) trials up to the first success (1, 2, ...), p in (0, 1]."""
+
+def cauchy_(self: DoubleTensor, median: float = 0.0, sigma: float = 1.0, *, generator: object | None = None) -> DoubleTensor:
+    """Fill self with Cauchy draws median + sigma tan(pi u) (sigma > 0)."""
+
+def poisson(self: DoubleTensor, *, generator: object | None = None) -> DoubleTensor:
+    """Poisson draws, each of the rate in the same place of self (rates >= 0): by products of uniforms below rate 10, by Hoermann's transformed rejection (PTRS) from 10 on."""
+
+def bernoulli(self: DoubleTensor, p: float | None = None, *, generator: object | None = None) -> DoubleTensor:
+    """A tensor of self's shape, each element 1 with probability p, or, without p, with the probability in the same place of self (in [0, 1]; TH's bernoulli_FloatTensor); else 0."""
+
+def bernoulli_(self: DoubleTensor, p: float = 0.5, *, generator: object | None = None) -> DoubleTensor:
+    """Fill self with 1 with probability p (in [0, 1]), else 0."""
+
+def randint(low: int, high: int, size: int | Sequence[int], *, generator: object | None = None) -> DoubleTensor:
+    """A tensor of the given shape of integers drawn uniformly from [low, high), which must hold only values the dtype holds exactly."""
+
+def randint_like(self: DoubleTensor, low: int, high: int, *, generator: object | None = None) -> DoubleTensor:
+    """randint with self's shape."""
+
+def random_(self: DoubleTensor, from_: int | None = None, to: int | None = None, *, generator: object | None = None) -> DoubleTensor:
+    """Fill self with integers drawn uniformly: random_() from 0 up to the largest integer the dtype holds exactly (2^mantissa bits for floats), random_(to) from [0, to), random_(from_, to) from [from_, to), as PyTorch's random_."""
+
+def multinomial(self: DoubleTensor, num_samples: int, replacement: bool = False, *, generator: object | None = None) -> LongTensor:
+    """num_samples indices of categories drawn from each row of self (1-D or 2-D, the rows non-negative, finite weights, not all zero, summing to anything): with replacement independently, by a search of the cumulative weights; without, in the order sequential draws without replacement give (the largest keys log(u) / weight), num_samples at most the number of nonzero weights."""

@@ -432,6 +432,12 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTenso
     def argwhere(self, tensor: TensorT, /) -> LongTensorInvT:
         """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
 
+    def bernoulli(self, tensor: TensorT, /, p: float | None = None, *, generator: object | None = None) -> TensorT:
+        """A tensor of self's shape, each element 1 with probability p, or, without p, with the probability in the same place of self (in [0, 1]; TH's bernoulli_FloatTensor); else 0."""
+
+    def bernoulli_(self, tensor: TensorT, /, p: float = 0.5, *, generator: object | None = None) -> TensorT:
+        """Fill self with 1 with probability p (in [0, 1]), else 0."""
+
 
 class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, DoubleTensorT, SumTensorT]):
     """The unsigned units' functions (uint8)."""
@@ -1051,6 +1057,24 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def argwhere(self, tensor: TensorT, /) -> LongTensorInvT:
         """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
 
+    def bernoulli(self, tensor: TensorT, /, p: float | None = None, *, generator: object | None = None) -> TensorT:
+        """A tensor of self's shape, each element 1 with probability p, or, without p, with the probability in the same place of self (in [0, 1]; TH's bernoulli_FloatTensor); else 0."""
+
+    def bernoulli_(self, tensor: TensorT, /, p: float = 0.5, *, generator: object | None = None) -> TensorT:
+        """Fill self with 1 with probability p (in [0, 1]), else 0."""
+
+    def randint(self, low: int, high: int, size: int | Sequence[int], /, *, generator: object | None = None) -> TensorT:
+        """A tensor of the given shape of integers drawn uniformly from [low, high), which must hold only values the dtype holds exactly."""
+
+    def randint_like(self, tensor: TensorT, low: int, high: int, /, *, generator: object | None = None) -> TensorT:
+        """randint with self's shape."""
+
+    def random_(self, tensor: TensorT, /, from_: int | None = None, to: int | None = None, *, generator: object | None = None) -> TensorT:
+        """Fill self with integers drawn uniformly: random_() from 0 up to the largest integer the dtype holds exactly (2^mantissa bits for floats), random_(to) from [0, to), random_(from_, to) from [from_, to), as PyTorch's random_."""
+
+    def randperm(self, n: int, /, *, generator: object | None = None) -> TensorT:
+        """A random permutation of 0 ."""
+
 
 class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, DoubleTensorT, SumTensorT]):
     """The signed units' functions (int8, int16, int32, int64)."""
@@ -1669,6 +1693,24 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTen
 
     def argwhere(self, tensor: TensorT, /) -> LongTensorInvT:
         """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
+
+    def bernoulli(self, tensor: TensorT, /, p: float | None = None, *, generator: object | None = None) -> TensorT:
+        """A tensor of self's shape, each element 1 with probability p, or, without p, with the probability in the same place of self (in [0, 1]; TH's bernoulli_FloatTensor); else 0."""
+
+    def bernoulli_(self, tensor: TensorT, /, p: float = 0.5, *, generator: object | None = None) -> TensorT:
+        """Fill self with 1 with probability p (in [0, 1]), else 0."""
+
+    def randint(self, low: int, high: int, size: int | Sequence[int], /, *, generator: object | None = None) -> TensorT:
+        """A tensor of the given shape of integers drawn uniformly from [low, high), which must hold only values the dtype holds exactly."""
+
+    def randint_like(self, tensor: TensorT, low: int, high: int, /, *, generator: object | None = None) -> TensorT:
+        """randint with self's shape."""
+
+    def random_(self, tensor: TensorT, /, from_: int | None = None, to: int | None = None, *, generator: object | None = None) -> TensorT:
+        """Fill self with integers drawn uniformly: random_() from 0 up to the largest integer the dtype holds exactly (2^mantissa bits for floats), random_(to) from [0, to), random_(from_, to) from [from_, to), as PyTorch's random_."""
+
+    def randperm(self, n: int, /, *, generator: object | None = None) -> TensorT:
+        """A random permutation of 0 ."""
 
 
 class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, DoubleTensorT, SumTensorT]):
@@ -2544,6 +2586,60 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def argwhere(self, tensor: TensorT, /) -> LongTensorInvT:
         """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
 
+    def rand(self, size: int | Sequence[int], /, *, generator: object | None = None) -> TensorT:
+        """A tensor of the given shape of uniform draws from [0, 1): 24 random bits scaled (53 for float64, 11 for float16), so never 1."""
+
+    def rand_like(self, tensor: TensorT, /, *, generator: object | None = None) -> TensorT:
+        """rand with self's shape."""
+
+    def randn(self, size: int | Sequence[int], /, *, generator: object | None = None) -> TensorT:
+        """A tensor of the given shape of standard normal draws (Box-Muller on pairs of uniforms; float16 draws in float32 and rounds)."""
+
+    def randn_like(self, tensor: TensorT, /, *, generator: object | None = None) -> TensorT:
+        """randn with self's shape."""
+
+    def uniform_(self, tensor: TensorT, /, from_: float = 0.0, to: float = 1.0, *, generator: object | None = None) -> TensorT:
+        """Fill self with uniform draws from [from_, to) (to excluded after rounding to the dtype too); from_ == to fills from_."""
+
+    def normal_(self, tensor: TensorT, /, mean: float = 0.0, std: float = 1.0, *, generator: object | None = None) -> TensorT:
+        """Fill self with normal draws of the given mean and std (std >= 0)."""
+
+    def normal(self, mean: TensorT, std: TensorT, /, *, generator: object | None = None) -> TensorT:
+        """Normal draws, one per element of mean and std broadcast together, each of its own mean and std (TH's normal_means and normal_stddevs); every std >= 0."""
+
+    def log_normal_(self, tensor: TensorT, /, mean: float = 1.0, std: float = 2.0, *, generator: object | None = None) -> TensorT:
+        """Fill self with exp(x), x normal of the given mean and std (std > 0)."""
+
+    def exponential_(self, tensor: TensorT, /, lambd: float = 1.0, *, generator: object | None = None) -> TensorT:
+        """Fill self with exponential draws of rate lambd > 0 (-log(u) / lambd, u in (0, 1])."""
+
+    def geometric_(self, tensor: TensorT, p: float, /, *, generator: object | None = None) -> TensorT:
+        """Fill self with the number of Bernoulli(p) trials up to the first success (1, 2, ...), p in (0, 1]."""
+
+    def cauchy_(self, tensor: TensorT, /, median: float = 0.0, sigma: float = 1.0, *, generator: object | None = None) -> TensorT:
+        """Fill self with Cauchy draws median + sigma tan(pi u) (sigma > 0)."""
+
+    def poisson(self, tensor: TensorT, /, *, generator: object | None = None) -> TensorT:
+        """Poisson draws, each of the rate in the same place of self (rates >= 0): by products of uniforms below rate 10, by Hoermann's transformed rejection (PTRS) from 10 on."""
+
+    def bernoulli(self, tensor: TensorT, /, p: float | None = None, *, generator: object | None = None) -> TensorT:
+        """A tensor of self's shape, each element 1 with probability p, or, without p, with the probability in the same place of self (in [0, 1]; TH's bernoulli_FloatTensor); else 0."""
+
+    def bernoulli_(self, tensor: TensorT, /, p: float = 0.5, *, generator: object | None = None) -> TensorT:
+        """Fill self with 1 with probability p (in [0, 1]), else 0."""
+
+    def randint(self, low: int, high: int, size: int | Sequence[int], /, *, generator: object | None = None) -> TensorT:
+        """A tensor of the given shape of integers drawn uniformly from [low, high), which must hold only values the dtype holds exactly."""
+
+    def randint_like(self, tensor: TensorT, low: int, high: int, /, *, generator: object | None = None) -> TensorT:
+        """randint with self's shape."""
+
+    def random_(self, tensor: TensorT, /, from_: int | None = None, to: int | None = None, *, generator: object | None = None) -> TensorT:
+        """Fill self with integers drawn uniformly: random_() from 0 up to the largest integer the dtype holds exactly (2^mantissa bits for floats), random_(to) from [0, to), random_(from_, to) from [from_, to), as PyTorch's random_."""
+
+    def multinomial(self, tensor: TensorT, num_samples: int, /, replacement: bool = False, *, generator: object | None = None) -> LongTensorInvT:
+        """num_samples indices of categories drawn from each row of self (1-D or 2-D, the rows non-negative, finite weights, not all zero, summing to anything): with replacement independently, by a search of the cumulative weights; without, in the order sequential draws without replacement give (the largest keys log(u) / weight), num_samples at most the number of nonzero weights."""
+
 
 class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, DoubleTensorT, SumTensorT]):
     """The integral units' functions (uint8, int8, int16, int32, int64)."""
@@ -3163,6 +3259,24 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def argwhere(self, tensor: TensorT, /) -> LongTensorInvT:
         """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
 
+    def bernoulli(self, tensor: TensorT, /, p: float | None = None, *, generator: object | None = None) -> TensorT:
+        """A tensor of self's shape, each element 1 with probability p, or, without p, with the probability in the same place of self (in [0, 1]; TH's bernoulli_FloatTensor); else 0."""
+
+    def bernoulli_(self, tensor: TensorT, /, p: float = 0.5, *, generator: object | None = None) -> TensorT:
+        """Fill self with 1 with probability p (in [0, 1]), else 0."""
+
+    def randint(self, low: int, high: int, size: int | Sequence[int], /, *, generator: object | None = None) -> TensorT:
+        """A tensor of the given shape of integers drawn uniformly from [low, high), which must hold only values the dtype holds exactly."""
+
+    def randint_like(self, tensor: TensorT, low: int, high: int, /, *, generator: object | None = None) -> TensorT:
+        """randint with self's shape."""
+
+    def random_(self, tensor: TensorT, /, from_: int | None = None, to: int | None = None, *, generator: object | None = None) -> TensorT:
+        """Fill self with integers drawn uniformly: random_() from 0 up to the largest integer the dtype holds exactly (2^mantissa bits for floats), random_(to) from [0, to), random_(from_, to) from [from_, to), as PyTorch's random_."""
+
+    def randperm(self, n: int, /, *, generator: object | None = None) -> TensorT:
+        """A random permutation of 0 ."""
+
 
 class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, DoubleTensorT, SumTensorT]):
     """The numeric units' functions (uint8, int8, int16, int32, int64, float16, float32, float64)."""
@@ -3734,6 +3848,21 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTe
     def argwhere(self, tensor: TensorT, /) -> LongTensorInvT:
         """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
 
+    def bernoulli(self, tensor: TensorT, /, p: float | None = None, *, generator: object | None = None) -> TensorT:
+        """A tensor of self's shape, each element 1 with probability p, or, without p, with the probability in the same place of self (in [0, 1]; TH's bernoulli_FloatTensor); else 0."""
+
+    def bernoulli_(self, tensor: TensorT, /, p: float = 0.5, *, generator: object | None = None) -> TensorT:
+        """Fill self with 1 with probability p (in [0, 1]), else 0."""
+
+    def randint(self, low: int, high: int, size: int | Sequence[int], /, *, generator: object | None = None) -> TensorT:
+        """A tensor of the given shape of integers drawn uniformly from [low, high), which must hold only values the dtype holds exactly."""
+
+    def randint_like(self, tensor: TensorT, low: int, high: int, /, *, generator: object | None = None) -> TensorT:
+        """randint with self's shape."""
+
+    def random_(self, tensor: TensorT, /, from_: int | None = None, to: int | None = None, *, generator: object | None = None) -> TensorT:
+        """Fill self with integers drawn uniformly: random_() from 0 up to the largest integer the dtype holds exactly (2^mantissa bits for floats), random_(to) from [0, to), random_(from_, to) from [from_, to), as PyTorch's random_."""
+
 
 class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, SumTensorT]):
     """The all units' functions (bool, uint8, int8, int16, int32, int64, float16, float32, float64)."""
@@ -4100,6 +4229,12 @@ class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInv
 
     def argwhere(self, tensor: TensorT, /) -> LongTensorInvT:
         """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
+
+    def bernoulli(self, tensor: TensorT, /, p: float | None = None, *, generator: object | None = None) -> TensorT:
+        """A tensor of self's shape, each element 1 with probability p, or, without p, with the probability in the same place of self (in [0, 1]; TH's bernoulli_FloatTensor); else 0."""
+
+    def bernoulli_(self, tensor: TensorT, /, p: float = 0.5, *, generator: object | None = None) -> TensorT:
+        """Fill self with 1 with probability p (in [0, 1]), else 0."""
 
 
 class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, SumTensorT]):
@@ -4491,3 +4626,9 @@ class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTe
 
     def argwhere(self, tensor: TensorT, /) -> LongTensorInvT:
         """The coordinates of self's nonzero elements (the same as nonzero, as torch's argwhere)."""
+
+    def bernoulli(self, tensor: TensorT, /, p: float | None = None, *, generator: object | None = None) -> TensorT:
+        """A tensor of self's shape, each element 1 with probability p, or, without p, with the probability in the same place of self (in [0, 1]; TH's bernoulli_FloatTensor); else 0."""
+
+    def bernoulli_(self, tensor: TensorT, /, p: float = 0.5, *, generator: object | None = None) -> TensorT:
+        """Fill self with 1 with probability p (in [0, 1]), else 0."""
