@@ -328,7 +328,16 @@ Plan plan_of_key(const TensorBase& t, PyObject* key) {
   std::vector<int64_t> lone_offsets;
   static const int64_t kZero = 0;
   int d = 0;  // the next dim of t
+  // Whether some key item (an Ellipsis too, even one of no dims) lies between advanced ones.
+  bool seen_advanced = false, gap = false, separated = false;
   for (Item& it : k.items) {
+    const bool advanced_item = it.kind == Kind::array || it.kind == Kind::mask || (it.kind == Kind::integer && any_array);
+    if (advanced_item) {
+      separated = separated || (seen_advanced && gap);
+      seen_advanced = true, gap = false;
+    } else {
+      gap = gap || seen_advanced;
+    }
     switch (it.kind) {
       case Kind::none:
         sizes.push_back(1), strides.push_back(0);
@@ -414,8 +423,11 @@ Plan plan_of_key(const TensorBase& t, PyObject* key) {
     for (const Dims* s : shapes) all += " " + to_string(*s);
     throw std::out_of_range("shape mismatch: indexing arrays could not be broadcast together with shapes" + all);
   }
+  // Index arrays that select nothing (broadcast to no elements) are not checked, as
+  // NumPy's; ints (0-d) always are.
+  const bool selects = checked_numel(mid) > 0;
   for (const Advanced& a : adv)
-    if (a.t_dim >= 0) gather::check_range("index", a.index, a.t_dim, a.size, true);
+    if (a.t_dim >= 0 && (selects || a.index.sizes.empty())) gather::check_range("index", a.index, a.t_dim, a.size, true);
   // The view's element offset at each position of the broadcast index.
   gather::Slices& s = plan.slices;
   if (lone_mask) s.offsets = std::move(lone_offsets);
@@ -434,8 +446,7 @@ Plan plan_of_key(const TensorBase& t, PyObject* key) {
     });
   }
   // Adjacent advanced indices keep their place; separated ones go first (NumPy's rule).
-  bool adjacent = true;
-  for (std::size_t i = 1; i < adv.size(); ++i) adjacent = adjacent && adv[i].view_dim == adv[i - 1].view_dim + 1;
+  const bool adjacent = !separated;
   std::vector<bool> indexed(sizes.size(), false);
   for (const Advanced& a : adv) indexed[std::size_t(a.view_dim)] = true;
   const int first = adv.front().view_dim;

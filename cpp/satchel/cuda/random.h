@@ -12,8 +12,8 @@
 
 #include "../distributions.h"
 #include "../generator.h"
+#include "../random.h"  // (blocks_for, and random_perm.h's host algorithms)
 #include "../random_checks.h"
-#include "../random_perm.h"
 #include "rng.h"
 #include "transfer.h"
 
