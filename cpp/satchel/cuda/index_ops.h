@@ -269,25 +269,3 @@ index_detail::LongOf<TensorT> argwhere(const TensorT& self) {
 }  // namespace native
 
 }  // namespace satchel::cuda
-
-namespace satchel {
-
-// t[key] with arrays or masks on CUDA: through the host (the key's arrays are
-// host objects, NumPy's or lists, and the result's shape is the host's to know).
-template <class TensorT>
-TensorT device_index_gather(const TensorT& t, PyObject* key) {
-  return cuda::to_device(index_gather(cuda::to_host(t), key));
-}
-
-template <class TensorT>
-void device_index_scatter(const TensorT& t, PyObject* key, nb::handle value) {
-  using T = typename TensorT::value_type;
-  overlap::check_writable(t);
-  cuda::HostTensor<T> h = cuda::to_host(t);
-  index_scatter(h, key, nb::isinstance<TensorT>(value) ? cuda::to_host(nb::cast<const TensorT&>(value))
-                                                        : value_tensor<cuda::HostTensor<T>>(value));
-  const TensorT d = cuda::to_device(h);
-  cuda::Copies<T>::into(t, Operand<TensorT>(d));
-}
-
-}  // namespace satchel

@@ -5,6 +5,7 @@
 
 #include "../unit.h"
 #include "bind.h"
+#include "indexing.h"
 #include "linalg.h"
 #include "native.h"
 #include "runtime.h"
