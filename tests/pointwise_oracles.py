@@ -120,7 +120,10 @@ def _erfinv(x: np.ndarray) -> np.ndarray:
 
 
 def _logit(x: np.ndarray) -> np.ndarray:
-    return np.log(x / (1 - x))
+    """With log1p near 1/2, where log of a quotient near 1 would lose digits."""
+    d = 2 * x - 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(np.abs(d) < 0.5, np.log1p(d / (1 - x)), np.log(x / (1 - x)))
 
 
 @dataclass(frozen=True)

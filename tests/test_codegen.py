@@ -569,7 +569,7 @@ def test_generated_python_copied_into_the_source_tree_is_ignored_by_git() -> Non
 
 
 @pytest.mark.parametrize(("old", "new", "problem"), [
-    ("combine: mul}", "combine: times}", "unknown combine 'times' (known: add, mul, and, or, min, max)"),
+    ("combine: mul}", "combine: times}", "unknown combine 'times' (known: add, mul, and, or, min, max, logaddexp)"),
     ("product_of: 2, combine: add", "product_of: 3, combine: add", "product_of 3 says the map is a product"),
     ("map: self * other, product_of: 2", "map: self * self, product_of: 2", "product_of 2 says the map is a product"),
     ("reduce: {combine: add}", "reduce: {combine: add, init: 0}", "unknown key 'init'"),

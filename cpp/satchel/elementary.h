@@ -150,6 +150,10 @@ template <detail::Element T>
   requires std::is_floating_point_v<T>
 SATCHEL_HD T logit(T x, T eps) {
   if (eps == eps) x = x < eps ? eps : x > T(1) - eps ? T(1) - eps : x;
+  // Near 1/2 the quotient is near 1 and its rounding error is all log's result
+  // has; there 2x - 1 is exact and log1p keeps the precision.
+  const T d = T(2) * x - T(1);
+  if (std::fabs(d) < T(0.5)) return std::log1p(d / (T(1) - x));
   return std::log(x / (T(1) - x));
 }
 

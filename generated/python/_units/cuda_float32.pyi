@@ -161,6 +161,8 @@ class FloatTensor:
         """Running sums along dim, accumulated in accreal; bool and integer units give int64 sums, as sum does."""
     def cumprod(self, dim: int) -> FloatTensor:
         """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
+    def logcumsumexp(self, dim: int) -> FloatTensor:
+        """Running log(sum(exp(x))) along dim, each step a logaddexp (no overflow where the sum of exponentials would)."""
     def cummax(self, dim: int) -> CummaxResult:
         """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
     def cummin(self, dim: int) -> CumminResult:
@@ -828,6 +830,9 @@ def cumsum(self: FloatTensor, dim: int) -> FloatTensor:
 
 def cumprod(self: FloatTensor, dim: int) -> FloatTensor:
     """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
+
+def logcumsumexp(self: FloatTensor, dim: int) -> FloatTensor:
+    """Running log(sum(exp(x))) along dim, each step a logaddexp (no overflow where the sum of exponentials would)."""
 
 def cummax(self: FloatTensor, dim: int) -> CummaxResult:
     """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""

@@ -160,6 +160,8 @@ class DoubleTensor:
         """Running sums along dim, accumulated in accreal; bool and integer units give int64 sums, as sum does."""
     def cumprod(self, dim: int) -> DoubleTensor:
         """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
+    def logcumsumexp(self, dim: int) -> DoubleTensor:
+        """Running log(sum(exp(x))) along dim, each step a logaddexp (no overflow where the sum of exponentials would)."""
     def cummax(self, dim: int) -> CummaxResult:
         """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
     def cummin(self, dim: int) -> CumminResult:
@@ -827,6 +829,9 @@ def cumsum(self: DoubleTensor, dim: int) -> DoubleTensor:
 
 def cumprod(self: DoubleTensor, dim: int) -> DoubleTensor:
     """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
+
+def logcumsumexp(self: DoubleTensor, dim: int) -> DoubleTensor:
+    """Running log(sum(exp(x))) along dim, each step a logaddexp (no overflow where the sum of exponentials would)."""
 
 def cummax(self: DoubleTensor, dim: int) -> CummaxResult:
     """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""

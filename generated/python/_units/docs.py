@@ -48,6 +48,7 @@ DOCS = {
     'min': "The smallest elements along dim and their indices (argmin's), as a named tuple (values, indices).",
     'cumsum': 'Running sums along dim, accumulated in accreal; bool and integer units give int64 sums, as sum does.',
     'cumprod': 'Running products along dim, accumulated in accreal; bool and integer units give int64 products.',
+    'logcumsumexp': 'Running log(sum(exp(x))) along dim, each step a logaddexp (no overflow where the sum of exponentials would).',
     'cummax': 'The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices).',
     'cummin': 'The smallest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays smallest), as a named tuple (values, indices).',
     'add': 'Elementwise self + other; integers wrap around.',

@@ -1851,6 +1851,9 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def cumprod(self, tensor: TensorT, dim: int, /) -> SumTensorT:
         """Running products along dim, accumulated in accreal; bool and integer units give int64 products."""
 
+    def logcumsumexp(self, tensor: TensorT, dim: int, /) -> TensorT:
+        """Running log(sum(exp(x))) along dim, each step a logaddexp (no overflow where the sum of exponentials would)."""
+
     def cummax(self, tensor: TensorT, dim: int, /) -> tuple[TensorT, LongTensorInvT]:
         """The largest element so far along dim and its index (the last of equal ones, as PyTorch; a NaN stays largest), as a named tuple (values, indices)."""
 

@@ -4,7 +4,7 @@ A unit is a module file (its tensor class and the calls that bind each shard)
 and shards, each holding the functors, functions and bindings of some of its
 ops. An op's shard is fixed by a stable rule, a hash of its name modulo the
 shard count, so adding or editing an op rewrites one shard per unit that has
-it. The count is the power of two that gives about OPS_PER_SHARD ops a shard:
+it. The count is the least power of two giving at most OPS_PER_SHARD ops a shard on average:
 when the spec outgrows it, each shard splits in two. Docstrings are not in the
 C++ at all (docs.py, read when a unit is imported), so a doc edit recompiles
 nothing.
@@ -26,7 +26,9 @@ from dataclasses import dataclass
 from .cpp import Function, Kernel, NamedTuple, OpCode, Operator, Unit, math_functions, named_tuple_name, runtime_namespace
 from .model import Spec
 
-OPS_PER_SHARD = 8
+# At most, before shards split. Each shard pays the fixed cost of compiling unit.h
+# and the headers its ops name, so the 32 shards of 256 ops split only at 481.
+OPS_PER_SHARD = 15
 KERNEL_FILES = 4  # at most, per unit of a device whose kernels are compiled apart
 
 

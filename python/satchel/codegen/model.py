@@ -134,6 +134,7 @@ class Combine(enum.Enum):
     OR = ("or", "x || y", "false", False, None)
     MIN = ("min", "minimum(x, y)", None, False, "precedes(y, x)")
     MAX = ("max", "maximum(x, y)", None, False, "exceeds(y, x)")
+    LOGADDEXP = ("logaddexp", "logaddexp(x, y)", "-INFINITY", False, None)  # floating only
 
     @property
     def expr(self) -> str:
