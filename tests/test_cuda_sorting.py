@@ -110,3 +110,24 @@ def test_isin_matches_cpu(dtype: str) -> None:
             _compare("isin", dtype, G.isin(g, gt, invert=invert), C.isin(c, ct, invert=invert))
     a = _data(dtype, (7,), rng)
     _compare("isin", dtype, G.isin(G.tensor(a), G.empty([0])), C.isin(C.tensor(a), C.empty([0])))
+
+
+@needs_gpu
+@pytest.mark.parametrize("dtype", NUMERIC)
+@pytest.mark.parametrize("shape", [(1,), (38,), (5, 7), (2, 3, 4), (300, 1000)], ids=str)
+def test_order_statistics_match_cpu(dtype: str, shape: tuple[int, ...]) -> None:
+    C, G = _pair(dtype)
+    floating = _dtype(dtype).cls == "floating"
+    rng = np.random.default_rng(len(shape) + 7)
+    for c, g in _views(dtype, shape, rng):
+        for dim in range(-c.ndim, c.ndim):
+            for name in ("median", "nanmedian") if floating else ("median",):
+                got, want = getattr(G, name)(g, dim), getattr(C, name)(c, dim)
+                _compare(name, dtype, got.values, want.values)
+                _compare(name, dtype, got.indices, want.indices)
+            if floating:
+                for how in ("linear", "lower", "higher", "midpoint", "nearest"):
+                    _compare("quantile", dtype, G.quantile(g, 0.3, dim, interpolation=how),
+                             C.quantile(c, 0.3, dim, interpolation=how))
+        got_all, want_all = G.medianall(g), C.medianall(c)
+        assert got_all == want_all or (got_all != got_all and want_all != want_all)

@@ -23,7 +23,8 @@ from hypothesis.extra import numpy as hnp
 
 from satchel.codegen.model import Native
 
-SORTING_OPS = {"sort", "argsort", "msort", "topk", "kthvalue", "searchsorted", "bucketize", "isin"}
+SORTING_OPS = {"sort", "argsort", "msort", "topk", "kthvalue", "searchsorted", "bucketize", "isin",
+               "median", "nanmedian", "medianall", "quantile"}  # (the order statistics: test_order.py)
 SORTS = units_where(lambda u: u.has("sort"))
 SELECTS = units_where(lambda u: u.has("topk"))
 SEARCHES = units_where(lambda u: u.has("searchsorted"))

@@ -58,6 +58,16 @@ struct KthvalueResult {  // the class of KthvalueResult results: satchel.cpu.flo
   static constexpr const char* module = "satchel._units.cpu_float64";
   static constexpr const char* fields[] = {"values", "indices"};
 };
+struct MedianResult {  // the class of MedianResult results: satchel.cpu.float64.MedianResult
+  static constexpr const char* name = "MedianResult";
+  static constexpr const char* module = "satchel._units.cpu_float64";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct NanmedianResult {  // the class of NanmedianResult results: satchel.cpu.float64.NanmedianResult
+  static constexpr const char* name = "NanmedianResult";
+  static constexpr const char* module = "satchel._units.cpu_float64";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
 
 void bind_shard0(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard1(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
@@ -114,6 +124,8 @@ NB_MODULE(cpu_float64, m) {
   satchel::add_named_tuple<SortResult>(m);
   satchel::add_named_tuple<TopkResult>(m);
   satchel::add_named_tuple<KthvalueResult>(m);
+  satchel::add_named_tuple<MedianResult>(m);
+  satchel::add_named_tuple<NanmedianResult>(m);
   const satchel::Docs doc;
   bind_shard0(m, cls, doc);
   bind_shard1(m, cls, doc);

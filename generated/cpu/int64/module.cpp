@@ -48,6 +48,11 @@ struct KthvalueResult {  // the class of KthvalueResult results: satchel.cpu.int
   static constexpr const char* module = "satchel._units.cpu_int64";
   static constexpr const char* fields[] = {"values", "indices"};
 };
+struct MedianResult {  // the class of MedianResult results: satchel.cpu.int64.MedianResult
+  static constexpr const char* name = "MedianResult";
+  static constexpr const char* module = "satchel._units.cpu_int64";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
 
 void bind_shard0(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard1(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
@@ -102,6 +107,7 @@ NB_MODULE(cpu_int64, m) {
   satchel::add_named_tuple<SortResult>(m);
   satchel::add_named_tuple<TopkResult>(m);
   satchel::add_named_tuple<KthvalueResult>(m);
+  satchel::add_named_tuple<MedianResult>(m);
   const satchel::Docs doc;
   bind_shard0(m, cls, doc);
   bind_shard1(m, cls, doc);

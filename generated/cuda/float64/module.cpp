@@ -58,6 +58,16 @@ struct KthvalueResult {  // the class of KthvalueResult results: satchel.cuda.fl
   static constexpr const char* module = "satchel._units.cuda_float64";
   static constexpr const char* fields[] = {"values", "indices"};
 };
+struct MedianResult {  // the class of MedianResult results: satchel.cuda.float64.MedianResult
+  static constexpr const char* name = "MedianResult";
+  static constexpr const char* module = "satchel._units.cuda_float64";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
+struct NanmedianResult {  // the class of NanmedianResult results: satchel.cuda.float64.NanmedianResult
+  static constexpr const char* name = "NanmedianResult";
+  static constexpr const char* module = "satchel._units.cuda_float64";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
 
 void bind_shard0(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard1(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
@@ -114,6 +124,8 @@ NB_MODULE(cuda_float64, m) {
   satchel::add_named_tuple<SortResult>(m);
   satchel::add_named_tuple<TopkResult>(m);
   satchel::add_named_tuple<KthvalueResult>(m);
+  satchel::add_named_tuple<MedianResult>(m);
+  satchel::add_named_tuple<NanmedianResult>(m);
   satchel::cuda::bind_unit<Tensor>(m, cls, "float64");
   const satchel::Docs doc;
   bind_shard0(m, cls, doc);

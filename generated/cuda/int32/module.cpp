@@ -48,6 +48,11 @@ struct KthvalueResult {  // the class of KthvalueResult results: satchel.cuda.in
   static constexpr const char* module = "satchel._units.cuda_int32";
   static constexpr const char* fields[] = {"values", "indices"};
 };
+struct MedianResult {  // the class of MedianResult results: satchel.cuda.int32.MedianResult
+  static constexpr const char* name = "MedianResult";
+  static constexpr const char* module = "satchel._units.cuda_int32";
+  static constexpr const char* fields[] = {"values", "indices"};
+};
 
 void bind_shard0(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard1(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
@@ -103,6 +108,7 @@ NB_MODULE(cuda_int32, m) {
   satchel::add_named_tuple<SortResult>(m);
   satchel::add_named_tuple<TopkResult>(m);
   satchel::add_named_tuple<KthvalueResult>(m);
+  satchel::add_named_tuple<MedianResult>(m);
   satchel::cuda::bind_unit<Tensor>(m, cls, "int32");
   const satchel::Docs doc;
   bind_shard0(m, cls, doc);

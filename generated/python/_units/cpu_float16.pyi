@@ -55,6 +55,14 @@ class KthvalueResult(NamedTuple):
     values: HalfTensor
     indices: LongTensor
 
+class MedianResult(NamedTuple):
+    values: HalfTensor
+    indices: LongTensor
+
+class NanmedianResult(NamedTuple):
+    values: HalfTensor
+    indices: LongTensor
+
 class HalfTensor:
     dtype: Literal["float16"]
     device: Literal["cpu"]
@@ -590,6 +598,14 @@ class HalfTensor:
         """The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim (of a 0-d self, k = 0 gives shape (0,), where PyTorch gives a 0-d tensor)."""
     def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False) -> KthvalueResult:
         """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
+    def median(self, dim: int = -1, keepdim: bool = False) -> MedianResult:
+        """The lower median of self along dim (of n elements, the ((n - 1) // 2)-th smallest) and its index; where the row holds NaN, NaN and the first NaN's index, as PyTorch. dim is removed unless keepdim; it must not be empty."""
+    def nanmedian(self, dim: int = -1, keepdim: bool = False) -> NanmedianResult:
+        """median that ignores NaN: the lower median of the numbers along dim and its index (NaN and the first index where the row is all NaN)."""
+    def medianall(self) -> float:
+        """The lower median of all elements (TH's medianall); NaN where any is NaN. self must not be empty."""
+    def quantile(self, q: float, dim: int | None = None, keepdim: bool = False, *, interpolation: str = "linear") -> HalfTensor:
+        """The q-quantile (q in [0, 1]) of self along dim, or of all elements when dim is None, as NumPy's and PyTorch's: between the sorted elements at q * (n - 1), by interpolation 'linear', 'lower', 'higher', 'midpoint' or 'nearest'; NaN where the row holds NaN."""
     def bucketize(self, boundaries: HalfTensor, *, right: bool = False) -> LongTensor:
         """For each element of self, the index of its bucket among the 1-D, ascending boundaries: the first i with self < boundaries[i] when right is True, the first with self <= boundaries[i] when not (searchsorted's, the other way around)."""
     def index_select(self, dim: int, index: LongTensor) -> HalfTensor:
@@ -1498,6 +1514,18 @@ def topk(self: HalfTensor, k: int, dim: int = -1, largest: bool = True, sorted: 
 
 def kthvalue(self: HalfTensor, k: int, dim: int = -1, keepdim: bool = False) -> KthvalueResult:
     """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
+
+def median(self: HalfTensor, dim: int = -1, keepdim: bool = False) -> MedianResult:
+    """The lower median of self along dim (of n elements, the ((n - 1) // 2)-th smallest) and its index; where the row holds NaN, NaN and the first NaN's index, as PyTorch. dim is removed unless keepdim; it must not be empty."""
+
+def nanmedian(self: HalfTensor, dim: int = -1, keepdim: bool = False) -> NanmedianResult:
+    """median that ignores NaN: the lower median of the numbers along dim and its index (NaN and the first index where the row is all NaN)."""
+
+def medianall(self: HalfTensor) -> float:
+    """The lower median of all elements (TH's medianall); NaN where any is NaN. self must not be empty."""
+
+def quantile(self: HalfTensor, q: float, dim: int | None = None, keepdim: bool = False, *, interpolation: str = "linear") -> HalfTensor:
+    """The q-quantile (q in [0, 1]) of self along dim, or of all elements when dim is None, as NumPy's and PyTorch's: between the sorted elements at q * (n - 1), by interpolation 'linear', 'lower', 'higher', 'midpoint' or 'nearest'; NaN where the row holds NaN."""
 
 def searchsorted(sorted_sequence: HalfTensor, values: HalfTensor, *, right: bool = False, side: str | None = None, sorter: LongTensor | None = None) -> LongTensor:
     """For each element of values, the index in sorted_sequence (sorted ascending along its last dim) where it would be inserted to keep it sorted: before equal elements, or after them with right=True or side='right'. A 1-D sorted_sequence serves every element; else its leading dims match values' and each row serves the same row of values. sorter, where given, holds the indices that sort an unsorted sequence (argsort's). (PyTorch's out_int32 is left out: the result's type would depend on its value.)"""

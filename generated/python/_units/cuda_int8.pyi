@@ -48,6 +48,10 @@ class KthvalueResult(NamedTuple):
     values: CharTensor
     indices: LongTensor
 
+class MedianResult(NamedTuple):
+    values: CharTensor
+    indices: LongTensor
+
 class CharTensor:
     dtype: Literal["int8"]
     device: Literal["cuda"]
@@ -412,6 +416,10 @@ class CharTensor:
         """The k largest (or, with largest=False, smallest) elements of self along dim and their indices, in sorted order (with sorted=False, in an order of no promise); k from 0 to the size of dim (of a 0-d self, k = 0 gives shape (0,), where PyTorch gives a 0-d tensor)."""
     def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False) -> KthvalueResult:
         """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
+    def median(self, dim: int = -1, keepdim: bool = False) -> MedianResult:
+        """The lower median of self along dim (of n elements, the ((n - 1) // 2)-th smallest) and its index; where the row holds NaN, NaN and the first NaN's index, as PyTorch. dim is removed unless keepdim; it must not be empty."""
+    def medianall(self) -> int:
+        """The lower median of all elements (TH's medianall); NaN where any is NaN. self must not be empty."""
     def bucketize(self, boundaries: CharTensor, *, right: bool = False) -> LongTensor:
         """For each element of self, the index of its bucket among the 1-D, ascending boundaries: the first i with self < boundaries[i] when right is True, the first with self <= boundaries[i] when not (searchsorted's, the other way around)."""
     def index_select(self, dim: int, index: LongTensor) -> CharTensor:
@@ -1061,6 +1069,12 @@ def topk(self: CharTensor, k: int, dim: int = -1, largest: bool = True, sorted: 
 
 def kthvalue(self: CharTensor, k: int, dim: int = -1, keepdim: bool = False) -> KthvalueResult:
     """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
+
+def median(self: CharTensor, dim: int = -1, keepdim: bool = False) -> MedianResult:
+    """The lower median of self along dim (of n elements, the ((n - 1) // 2)-th smallest) and its index; where the row holds NaN, NaN and the first NaN's index, as PyTorch. dim is removed unless keepdim; it must not be empty."""
+
+def medianall(self: CharTensor) -> int:
+    """The lower median of all elements (TH's medianall); NaN where any is NaN. self must not be empty."""
 
 def searchsorted(sorted_sequence: CharTensor, values: CharTensor, *, right: bool = False, side: str | None = None, sorter: LongTensor | None = None) -> LongTensor:
     """For each element of values, the index in sorted_sequence (sorted ascending along its last dim) where it would be inserted to keep it sorted: before equal elements, or after them with right=True or side='right'. A 1-D sorted_sequence serves every element; else its leading dims match values' and each row serves the same row of values. sorter, where given, holds the indices that sort an unsorted sequence (argsort's). (PyTorch's out_int32 is left out: the result's type would depend on its value.)"""

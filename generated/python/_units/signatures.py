@@ -991,6 +991,12 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def kthvalue(self, tensor: TensorT, k: int, /, dim: int = -1, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
 
+    def median(self, tensor: TensorT, /, dim: int = -1, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
+        """The lower median of self along dim (of n elements, the ((n - 1) // 2)-th smallest) and its index; where the row holds NaN, NaN and the first NaN's index, as PyTorch."""
+
+    def medianall(self, tensor: TensorT, /) -> RealT:
+        """The lower median of all elements (TH's medianall); NaN where any is NaN."""
+
     def searchsorted(self, sorted_sequence: TensorT, values: TensorT, /, *, right: bool = False, side: str | None = None, sorter: LongTensorInvT | None = None) -> LongTensorInvT:
         """For each element of values, the index in sorted_sequence (sorted ascending along its last dim) where it would be inserted to keep it sorted: before equal elements, or after them with right=True or side='right'."""
 
@@ -1627,6 +1633,12 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTen
 
     def kthvalue(self, tensor: TensorT, k: int, /, dim: int = -1, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
+
+    def median(self, tensor: TensorT, /, dim: int = -1, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
+        """The lower median of self along dim (of n elements, the ((n - 1) // 2)-th smallest) and its index; where the row holds NaN, NaN and the first NaN's index, as PyTorch."""
+
+    def medianall(self, tensor: TensorT, /) -> RealT:
+        """The lower median of all elements (TH's medianall); NaN where any is NaN."""
 
     def searchsorted(self, sorted_sequence: TensorT, values: TensorT, /, *, right: bool = False, side: str | None = None, sorter: LongTensorInvT | None = None) -> LongTensorInvT:
         """For each element of values, the index in sorted_sequence (sorted ascending along its last dim) where it would be inserted to keep it sorted: before equal elements, or after them with right=True or side='right'."""
@@ -2523,6 +2535,18 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def kthvalue(self, tensor: TensorT, k: int, /, dim: int = -1, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
 
+    def median(self, tensor: TensorT, /, dim: int = -1, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
+        """The lower median of self along dim (of n elements, the ((n - 1) // 2)-th smallest) and its index; where the row holds NaN, NaN and the first NaN's index, as PyTorch."""
+
+    def nanmedian(self, tensor: TensorT, /, dim: int = -1, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
+        """median that ignores NaN: the lower median of the numbers along dim and its index (NaN and the first index where the row is all NaN)."""
+
+    def medianall(self, tensor: TensorT, /) -> RealT:
+        """The lower median of all elements (TH's medianall); NaN where any is NaN."""
+
+    def quantile(self, tensor: TensorT, q: float, /, dim: int | None = None, keepdim: bool = False, *, interpolation: str = "linear") -> TensorT:
+        """The q-quantile (q in [0, 1]) of self along dim, or of all elements when dim is None, as NumPy's and PyTorch's: between the sorted elements at q * (n - 1), by interpolation 'linear', 'lower', 'higher', 'midpoint' or 'nearest'; NaN where the row holds NaN."""
+
     def searchsorted(self, sorted_sequence: TensorT, values: TensorT, /, *, right: bool = False, side: str | None = None, sorter: LongTensorInvT | None = None) -> LongTensorInvT:
         """For each element of values, the index in sorted_sequence (sorted ascending along its last dim) where it would be inserted to keep it sorted: before equal elements, or after them with right=True or side='right'."""
 
@@ -3196,6 +3220,12 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def kthvalue(self, tensor: TensorT, k: int, /, dim: int = -1, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
 
+    def median(self, tensor: TensorT, /, dim: int = -1, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
+        """The lower median of self along dim (of n elements, the ((n - 1) // 2)-th smallest) and its index; where the row holds NaN, NaN and the first NaN's index, as PyTorch."""
+
+    def medianall(self, tensor: TensorT, /) -> RealT:
+        """The lower median of all elements (TH's medianall); NaN where any is NaN."""
+
     def searchsorted(self, sorted_sequence: TensorT, values: TensorT, /, *, right: bool = False, side: str | None = None, sorter: LongTensorInvT | None = None) -> LongTensorInvT:
         """For each element of values, the index in sorted_sequence (sorted ascending along its last dim) where it would be inserted to keep it sorted: before equal elements, or after them with right=True or side='right'."""
 
@@ -3784,6 +3814,12 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTe
 
     def kthvalue(self, tensor: TensorT, k: int, /, dim: int = -1, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
         """The k-th smallest element of self along dim (k from 1 to its size) and its index; dim is removed unless keepdim."""
+
+    def median(self, tensor: TensorT, /, dim: int = -1, keepdim: bool = False) -> tuple[TensorT, LongTensorInvT]:
+        """The lower median of self along dim (of n elements, the ((n - 1) // 2)-th smallest) and its index; where the row holds NaN, NaN and the first NaN's index, as PyTorch."""
+
+    def medianall(self, tensor: TensorT, /) -> RealT:
+        """The lower median of all elements (TH's medianall); NaN where any is NaN."""
 
     def searchsorted(self, sorted_sequence: TensorT, values: TensorT, /, *, right: bool = False, side: str | None = None, sorter: LongTensorInvT | None = None) -> LongTensorInvT:
         """For each element of values, the index in sorted_sequence (sorted ascending along its last dim) where it would be inserted to keep it sorted: before equal elements, or after them with right=True or side='right'."""
