@@ -29,8 +29,10 @@ settings.register_profile(
     "satchel",
     max_examples=int(os.environ.get("SATCHEL_MAX_EXAMPLES", "20")),
     deadline=None,
+    # (filter_too_much: float16 elements are drawn by filtering; on a loaded machine the
+    # check can fail a run whose examples are all fine)
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
-                           HealthCheck.data_too_large],
+                           HealthCheck.data_too_large, HealthCheck.filter_too_much],
 )
 settings.load_profile("satchel")  # SATCHEL_MAX_EXAMPLES=500 for a longer hunt
 
