@@ -40,11 +40,13 @@ def _no_reduction(fn: str, x: Any, **kw: Any) -> Any:
 
 def sum(x: Any, /, *, axis: int | Sequence[int] | None = None, dtype: object = None,  # noqa: A001
         keepdims: bool = False) -> Any:
-    return _reduce("sum", "sum", _sum_dtype("sum", array(x, "sum"), dtype), axis, keepdims)
+    x = _sum_dtype("sum", array(x, "sum"), dtype)
+    return convert(_reduce("sum", "sum", x, axis, keepdims), type(x).dtype)  # the units sum small ints as int64
 
 
 def prod(x: Any, /, *, axis: int | Sequence[int] | None = None, dtype: object = None, keepdims: bool = False) -> Any:
-    return _reduce("prod", "prod", _sum_dtype("prod", array(x, "prod"), dtype), axis, keepdims)
+    x = _sum_dtype("prod", array(x, "prod"), dtype)
+    return convert(_reduce("prod", "prod", x, axis, keepdims), type(x).dtype)
 
 
 def _floating(fn: str, x: Any) -> Any:
@@ -96,7 +98,7 @@ def _cumulative(fn: str, method: str, identity: int, x: Any, axis: int | None, d
                 include_initial: bool) -> Any:
     x = _sum_dtype(fn, array(x, fn), d)
     a = _scan_axis(fn, x, axis)
-    out = getattr(x, method)(a)
+    out = convert(getattr(x, method)(a), type(x).dtype)
     if include_initial:
         shape = list(x.shape)
         shape[a] = 1
