@@ -40,15 +40,16 @@ def _infer(obj: object) -> DType:
 def asarray(obj: object, /, *, dtype: object = None, device: object = None, copy: bool | None = None) -> Any:
     """The standard's ``asarray``; ``copy=False`` raises where a copy is needed, ``copy=True`` always copies."""
     if type(obj) in _UNIT_OF:
-        d = _dtypes.dtype_of(dtype) if dtype is not None else type(obj).dtype
-        dev = _dtypes.device_of(device) if device is not None else type(obj).device
-        if d is type(obj).dtype and dev is type(obj).device:
-            return obj.clone() if copy else obj  # type: ignore[attr-defined]
+        x: Any = obj
+        d = _dtypes.dtype_of(dtype) if dtype is not None else type(x).dtype
+        dev = _dtypes.device_of(device) if device is not None else type(x).device
+        if d is type(x).dtype and dev is type(x).device:
+            return x.clone() if copy else x
         if copy is False:
-            raise ValueError(f"asarray: copy=False, but {type(obj).dtype} on {type(obj).device} to {d} on {dev} "
+            raise ValueError(f"asarray: copy=False, but {type(x).dtype} on {type(x).device} to {d} on {dev} "
                              "needs a copy")
         from ._registry import to
-        return convert(to(obj, dev), d)
+        return convert(to(x, dev), d)
     if hasattr(obj, "__buffer__") or isinstance(obj, memoryview) or hasattr(obj, "__array_interface__"):
         view = memoryview(obj)  # type: ignore[arg-type]
         found = _BUFFER_FORMATS.get(view.format.lstrip("@=<"))

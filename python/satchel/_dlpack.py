@@ -75,4 +75,4 @@ def from_dlpack(obj: Any, /, *, device: object = None, copy: bool | None = None)
         return t
     if copy is False:
         raise ValueError(f"from_dlpack: copy=False, but the producer is on {found}, not {device}")
-    return t.to_device(device)  # type: ignore[attr-defined]
+    return t.to_device(device)
