@@ -8,20 +8,14 @@ from typing import Any
 
 from . import _dtypes
 from ._array_object import _UNIT_OF, convert, unit_of
+from ._array_object import unit_for as _unit_for
 from ._dtypes import DType, Device
 
-_UNITS: dict[tuple[str, str], ModuleType] = {}
 
 
 def unit_for(dtype: object, device: object = None) -> ModuleType:
-    """The unit of (dtype, device); device None is the CPU."""
-    key = (_dtypes.dtype_of(dtype), _dtypes.CPU if device is None else _dtypes.device_of(device))
-    try:
-        return _UNITS[key]
-    except KeyError:
-        from ._registry import unit
-        _UNITS[key] = m = unit(*key)
-        return m
+    """The unit of (dtype, device), each given as an object or a name; device None is the CPU."""
+    return _unit_for(_dtypes.dtype_of(dtype), _dtypes.CPU if device is None else _dtypes.device_of(device))
 
 
 def array(x: object, name: str) -> Any:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import _dtypes
+from ._array_object import _UNIT_OF
 from ._api_common import array, convert, device, dtype, promote_operands, unit_for
 
 # standard name -> unit method
@@ -54,7 +55,11 @@ def _binary(fn: str, method: str) -> Callable[[Any, Any], Any]:
         t = type(x1)
         if t is type(x2) and fn not in _TO_FLOAT and fn not in _LOGICAL:  # one unit: its kernel, nothing else
             return getattr(t, method)(x1, x2)
-        (a, b), d = promote_operands(fn, x1, x2)
+        if t in _UNIT_OF and type(x2) in _UNIT_OF and t.device is type(x2).device:  # two units: the table
+            d = _dtypes.promote(t.dtype, type(x2).dtype)
+            a, b = convert(x1, d), convert(x2, d)
+        else:
+            (a, b), d = promote_operands(fn, x1, x2)
         if fn in _TO_FLOAT and d.kind != "real floating":
             a, b = convert(a, _dtypes.DEFAULT_FLOAT), convert(b, _dtypes.DEFAULT_FLOAT)
         if fn in _LOGICAL and d.kind != "bool":

@@ -9,21 +9,24 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import _dtypes
+from ._array_object import _UNIT_OF
 from ._api_common import array, axes, convert, device, dtype, promote_operands, unit_for
 
 # ---- statistical and utility
 
 
-def _sum_dtype(fn: str, x: Any, d: object) -> Any:
-    """x at the accumulating dtype: ``dtype`` when given, else the default int for bool and integers."""
-    if d is not None:
-        return convert(x, _dtypes.dtype_of(d))
-    if dtype(x).kind in ("bool", "signed", "unsigned"):
-        return convert(x, _dtypes.DEFAULT_INT)
-    return x
+def _at(x: Any, d: object) -> tuple[Any, Any]:
+    """(x at ``dtype`` where one is given, the result's dtype or None): the units already
+    accumulate bool and integers as int64, the standard's default for them."""
+    if d is None:
+        return x, None
+    want = _dtypes.dtype_of(d)
+    return convert(x, want), want
 
 
 def _reduce(fn: str, method: str, x: Any, axis: int | Sequence[int] | None, keepdims: bool, **kw: Any) -> Any:
+    if axis is None:  # every dim: the unit's full reduction, a 0-d array
+        return getattr(x, method)(None, keepdim=keepdims, **kw)
     dims = axes(fn, axis, x.ndim)
     if not dims:  # nothing reduced (axis=() or a 0-d array)
         return getattr(x, method)(None, keepdim=keepdims, **kw) if x.ndim == 0 else _no_reduction(fn, x, **kw)
@@ -40,13 +43,15 @@ def _no_reduction(fn: str, x: Any, **kw: Any) -> Any:
 
 def sum(x: Any, /, *, axis: int | Sequence[int] | None = None, dtype: object = None,  # noqa: A001
         keepdims: bool = False) -> Any:
-    x = _sum_dtype("sum", array(x, "sum"), dtype)
-    return convert(_reduce("sum", "sum", x, axis, keepdims), type(x).dtype)  # the units sum small ints as int64
+    x, want = _at(array(x, "sum"), dtype)
+    out = _reduce("sum", "sum", x, axis, keepdims)
+    return out if want is None else convert(out, want)
 
 
 def prod(x: Any, /, *, axis: int | Sequence[int] | None = None, dtype: object = None, keepdims: bool = False) -> Any:
-    x = _sum_dtype("prod", array(x, "prod"), dtype)
-    return convert(_reduce("prod", "prod", x, axis, keepdims), type(x).dtype)
+    x, want = _at(array(x, "prod"), dtype)
+    out = _reduce("prod", "prod", x, axis, keepdims)
+    return out if want is None else convert(out, want)
 
 
 def _floating(fn: str, x: Any) -> Any:
@@ -96,13 +101,15 @@ def _scan_axis(fn: str, x: Any, axis: int | None) -> int:
 
 def _cumulative(fn: str, method: str, identity: int, x: Any, axis: int | None, d: object,
                 include_initial: bool) -> Any:
-    x = _sum_dtype(fn, array(x, fn), d)
+    x, want = _at(array(x, fn), d)
     a = _scan_axis(fn, x, axis)
-    out = convert(getattr(x, method)(a), type(x).dtype)
+    out = getattr(x, method)(a)
+    if want is not None:
+        out = convert(out, want)
     if include_initial:
         shape = list(x.shape)
         shape[a] = 1
-        out = concat([unit_for(dtype(x), device(x)).full(shape, identity), out], axis=a)
+        out = concat([unit_for(dtype(out), device(out)).full(shape, identity), out], axis=a)
     return out
 
 
@@ -358,8 +365,12 @@ def take_along_axis(x: Any, indices: Any, /, *, axis: int = -1) -> Any:
 
 
 def matmul(x1: Any, x2: Any, /) -> Any:
-    if type(x1) is type(x2):
+    t1, t2 = type(x1), type(x2)
+    if t1 is t2:
         return x1.matmul(x2)
+    if t1 in _UNIT_OF and t2 in _UNIT_OF and t1.device is t2.device:
+        d = _dtypes.promote(t1.dtype, t2.dtype)
+        return convert(x1, d).matmul(convert(x2, d))
     (a, b), _ = promote_operands("matmul", array(x1, "matmul"), array(x2, "matmul"))
     return a.matmul(b)
 

@@ -37,6 +37,17 @@ _BINARY: dict[str, tuple[str, str, Callable[[Any, Any], Any]]] = {
 }
 
 _UNIT_OF: dict[type, ModuleType] = {}  # tensor class -> its unit, filled by adopt
+_UNITS: dict[tuple[str, str], ModuleType] = {}  # (dtype, device) -> unit, filled as asked for
+
+
+def unit_for(dtype: str, device: str) -> ModuleType:
+    """The unit of (dtype, device), looked up once."""
+    try:
+        return _UNITS[dtype, device]
+    except KeyError:
+        from ._registry import unit
+        _UNITS[dtype, device] = m = unit(dtype, device)
+        return m
 
 
 def unit_of(x: object) -> ModuleType:
@@ -51,13 +62,19 @@ def is_array(x: object) -> bool:
     return type(x) in _UNIT_OF
 
 
+_TENSOR: dict[tuple[type, str], Callable[[Any], Any]] = {}  # (class, dtype) -> the unit's tensor() converting to it
+
+
 def convert(x: Any, dtype: DType) -> Any:
     """x as ``dtype`` on its device (x itself when it already is)."""
     cls = type(x)
     if cls.dtype is dtype:
         return x
-    from ._registry import unit
-    return unit(dtype, cls.device).tensor(x)
+    try:
+        return _TENSOR[cls, dtype](x)
+    except KeyError:
+        _TENSOR[cls, dtype] = f = unit_for(dtype, cls.device).tensor
+        return f(x)
 
 
 def promoted(op: Callable[[Any, Any], Any], a: Any, b: Any) -> Any:
@@ -82,6 +99,8 @@ def promoted(op: Callable[[Any, Any], Any], a: Any, b: Any) -> Any:
 
 def _reflected(op: Callable[[Any, Any], Any], native: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
     def reflected(self: Any, other: Any) -> Any:
+        if type(other) in _UNIT_OF:  # another unit's array (the same unit's never gets here)
+            return promoted(op, other, self)
         r = native(self, other)
         return promoted(op, other, self) if r is NotImplemented else r
     return reflected

@@ -90,7 +90,14 @@ def _promote_same_kind(a: DType, b: DType) -> DType:
 
 
 def promote(a: DType, b: DType) -> DType:
-    """The standard's promotion of two dtypes, and NumPy 2's (NEP 50) across kinds."""
+    """The standard's promotion of two dtypes, and NumPy 2's (NEP 50) across kinds (a table lookup)."""
+    try:
+        return _TABLE[a, b]
+    except KeyError:
+        raise TypeError(f"{a!r} and {b!r} are not both satchel dtypes") from None
+
+
+def _promote(a: DType, b: DType) -> DType:
     if a is b:
         return a
     ka, kb = a.kind, b.kind
@@ -107,6 +114,9 @@ def promote(a: DType, b: DType) -> DType:
         return _promote_same_kind(f, need)
     s, u = (a, b) if ka == "signed" else (b, a)  # a signed and an unsigned integer
     return s if s.bits > u.bits else DTYPES[f"int{2 * u.bits}"] if 2 * u.bits <= 64 else float64
+
+
+_TABLE = {(a, b): _promote(a, b) for a in DTYPES.values() for b in DTYPES.values()}
 
 
 def promote_scalar(d: DType, x: bool | int | float) -> DType:
