@@ -405,3 +405,34 @@ def test_units_keep_their_same_dtype_semantics() -> None:
     with pytest.raises(TypeError):
         sa.cpu.float32.add(f, i)  # type: ignore[arg-type]
     assert (f + f).dtype == "float32" and (i * 2).dtype == "int64"
+
+
+def test_readme_status_table_is_the_generated_one() -> None:
+    from pathlib import Path
+
+    from satchel._array_api_status import table
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert table() in readme, "README's Array API table is stale: python -m satchel._array_api_status"
+
+
+@FAST
+@given(st.sampled_from(FLOATS), st.integers(0, 2), st.integers(1, 4), st.integers(-2, 2), st.data())
+def test_linalg_extension_matches_strict(d: str, batch: int, n: int, offset: int, data: st.DataObject) -> None:
+    shape = (batch, n, n) if batch else (n, n)
+    a = data.draw(hnp.arrays(np.dtype(d), shape, elements=st.floats(-1, 1, width=np.finfo(d).bits)))
+    a = a + (2 * n * np.eye(n, dtype=d))  # well conditioned
+    s, x = sa.asarray(a), strict(a)
+    rtol = 1e-3 if d == "float32" else 1e-8
+    for fn in ("det", "inv"):
+        same(getattr(sa.linalg, fn)(s), getattr(xp.linalg, fn)(x), rtol=rtol)
+    same(sa.linalg.solve(s, s), xp.linalg.solve(x, x), rtol=rtol)
+    spd = a @ np.swapaxes(a, -1, -2)
+    same(sa.linalg.cholesky(sa.asarray(spd)), xp.linalg.cholesky(strict(spd)), rtol=rtol)
+    same(sa.linalg.diagonal(s, offset=offset), xp.linalg.diagonal(x, offset=offset))
+    same(sa.linalg.trace(s, offset=offset), xp.linalg.trace(x, offset=offset), rtol=rtol)
+    same(sa.linalg.matrix_power(s, 2), xp.linalg.matrix_power(x, 2), rtol=rtol)
+    same(sa.linalg.vector_norm(s, axis=-1), xp.linalg.vector_norm(x, axis=-1), rtol=rtol)
+    same(sa.linalg.vector_norm(s, keepdims=True), xp.linalg.vector_norm(x, keepdims=True), rtol=rtol)
+    v = a.reshape(-1)[:n]
+    same(sa.linalg.outer(sa.asarray(v), sa.asarray(v)), xp.linalg.outer(strict(v), strict(v)), rtol=rtol)

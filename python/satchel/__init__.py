@@ -29,6 +29,7 @@ from ._api_functions import (all, any, argmax, argmin, argsort, broadcast_arrays
                              vecdot, where)
 from ._api_info import __array_namespace_info__
 from ._dlpack import from_dlpack
+from . import linalg
 from ._dtypes import (Device, DType, can_cast, e, finfo, float16, float32, float64, iinfo, inf, int8, int16, int32,
                       int64, isdtype, nan, newaxis, pi, result_type, uint8)
 from ._dtypes import bool_ as bool  # noqa: A001 (the standard's name)
