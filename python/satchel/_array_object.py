@@ -25,7 +25,7 @@ from typing import Any
 from . import _dtypes
 from ._dtypes import DType
 
-# (reflected dunder, in-place dunder or "", operator applying it the normal way round)
+# operator name -> (reflected dunder, in-place dunder or "", operator applying it the normal way round)
 _BINARY: dict[str, tuple[str, str, Callable[[Any, Any], Any]]] = {
     "add": ("__radd__", "__iadd__", operator.add), "sub": ("__rsub__", "__isub__", operator.sub),
     "mul": ("__rmul__", "__imul__", operator.mul), "truediv": ("__rtruediv__", "__itruediv__", operator.truediv),
@@ -123,6 +123,10 @@ def _inplace(name: str, op: Callable[[Any, Any], Any], native: Callable[[Any, An
     return inplace
 
 
+def _refuse(self: Any, other: Any) -> Any:
+    return NotImplemented
+
+
 def _namespace(self: Any, /, *, api_version: str | None = None) -> ModuleType:
     if api_version not in (None, "2024.12", "2023.12", "2022.12", "2021.12"):
         raise ValueError(f"__array_namespace__: api_version {api_version!r} is not supported (2024.12)")
@@ -165,13 +169,8 @@ def adopt(module: ModuleType, cls: type) -> None:
     dtype = _dtypes.dtype_of(cls.dtype)  # type: ignore[attr-defined]
     cls.dtype = dtype  # type: ignore[attr-defined]
     cls.device = _dtypes.device_of(cls.device)  # type: ignore[attr-defined]
-    for name, (rname, iname, op) in _BINARY.items():
-        native = cls.__dict__.get(f"__{name}__")
-        if native is None:  # the unit has no such operator (bool's arithmetic): promote straight away
-            def forward(self: Any, other: Any, op: Callable[[Any, Any], Any] = op) -> Any:
-                return promoted(op, self, other)
-            setattr(cls, f"__{name}__", forward)
-        setattr(cls, rname, _reflected(op, cls.__dict__.get(rname, lambda s, o: NotImplemented)))
+    for name, (rname, iname, op) in _BINARY.items():  # an operator the unit lacks (bool's +) stays absent one way round
+        setattr(cls, rname, _reflected(op, cls.__dict__.get(rname, _refuse)))
         if iname and iname in cls.__dict__:
             setattr(cls, iname, _inplace(name, op, cls.__dict__[iname]))
     cls.size = property(_size)  # type: ignore[attr-defined]
