@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from . import _dtypes
@@ -51,6 +52,39 @@ def vector_norm(x: Any, /, *, axis: int | tuple[int, ...] | None = None, keepdim
     return x.norm(float(ord), dims, keepdims)
 
 
+def matrix_norm(x: Any, /, *, keepdims: bool = False, ord: int | float | str = "fro") -> Any:  # noqa: A002
+    """Frobenius, 1, -1, inf and -inf norms from the unit's reductions; 2, -2 and 'nuc' need an SVD (absent)."""
+    x = _floating("matrix_norm", x)
+    if ord == "fro":
+        return x.norm(2.0, [-2, -1], keepdims)
+    sums = {1: (-2, "amax"), -1: (-2, "amin"), math.inf: (-1, "amax"), -math.inf: (-1, "amin")}
+    if ord not in sums:
+        raise ValueError(f"linalg.matrix_norm: ord {ord!r} needs singular values, which satchel does not compute yet "
+                         "(supported: 'fro', 1, -1, inf, -inf)")
+    along, pick = sums[ord]
+    s = x.abs().sum([along], keepdim=True)
+    out = getattr(s, pick)([-1 if along == -2 else -2], keepdim=True)
+    return out if keepdims else out.reshape(list(x.shape[:-2]))
+
+
+def cross(x1: Any, x2: Any, /, *, axis: int = -1) -> Any:
+    """The cross product of 3-vectors along axis, from the unit's narrow, mul, sub and concat."""
+    (a, b), d = promote_operands("linalg.cross", array(x1, "linalg.cross"), array(x2, "linalg.cross"))
+    if a.shape[axis] != 3 or b.shape[axis] != 3:
+        raise ValueError(f"linalg.cross: axis {axis} must have size 3, got {a.shape} and {b.shape}")
+    ax = axis % max(a.ndim, b.ndim)
+    a, b = a.broadcast_to(list(_shape(a, b))), b.broadcast_to(list(_shape(a, b)))
+    c = [(a.narrow(ax, i, 1), b.narrow(ax, i, 1)) for i in range(3)]
+    parts = [c[1][0] * c[2][1] - c[2][0] * c[1][1], c[2][0] * c[0][1] - c[0][0] * c[2][1],
+             c[0][0] * c[1][1] - c[1][0] * c[0][1]]
+    return unit_for(d, type(a).device).concat(parts, ax)
+
+
+def _shape(a: Any, b: Any) -> tuple[int, ...]:
+    from ._api_functions import broadcast_shapes
+    return broadcast_shapes(a.shape, b.shape)
+
+
 def diagonal(x: Any, /, *, offset: int = 0) -> Any:
     """The diagonal of the last two dims: one index_select of the flattened matrices."""
     array(x, "linalg.diagonal")
@@ -87,5 +121,5 @@ def _eye_like(x: Any) -> Any:
     return eye(x.shape[-1], dtype=dtype(x), device=type(x).device)
 
 
-__all__ = ["cholesky", "det", "diagonal", "inv", "matmul", "matrix_power", "matrix_transpose", "outer", "solve",
+__all__ = ["cholesky", "cross", "det", "diagonal", "inv", "matmul", "matrix_norm", "matrix_power", "matrix_transpose", "outer", "solve",
            "tensordot", "trace", "vecdot", "vector_norm"]
