@@ -46,10 +46,26 @@ except ImportError:  # a source tree where nothing was built yet
 
 __array_api_version__ = "2024.12"
 
-__all__ = ["Device", "DType", "Generator", "LinAlgError", "UnitNotFound", "cache_limit", "default_generator", "empty_cache", "fork_rng",
-           "from_dlpack", "get_num_threads", "get_printoptions", "get_rng_state", "initial_seed", "manual_seed",
-           "memory_cached", "printoptions", "set_num_threads", "set_printoptions", "set_rng_state", "unit",
-           "unit_of", "units"]
+__all__ = ["__array_api_version__", "__array_namespace_info__", "abs", "acos", "acosh", "add", "all", "any", "arange",
+           "argmax", "argmin", "argsort", "asarray", "asin", "asinh", "astype", "atan", "atan2", "atanh",
+           "bitwise_and", "bitwise_invert", "bitwise_left_shift", "bitwise_or", "bitwise_right_shift", "bitwise_xor",
+           "bool", "broadcast_arrays", "broadcast_shapes", "broadcast_to", "cache_limit", "can_cast", "ceil", "clip",
+           "concat", "copysign", "cos", "cosh", "count_nonzero", "cumulative_prod", "cumulative_sum",
+           "default_generator", "Device", "diff", "divide", "DType", "e", "empty", "empty_cache", "empty_like",
+           "equal", "exp", "expand_dims", "expm1", "eye", "finfo", "flip", "float16", "float32", "float64", "floor",
+           "floor_divide", "fork_rng", "from_dlpack", "full", "full_like", "Generator", "get_num_threads",
+           "get_printoptions", "get_rng_state", "greater", "greater_equal", "hypot", "iinfo", "inf", "initial_seed",
+           "int16", "int32", "int64", "int8", "isdtype", "isfinite", "isin", "isinf", "isnan", "less", "less_equal",
+           "linalg", "LinAlgError", "linspace", "log", "log10", "log1p", "log2", "logaddexp", "logical_and",
+           "logical_not", "logical_or", "logical_xor", "manual_seed", "matmul", "matrix_transpose", "max", "maximum",
+           "mean", "memory_cached", "meshgrid", "min", "minimum", "moveaxis", "multiply", "nan", "negative", "newaxis",
+           "nonzero", "not_equal", "ones", "ones_like", "permute_dims", "pi", "positive", "pow", "printoptions",
+           "prod", "reciprocal", "remainder", "repeat", "reshape", "result_type", "roll", "round", "searchsorted",
+           "set_num_threads", "set_printoptions", "set_rng_state", "sign", "signbit", "sin", "sinh", "sort", "sqrt",
+           "square", "squeeze", "stack", "std", "subtract", "sum", "take", "take_along_axis", "tan", "tanh",
+           "tensordot", "tile", "tril", "triu", "trunc", "uint8", "unique_all", "unique_counts", "unique_inverse",
+           "unique_values", "unit", "unit_of", "UnitNotFound", "units", "unstack", "var", "vecdot", "where", "zeros",
+           "zeros_like"]
 
 
 def __getattr__(name: str) -> object:
