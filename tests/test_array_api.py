@@ -158,6 +158,21 @@ def test_asarray_copy_semantics() -> None:
     a[0] = 7.0
     assert host(shared)[0] == 7.0
     assert host(sa.asarray(a, copy=True)).tolist() == [7.0, 1.0, 2.0]
+
+    class Producer:  # another library's array: DLPack only
+        def __init__(self, a: np.ndarray) -> None:
+            self.a = a
+
+        def __dlpack__(self, **kw: Any) -> Any:
+            return self.a.__dlpack__(**kw)
+
+        def __dlpack_device__(self) -> Any:
+            return self.a.__dlpack_device__()
+
+    b = np.arange(3.0)
+    via = sa.asarray(Producer(b))
+    b[1] = 8.0
+    assert host(via).tolist() == [0.0, 8.0, 2.0] and sa.asarray(Producer(b), dtype=sa.float32).dtype == "float32"
     assert sa.asarray([True, 2]).dtype == "int64" and sa.asarray([1, 2.0]).dtype == "float64"
     assert sa.asarray([[False]]).dtype == "bool"
 

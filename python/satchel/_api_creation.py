@@ -50,6 +50,9 @@ def asarray(obj: object, /, *, dtype: object = None, device: object = None, copy
                              "needs a copy")
         from ._registry import to
         return convert(to(x, dev), d)
+    if hasattr(obj, "__dlpack__") and not hasattr(obj, "__array_interface__"):  # another library's array
+        from ._dlpack import from_dlpack
+        return asarray(from_dlpack(obj, copy=copy), dtype=dtype, device=device, copy=False if copy is False else None)
     if hasattr(obj, "__buffer__") or isinstance(obj, memoryview) or hasattr(obj, "__array_interface__"):
         view = memoryview(obj)  # type: ignore[arg-type]
         found = _BUFFER_FORMATS.get(view.format.lstrip("@=<"))
