@@ -329,6 +329,13 @@ def test_reduction_dtypes_and_errors() -> None:
         sa.sum(sa.ones((2, 2)), axis=2)
     with pytest.raises(ValueError, match="repeated axis"):
         sa.sum(sa.ones((2, 2)), axis=(0, 0))
+    a = np.array([[1.0, np.nan], [np.inf, -2.0]])
+    with np.errstate(all="ignore"):
+        for fn in ("sum", "prod", "max", "min", "mean", "std", "var", "all", "any"):  # axis=(): nothing reduced
+            same(getattr(sa, fn)(sa.asarray(a), axis=()), getattr(xp, fn)(strict(a), axis=()))
+        for correction in (0, 1):
+            same(sa.var(sa.asarray(a), axis=(), correction=correction),
+                 xp.var(strict(a), axis=(), correction=correction))
 
 
 # ---- manipulation, searching, sorting, sets, indexing, linear algebra

@@ -34,8 +34,10 @@ def _reduce(fn: str, method: str, x: Any, axis: int | Sequence[int] | None, keep
 
 
 def _no_reduction(fn: str, x: Any, **kw: Any) -> Any:
-    if fn in ("std", "var"):
-        return convert(x != x, dtype(x)) * 0.0 + (x * 0.0 if kw.get("correction", 0) == 0 else math.nan)
+    if fn in ("std", "var"):  # each element its own sample: sum of squared deviations 0 over 1 - correction
+        d = x - x
+        v = d * d / (1.0 - kw["correction"])
+        return v.sqrt() if fn == "std" else v
     if fn in ("all", "any"):
         return convert(x, _dtypes.bool_)
     return x.clone()
