@@ -267,11 +267,12 @@ def test_matmul_operator(u: Unit) -> None:
 
 @pytest.mark.parametrize("u", PRODUCT_UNITS)
 def test_matmul_of_other_units_is_refused(u: Unit) -> None:
+    """The unit's matmul takes its own unit's tensors; ``@`` promotes (test_array_api.py)."""
     other = next((v for v in UNITS if v.has("matmul") and v is not u), None)
     if other is None:
         pytest.skip("one unit with matmul was built")
     with pytest.raises(TypeError):
-        u.T.ones([2, 2]) @ other.T.ones([2, 2])
+        u.T.matmul(u.T.ones([2, 2]), other.T.ones([2, 2]))
 
 
 # ---- threads --------------------------------------------------------------------------

@@ -63,10 +63,16 @@ def describe(cap: object) -> tuple[str, str]:
     return DTYPES[code, bits], DEVICES[device_type]
 
 
-def from_dlpack(obj: Any, *, copy: bool | None = None) -> object:
+def from_dlpack(obj: Any, /, *, device: object = None, copy: bool | None = None) -> object:
     """A tensor sharing memory with a DLPack producer (a NumPy array, a PyTorch
     tensor, a CuPy array, ...) on the CPU or a CUDA device, in the unit of its dtype
-    and device; a copy where copy=True or the producer's memory is read-only."""
+    and device; a copy where copy=True or the producer's memory is read-only,
+    and on ``device`` where one is given (a copy there unless copy=False, which refuses)."""
     obj = capsule(obj, copy)
-    dtype, device = describe(obj)
-    return unit(dtype, device).from_dlpack(obj, copy=copy)
+    dtype, found = describe(obj)
+    t = unit(dtype, found).from_dlpack(obj, copy=copy)
+    if device is None or str(device).split(":")[0] == found:
+        return t
+    if copy is False:
+        raise ValueError(f"from_dlpack: copy=False, but the producer is on {found}, not {device}")
+    return t.to_device(device)

@@ -27,6 +27,17 @@ def _is_built(module: str) -> bool:
     return importlib.util.find_spec(f"satchel._units.{module}") is not None
 
 
+_ADOPTED: set[ModuleType] = set()
+
+
+def _adopt(module: ModuleType) -> None:
+    """The unit's tensor class made an Array API array object, once."""
+    from ._array_object import adopt
+    th = next(th for m, _, _, th in _declared() if module.__name__.endswith("." + m))
+    adopt(module, getattr(module, th))
+    _ADOPTED.add(module)
+
+
 def units(device: str | None = None) -> list[str]:
     """The built units as ``"device.dtype"`` names, optionally of one device."""
     return [f"{dev}.{dtype}" for module, dev, dtype, _ in _declared()
@@ -37,7 +48,10 @@ def unit(dtype: str, device: str = "cpu") -> ModuleType:
     """The unit module for (dtype, device), e.g. ``unit("float32", "cpu")``."""
     module = f"{device}_{dtype}"
     if any(m == module for m, *_ in _declared()) and _is_built(module):
-        return importlib.import_module(f"satchel._units.{module}")
+        loaded = importlib.import_module(f"satchel._units.{module}")
+        if loaded not in _ADOPTED:
+            _adopt(loaded)
+        return loaded
     built = units()
     raise UnitNotFound(
         f"no unit {device}.{dtype}; built units: {', '.join(built) if built else 'none (build satchel first)'}"
