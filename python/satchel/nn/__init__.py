@@ -14,10 +14,11 @@ from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss, N
 from .norm import BatchNorm1d, BatchNorm2d, LayerNorm
 from .module import Flatten, Identity, Module, Parameter, Sequential
 from .optim import SGD, Adam, AdamW, Optimizer
+from ._unit import Index, Unit
 from .serialize import load, save
 
 __all__ = ["SGD", "Adam", "AdamW", "AvgPool2d", "BCELoss", "BatchNorm1d", "BatchNorm2d", "Conv2d", "Embedding",
            "LayerNorm", "MaxPool2d", "BCEWithLogitsLoss", "CrossEntropyLoss", "DataLoader", "Dropout",
-           "Flatten", "GELU", "Identity", "LeakyReLU", "Linear", "LogSoftMax", "Loss", "MSELoss", "Module",
-           "NLLLoss", "Optimizer", "Parameter", "ReLU", "Sequential", "Sigmoid", "SoftMax", "Tanh", "init", "load",
+           "Flatten", "GELU", "Identity", "Index", "LeakyReLU", "Linear", "LogSoftMax", "Loss", "MSELoss", "Module",
+           "NLLLoss", "Optimizer", "Parameter", "ReLU", "Sequential", "Sigmoid", "SoftMax", "Tanh", "Unit", "init", "load",
            "save"]
