@@ -18,6 +18,8 @@ pytest.importorskip("sklearn", reason="the digits data ship with scikit-learn (t
 
 
 def example(name: str) -> ModuleType:
+    if str(EXAMPLES) not in sys.path:  # cnn_digits imports mlp_digits, as it does run as a script
+        sys.path.insert(0, str(EXAMPLES))
     spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -36,6 +38,14 @@ def test_mlp_digits_reaches_its_accuracy(dtype: str, target: float, device: str)
     history = mlp.run(dtype, device, mlp.load_digits(), epochs=10, log=lambda line: None)
     assert history.accuracies[-1] >= target, history.accuracies
     assert history.losses[-1] < history.losses[0] / 10
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("dtype, target", [("float16", 0.97), ("float32", 0.98), ("float64", 0.97)])
+def test_cnn_digits_reaches_its_accuracy(dtype: str, target: float, device: str) -> None:
+    cnn = example("cnn_digits")
+    history = cnn.run(dtype, device, example("mlp_digits").load_digits(), epochs=12, log=lambda line: None)
+    assert history.accuracies[-1] >= target, history.accuracies
 
 
 def test_mlp_digits_script_prints_every_epoch() -> None:
