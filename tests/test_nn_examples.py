@@ -6,6 +6,7 @@ import importlib.util
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -26,6 +27,15 @@ def example(name: str) -> ModuleType:
     sys.modules[name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(autouse=True)
+def one_thread() -> Iterator[None]:
+    """These tensors are small: on a loaded 2-core machine, waking a second thread per op costs 10-20x."""
+    before = satchel.get_num_threads()
+    satchel.set_num_threads(1)
+    yield
+    satchel.set_num_threads(before)
 
 
 DEVICES = ["cpu"] + (["cuda"] if satchel.units("cuda") and satchel.cuda.is_available() else [])
