@@ -311,3 +311,12 @@ def test_mypy_checks_models_against_every_floating_unit(tmp_path: Any) -> None:
     assert 'Cannot infer value of type parameter "TensorT" of "Sequential"' in out
     package = mypy("-m", "satchel.nn", tmp=tmp_path)
     assert package.returncode == 0, package.stdout
+
+
+def test_max_pool_gives_a_tie_to_the_first_largest() -> None:
+    x = D.from_numpy(np.array([[[[0.0, 0.0, 1.0], [0.0, 0.0, 1.0], [2.0, 2.0, 0.0]]]]))
+    m = nn.MaxPool2d(2, stride=1, unit=D)
+    m.forward(x)
+    xt = torch.tensor(np.asarray(x), requires_grad=True)
+    torch.nn.functional.max_pool2d(xt, 2, stride=1).sum().backward()
+    np.testing.assert_array_equal(arr(m.backward(x, D.ones([1, 1, 2, 2]))), xt.grad.numpy())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..signatures import TensorT
 from ._unit import Unit
 
@@ -39,17 +41,29 @@ class Windows:
         T.copy_(T.narrow(T.narrow(out, 2, ph, x.shape[2]), 3, pw, x.shape[3]), x)
         return out
 
-    def view(self, T: Unit[TensorT], xp: TensorT, channels_last: bool) -> TensorT:
-        """(N, OH, OW, C, KH, KW) (channels_last, for im2col) or (N, C, OH, OW, KH, KW): a strided view of xp."""
+    def view(self, T: Unit[TensorT], xp: TensorT) -> TensorT:
+        """(N, C, OH, OW, KH, KW): every window of xp, a strided view."""
         sn, sc, sh, sw = self.c * self.hp * self.wp, self.hp * self.wp, self.wp, 1
         (kh, kw), (dh, dw), (th, tw) = self.kernel, self.dilation, self.stride
-        if channels_last:
-            return T.as_strided(xp, [self.n, self.oh, self.ow, self.c, kh, kw],
-                                [sn, sh * th, sw * tw, sc, sh * dh, sw * dw])
         return T.as_strided(xp, [self.n, self.c, self.oh, self.ow, kh, kw], [sn, sc, sh * th, sw * tw, sh * dh, sw * dw])
 
-    def fold(self, T: Unit[TensorT], cols: TensorT, x_shape: tuple[int, ...]) -> TensorT:
-        """The adjoint of ``view``: cols (N, C, OH, OW, KH, KW) summed back into an (N, C, H, W) gradient."""
+    def columns(self, T: Unit[TensorT], xp: TensorT) -> TensorT:
+        """im2col: the (C * KH * KW, N * OH * OW) matrix of every window of xp, one per column."""
+        sn, sc, sh, sw = self.c * self.hp * self.wp, self.hp * self.wp, self.wp, 1
+        (kh, kw), (dh, dw), (th, tw) = self.kernel, self.dilation, self.stride
+        view = T.as_strided(xp, [self.c, kh, kw, self.n, self.oh, self.ow], [sc, sh * dh, sw * dw, sn, sh * th, sw * tw])
+        return T.reshape(T.contiguous(view), [self.c * kh * kw, self.n * self.oh * self.ow])
+
+    def offsets_first(self, T: Unit[TensorT], xp: TensorT) -> TensorT:
+        """(KH * KW, N, C, OH, OW), contiguous: each kernel offset's elements of every window, offset-major."""
+        sn, sc, sh, sw = self.c * self.hp * self.wp, self.hp * self.wp, self.wp, 1
+        (kh, kw), (dh, dw), (th, tw) = self.kernel, self.dilation, self.stride
+        view = T.as_strided(xp, [kh, kw, self.n, self.c, self.oh, self.ow], [sh * dh, sw * dw, sn, sc, sh * th, sw * tw])
+        return T.reshape(T.contiguous(view), [kh * kw, self.n, self.c, self.oh, self.ow])
+
+    def fold(self, T: Unit[TensorT], piece: Callable[[int, int], TensorT], x_shape: tuple[int, ...]) -> TensorT:
+        """The adjoint of ``view``: ``piece(i, j)``, the (N, C, OH, OW) gradient of kernel offset (i, j)
+        (asked for in row-major order), summed back into an (N, C, H, W) gradient."""
         (kh, kw), (dh, dw), (th, tw) = self.kernel, self.dilation, self.stride
         grad = T.zeros([self.n, self.c, self.hp, self.wp])
         sn, sc, sh = self.c * self.hp * self.wp, self.hp * self.wp, self.wp
@@ -57,7 +71,7 @@ class Windows:
             for j in range(kw):
                 dest = T.as_strided(grad, [self.n, self.c, self.oh, self.ow], [sn, sc, sh * th, tw],
                                     i * dh * sh + j * dw)
-                T.add_(dest, T.select(T.select(cols, 5, j), 4, i))
+                T.add_(dest, piece(i, j))
         ph, pw = self.padding
         if ph == 0 and pw == 0:
             return grad

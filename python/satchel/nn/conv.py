@@ -44,30 +44,30 @@ class Conv2d(Module[TensorT]):
     def update_output(self, x: TensorT) -> TensorT:
         T = self.T
         win = self._windows(x)
-        rows = win.n * win.oh * win.ow
-        self._cols = T.reshape(T.contiguous(win.view(T, win.padded(T, x, 0.0), True)), [rows, -1])
-        wmat = T.t(T.reshape(self.weight.data, [self.out_channels, -1]))
-        out = T.mm(self._cols, wmat) if self.bias is None else T.addmm(self.bias.data, self._cols, wmat)
-        return T.contiguous(T.permute(T.view(out, [win.n, win.oh, win.ow, self.out_channels]), [0, 3, 1, 2]))
+        self._cols = win.columns(T, win.padded(T, x, 0.0))  # (C*KH*KW, N*OH*OW): channel-major, the faster copy
+        wmat = T.reshape(self.weight.data, [self.out_channels, -1])
+        out = T.mm(wmat, self._cols) if self.bias is None else \
+            T.addmm(T.view(self.bias.data, [-1, 1]), wmat, self._cols)
+        return T.contiguous(T.permute(T.view(out, [self.out_channels, win.n, win.oh, win.ow]), [1, 0, 2, 3]))
 
     def _grad_rows(self, grad_output: TensorT) -> TensorT:
-        T = self.T  # (N, O, OH, OW) -> (N*OH*OW, O)
-        return T.reshape(T.contiguous(T.permute(grad_output, [0, 2, 3, 1])), [-1, self.out_channels])
+        T = self.T  # (N, O, OH, OW) -> (O, N*OH*OW)
+        return T.reshape(T.contiguous(T.permute(grad_output, [1, 0, 2, 3])), [self.out_channels, -1])
 
     def update_grad_input(self, x: TensorT, grad_output: TensorT) -> TensorT:
         T = self.T
         win = self._windows(x)
         kh, kw = self.kernel_size
-        gcols = T.mm(self._grad_rows(grad_output), T.reshape(self.weight.data, [self.out_channels, -1]))
-        gcols = T.permute(T.view(gcols, [win.n, win.oh, win.ow, win.c, kh, kw]), [0, 3, 1, 2, 4, 5])
-        return win.fold(T, gcols, tuple(x.shape))
+        gcols = T.mm(T.t(T.reshape(self.weight.data, [self.out_channels, -1])), self._grad_rows(grad_output))
+        gcols = T.view(gcols, [win.c, kh, kw, win.n, win.oh, win.ow])
+        return win.fold(T, lambda i, j: T.transpose(T.select(T.select(gcols, 1, i), 1, j), 0, 1), tuple(x.shape))
 
     def acc_grad_parameters(self, x: TensorT, grad_output: TensorT) -> None:
         T = self.T
         g = self._grad_rows(grad_output)
-        T.add_(self.weight.grad, T.view(T.mm(T.t(g), self._cols), list(self.weight.data.shape)))
+        T.add_(self.weight.grad, T.view(T.mm(g, T.t(self._cols)), list(self.weight.data.shape)))
         if self.bias is not None:
-            T.add_(self.bias.grad, T.sum(g, 0))
+            T.add_(self.bias.grad, T.sum(g, 1))
 
     def extra_repr(self) -> str:
         return (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}, "
@@ -95,23 +95,32 @@ class _Pool2d(Module[TensorT]):
 
 
 class MaxPool2d(_Pool2d[TensorT]):
-    """The largest element of each window (padding counts as -inf); its gradient goes to the first largest."""
+    """The largest element of each window (padding counts as -inf); its gradient goes to the first largest.
+
+    The windows are laid out offset-major, so the maximum is an ``amax`` over the outer
+    dim (contiguous rows), and the backward finds each window's first largest element
+    with pointwise ops, offset by offset, rather than an argmax over short rows.
+    """
 
     def update_output(self, x: TensorT) -> TensorT:
         T = self.T
         win = self._windows(x)
-        windows = T.reshape(T.contiguous(win.view(T, win.padded(T, x, -math.inf), False)),
-                            [win.n, win.c, win.oh, win.ow, -1])
-        values, self._argmax = T.max(windows, 4, keepdim=True)
-        return T.view(values, [win.n, win.c, win.oh, win.ow])
+        self._offsets = win.offsets_first(T, win.padded(T, x, -math.inf))
+        self._out = T.amax(self._offsets, 0)
+        return self._out
 
     def update_grad_input(self, x: TensorT, grad_output: TensorT) -> TensorT:
         T = self.T
         win = self._windows(x)
-        kh, kw = self.kernel_size
-        cols = T.scatter(T.zeros([win.n, win.c, win.oh, win.ow, kh * kw]), 4, self._argmax,
-                         T.unsqueeze(T.contiguous(grad_output), 4))
-        return win.fold(T, T.view(cols, [win.n, win.c, win.oh, win.ow, kh, kw]), tuple(x.shape))
+        free = T.ones_like(self._out)  # 1 where the window's largest element is not yet found
+        pieces = []
+        for k in range(self._offsets.shape[0]):
+            # heaviside(v - max, 1) is 1 exactly where v is the largest
+            hit = T.mul_(T.heaviside(T.sub(T.select(self._offsets, 0, k), self._out), 1.0), free)
+            T.sub_(free, hit)
+            pieces.append(T.mul_(hit, grad_output))
+        kw = self.kernel_size[1]
+        return win.fold(T, lambda i, j: pieces[i * kw + j], tuple(x.shape))
 
 
 class AvgPool2d(_Pool2d[TensorT]):
@@ -120,11 +129,11 @@ class AvgPool2d(_Pool2d[TensorT]):
     def update_output(self, x: TensorT) -> TensorT:
         T = self.T
         win = self._windows(x)
-        return T.mean(win.view(T, win.padded(T, x, 0.0), False), [4, 5])
+        return T.mean(win.view(T, win.padded(T, x, 0.0)), [4, 5])
 
     def update_grad_input(self, x: TensorT, grad_output: TensorT) -> TensorT:
         T = self.T
         win = self._windows(x)
         kh, kw = self.kernel_size
-        g = T.mul(T.reshape(T.contiguous(grad_output), [win.n, win.c, win.oh, win.ow, 1, 1]), 1.0 / (kh * kw))
-        return win.fold(T, T.broadcast_to(g, [win.n, win.c, win.oh, win.ow, kh, kw]), tuple(x.shape))
+        g = T.mul(grad_output, 1.0 / (kh * kw))
+        return win.fold(T, lambda i, j: g, tuple(x.shape))
