@@ -6,16 +6,13 @@ training loop and the printing are ``mlp_digits``'s.
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-import numpy as np
-
 import satchel
 import satchel.nn as nn
-from mlp_digits import Digits, History, load_digits, plot, progress_bar, train
+from mlp_digits import Digits, History, main, train
 from satchel.signatures import TensorT
 
 
@@ -40,22 +37,5 @@ def run(dtype: str, device: str, data: Digits, epochs: int, batch_size: int = 32
                  master_unit=master, seed=seed, progress=progress, log=log)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dtype", nargs="+", default=["float32"])
-    parser.add_argument("--device", default="cpu")
-    parser.add_argument("--epochs", type=int, default=20)
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--plot", metavar="PNG", help="write the loss curves of every dtype here")
-    args = parser.parse_args()
-    data = load_digits()
-    histories = {d: run(d, args.device, data, args.epochs, args.batch_size, progress=progress_bar())
-                 for d in args.dtype}
-    for name, h in histories.items():
-        print(f"{name}: final test accuracy {h.accuracies[-1]:.4f}, mean epoch {np.mean(h.seconds) * 1000:.1f} ms")
-    if args.plot:
-        plot(histories, args.plot)
-
-
 if __name__ == "__main__":
-    main()
+    main(run, __doc__, ("float32",), epochs=20)

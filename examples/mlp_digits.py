@@ -124,11 +124,13 @@ def progress_bar() -> Callable[[Any], Any]:
     return lambda it: tqdm(it, leave=False, unit="batch")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dtype", nargs="+", default=["float16", "float32", "float64"])
+def main(run: Callable[..., History] = run, doc: str = __doc__, dtypes: tuple[str, ...] = ("float16", "float32",
+         "float64"), epochs: int = 30) -> None:
+    """The command line of this example and cnn_digits: train `run`'s model on each dtype."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--dtype", nargs="+", default=list(dtypes))
     parser.add_argument("--device", default="cpu")
-    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--epochs", type=int, default=epochs)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--plot", metavar="PNG", help="write the loss curves of every dtype here")
     args = parser.parse_args()
