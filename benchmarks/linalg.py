@@ -1,4 +1,4 @@
-"""Times satchel's matrix products against NumPy and PyTorch (CPU) in one process.
+"""Times satchel's matrix products and LAPACK ops against NumPy and PyTorch (CPU) in one process.
 
     PYTHONPATH=python python benchmarks/linalg.py [--quick]
 
@@ -44,6 +44,28 @@ CASES = [  # (label, dtype, shape of a, shape of b)
     ("matmul 512x512", "int64", (512, 512), (512, 512)),
 ]
 QUICK = {"matmul 4x4", "matmul 256x256", "bmm 10000 of 4x4", "matmul 512x512"}
+
+# The LAPACK ops: (name, how satchel, NumPy and PyTorch call it on a matrix a and a right side b).
+SOLVERS: list[tuple[str, Callable[[Any, Any, Any], Any], Callable[[Any, Any], Any], Callable[[Any, Any], Any]]] = [
+    ("inv", lambda T, a, b: T.inv(a), lambda a, b: np.linalg.inv(a), lambda a, b: torch.linalg.inv(a)),
+    ("solve", lambda T, a, b: T.solve(a, b), np.linalg.solve, lambda a, b: torch.linalg.solve(a, b)),
+    ("det", lambda T, a, b: T.det(a), lambda a, b: np.linalg.det(a), lambda a, b: torch.linalg.det(a)),
+    ("slogdet", lambda T, a, b: T.slogdet(a), lambda a, b: np.linalg.slogdet(a), lambda a, b: torch.linalg.slogdet(a)),
+    ("cholesky", lambda T, a, b: T.cholesky(a), lambda a, b: np.linalg.cholesky(a),
+     lambda a, b: torch.linalg.cholesky(a)),
+    ("qr", lambda T, a, b: T.qr(a), lambda a, b: np.linalg.qr(a), lambda a, b: torch.linalg.qr(a)),
+    ("svd", lambda T, a, b: T.svd(a), lambda a, b: np.linalg.svd(a), lambda a, b: torch.linalg.svd(a)),
+    ("svdvals", lambda T, a, b: T.svdvals(a), lambda a, b: np.linalg.svd(a, compute_uv=False),
+     lambda a, b: torch.linalg.svdvals(a)),
+    ("eigh", lambda T, a, b: T.eigh(a), lambda a, b: np.linalg.eigh(a), lambda a, b: torch.linalg.eigh(a)),
+    ("eigvalsh", lambda T, a, b: T.eigvalsh(a), lambda a, b: np.linalg.eigvalsh(a),
+     lambda a, b: torch.linalg.eigvalsh(a)),
+    ("lstsq", lambda T, a, b: T.lstsq(a, b), lambda a, b: np.linalg.lstsq(a, b, rcond=None),
+     lambda a, b: torch.linalg.lstsq(a, b, driver="gelsd")),
+    ("pinv", lambda T, a, b: T.pinv(a), lambda a, b: np.linalg.pinv(a), lambda a, b: torch.linalg.pinv(a)),
+]
+SOLVER_SIZES = [("512x512", "float64", (512, 512)), ("512x512", "float32", (512, 512)),
+                ("1000 of 4x4", "float64", (1000, 4, 4))]
 
 
 def median_time(fn: Callable[[], Any], budget: float) -> float:
@@ -103,9 +125,26 @@ def main() -> None:
             if sa == "T1024":
                 xa = torch.from_numpy(a.T.copy()).t()
             torch_time = median_time(lambda: getattr(torch, op)(xa, xb), budget)
-        vs_torch = f"{torch_time / ours:.2f}x" if torch_time else "n/a"
-        print(f"{label:<20} {dtype:<8} {fmt(ours):>10} {fmt(theirs):>10} {fmt(torch_time):>10} "
-              f"{theirs / ours:>8.2f}x {vs_torch:>9}")
+        row(label, dtype, ours, theirs, torch_time)
+    for size, dtype, shape in SOLVER_SIZES[:1] if args.quick else SOLVER_SIZES:
+        rng = np.random.default_rng(0)
+        m = rng.standard_normal(shape)
+        a = (m @ np.swapaxes(m, -1, -2) + shape[-1] * np.eye(shape[-1])).astype(dtype)  # symmetric positive-definite
+        b = rng.standard_normal(shape[:-1] + (1,)).astype(dtype)
+        T = satchel.unit(dtype)
+        ta, tb = T.from_numpy(a), T.from_numpy(b)
+        xa, xb = (torch.from_numpy(a), torch.from_numpy(b)) if torch is not None else (None, None)
+        for name, ours_fn, numpy_fn, torch_fn in SOLVERS:
+            ours = median_time(lambda: ours_fn(T, ta, tb), budget)
+            theirs = median_time(lambda: numpy_fn(a, b), budget)
+            torch_time = median_time(lambda: torch_fn(xa, xb), budget) if torch is not None else None
+            row(f"{name} {size}", dtype, ours, theirs, torch_time)
+
+
+def row(label: str, dtype: str, ours: float, theirs: float, torch_time: float | None) -> None:
+    vs_torch = f"{torch_time / ours:.2f}x" if torch_time else "n/a"
+    print(f"{label:<20} {dtype:<8} {fmt(ours):>10} {fmt(theirs):>10} {fmt(torch_time):>10} "
+          f"{theirs / ours:>8.2f}x {vs_torch:>9}")
 
 
 if __name__ == "__main__":

@@ -9,11 +9,12 @@ unchanged on float16, float32 and float64 units, and mypy checks it against each
 from __future__ import annotations
 
 import satchel
-from satchel.signatures import AccRealT, BoolTensorInvT, FloatingSignature, LongTensorInvT, RealT, TensorT
+from satchel.signatures import (AccRealT, BoolTensorInvT, FloatingSignature, IntTensorInvT, LongTensorInvT, RealT,
+                                TensorT)
 
 
-def fit(T: FloatingSignature[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT], x: TensorT, y: TensorT,
-        steps: int, rate: float) -> TensorT:
+def fit(T: FloatingSignature[TensorT, RealT, AccRealT, BoolTensorInvT, IntTensorInvT, LongTensorInvT],
+        x: TensorT, y: TensorT, steps: int, rate: float) -> TensorT:
     """Per-feature weights for n samples of one feature each, x and y of shape (n,)."""
     w = T.zeros(x.shape)
     n = x.numel()
@@ -24,8 +25,8 @@ def fit(T: FloatingSignature[TensorT, RealT, AccRealT, BoolTensorInvT, LongTenso
     return w
 
 
-def accuracy(T: FloatingSignature[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT], x: TensorT, w: TensorT,
-             y: TensorT) -> float:
+def accuracy(T: FloatingSignature[TensorT, RealT, AccRealT, BoolTensorInvT, IntTensorInvT, LongTensorInvT],
+             x: TensorT, w: TensorT, y: TensorT) -> float:
     predicted = T.sigmoid(T.mul(x, w))
     right = T.sub(T.ones(x.shape), T.abs(T.sub(predicted, y)))
     return T.sumall(right) / x.numel()

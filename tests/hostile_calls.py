@@ -73,7 +73,11 @@ class Values:
             return self.of(t.elem, shape) + [None]
         if isinstance(t, TensorType):
             U = self.of_dtype(t.dtype)
-            return index_values(U, self.T) if t.dtype == "int64" else tensor_values(U, self.other, shape)
+            if t.dtype == "int64":
+                return index_values(U, self.T)
+            if t.dtype == "int32":  # (lu_solve's pivots: counted from 1, so 0 and huge are out of range)
+                return tensor_values(U, self.other, shape) + [U.zeros(shape), U.full(shape, 2**31 - 1)]
+            return tensor_values(U, self.other, shape)
         if isinstance(t, ListType):
             if isinstance(t.elem, TensorType):
                 a, b = self.of(t.elem, shape)[:2]

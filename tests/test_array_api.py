@@ -457,10 +457,19 @@ def test_linalg_extension_matches_strict(d: str, batch: int, n: int, offset: int
     same(sa.linalg.matrix_power(s, 2), xp.linalg.matrix_power(x, 2), rtol=rtol)
     same(sa.linalg.vector_norm(s, axis=-1), xp.linalg.vector_norm(x, axis=-1), rtol=rtol)
     same(sa.linalg.vector_norm(s, keepdims=True), xp.linalg.vector_norm(x, keepdims=True), rtol=rtol)
-    for ord in ("fro", 1, -1, np.inf, -np.inf):
+    for ord in ("fro", "nuc", 1, -1, 2, -2, np.inf, -np.inf):
         for keepdims in (False, True):
             same(sa.linalg.matrix_norm(s, ord=ord, keepdims=keepdims),
                  xp.linalg.matrix_norm(x, ord=ord, keepdims=keepdims), rtol=rtol)
+    for fn in ("svdvals", "pinv", "matrix_rank"):
+        same(getattr(sa.linalg, fn)(s), getattr(xp.linalg, fn)(x), rtol=rtol)
+    same(sa.linalg.eigvalsh(sa.asarray(spd)), xp.linalg.eigvalsh(strict(spd)), rtol=rtol)
+    for got, want in zip(sa.linalg.slogdet(s), xp.linalg.slogdet(x), strict=True):
+        same(got, want, rtol=rtol)
+    # (factors are unique up to signs: compare what is not)
+    same(abs(sa.linalg.qr(s).R), abs(xp.linalg.qr(x).R), rtol=rtol)
+    same(sa.linalg.svd(s).S, xp.linalg.svd(x).S, rtol=rtol)
+    same(sa.linalg.eigh(sa.asarray(spd)).eigenvalues, xp.linalg.eigh(strict(spd)).eigenvalues, rtol=rtol)
     c = data.draw(hnp.arrays(np.dtype(d), (2, 3), elements=st.floats(-1, 1, width=np.finfo(d).bits)))
     same(sa.linalg.cross(sa.asarray(c), sa.asarray(c[::-1].copy())), xp.linalg.cross(strict(c), strict(c[::-1].copy())),
          rtol=rtol)

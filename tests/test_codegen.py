@@ -440,7 +440,12 @@ def test_natives_take_and_return_every_form(repo: Path) -> None:
     assert 'import_("satchel._units.cpu_float64");  // registers DoubleTensor, which ops here return\n' in module
     assert "// registers BoolTensor, which ops here take and return" in module
     assert 'import_("satchel._units.cpu_float64")' not in files["cpu/float64/module.cpp"]  # its accreal is its own
-    assert '"cpu_float32:cpu:float32:bool,int64,float64"' in files["units.cmake"]
+    assert '"cpu_float32:cpu:float32:bool,int32,int64,float64"' in files["units.cmake"]
+    shards = [text for path, text in files.items() if path.startswith("cpu/float32/shard")]
+    for text in shards:  # a shard declares the tensor types its ops name, and only those
+        declared = "using LongTensor =" in text
+        assert declared == (text.count("LongTensor") > declared)
+    assert any("using LongTensor =" not in text for text in shards)
     stub = files["python/_units/cpu_float32.pyi"]
     assert "from satchel._units.cpu_int64 import LongTensor\n" in stub
     assert ("def gather_like(self: FloatTensor, index: LongTensor, others: Sequence[FloatTensor], "
@@ -451,7 +456,7 @@ def test_natives_take_and_return_every_form(repo: Path) -> None:
     # mypy wants a Protocol's type parameter invariant where it is taken and returned
     # (bool masks and comparisons), contravariant where only taken, covariant where only returned.
     sigs = files["python/_units/signatures.py"]
-    assert ("class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, "
+    assert ("class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, IntTensorInvT, LongTensorInvT, "
             "DoubleTensorT, AccRealTensorT, SumTensorT]):") in sigs
     # (where's condition and searchsorted's sorter: bool and int64 tensors are taken as well as returned)
     assert ("class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, DoubleTensorT, "
@@ -461,8 +466,8 @@ def test_natives_take_and_return_every_form(repo: Path) -> None:
     assert 'BoolTensorInvT = TypeVar("BoolTensorInvT", bound=Tensor, default=Tensor)\n' in sigs
     assert "index: LongTensorInvT," in sigs and ") -> AccRealTensorT:" in sigs
     assert ("cpu_float16_floating: signatures.FloatingSignature[cpu_float16.HalfTensor, float, float, "
-            "cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_float64.DoubleTensor, "
-            "cpu_float16.HalfTensor] "
+            "cpu_bool.BoolTensor, cpu_int32.IntTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, "
+            "cpu_float64.DoubleTensor, cpu_float16.HalfTensor] "
             "= cpu_float16") in \
         files["python/_units/check_signatures.py"]
 

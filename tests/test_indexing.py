@@ -25,6 +25,7 @@ from satchel.codegen.model import Native
 from satchel.codegen.signature import TensorType
 from test_joining import CHECKED as JOINING_OPS
 from test_sorting import SORTING_OPS
+from test_decompositions import DECOMPOSITION_OPS
 
 # Every op here (tests/test_linalg.py leaves natives of two tensors that are these to this file).
 INDEX_OPS = {"index_select", "gather", "scatter", "scatter_", "scatter_value", "scatter_value_", "scatter_add",
@@ -39,9 +40,10 @@ def _takes_or_gives_index(op: Any) -> bool:
 
 def test_every_index_op_has_a_test() -> None:
     """A native that takes or returns index tensors or masks needs a case here, but those
-    with theirs in test_sorting.py, test_joining.py (where, masked_fill) and test_random.py."""
+    with theirs in test_sorting.py, test_joining.py (where, masked_fill), test_random.py and
+    test_decompositions.py."""
     random_ops = {op.name for op in SPEC.ops if "Generator" in str(op.sig)}
-    elsewhere = SORTING_OPS | set(JOINING_OPS) | random_ops
+    elsewhere = SORTING_OPS | set(JOINING_OPS) | random_ops | DECOMPOSITION_OPS
     declared = {op.name for op in SPEC.ops
                 if isinstance(op.body, Native) and _takes_or_gives_index(op) and op.name not in elsewhere}
     assert declared <= INDEX_OPS, f"ops without a test: {sorted(declared - INDEX_OPS)}"

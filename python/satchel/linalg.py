@@ -36,6 +36,38 @@ def solve(x1: Any, x2: Any, /) -> Any:
     return a.solve(b)
 
 
+def eigh(x: Any, /) -> Any:
+    return _floating("eigh", x).eigh()
+
+
+def eigvalsh(x: Any, /) -> Any:
+    return _floating("eigvalsh", x).eigvalsh()
+
+
+def qr(x: Any, /, *, mode: str = "reduced") -> Any:
+    return _floating("qr", x).qr(mode)
+
+
+def slogdet(x: Any, /) -> Any:
+    return _floating("slogdet", x).slogdet()
+
+
+def svd(x: Any, /, *, full_matrices: bool = True) -> Any:
+    return _floating("svd", x).svd(full_matrices)
+
+
+def svdvals(x: Any, /) -> Any:
+    return _floating("svdvals", x).svdvals()
+
+
+def pinv(x: Any, /, *, rtol: float | None = None) -> Any:
+    return _floating("pinv", x).pinv(rtol=None if rtol is None else float(rtol))
+
+
+def matrix_rank(x: Any, /, *, rtol: float | None = None) -> Any:
+    return _floating("matrix_rank", x).matrix_rank(rtol=None if rtol is None else float(rtol))
+
+
 def outer(x1: Any, x2: Any, /) -> Any:
     (a, b), _ = promote_operands("linalg.outer", array(x1, "linalg.outer"), array(x2, "linalg.outer"))
     if a.ndim != 1 or b.ndim != 1:
@@ -53,14 +85,18 @@ def vector_norm(x: Any, /, *, axis: int | tuple[int, ...] | None = None, keepdim
 
 
 def matrix_norm(x: Any, /, *, keepdims: bool = False, ord: int | float | str = "fro") -> Any:  # noqa: A002
-    """Frobenius, 1, -1, inf and -inf norms from the unit's reductions; 2, -2 and 'nuc' need an SVD (absent)."""
+    """Frobenius, 1, -1, inf and -inf norms from the unit's reductions; 2, -2 and 'nuc' from its svdvals."""
     x = _floating("matrix_norm", x)
     if ord == "fro":
         return x.norm(2.0, [-2, -1], keepdims)
+    spectral = {2: "amax", -2: "amin", "nuc": "sum"}
+    if ord in spectral:
+        s = getattr(x.svdvals(), spectral[ord])([-1], keepdim=True)
+        return s.unsqueeze(-1) if keepdims else s.squeeze(-1)
     sums = {1: (-2, "amax"), -1: (-2, "amin"), math.inf: (-1, "amax"), -math.inf: (-1, "amin")}
     if ord not in sums:
-        raise ValueError(f"linalg.matrix_norm: ord {ord!r} needs singular values, which satchel does not compute yet "
-                         "(supported: 'fro', 1, -1, inf, -inf)")
+        raise ValueError(f"linalg.matrix_norm: ord {ord!r} is not a matrix norm (supported: 'fro', 'nuc', 1, -1, 2, "
+                         "-2, inf, -inf)")
     along, pick = sums[ord]
     s = x.abs().sum([along], keepdim=True)
     out = getattr(s, pick)([-1 if along == -2 else -2], keepdim=True)
@@ -121,5 +157,6 @@ def _eye_like(x: Any) -> Any:
     return eye(x.shape[-1], dtype=dtype(x), device=type(x).device)
 
 
-__all__ = ["cholesky", "cross", "det", "diagonal", "inv", "matmul", "matrix_norm", "matrix_power", "matrix_transpose", "outer", "solve",
-           "tensordot", "trace", "vecdot", "vector_norm"]
+__all__ = ["cholesky", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "matmul", "matrix_norm", "matrix_power",
+           "matrix_rank", "matrix_transpose", "outer", "pinv", "qr", "slogdet", "solve", "svd", "svdvals", "tensordot",
+           "trace", "vecdot", "vector_norm"]

@@ -13,7 +13,6 @@ using accreal = int64_t;
 using Tensor = satchel::Tensor<real, satchel::Device::cpu>;
 using In = satchel::Operand<Tensor>;
 using Scalar = satchel::Scalar<real>;
-using BoolTensor = satchel::Tensor<bool, satchel::Device::cpu>;
 using LongTensor = satchel::Tensor<int64_t, satchel::Device::cpu>;
 struct MaxResult {  // the class of MaxResult results: satchel.cpu.bool.MaxResult
   static constexpr const char* name = "MaxResult";

@@ -15,7 +15,6 @@ using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cpu>;
 using LongTensor = satchel::Tensor<int64_t, satchel::Device::cpu>;
 using FloatTensor = satchel::Tensor<float, satchel::Device::cpu>;
-using DoubleTensor = satchel::Tensor<double, satchel::Device::cpu>;
 struct CummaxResult {  // the class of CummaxResult results: satchel.cpu.float32.CummaxResult
   static constexpr const char* name = "CummaxResult";
   static constexpr const char* module = "satchel._units.cpu_float32";

@@ -12,9 +12,7 @@ using accreal = double;
 using Tensor = satchel::Tensor<real, satchel::Device::cpu>;
 using In = satchel::Operand<Tensor>;
 using Scalar = satchel::Scalar<real>;
-using BoolTensor = satchel::Tensor<bool, satchel::Device::cpu>;
 using LongTensor = satchel::Tensor<int64_t, satchel::Device::cpu>;
-using DoubleTensor = satchel::Tensor<double, satchel::Device::cpu>;
 struct SortResult {  // the class of SortResult results: satchel.cpu.float64.SortResult
   static constexpr const char* name = "SortResult";
   static constexpr const char* module = "satchel._units.cpu_float64";

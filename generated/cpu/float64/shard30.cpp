@@ -12,7 +12,6 @@ using accreal = double;
 using Tensor = satchel::Tensor<real, satchel::Device::cpu>;
 using In = satchel::Operand<Tensor>;
 using Scalar = satchel::Scalar<real>;
-using BoolTensor = satchel::Tensor<bool, satchel::Device::cpu>;
 using LongTensor = satchel::Tensor<int64_t, satchel::Device::cpu>;
 using DoubleTensor = satchel::Tensor<double, satchel::Device::cpu>;
 struct NanmedianResult {  // the class of NanmedianResult results: satchel.cpu.float64.NanmedianResult

@@ -14,7 +14,6 @@ using In = satchel::Operand<Tensor>;
 using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cpu>;
 using LongTensor = satchel::Tensor<int64_t, satchel::Device::cpu>;
-using DoubleTensor = satchel::Tensor<double, satchel::Device::cpu>;
 struct CummaxResult {  // the class of CummaxResult results: satchel.cpu.int16.CummaxResult
   static constexpr const char* name = "CummaxResult";
   static constexpr const char* module = "satchel._units.cpu_int16";

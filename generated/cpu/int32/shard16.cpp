@@ -11,9 +11,7 @@ using accreal = int64_t;
 using Tensor = satchel::Tensor<real, satchel::Device::cpu>;
 using In = satchel::Operand<Tensor>;
 using Scalar = satchel::Scalar<real>;
-using BoolTensor = satchel::Tensor<bool, satchel::Device::cpu>;
 using LongTensor = satchel::Tensor<int64_t, satchel::Device::cpu>;
-using DoubleTensor = satchel::Tensor<double, satchel::Device::cpu>;
 struct MinResult {  // the class of MinResult results: satchel.cpu.int32.MinResult
   static constexpr const char* name = "MinResult";
   static constexpr const char* module = "satchel._units.cpu_int32";

@@ -16,7 +16,6 @@ using In = satchel::Operand<Tensor>;
 using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cpu>;
 using LongTensor = satchel::Tensor<int64_t, satchel::Device::cpu>;
-using DoubleTensor = satchel::Tensor<double, satchel::Device::cpu>;
 struct MedianResult {  // the class of MedianResult results: satchel.cpu.int64.MedianResult
   static constexpr const char* name = "MedianResult";
   static constexpr const char* module = "satchel._units.cpu_int64";

@@ -14,7 +14,6 @@ using In = satchel::Operand<Tensor>;
 using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cpu>;
 using LongTensor = satchel::Tensor<int64_t, satchel::Device::cpu>;
-using DoubleTensor = satchel::Tensor<double, satchel::Device::cpu>;
 
 namespace {
 

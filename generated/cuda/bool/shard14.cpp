@@ -16,7 +16,6 @@ using Tensor = satchel::Tensor<real, satchel::Device::cuda>;
 using In = satchel::Operand<Tensor>;
 using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
-using LongTensor = satchel::Tensor<int64_t, satchel::Device::cuda>;
 
 namespace ops {
 

@@ -16,8 +16,6 @@ using In = satchel::Operand<Tensor>;
 using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
 using LongTensor = satchel::Tensor<int64_t, satchel::Device::cuda>;
-using HalfTensor = satchel::Tensor<satchel::half, satchel::Device::cuda>;
-using DoubleTensor = satchel::Tensor<double, satchel::Device::cuda>;
 struct VarMeanResult {  // the class of VarMeanResult results: satchel.cuda.float16.VarMeanResult
   static constexpr const char* name = "VarMeanResult";
   static constexpr const char* module = "satchel._units.cuda_float16";

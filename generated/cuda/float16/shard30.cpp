@@ -14,9 +14,7 @@ using accreal = double;
 using Tensor = satchel::Tensor<real, satchel::Device::cuda>;
 using In = satchel::Operand<Tensor>;
 using Scalar = satchel::Scalar<real>;
-using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
 using LongTensor = satchel::Tensor<int64_t, satchel::Device::cuda>;
-using HalfTensor = satchel::Tensor<satchel::half, satchel::Device::cuda>;
 using DoubleTensor = satchel::Tensor<double, satchel::Device::cuda>;
 struct NanmedianResult {  // the class of NanmedianResult results: satchel.cuda.float16.NanmedianResult
   static constexpr const char* name = "NanmedianResult";

@@ -16,8 +16,6 @@ using In = satchel::Operand<Tensor>;
 using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
 using LongTensor = satchel::Tensor<int64_t, satchel::Device::cuda>;
-using FloatTensor = satchel::Tensor<float, satchel::Device::cuda>;
-using DoubleTensor = satchel::Tensor<double, satchel::Device::cuda>;
 struct StdMeanResult {  // the class of StdMeanResult results: satchel.cuda.float32.StdMeanResult
   static constexpr const char* name = "StdMeanResult";
   static constexpr const char* module = "satchel._units.cuda_float32";

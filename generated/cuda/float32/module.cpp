@@ -11,6 +11,7 @@ using Tensor = satchel::Tensor<real, satchel::Device::cuda>;
 using In = satchel::Operand<Tensor>;
 using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
+using IntTensor = satchel::Tensor<int32_t, satchel::Device::cuda>;
 using LongTensor = satchel::Tensor<int64_t, satchel::Device::cuda>;
 using FloatTensor = satchel::Tensor<float, satchel::Device::cuda>;
 using DoubleTensor = satchel::Tensor<double, satchel::Device::cuda>;
@@ -43,6 +44,41 @@ struct CumminResult {  // the class of CumminResult results: satchel.cuda.float3
   static constexpr const char* name = "CumminResult";
   static constexpr const char* module = "satchel._units.cuda_float32";
   static constexpr const char* fields[] = {"values", "indices"};
+};
+struct SlogdetResult {  // the class of SlogdetResult results: satchel.cuda.float32.SlogdetResult
+  static constexpr const char* name = "SlogdetResult";
+  static constexpr const char* module = "satchel._units.cuda_float32";
+  static constexpr const char* fields[] = {"sign", "logabsdet"};
+};
+struct LuFactorResult {  // the class of LuFactorResult results: satchel.cuda.float32.LuFactorResult
+  static constexpr const char* name = "LuFactorResult";
+  static constexpr const char* module = "satchel._units.cuda_float32";
+  static constexpr const char* fields[] = {"LU", "pivots"};
+};
+struct QrResult {  // the class of QrResult results: satchel.cuda.float32.QrResult
+  static constexpr const char* name = "QrResult";
+  static constexpr const char* module = "satchel._units.cuda_float32";
+  static constexpr const char* fields[] = {"Q", "R"};
+};
+struct GeqrfResult {  // the class of GeqrfResult results: satchel.cuda.float32.GeqrfResult
+  static constexpr const char* name = "GeqrfResult";
+  static constexpr const char* module = "satchel._units.cuda_float32";
+  static constexpr const char* fields[] = {"a", "tau"};
+};
+struct SvdResult {  // the class of SvdResult results: satchel.cuda.float32.SvdResult
+  static constexpr const char* name = "SvdResult";
+  static constexpr const char* module = "satchel._units.cuda_float32";
+  static constexpr const char* fields[] = {"U", "S", "Vh"};
+};
+struct EighResult {  // the class of EighResult results: satchel.cuda.float32.EighResult
+  static constexpr const char* name = "EighResult";
+  static constexpr const char* module = "satchel._units.cuda_float32";
+  static constexpr const char* fields[] = {"eigenvalues", "eigenvectors"};
+};
+struct LstsqResult {  // the class of LstsqResult results: satchel.cuda.float32.LstsqResult
+  static constexpr const char* name = "LstsqResult";
+  static constexpr const char* module = "satchel._units.cuda_float32";
+  static constexpr const char* fields[] = {"solution", "residuals", "rank", "singular_values"};
 };
 struct SortResult {  // the class of SortResult results: satchel.cuda.float32.SortResult
   static constexpr const char* name = "SortResult";
@@ -113,6 +149,7 @@ NB_MODULE(cuda_float32, m) {
   m.attr("device") = "cuda";
   satchel::setup_module();
   nb::module_::import_("satchel._units.cuda_bool");  // registers BoolTensor, which ops here take and return
+  nb::module_::import_("satchel._units.cuda_int32");  // registers IntTensor, which ops here take and return
   nb::module_::import_("satchel._units.cuda_int64");  // registers LongTensor, which ops here take and return
   nb::module_::import_("satchel._units.cuda_float64");  // registers DoubleTensor, which ops here return
   auto cls = satchel::bind_tensor<Tensor>(m, "FloatTensor", "float32", "cuda");
@@ -123,6 +160,13 @@ NB_MODULE(cuda_float32, m) {
   satchel::add_named_tuple<MinResult>(m);
   satchel::add_named_tuple<CummaxResult>(m);
   satchel::add_named_tuple<CumminResult>(m);
+  satchel::add_named_tuple<SlogdetResult>(m);
+  satchel::add_named_tuple<LuFactorResult>(m);
+  satchel::add_named_tuple<QrResult>(m);
+  satchel::add_named_tuple<GeqrfResult>(m);
+  satchel::add_named_tuple<SvdResult>(m);
+  satchel::add_named_tuple<EighResult>(m);
+  satchel::add_named_tuple<LstsqResult>(m);
   satchel::add_named_tuple<SortResult>(m);
   satchel::add_named_tuple<TopkResult>(m);
   satchel::add_named_tuple<KthvalueResult>(m);

@@ -17,7 +17,6 @@ using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
 using LongTensor = satchel::Tensor<int64_t, satchel::Device::cuda>;
 using FloatTensor = satchel::Tensor<float, satchel::Device::cuda>;
-using DoubleTensor = satchel::Tensor<double, satchel::Device::cuda>;
 struct CummaxResult {  // the class of CummaxResult results: satchel.cuda.float32.CummaxResult
   static constexpr const char* name = "CummaxResult";
   static constexpr const char* module = "satchel._units.cuda_float32";

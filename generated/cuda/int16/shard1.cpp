@@ -19,7 +19,6 @@ using In = satchel::Operand<Tensor>;
 using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
 using LongTensor = satchel::Tensor<int64_t, satchel::Device::cuda>;
-using DoubleTensor = satchel::Tensor<double, satchel::Device::cuda>;
 
 namespace ops {
 

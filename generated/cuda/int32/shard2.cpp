@@ -13,9 +13,7 @@ using accreal = int64_t;
 using Tensor = satchel::Tensor<real, satchel::Device::cuda>;
 using In = satchel::Operand<Tensor>;
 using Scalar = satchel::Scalar<real>;
-using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
 using LongTensor = satchel::Tensor<int64_t, satchel::Device::cuda>;
-using DoubleTensor = satchel::Tensor<double, satchel::Device::cuda>;
 struct SortResult {  // the class of SortResult results: satchel.cuda.int32.SortResult
   static constexpr const char* name = "SortResult";
   static constexpr const char* module = "satchel._units.cuda_int32";

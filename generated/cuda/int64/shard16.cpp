@@ -13,9 +13,7 @@ using accreal = int64_t;
 using Tensor = satchel::Tensor<real, satchel::Device::cuda>;
 using In = satchel::Operand<Tensor>;
 using Scalar = satchel::Scalar<real>;
-using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
 using LongTensor = satchel::Tensor<int64_t, satchel::Device::cuda>;
-using DoubleTensor = satchel::Tensor<double, satchel::Device::cuda>;
 struct MinResult {  // the class of MinResult results: satchel.cuda.int64.MinResult
   static constexpr const char* name = "MinResult";
   static constexpr const char* module = "satchel._units.cuda_int64";

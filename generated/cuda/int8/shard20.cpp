@@ -16,7 +16,6 @@ using In = satchel::Operand<Tensor>;
 using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
 using LongTensor = satchel::Tensor<int64_t, satchel::Device::cuda>;
-using DoubleTensor = satchel::Tensor<double, satchel::Device::cuda>;
 struct CumminResult {  // the class of CumminResult results: satchel.cuda.int8.CumminResult
   static constexpr const char* name = "CumminResult";
   static constexpr const char* module = "satchel._units.cuda_int8";

@@ -15,7 +15,6 @@ using In = satchel::Operand<Tensor>;
 using Scalar = satchel::Scalar<real>;
 using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
 using LongTensor = satchel::Tensor<int64_t, satchel::Device::cuda>;
-using DoubleTensor = satchel::Tensor<double, satchel::Device::cuda>;
 struct MaxResult {  // the class of MaxResult results: satchel.cuda.uint8.MaxResult
   static constexpr const char* name = "MaxResult";
   static constexpr const char* module = "satchel._units.cuda_uint8";

@@ -12,9 +12,6 @@ using accreal = uint64_t;
 using Tensor = satchel::Tensor<real, satchel::Device::cuda>;
 using In = satchel::Operand<Tensor>;
 using Scalar = satchel::Scalar<real>;
-using BoolTensor = satchel::Tensor<bool, satchel::Device::cuda>;
-using LongTensor = satchel::Tensor<int64_t, satchel::Device::cuda>;
-using DoubleTensor = satchel::Tensor<double, satchel::Device::cuda>;
 
 namespace ops {
 

@@ -77,19 +77,19 @@ cpu_int64_all: signatures.Signature[cpu_int64.LongTensor, int, int, cpu_bool.Boo
 
 cpu_int64_bitwise: signatures.BitwiseSignature[cpu_int64.LongTensor, int, int, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_int64.LongTensor] = cpu_int64
 
-cpu_float16_floating: signatures.FloatingSignature[cpu_float16.HalfTensor, float, float, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_float16.HalfTensor] = cpu_float16
+cpu_float16_floating: signatures.FloatingSignature[cpu_float16.HalfTensor, float, float, cpu_bool.BoolTensor, cpu_int32.IntTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_float16.HalfTensor] = cpu_float16
 
 cpu_float16_numeric: signatures.NumericSignature[cpu_float16.HalfTensor, float, float, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_float16.HalfTensor] = cpu_float16
 
 cpu_float16_all: signatures.Signature[cpu_float16.HalfTensor, float, float, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float16.HalfTensor] = cpu_float16
 
-cpu_float32_floating: signatures.FloatingSignature[cpu_float32.FloatTensor, float, float, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_float32.FloatTensor] = cpu_float32
+cpu_float32_floating: signatures.FloatingSignature[cpu_float32.FloatTensor, float, float, cpu_bool.BoolTensor, cpu_int32.IntTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_float32.FloatTensor] = cpu_float32
 
 cpu_float32_numeric: signatures.NumericSignature[cpu_float32.FloatTensor, float, float, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_float32.FloatTensor] = cpu_float32
 
 cpu_float32_all: signatures.Signature[cpu_float32.FloatTensor, float, float, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float32.FloatTensor] = cpu_float32
 
-cpu_float64_floating: signatures.FloatingSignature[cpu_float64.DoubleTensor, float, float, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_float64.DoubleTensor] = cpu_float64
+cpu_float64_floating: signatures.FloatingSignature[cpu_float64.DoubleTensor, float, float, cpu_bool.BoolTensor, cpu_int32.IntTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_float64.DoubleTensor] = cpu_float64
 
 cpu_float64_numeric: signatures.NumericSignature[cpu_float64.DoubleTensor, float, float, cpu_bool.BoolTensor, cpu_int64.LongTensor, cpu_float64.DoubleTensor, cpu_float64.DoubleTensor] = cpu_float64
 
@@ -151,19 +151,19 @@ cuda_int64_all: signatures.Signature[cuda_int64.LongTensor, int, int, cuda_bool.
 
 cuda_int64_bitwise: signatures.BitwiseSignature[cuda_int64.LongTensor, int, int, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_int64.LongTensor] = cuda_int64
 
-cuda_float16_floating: signatures.FloatingSignature[cuda_float16.HalfTensor, float, float, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_float16.HalfTensor] = cuda_float16
+cuda_float16_floating: signatures.FloatingSignature[cuda_float16.HalfTensor, float, float, cuda_bool.BoolTensor, cuda_int32.IntTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_float16.HalfTensor] = cuda_float16
 
 cuda_float16_numeric: signatures.NumericSignature[cuda_float16.HalfTensor, float, float, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_float16.HalfTensor] = cuda_float16
 
 cuda_float16_all: signatures.Signature[cuda_float16.HalfTensor, float, float, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float16.HalfTensor] = cuda_float16
 
-cuda_float32_floating: signatures.FloatingSignature[cuda_float32.FloatTensor, float, float, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_float32.FloatTensor] = cuda_float32
+cuda_float32_floating: signatures.FloatingSignature[cuda_float32.FloatTensor, float, float, cuda_bool.BoolTensor, cuda_int32.IntTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_float32.FloatTensor] = cuda_float32
 
 cuda_float32_numeric: signatures.NumericSignature[cuda_float32.FloatTensor, float, float, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_float32.FloatTensor] = cuda_float32
 
 cuda_float32_all: signatures.Signature[cuda_float32.FloatTensor, float, float, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float32.FloatTensor] = cuda_float32
 
-cuda_float64_floating: signatures.FloatingSignature[cuda_float64.DoubleTensor, float, float, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_float64.DoubleTensor] = cuda_float64
+cuda_float64_floating: signatures.FloatingSignature[cuda_float64.DoubleTensor, float, float, cuda_bool.BoolTensor, cuda_int32.IntTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_float64.DoubleTensor] = cuda_float64
 
 cuda_float64_numeric: signatures.NumericSignature[cuda_float64.DoubleTensor, float, float, cuda_bool.BoolTensor, cuda_int64.LongTensor, cuda_float64.DoubleTensor, cuda_float64.DoubleTensor] = cuda_float64
 

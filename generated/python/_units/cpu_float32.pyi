@@ -7,6 +7,7 @@ from typing import Any, ClassVar, Literal, NamedTuple, Protocol
 
 
 from satchel._units.cpu_bool import BoolTensor
+from satchel._units.cpu_int32 import IntTensor
 from satchel._units.cpu_int64 import LongTensor
 from satchel._units.cpu_float64 import DoubleTensor
 
@@ -42,6 +43,37 @@ class CummaxResult(NamedTuple):
 class CumminResult(NamedTuple):
     values: FloatTensor
     indices: LongTensor
+
+class SlogdetResult(NamedTuple):
+    sign: FloatTensor
+    logabsdet: FloatTensor
+
+class LuFactorResult(NamedTuple):
+    LU: FloatTensor
+    pivots: IntTensor
+
+class QrResult(NamedTuple):
+    Q: FloatTensor
+    R: FloatTensor
+
+class GeqrfResult(NamedTuple):
+    a: FloatTensor
+    tau: FloatTensor
+
+class SvdResult(NamedTuple):
+    U: FloatTensor
+    S: FloatTensor
+    Vh: FloatTensor
+
+class EighResult(NamedTuple):
+    eigenvalues: FloatTensor
+    eigenvectors: FloatTensor
+
+class LstsqResult(NamedTuple):
+    solution: FloatTensor
+    residuals: FloatTensor
+    rank: LongTensor
+    singular_values: FloatTensor
 
 class SortResult(NamedTuple):
     values: FloatTensor
@@ -502,6 +534,40 @@ class FloatTensor:
         """X with self @ X = other (LAPACK's gesv): other is a vector of n elements or matrices of n rows, whose batch dims broadcast with self's."""
     def cholesky(self, upper: bool = False) -> FloatTensor:
         """The Cholesky factor of each symmetric positive-definite matrix of self (LAPACK's potrf, reading only the triangle it returns): lower L with L @ L.T = self, or with upper=True, U with U.T @ U = self."""
+    def slogdet(self) -> SlogdetResult:
+        """The sign (1, -1, or 0 for a singular matrix) and the natural log of the absolute value of the determinant of each square matrix of self (-inf where singular), from its LU factorization (getrf): det = sign * exp(logabsdet) without overflow."""
+    def lu_factor(self, *, pivot: bool = True) -> LuFactorResult:
+        """The LU factorization with partial pivoting of each matrix of self (getrf), as PyTorch's linalg.lu_factor: L (unit diagonal, below) and U (on and above) packed in LU, and the row swaps as pivots (int32, counted from 1). A singular matrix (a zero on U's diagonal) raises. pivot=False is not available."""
+    def lu_solve(self, pivots: IntTensor, B: FloatTensor, *, left: bool = True, adjoint: bool = False) -> FloatTensor:
+        """X with A @ X = B from lu_factor's (self, pivots) of A (getrs); left=False solves X @ A = B, adjoint=True uses A's transpose. B's batch dims broadcast with A's; pivots outside [1, n] raise."""
+    def cholesky_solve(self, input2: FloatTensor, upper: bool = False) -> FloatTensor:
+        """X with A @ X = self, A = L @ L.T given its Cholesky factor input2 (lower, or upper with upper=True) (potrs); batch dims broadcast."""
+    def cholesky_inverse(self, upper: bool = False) -> FloatTensor:
+        """The inverse of A = L @ L.T (or U.T @ U with upper=True) from its Cholesky factor self (potri); a zero on the factor's diagonal raises."""
+    def solve_triangular(self, B: FloatTensor, *, upper: bool, left: bool = True, unitriangular: bool = False) -> FloatTensor:
+        """X with self @ X = B (or X @ self = B with left=False) for triangular self, read from its upper or lower triangle, its diagonal taken as ones with unitriangular=True (BLAS's trsm); a zero on the diagonal gives inf and NaN, as PyTorch. Batch dims broadcast."""
+    def qr(self, mode: str = "reduced") -> QrResult:
+        """The QR factorization of each matrix of self (geqrf, orgqr), k = min(m, n): mode 'reduced' gives Q (m, k) with orthonormal columns and upper-triangular R (k, n); 'complete' Q (m, m) and R (m, n); 'r' R alone, Q empty."""
+    def geqrf(self) -> GeqrfResult:
+        """LAPACK's geqrf: R on and above the diagonal of a, the Householder reflectors below it with their scales in tau (min(m, n) of them), for householder_product."""
+    def householder_product(self, tau: FloatTensor) -> FloatTensor:
+        """The first n columns of the product of the Householder reflectors in the columns of self (m, n), m >= n, scaled by tau (k <= n of them) (orgqr): Q of geqrf's result."""
+    def orgqr(self, input2: FloatTensor) -> FloatTensor:
+        """TH's and PyTorch's name of householder_product(self, input2)."""
+    def svd(self, full_matrices: bool = True) -> SvdResult:
+        """The singular value decomposition self = U @ diag(S) @ Vh of each matrix (gesdd), S descending (k = min(m, n) of them); U (m, m) and Vh (n, n), or with full_matrices=False U (m, k) and Vh (k, n). NaN or infinity raises."""
+    def svdvals(self) -> FloatTensor:
+        """The singular values of each matrix of self, descending (gesdd without vectors)."""
+    def eigh(self, UPLO: str = "L") -> EighResult:
+        """The eigenvalues (ascending) and eigenvectors (columns) of each symmetric matrix of self, read from its lower triangle, or upper with UPLO='U' (syevd)."""
+    def eigvalsh(self, UPLO: str = "L") -> FloatTensor:
+        """The eigenvalues (ascending) of each symmetric matrix of self, from its UPLO triangle (syevd)."""
+    def lstsq(self, b: FloatTensor, rcond: float | None = None, *, driver: str | None = None) -> LstsqResult:
+        """The least-squares solution X of self @ X = b for each matrix self (m, n) (gelsd, by the SVD), b (m, k), or a vector (m) where it has one dim fewer than self; batch dims broadcast. Singular values at most rcond (default eps * max(m, n)) times the largest count as zero. residuals: the squared residual of each column when m > n and every matrix has full rank, else empty; rank and singular_values of each matrix."""
+    def pinv(self, *, atol: float | None = None, rtol: float | None = None, hermitian: bool = False) -> FloatTensor:
+        """The Moore-Penrose pseudo-inverse (n, m) of each matrix of self, from its SVD (or with hermitian=True, the eigendecomposition of its lower triangle): singular values at most max(atol, rtol * the largest) count as zero; rtol defaults to eps * max(m, n), or 0 when atol > 0 is given."""
+    def matrix_rank(self, *, atol: float | None = None, rtol: float | None = None, hermitian: bool = False) -> LongTensor:
+        """The rank of each matrix of self: how many of its singular values (or eigenvalue magnitudes, with hermitian=True) exceed max(atol, rtol * the largest), rtol as pinv's."""
     def empty_like(self) -> FloatTensor:
         """An uninitialised tensor of self's shape (and dim order, when self is dense)."""
     def zeros_like(self) -> FloatTensor:
@@ -1343,6 +1409,57 @@ def solve(self: FloatTensor, other: FloatTensor) -> FloatTensor:
 
 def cholesky(self: FloatTensor, upper: bool = False) -> FloatTensor:
     """The Cholesky factor of each symmetric positive-definite matrix of self (LAPACK's potrf, reading only the triangle it returns): lower L with L @ L.T = self, or with upper=True, U with U.T @ U = self."""
+
+def slogdet(self: FloatTensor) -> SlogdetResult:
+    """The sign (1, -1, or 0 for a singular matrix) and the natural log of the absolute value of the determinant of each square matrix of self (-inf where singular), from its LU factorization (getrf): det = sign * exp(logabsdet) without overflow."""
+
+def lu_factor(self: FloatTensor, *, pivot: bool = True) -> LuFactorResult:
+    """The LU factorization with partial pivoting of each matrix of self (getrf), as PyTorch's linalg.lu_factor: L (unit diagonal, below) and U (on and above) packed in LU, and the row swaps as pivots (int32, counted from 1). A singular matrix (a zero on U's diagonal) raises. pivot=False is not available."""
+
+def lu_solve(self: FloatTensor, pivots: IntTensor, B: FloatTensor, *, left: bool = True, adjoint: bool = False) -> FloatTensor:
+    """X with A @ X = B from lu_factor's (self, pivots) of A (getrs); left=False solves X @ A = B, adjoint=True uses A's transpose. B's batch dims broadcast with A's; pivots outside [1, n] raise."""
+
+def cholesky_solve(self: FloatTensor, input2: FloatTensor, upper: bool = False) -> FloatTensor:
+    """X with A @ X = self, A = L @ L.T given its Cholesky factor input2 (lower, or upper with upper=True) (potrs); batch dims broadcast."""
+
+def cholesky_inverse(self: FloatTensor, upper: bool = False) -> FloatTensor:
+    """The inverse of A = L @ L.T (or U.T @ U with upper=True) from its Cholesky factor self (potri); a zero on the factor's diagonal raises."""
+
+def solve_triangular(self: FloatTensor, B: FloatTensor, *, upper: bool, left: bool = True, unitriangular: bool = False) -> FloatTensor:
+    """X with self @ X = B (or X @ self = B with left=False) for triangular self, read from its upper or lower triangle, its diagonal taken as ones with unitriangular=True (BLAS's trsm); a zero on the diagonal gives inf and NaN, as PyTorch. Batch dims broadcast."""
+
+def qr(self: FloatTensor, mode: str = "reduced") -> QrResult:
+    """The QR factorization of each matrix of self (geqrf, orgqr), k = min(m, n): mode 'reduced' gives Q (m, k) with orthonormal columns and upper-triangular R (k, n); 'complete' Q (m, m) and R (m, n); 'r' R alone, Q empty."""
+
+def geqrf(self: FloatTensor) -> GeqrfResult:
+    """LAPACK's geqrf: R on and above the diagonal of a, the Householder reflectors below it with their scales in tau (min(m, n) of them), for householder_product."""
+
+def householder_product(self: FloatTensor, tau: FloatTensor) -> FloatTensor:
+    """The first n columns of the product of the Householder reflectors in the columns of self (m, n), m >= n, scaled by tau (k <= n of them) (orgqr): Q of geqrf's result."""
+
+def orgqr(self: FloatTensor, input2: FloatTensor) -> FloatTensor:
+    """TH's and PyTorch's name of householder_product(self, input2)."""
+
+def svd(self: FloatTensor, full_matrices: bool = True) -> SvdResult:
+    """The singular value decomposition self = U @ diag(S) @ Vh of each matrix (gesdd), S descending (k = min(m, n) of them); U (m, m) and Vh (n, n), or with full_matrices=False U (m, k) and Vh (k, n). NaN or infinity raises."""
+
+def svdvals(self: FloatTensor) -> FloatTensor:
+    """The singular values of each matrix of self, descending (gesdd without vectors)."""
+
+def eigh(self: FloatTensor, UPLO: str = "L") -> EighResult:
+    """The eigenvalues (ascending) and eigenvectors (columns) of each symmetric matrix of self, read from its lower triangle, or upper with UPLO='U' (syevd)."""
+
+def eigvalsh(self: FloatTensor, UPLO: str = "L") -> FloatTensor:
+    """The eigenvalues (ascending) of each symmetric matrix of self, from its UPLO triangle (syevd)."""
+
+def lstsq(self: FloatTensor, b: FloatTensor, rcond: float | None = None, *, driver: str | None = None) -> LstsqResult:
+    """The least-squares solution X of self @ X = b for each matrix self (m, n) (gelsd, by the SVD), b (m, k), or a vector (m) where it has one dim fewer than self; batch dims broadcast. Singular values at most rcond (default eps * max(m, n)) times the largest count as zero. residuals: the squared residual of each column when m > n and every matrix has full rank, else empty; rank and singular_values of each matrix."""
+
+def pinv(self: FloatTensor, *, atol: float | None = None, rtol: float | None = None, hermitian: bool = False) -> FloatTensor:
+    """The Moore-Penrose pseudo-inverse (n, m) of each matrix of self, from its SVD (or with hermitian=True, the eigendecomposition of its lower triangle): singular values at most max(atol, rtol * the largest) count as zero; rtol defaults to eps * max(m, n), or 0 when atol > 0 is given."""
+
+def matrix_rank(self: FloatTensor, *, atol: float | None = None, rtol: float | None = None, hermitian: bool = False) -> LongTensor:
+    """The rank of each matrix of self: how many of its singular values (or eigenvalue magnitudes, with hermitian=True) exceed max(atol, rtol * the largest), rtol as pinv's."""
 
 def empty_like(self: FloatTensor) -> FloatTensor:
     """An uninitialised tensor of self's shape (and dim order, when self is dense)."""

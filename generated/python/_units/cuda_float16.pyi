@@ -8,6 +8,7 @@ from typing import Any, ClassVar, Literal, NamedTuple, Protocol
 
 from satchel._units.cpu_float16 import HalfTensor as HostTensor
 from satchel._units.cuda_bool import BoolTensor
+from satchel._units.cuda_int32 import IntTensor
 from satchel._units.cuda_int64 import LongTensor
 from satchel._units.cuda_float64 import DoubleTensor
 
@@ -43,6 +44,37 @@ class CummaxResult(NamedTuple):
 class CumminResult(NamedTuple):
     values: HalfTensor
     indices: LongTensor
+
+class SlogdetResult(NamedTuple):
+    sign: HalfTensor
+    logabsdet: HalfTensor
+
+class LuFactorResult(NamedTuple):
+    LU: HalfTensor
+    pivots: IntTensor
+
+class QrResult(NamedTuple):
+    Q: HalfTensor
+    R: HalfTensor
+
+class GeqrfResult(NamedTuple):
+    a: HalfTensor
+    tau: HalfTensor
+
+class SvdResult(NamedTuple):
+    U: HalfTensor
+    S: HalfTensor
+    Vh: HalfTensor
+
+class EighResult(NamedTuple):
+    eigenvalues: HalfTensor
+    eigenvectors: HalfTensor
+
+class LstsqResult(NamedTuple):
+    solution: HalfTensor
+    residuals: HalfTensor
+    rank: LongTensor
+    singular_values: HalfTensor
 
 class SortResult(NamedTuple):
     values: HalfTensor
@@ -503,6 +535,40 @@ class HalfTensor:
         """X with self @ X = other (LAPACK's gesv): other is a vector of n elements or matrices of n rows, whose batch dims broadcast with self's."""
     def cholesky(self, upper: bool = False) -> HalfTensor:
         """The Cholesky factor of each symmetric positive-definite matrix of self (LAPACK's potrf, reading only the triangle it returns): lower L with L @ L.T = self, or with upper=True, U with U.T @ U = self."""
+    def slogdet(self) -> SlogdetResult:
+        """The sign (1, -1, or 0 for a singular matrix) and the natural log of the absolute value of the determinant of each square matrix of self (-inf where singular), from its LU factorization (getrf): det = sign * exp(logabsdet) without overflow."""
+    def lu_factor(self, *, pivot: bool = True) -> LuFactorResult:
+        """The LU factorization with partial pivoting of each matrix of self (getrf), as PyTorch's linalg.lu_factor: L (unit diagonal, below) and U (on and above) packed in LU, and the row swaps as pivots (int32, counted from 1). A singular matrix (a zero on U's diagonal) raises. pivot=False is not available."""
+    def lu_solve(self, pivots: IntTensor, B: HalfTensor, *, left: bool = True, adjoint: bool = False) -> HalfTensor:
+        """X with A @ X = B from lu_factor's (self, pivots) of A (getrs); left=False solves X @ A = B, adjoint=True uses A's transpose. B's batch dims broadcast with A's; pivots outside [1, n] raise."""
+    def cholesky_solve(self, input2: HalfTensor, upper: bool = False) -> HalfTensor:
+        """X with A @ X = self, A = L @ L.T given its Cholesky factor input2 (lower, or upper with upper=True) (potrs); batch dims broadcast."""
+    def cholesky_inverse(self, upper: bool = False) -> HalfTensor:
+        """The inverse of A = L @ L.T (or U.T @ U with upper=True) from its Cholesky factor self (potri); a zero on the factor's diagonal raises."""
+    def solve_triangular(self, B: HalfTensor, *, upper: bool, left: bool = True, unitriangular: bool = False) -> HalfTensor:
+        """X with self @ X = B (or X @ self = B with left=False) for triangular self, read from its upper or lower triangle, its diagonal taken as ones with unitriangular=True (BLAS's trsm); a zero on the diagonal gives inf and NaN, as PyTorch. Batch dims broadcast."""
+    def qr(self, mode: str = "reduced") -> QrResult:
+        """The QR factorization of each matrix of self (geqrf, orgqr), k = min(m, n): mode 'reduced' gives Q (m, k) with orthonormal columns and upper-triangular R (k, n); 'complete' Q (m, m) and R (m, n); 'r' R alone, Q empty."""
+    def geqrf(self) -> GeqrfResult:
+        """LAPACK's geqrf: R on and above the diagonal of a, the Householder reflectors below it with their scales in tau (min(m, n) of them), for householder_product."""
+    def householder_product(self, tau: HalfTensor) -> HalfTensor:
+        """The first n columns of the product of the Householder reflectors in the columns of self (m, n), m >= n, scaled by tau (k <= n of them) (orgqr): Q of geqrf's result."""
+    def orgqr(self, input2: HalfTensor) -> HalfTensor:
+        """TH's and PyTorch's name of householder_product(self, input2)."""
+    def svd(self, full_matrices: bool = True) -> SvdResult:
+        """The singular value decomposition self = U @ diag(S) @ Vh of each matrix (gesdd), S descending (k = min(m, n) of them); U (m, m) and Vh (n, n), or with full_matrices=False U (m, k) and Vh (k, n). NaN or infinity raises."""
+    def svdvals(self) -> HalfTensor:
+        """The singular values of each matrix of self, descending (gesdd without vectors)."""
+    def eigh(self, UPLO: str = "L") -> EighResult:
+        """The eigenvalues (ascending) and eigenvectors (columns) of each symmetric matrix of self, read from its lower triangle, or upper with UPLO='U' (syevd)."""
+    def eigvalsh(self, UPLO: str = "L") -> HalfTensor:
+        """The eigenvalues (ascending) of each symmetric matrix of self, from its UPLO triangle (syevd)."""
+    def lstsq(self, b: HalfTensor, rcond: float | None = None, *, driver: str | None = None) -> LstsqResult:
+        """The least-squares solution X of self @ X = b for each matrix self (m, n) (gelsd, by the SVD), b (m, k), or a vector (m) where it has one dim fewer than self; batch dims broadcast. Singular values at most rcond (default eps * max(m, n)) times the largest count as zero. residuals: the squared residual of each column when m > n and every matrix has full rank, else empty; rank and singular_values of each matrix."""
+    def pinv(self, *, atol: float | None = None, rtol: float | None = None, hermitian: bool = False) -> HalfTensor:
+        """The Moore-Penrose pseudo-inverse (n, m) of each matrix of self, from its SVD (or with hermitian=True, the eigendecomposition of its lower triangle): singular values at most max(atol, rtol * the largest) count as zero; rtol defaults to eps * max(m, n), or 0 when atol > 0 is given."""
+    def matrix_rank(self, *, atol: float | None = None, rtol: float | None = None, hermitian: bool = False) -> LongTensor:
+        """The rank of each matrix of self: how many of its singular values (or eigenvalue magnitudes, with hermitian=True) exceed max(atol, rtol * the largest), rtol as pinv's."""
     def empty_like(self) -> HalfTensor:
         """An uninitialised tensor of self's shape (and dim order, when self is dense)."""
     def zeros_like(self) -> HalfTensor:
@@ -1347,6 +1413,57 @@ def solve(self: HalfTensor, other: HalfTensor) -> HalfTensor:
 
 def cholesky(self: HalfTensor, upper: bool = False) -> HalfTensor:
     """The Cholesky factor of each symmetric positive-definite matrix of self (LAPACK's potrf, reading only the triangle it returns): lower L with L @ L.T = self, or with upper=True, U with U.T @ U = self."""
+
+def slogdet(self: HalfTensor) -> SlogdetResult:
+    """The sign (1, -1, or 0 for a singular matrix) and the natural log of the absolute value of the determinant of each square matrix of self (-inf where singular), from its LU factorization (getrf): det = sign * exp(logabsdet) without overflow."""
+
+def lu_factor(self: HalfTensor, *, pivot: bool = True) -> LuFactorResult:
+    """The LU factorization with partial pivoting of each matrix of self (getrf), as PyTorch's linalg.lu_factor: L (unit diagonal, below) and U (on and above) packed in LU, and the row swaps as pivots (int32, counted from 1). A singular matrix (a zero on U's diagonal) raises. pivot=False is not available."""
+
+def lu_solve(self: HalfTensor, pivots: IntTensor, B: HalfTensor, *, left: bool = True, adjoint: bool = False) -> HalfTensor:
+    """X with A @ X = B from lu_factor's (self, pivots) of A (getrs); left=False solves X @ A = B, adjoint=True uses A's transpose. B's batch dims broadcast with A's; pivots outside [1, n] raise."""
+
+def cholesky_solve(self: HalfTensor, input2: HalfTensor, upper: bool = False) -> HalfTensor:
+    """X with A @ X = self, A = L @ L.T given its Cholesky factor input2 (lower, or upper with upper=True) (potrs); batch dims broadcast."""
+
+def cholesky_inverse(self: HalfTensor, upper: bool = False) -> HalfTensor:
+    """The inverse of A = L @ L.T (or U.T @ U with upper=True) from its Cholesky factor self (potri); a zero on the factor's diagonal raises."""
+
+def solve_triangular(self: HalfTensor, B: HalfTensor, *, upper: bool, left: bool = True, unitriangular: bool = False) -> HalfTensor:
+    """X with self @ X = B (or X @ self = B with left=False) for triangular self, read from its upper or lower triangle, its diagonal taken as ones with unitriangular=True (BLAS's trsm); a zero on the diagonal gives inf and NaN, as PyTorch. Batch dims broadcast."""
+
+def qr(self: HalfTensor, mode: str = "reduced") -> QrResult:
+    """The QR factorization of each matrix of self (geqrf, orgqr), k = min(m, n): mode 'reduced' gives Q (m, k) with orthonormal columns and upper-triangular R (k, n); 'complete' Q (m, m) and R (m, n); 'r' R alone, Q empty."""
+
+def geqrf(self: HalfTensor) -> GeqrfResult:
+    """LAPACK's geqrf: R on and above the diagonal of a, the Householder reflectors below it with their scales in tau (min(m, n) of them), for householder_product."""
+
+def householder_product(self: HalfTensor, tau: HalfTensor) -> HalfTensor:
+    """The first n columns of the product of the Householder reflectors in the columns of self (m, n), m >= n, scaled by tau (k <= n of them) (orgqr): Q of geqrf's result."""
+
+def orgqr(self: HalfTensor, input2: HalfTensor) -> HalfTensor:
+    """TH's and PyTorch's name of householder_product(self, input2)."""
+
+def svd(self: HalfTensor, full_matrices: bool = True) -> SvdResult:
+    """The singular value decomposition self = U @ diag(S) @ Vh of each matrix (gesdd), S descending (k = min(m, n) of them); U (m, m) and Vh (n, n), or with full_matrices=False U (m, k) and Vh (k, n). NaN or infinity raises."""
+
+def svdvals(self: HalfTensor) -> HalfTensor:
+    """The singular values of each matrix of self, descending (gesdd without vectors)."""
+
+def eigh(self: HalfTensor, UPLO: str = "L") -> EighResult:
+    """The eigenvalues (ascending) and eigenvectors (columns) of each symmetric matrix of self, read from its lower triangle, or upper with UPLO='U' (syevd)."""
+
+def eigvalsh(self: HalfTensor, UPLO: str = "L") -> HalfTensor:
+    """The eigenvalues (ascending) of each symmetric matrix of self, from its UPLO triangle (syevd)."""
+
+def lstsq(self: HalfTensor, b: HalfTensor, rcond: float | None = None, *, driver: str | None = None) -> LstsqResult:
+    """The least-squares solution X of self @ X = b for each matrix self (m, n) (gelsd, by the SVD), b (m, k), or a vector (m) where it has one dim fewer than self; batch dims broadcast. Singular values at most rcond (default eps * max(m, n)) times the largest count as zero. residuals: the squared residual of each column when m > n and every matrix has full rank, else empty; rank and singular_values of each matrix."""
+
+def pinv(self: HalfTensor, *, atol: float | None = None, rtol: float | None = None, hermitian: bool = False) -> HalfTensor:
+    """The Moore-Penrose pseudo-inverse (n, m) of each matrix of self, from its SVD (or with hermitian=True, the eigendecomposition of its lower triangle): singular values at most max(atol, rtol * the largest) count as zero; rtol defaults to eps * max(m, n), or 0 when atol > 0 is given."""
+
+def matrix_rank(self: HalfTensor, *, atol: float | None = None, rtol: float | None = None, hermitian: bool = False) -> LongTensor:
+    """The rank of each matrix of self: how many of its singular values (or eigenvalue magnitudes, with hermitian=True) exceed max(atol, rtol * the largest), rtol as pinv's."""
 
 def empty_like(self: HalfTensor) -> HalfTensor:
     """An uninitialised tensor of self's shape (and dim order, when self is dense)."""

@@ -9,6 +9,7 @@ Other units' tensor classes are type parameters too, after those three; each
 defaults to Tensor, so a program names only those it uses and keeps working
 as ops that return new ones are added.
 BoolTensorInvT is the tensor class of the bool unit of the same device, which some arguments and results belong to.
+IntTensorInvT is the tensor class of the int32 unit of the same device, which some arguments and results belong to.
 LongTensorInvT is the tensor class of the int64 unit of the same device, which some arguments and results belong to.
 DoubleTensorT is the tensor class of the float64 unit of the same device, which some results belong to.
 SumTensorT is the tensor class of the unit of the dtype of sums along dims of the same device, which some results belong to.
@@ -37,6 +38,7 @@ TensorT = TypeVar("TensorT", bound=Tensor)
 RealT = TypeVar("RealT", bound=float, covariant=True)  # results only; int and bool are floats here
 AccRealT = TypeVar("AccRealT", bound=float, covariant=True)  # only ever returned
 BoolTensorInvT = TypeVar("BoolTensorInvT", bound=Tensor, default=Tensor)
+IntTensorInvT = TypeVar("IntTensorInvT", bound=Tensor, default=Tensor)
 LongTensorInvT = TypeVar("LongTensorInvT", bound=Tensor, default=Tensor)
 DoubleTensorT = TypeVar("DoubleTensorT", bound=Tensor, covariant=True, default=Tensor)  # only ever returned
 SumTensorT = TypeVar("SumTensorT", bound=Tensor, covariant=True, default=Tensor)  # only ever returned
@@ -1725,7 +1727,7 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTen
         """A random permutation of 0 ."""
 
 
-class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInvT, DoubleTensorT, SumTensorT]):
+class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, IntTensorInvT, LongTensorInvT, DoubleTensorT, SumTensorT]):
     """The floating units' functions (float16, float32, float64)."""
 
     def empty(self, size: int | Sequence[int], /) -> TensorT:
@@ -2363,6 +2365,57 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
 
     def cholesky(self, tensor: TensorT, /, upper: bool = False) -> TensorT:
         """The Cholesky factor of each symmetric positive-definite matrix of self (LAPACK's potrf, reading only the triangle it returns): lower L with L @ L.T = self, or with upper=True, U with U.T @ U = self."""
+
+    def slogdet(self, tensor: TensorT, /) -> tuple[TensorT, TensorT]:
+        """The sign (1, -1, or 0 for a singular matrix) and the natural log of the absolute value of the determinant of each square matrix of self (-inf where singular), from its LU factorization (getrf): det = sign * exp(logabsdet) without overflow."""
+
+    def lu_factor(self, tensor: TensorT, /, *, pivot: bool = True) -> tuple[TensorT, IntTensorInvT]:
+        """The LU factorization with partial pivoting of each matrix of self (getrf), as PyTorch's linalg.lu_factor: L (unit diagonal, below) and U (on and above) packed in LU, and the row swaps as pivots (int32, counted from 1)."""
+
+    def lu_solve(self, tensor: TensorT, pivots: IntTensorInvT, B: TensorT, /, *, left: bool = True, adjoint: bool = False) -> TensorT:
+        """X with A @ X = B from lu_factor's (self, pivots) of A (getrs); left=False solves X @ A = B, adjoint=True uses A's transpose."""
+
+    def cholesky_solve(self, tensor: TensorT, input2: TensorT, /, upper: bool = False) -> TensorT:
+        """X with A @ X = self, A = L @ L.T given its Cholesky factor input2 (lower, or upper with upper=True) (potrs); batch dims broadcast."""
+
+    def cholesky_inverse(self, tensor: TensorT, /, upper: bool = False) -> TensorT:
+        """The inverse of A = L @ L.T (or U.T @ U with upper=True) from its Cholesky factor self (potri); a zero on the factor's diagonal raises."""
+
+    def solve_triangular(self, tensor: TensorT, B: TensorT, /, *, upper: bool, left: bool = True, unitriangular: bool = False) -> TensorT:
+        """X with self @ X = B (or X @ self = B with left=False) for triangular self, read from its upper or lower triangle, its diagonal taken as ones with unitriangular=True (BLAS's trsm); a zero on the diagonal gives inf and NaN, as PyTorch."""
+
+    def qr(self, tensor: TensorT, /, mode: str = "reduced") -> tuple[TensorT, TensorT]:
+        """The QR factorization of each matrix of self (geqrf, orgqr), k = min(m, n): mode 'reduced' gives Q (m, k) with orthonormal columns and upper-triangular R (k, n); 'complete' Q (m, m) and R (m, n); 'r' R alone, Q empty."""
+
+    def geqrf(self, tensor: TensorT, /) -> tuple[TensorT, TensorT]:
+        """LAPACK's geqrf: R on and above the diagonal of a, the Householder reflectors below it with their scales in tau (min(m, n) of them), for householder_product."""
+
+    def householder_product(self, tensor: TensorT, tau: TensorT, /) -> TensorT:
+        """The first n columns of the product of the Householder reflectors in the columns of self (m, n), m >= n, scaled by tau (k <= n of them) (orgqr): Q of geqrf's result."""
+
+    def orgqr(self, tensor: TensorT, input2: TensorT, /) -> TensorT:
+        """TH's and PyTorch's name of householder_product(self, input2)."""
+
+    def svd(self, tensor: TensorT, /, full_matrices: bool = True) -> tuple[TensorT, TensorT, TensorT]:
+        """The singular value decomposition self = U @ diag(S) @ Vh of each matrix (gesdd), S descending (k = min(m, n) of them); U (m, m) and Vh (n, n), or with full_matrices=False U (m, k) and Vh (k, n)."""
+
+    def svdvals(self, tensor: TensorT, /) -> TensorT:
+        """The singular values of each matrix of self, descending (gesdd without vectors)."""
+
+    def eigh(self, tensor: TensorT, /, UPLO: str = "L") -> tuple[TensorT, TensorT]:
+        """The eigenvalues (ascending) and eigenvectors (columns) of each symmetric matrix of self, read from its lower triangle, or upper with UPLO='U' (syevd)."""
+
+    def eigvalsh(self, tensor: TensorT, /, UPLO: str = "L") -> TensorT:
+        """The eigenvalues (ascending) of each symmetric matrix of self, from its UPLO triangle (syevd)."""
+
+    def lstsq(self, tensor: TensorT, b: TensorT, /, rcond: float | None = None, *, driver: str | None = None) -> tuple[TensorT, TensorT, LongTensorInvT, TensorT]:
+        """The least-squares solution X of self @ X = b for each matrix self (m, n) (gelsd, by the SVD), b (m, k), or a vector (m) where it has one dim fewer than self; batch dims broadcast."""
+
+    def pinv(self, tensor: TensorT, /, *, atol: float | None = None, rtol: float | None = None, hermitian: bool = False) -> TensorT:
+        """The Moore-Penrose pseudo-inverse (n, m) of each matrix of self, from its SVD (or with hermitian=True, the eigendecomposition of its lower triangle): singular values at most max(atol, rtol * the largest) count as zero; rtol defaults to eps * max(m, n), or 0 when atol > 0 is given."""
+
+    def matrix_rank(self, tensor: TensorT, /, *, atol: float | None = None, rtol: float | None = None, hermitian: bool = False) -> LongTensorInvT:
+        """The rank of each matrix of self: how many of its singular values (or eigenvalue magnitudes, with hermitian=True) exceed max(atol, rtol * the largest), rtol as pinv's."""
 
     def empty_like(self, tensor: TensorT, /) -> TensorT:
         """An uninitialised tensor of self's shape (and dim order, when self is dense)."""

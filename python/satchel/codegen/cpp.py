@@ -82,6 +82,7 @@ class OpCode:
     kernels: tuple[Kernel, ...]
     functions: tuple[Function, ...]
     operators: tuple[Operator, ...]
+    tensor_dtypes: frozenset[str]  # the dtypes of its Tensor(<dtype>)s: the aliases its code names
 
 
 @dataclass(frozen=True)
@@ -538,7 +539,8 @@ def _op_code(op: Op, device: Device, types: Types, dtype: DType) -> OpCode:
             operators.append(Operator(f"__r{op.operator}__", reflected_name(op), True))
         if op.inplace and len(op.sig.args) == 2:
             operators.append(Operator(f"__i{op.operator}__", f"{op.name}_", True))
-    return OpCode(op, _kernels_for(op, types, dtype), tuple(functions), tuple(operators))
+    tensor_dtypes = frozenset(types.tensor_dtype(t, dtype).name for t, _ in op.sig.tensors() if t.dtype is not None)
+    return OpCode(op, _kernels_for(op, types, dtype), tuple(functions), tuple(operators), tensor_dtypes)
 
 
 def _tensor_units(ops: tuple[Op, ...], types: Types, dtype: DType, device: Device) -> tuple[TensorUnit, ...]:

@@ -23,7 +23,8 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 
-from .cpp import Function, Kernel, NamedTuple, OpCode, Operator, Unit, math_functions, named_tuple_name, runtime_namespace
+from .cpp import Function, Kernel, NamedTuple, OpCode, Operator, TensorUnit, Unit, math_functions, named_tuple_name, \
+    runtime_namespace
 from .model import Spec
 
 # At most, before shards split. Each shard pays the fixed cost of compiling unit.h
@@ -70,6 +71,12 @@ class Shard:
         """The tags of its ops' named tuples only, so that a new one rewrites no other shard."""
         names = {named_tuple_name(code.op.sig) for code in self.ops if code.op.sig.is_tuple}
         return tuple(t for t in self.unit.named_tuples if t.name in names)
+
+    @property
+    def tensor_units(self) -> tuple[TensorUnit, ...]:
+        """The units whose tensor types its ops name, so that a unit's new one rewrites no other shard."""
+        names = {d for code in self.ops for d in code.tensor_dtypes}
+        return tuple(r for r in self.unit.tensor_units if r.dtype.name in names)
 
     @property
     def includes(self) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ from ..signatures import FloatingSignature, TensorT
 
 # Masks (bool), indices (int64) and float64 results belong to sibling units the
 # module never names; sums along dims of a floating unit are its own tensors.
-Unit: TypeAlias = FloatingSignature[TensorT, float, float, Any, Any, Any, TensorT]
+Unit: TypeAlias = FloatingSignature[TensorT, float, float, Any, Any, Any, Any, TensorT]
 
 
 class Index(Protocol):
