@@ -699,8 +699,20 @@ def test_products_match_cpu(dtype: str) -> None:
         a = (rng.uniform(-1, 1, (2, 4, 4)) + 5 * np.eye(4)).astype(dtype)
         spd = (a @ a.swapaxes(-1, -2)).astype(dtype)
         b = rng.uniform(-1, 1, (2, 4, 3)).astype(dtype)
-        for name, args in [("inv", [a]), ("det", [a]), ("solve", [a, b]), ("cholesky", [spd])]:
-            got = getattr(G, name)(*[G.tensor(x) for x in args])
-            want = getattr(C, name)(*[C.tensor(x) for x in args])
-            assert got.device == "cuda" and got.shape == want.shape
-            np.testing.assert_allclose(_host(got).astype(np.float64), _host(want).astype(np.float64), rtol=1e-6)
+        rect = rng.uniform(-1, 1, (2, 5, 3)).astype(dtype)
+        solvers: list[tuple[str, list[Any], dict[str, Any]]] = [
+            ("inv", [a], {}), ("det", [a], {}), ("solve", [a, b], {}), ("cholesky", [spd], {}),
+            ("slogdet", [a], {}), ("lu_factor", [a], {}), ("cholesky_solve", [b, spd], {}),
+            ("cholesky_inverse", [a], {"upper": True}), ("solve_triangular", [a, b], {"upper": True}),
+            ("qr", [rect], {}), ("geqrf", [rect], {}), ("svd", [rect], {"full_matrices": False}), ("svdvals", [rect], {}),
+            ("eigh", [spd], {}), ("eigvalsh", [spd], {"UPLO": "U"}), ("lstsq", [rect, rect[..., :2]], {}),
+            ("pinv", [rect], {}), ("matrix_rank", [rect], {})]
+        for name, args, kw in solvers:  # (the LAPACK ops run on the host: the same results, copied over)
+            got = getattr(G, name)(*[G.tensor(x) for x in args], **kw)
+            want = getattr(C, name)(*[C.tensor(x) for x in args], **kw)
+            for g, w in zip(got, want, strict=True) if isinstance(want, tuple) else [(got, want)]:
+                assert g.device == "cuda" and g.shape == w.shape, name
+                np.testing.assert_allclose(_host(g).astype(np.float64), _host(w).astype(np.float64), rtol=1e-6)
+        (lu, pivots), (c_lu, c_pivots) = G.lu_factor(G.tensor(a)), C.lu_factor(C.tensor(a))
+        np.testing.assert_allclose(_host(G.lu_solve(lu, pivots, G.tensor(b))).astype(np.float64),
+                                   _host(C.lu_solve(c_lu, c_pivots, C.tensor(b))).astype(np.float64), rtol=1e-6)
