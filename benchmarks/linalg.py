@@ -60,10 +60,19 @@ SOLVERS: list[tuple[str, Callable[[Any, Any, Any], Any], Callable[[Any, Any], An
     ("eigh", lambda T, a, b: T.eigh(a), lambda a, b: np.linalg.eigh(a), lambda a, b: torch.linalg.eigh(a)),
     ("eigvalsh", lambda T, a, b: T.eigvalsh(a), lambda a, b: np.linalg.eigvalsh(a),
      lambda a, b: torch.linalg.eigvalsh(a)),
-    ("lstsq", lambda T, a, b: T.lstsq(a, b), lambda a, b: np.linalg.lstsq(a, b, rcond=None),
+    ("lstsq", lambda T, a, b: T.lstsq(a, b), lambda a, b: numpy_lstsq(a, b),
      lambda a, b: torch.linalg.lstsq(a, b, driver="gelsd")),
     ("pinv", lambda T, a, b: T.pinv(a), lambda a, b: np.linalg.pinv(a), lambda a, b: torch.linalg.pinv(a)),
 ]
+
+
+def numpy_lstsq(a: np.ndarray, b: np.ndarray) -> Any:
+    """NumPy's lstsq takes one matrix: a batch is a loop."""
+    if a.ndim == 2:
+        return np.linalg.lstsq(a, b, rcond=None)
+    return [np.linalg.lstsq(x, y, rcond=None) for x, y in zip(a, b, strict=True)]
+
+
 SOLVER_SIZES = [("512x512", "float64", (512, 512)), ("512x512", "float32", (512, 512)),
                 ("1000 of 4x4", "float64", (1000, 4, 4))]
 

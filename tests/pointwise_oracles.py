@@ -230,3 +230,20 @@ ORACLES: dict[str, Oracle] = {
     "logit": Oracle(1, None, _logit, exact=False, ranges=((0.0, 1.0),)),
     "erfinv": Oracle(1, None, _erfinv, exact=False, ranges=((-1.0, 1.0),)),
 }
+
+
+def _isclose(a: Any, b: Any) -> Any:
+    """PyTorch's isclose at its defaults, in float64 (ints as exact floats)."""
+    x, y = np.float64(a), np.float64(b)
+    with np.errstate(invalid="ignore", over="ignore"):
+        return (x == y) | (np.isfinite(x - y) & (np.abs(x - y) <= 1e-08 + 1e-05 * np.abs(y)))
+
+
+ORACLES.update({
+    "isclose": Oracle(2, lambda a, b: bool(_isclose(a, b)), _isclose, bool_result=True),
+    "isreal": Oracle(1, lambda a: True, lambda a: np.ones(np.shape(a), bool), bool_result=True),
+})
+# Other names of the same ops (PyTorch's sgn and clip, TH's cinv, bitand, ..., rshift).
+ALIASES = {"sgn": "sign", "clip": "clamp", "cinv": "reciprocal", "bitand": "bitwise_and", "bitor": "bitwise_or",
+           "bitxor": "bitwise_xor", "lshift": "bitwise_left_shift", "rshift": "bitwise_right_shift"}
+ORACLES.update({alias: ORACLES[name] for alias, name in ALIASES.items()})

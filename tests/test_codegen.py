@@ -224,13 +224,14 @@ def test_signature_the_spec_rejects(repo: Path, old: str, new: str, op: str, pro
 
 
 # What a body kind cannot generate: (old text, new text, the op, the text of the line named, the message).
+POINTWISE_ONLY = "a pointwise op takes only Tensor, Scalar, Scalar?, float and bool arguments, not "
 UNSUPPORTED_BY_BODY = [
     ("sig: exp(Tensor self) -> Tensor", "sig: exp(Tensor self, int[]? dim=None) -> Tensor", "exp",
-     "pointwise: exp(self)", "a pointwise op takes only Tensor, Scalar and Scalar? arguments, not int[]? dim"),
+     "pointwise: exp(self)", POINTWISE_ONLY + "int[]? dim"),
     ("sig: add(Tensor self, Tensor other) -> Tensor", "sig: add(Tensor self, Tensor(bool) other) -> Tensor", "add",
-     "pointwise: self + other", "a pointwise op takes only Tensor, Scalar and Scalar? arguments, not Tensor(bool) other"),
+     "pointwise: self + other", POINTWISE_ONLY + "Tensor(bool) other"),
     ("sig: add(Tensor self, Tensor other) -> Tensor", "sig: add(Tensor self, Tensor[] other) -> Tensor", "add",
-     "pointwise: self + other", "a pointwise op takes only Tensor, Scalar and Scalar? arguments, not Tensor[] other"),
+     "pointwise: self + other", POINTWISE_ONLY + "Tensor[] other"),
     ("sig: exp(Tensor self) -> Tensor", "sig: exp(Tensor self, *, Generator? generator=None) -> Tensor", "exp",
      "pointwise: exp(self)", "not Generator? generator"),
     ("sig: exp(Tensor self) -> Tensor", "sig: exp(Tensor self, Scalar? base=2.0) -> Tensor", "exp",
@@ -415,6 +416,14 @@ NATIVES = """
   dtypes: all
   native: split_like
 """
+
+
+def test_an_op_named_as_a_cpp_token_gets_another_cpp_name() -> None:
+    """TH's bitand and bitor are C++ alternative tokens: their C++ functions are bitand_op
+    and bitor_op, bound under the ops' own names."""
+    files = render_all(load_spec(ROOT), ROOT / "templates")
+    shard = next(text for path, text in files.items() if path.startswith("cpu/int32/shard") and "bitand_op(" in text)
+    assert 'm.def("bitand", &ops::bitand_op,' in shard and "Tensor& bitand_(Tensor& self" in shard
 
 
 def test_natives_take_and_return_every_form(repo: Path) -> None:

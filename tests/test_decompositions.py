@@ -1,5 +1,5 @@
 """The factorizations and their solvers (slogdet, lu_factor, lu_solve, cholesky_solve,
-cholesky_inverse, solve_triangular, qr, geqrf, householder_product, orgqr, svd,
+cholesky_inverse, solve_triangular, qr, geqrf, householder_product, orgqr, ormqr, svd,
 svdvals, eigh, eigvalsh, lstsq, pinv, matrix_rank) on every floating unit.
 
 Values against NumPy's LAPACK in float64 on the same (rounded) inputs; results
@@ -23,7 +23,7 @@ import satchel
 from satchel.codegen.model import Native
 
 DECOMPOSITION_OPS = {"slogdet", "lu_factor", "lu_solve", "cholesky_solve", "cholesky_inverse", "solve_triangular",
-                     "qr", "geqrf", "householder_product", "orgqr", "svd", "svdvals", "eigh", "eigvalsh", "lstsq",
+                     "qr", "geqrf", "householder_product", "orgqr", "ormqr", "svd", "svdvals", "eigh", "eigvalsh", "lstsq",
                      "pinv", "matrix_rank"}
 FLOATING = units_where(lambda u: u.has("svd"))
 
@@ -239,6 +239,21 @@ def test_geqrf_and_householder_product(u: Unit, data: st.DataObject) -> None:
         close(u, reflectors.orgqr(tau), to_numpy(q).astype(np.float64), scale=10.0)
 
 
+@pytest.mark.parametrize("u", FLOATING)
+@given(data=st.data())
+def test_ormqr_multiplies_by_q(u: Unit, data: st.DataObject) -> None:
+    a, ta = data.draw(matrices(u), label="a")
+    m, n = a.shape[-2:]
+    reflectors, tau = u.T.geqrf(ta)
+    q = to_numpy(u.T.qr(ta, "complete")[0]).astype(np.float64)  # the product of all m x m
+    left, transpose = data.draw(st.booleans(), label="left"), data.draw(st.booleans(), label="transpose")
+    k = data.draw(st.integers(0, 3), label="k")
+    c, tc = rhs(u, (m, k) if left else (k, m), seed=k)  # (its batch dims broadcast)
+    op_q = q.swapaxes(-1, -2) if transpose else q
+    want = op_q @ c if left else c @ op_q
+    close(u, u.T.ormqr(reflectors, tau, tc, left, transpose), want, scale=4.0)
+
+
 # ---- SVD and symmetric eigenproblems ----------------------------------------------------
 
 
@@ -431,6 +446,10 @@ def test_decomposition_errors(u: Unit) -> None:
         T.householder_product(T.ones([2, 3]), T.ones([2]))
     with pytest.raises(ValueError, match=r"householder_product: tau must have shape \(\*batch, k\)"):
         T.householder_product(T.ones([3, 2]), T.ones([3]))
+    with pytest.raises(ValueError, match=r"ormqr: input3 must be a matrix or a batch of them with 3 rows"):
+        T.ormqr(*T.geqrf(T.ones([3, 2])), T.ones([2, 2]))
+    with pytest.raises(ValueError, match=r"ormqr: input2 \(tau\) must have shape"):
+        T.ormqr(T.ones([3, 2]), T.ones([3]), T.ones([3, 2]))
     with pytest.raises(ValueError, match=r"pinv: atol \(-1.000000\) must be >= 0"):
         T.pinv(T.ones([2, 2]), atol=-1.0)
     with pytest.raises(TypeError):

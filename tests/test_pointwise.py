@@ -322,3 +322,26 @@ def test_nan_to_num_replacements(u: Unit) -> None:
     assert t.nan_to_num_(neginf=-7.0) is t and t.tolist() == [0.0, float(fi.max), -7.0, -0.0, 1.5]
     with pytest.raises(TypeError):
         T.nan_to_num(t, posinf="x")
+
+
+@pytest.mark.parametrize("u", units_where(lambda u: u.has("isclose")))
+@given(data=st.data())
+def test_isclose_arguments_as_pytorch(u: Unit, data: st.DataObject) -> None:
+    """rtol, atol and equal_nan as torch.isclose takes them, on values near each other."""
+    torch = pytest.importorskip("torch")
+    shape = data.draw(shapes(max_dims=2), label="shape")
+    a = data.draw(arrays(u, shape), label="a")
+    if u.is_bool:
+        b = data.draw(arrays(u, shape), label="b")
+    else:  # b a few units of rtol or atol away from a
+        step = data.draw(st.sampled_from([0, 1, 2, 5, 50]), label="step")
+        b = (a.astype(np.float64) * (1 + step * 1e-3) + step).astype(u.np_dtype) if u.is_float else \
+            np.clip(py_ints(a) + step, u.lo, u.hi).astype(u.np_dtype)
+    rtol = data.draw(st.sampled_from([0.0, 1e-5, 1e-3, 0.1]), label="rtol")
+    atol = data.draw(st.sampled_from([0.0, 1e-8, 1.0, 10.0]), label="atol")
+    equal_nan = data.draw(st.booleans(), label="equal_nan")
+    got = u.T.isclose(as_tensor(u, a), as_tensor(u, b), rtol, atol, equal_nan)
+    x, y = (torch.from_numpy(np.asarray(v, dtype=np.float64)) for v in (a, b))  # (we compute in float64)
+    want = torch.isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan).numpy()
+    assert_same(got, want, get_unit("bool"))
+    assert u.T.isreal(as_tensor(u, a)).tolist() == np.ones(shape, bool).tolist()

@@ -1,6 +1,6 @@
 // LAPACK's factorizations and the solvers on them (the spec's natives slogdet,
 // lu_factor, lu_solve, cholesky_solve, cholesky_inverse, solve_triangular, qr,
-// geqrf, householder_product/orgqr, svd, svdvals, eigh, eigvalsh, lstsq, pinv,
+// geqrf, householder_product/orgqr, ormqr, svd, svdvals, eigh, eigvalsh, lstsq, pinv,
 // matrix_rank) as typed functions of a floating CPU unit. The work is the core's
 // (core/decompose.h); here each result is allocated as the unit's tensor.
 #pragma once
@@ -114,6 +114,14 @@ TensorT householder_product(const TensorT& self, const TensorT& tau) {
 template <class TensorT>
 TensorT orgqr(const TensorT& self, const TensorT& input2) {
   return householder_product(self, input2);
+}
+
+template <class TensorT>
+TensorT ormqr(const TensorT& self, const TensorT& input2, const TensorT& input3, bool left, bool transpose) {
+  TensorT out;
+  ReleaseGil unlocked(detail::cubic(self) + input3.numel() * detail::last_size(self));
+  linalg::ormqr<typename TensorT::value_type>(self, input2, input3, left, transpose, detail::allocating(out));
+  return out;
 }
 
 template <class TensorT>

@@ -411,6 +411,22 @@ SATCHEL_HD bool is_nan(T a) {
   return false;
 }
 
+// PyTorch's isclose: equal (infinities included), both NaN where equal_nan, or
+// finite and |a - b| <= atol + rtol * |b|, in double for every dtype.
+template <class T>
+SATCHEL_HD bool is_close(T a, T b, double rtol, double atol, bool equal_nan) {
+  if (a == b) return true;
+  if (is_nan(a) || is_nan(b)) return equal_nan && is_nan(a) && is_nan(b);
+  const double d = double(a) - double(b), y = double(b);
+  return d - d == 0.0 && (d < 0 ? -d : d) <= atol + rtol * (y < 0 ? -y : y);
+}
+
+// Whether x is real: on these real units, always.
+template <class T>
+SATCHEL_HD bool is_real(T) {
+  return true;
+}
+
 // x where it is finite, else 0: the shift logsumexp takes from its largest
 // element, which must not turn infinities into NaN (inf - inf).
 template <class T>

@@ -317,6 +317,36 @@ void householder_product(const TensorBase& self, const TensorBase& tau, Allocate
 }
 
 template <class T>
+void ormqr(const TensorBase& self, const TensorBase& tau, const TensorBase& other, bool left, bool transpose,
+           Allocate out) {
+  using W = Work<T>;
+  const Dims a_batch = matrix_batch("ormqr", "self", self);
+  const int64_t mn = rows_of(self), k = tau.dim() ? tau.size(tau.dim() - 1) : -1;
+  if (tau.dim() != self.dim() - 1 || leading(tau.sizes(), 1) != a_batch || k > std::min(mn, cols_of(self)))
+    throw std::invalid_argument("ormqr: input2 (tau) must have shape (*batch, k) with self's batch dims and k <= " +
+                                std::to_string(std::min(mn, cols_of(self))) + " (" +
+                                shapes_of("self", self, "input2", tau) + ")");
+  const std::string shapes = shapes_of("self", self, "input3", other);
+  if (other.dim() < 2 || (left ? rows_of(other) : cols_of(other)) != mn)
+    throw std::invalid_argument(std::string("ormqr: input3 must be a matrix or a batch of them with ") +
+                                std::to_string(mn) + (left ? " rows" : " columns") + ", as self has rows (" + shapes +
+                                ")");
+  const Dims batch = joint_batch("ormqr", a_batch, matrix_batch("ormqr", "input3", other), shapes);
+  const int64_t m = rows_of(other), n = cols_of(other), count = checked_numel(batch);
+  const TensorBase c = out(with(batch, {m, n}));
+  std::vector<W> a(static_cast<std::size_t>(mn * cols_of(self))), t(static_cast<std::size_t>(k)),
+      y(static_cast<std::size_t>(m * n)), work;
+  for (int64_t b = 0; b < count && m > 0 && n > 0; ++b) {
+    load_matrix<T>(self, batch, b, a.data());
+    load<T>(tau, batch_offset(tau, 1, batch, b), k, 1, tau.stride(tau.dim() - 1), 0, t.data());
+    load_matrix<T>(other, batch, b, y.data());
+    lapack::ormqr(left ? 'L' : 'R', transpose ? 'T' : 'N', int(m), int(n), int(k), a.data(), int(mn), t.data(),
+                  y.data(), int(m), work);
+    store(y.data(), m, n, data_of<T>(c) + b * m * n);
+  }
+}
+
+template <class T>
 void svd(const TensorBase& self, bool full_matrices, Allocate u_out, Allocate s_out, Allocate vh_out) {
   using W = Work<T>;
   const Dims batch = matrix_batch("svd", "self", self);

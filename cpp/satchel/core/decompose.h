@@ -1,7 +1,7 @@
 // LAPACK's factorizations and the solvers built on them, over batches of
 // matrices (leading dims a batch), for half (through float), float and double,
 // compiled once here: slogdet, lu_factor/lu_solve, cholesky_solve/_inverse,
-// solve_triangular, qr, geqrf/householder_product, svd/svdvals, eigh/eigvalsh,
+// solve_triangular, qr, geqrf/householder_product/ormqr, svd/svdvals, eigh/eigvalsh,
 // lstsq, pinv and matrix_rank. Each takes its operands as they are (any strides)
 // and asks an Allocate for each result, a contiguous tensor: of the dtype T, but
 // for pivots (int32) and ranks (int64).
@@ -46,6 +46,9 @@ void geqrf(const TensorBase& self, Allocate a, Allocate tau);
 template <class T>
 void householder_product(const TensorBase& self, const TensorBase& tau, Allocate out);
 template <class T>
+void ormqr(const TensorBase& self, const TensorBase& tau, const TensorBase& other, bool left, bool transpose,
+           Allocate out);
+template <class T>
 void svd(const TensorBase& self, bool full_matrices, Allocate u, Allocate s, Allocate vh);
 template <class T>
 void svdvals(const TensorBase& self, Allocate s);
@@ -74,6 +77,8 @@ void matrix_rank(const TensorBase& self, Tolerance tol, bool hermitian, Allocate
   EXTERN template SATCHEL_CORE void qr<T>(const TensorBase&, const std::string&, Allocate, Allocate);             \
   EXTERN template SATCHEL_CORE void geqrf<T>(const TensorBase&, Allocate, Allocate);                              \
   EXTERN template SATCHEL_CORE void householder_product<T>(const TensorBase&, const TensorBase&, Allocate);       \
+  EXTERN template SATCHEL_CORE void ormqr<T>(const TensorBase&, const TensorBase&, const TensorBase&, bool, bool,  \
+                                             Allocate);                                                           \
   EXTERN template SATCHEL_CORE void svd<T>(const TensorBase&, bool, Allocate, Allocate, Allocate);                \
   EXTERN template SATCHEL_CORE void svdvals<T>(const TensorBase&, Allocate);                                      \
   EXTERN template SATCHEL_CORE void eigh<T>(const TensorBase&, const std::string&, Allocate, Allocate);           \

@@ -38,6 +38,12 @@ void scipy_sorgqr_(const int* m, const int* n, const int* k, float* a, const int
                    const int* lwork, int* info);
 void scipy_dorgqr_(const int* m, const int* n, const int* k, double* a, const int* lda, const double* tau,
                    double* work, const int* lwork, int* info);
+void scipy_sormqr_(const char* side, const char* trans, const int* m, const int* n, const int* k, const float* a,
+                   const int* lda, const float* tau, float* c, const int* ldc, float* work, const int* lwork, int* info,
+                   Len, Len);
+void scipy_dormqr_(const char* side, const char* trans, const int* m, const int* n, const int* k, const double* a,
+                   const int* lda, const double* tau, double* c, const int* ldc, double* work, const int* lwork,
+                   int* info, Len, Len);
 void scipy_sgesdd_(const char* jobz, const int* m, const int* n, float* a, const int* lda, float* s, float* u,
                    const int* ldu, float* vt, const int* ldvt, float* work, const int* lwork, int* iwork, int* info,
                    Len);
@@ -157,6 +163,27 @@ inline void orgqr(int m, int n, int k, double* a, int lda, const double* tau, st
   work.resize(std::max<std::size_t>(1, std::size_t(best)));
   lwork = int(work.size());
   scipy_dorgqr_(&m, &n, &k, a, &lda, tau, work.data(), &lwork, &info);
+}
+
+// C = op(Q) C (side 'L') or C op(Q) (side 'R'), Q the product of geqrf's k reflectors
+// in a (lda rows); trans 'N' or 'T'.
+inline void ormqr(char side, char trans, int m, int n, int k, const float* a, int lda, const float* tau, float* c,
+                  int ldc, std::vector<float>& work) {
+  int info = 0, lwork = -1;
+  float best = 0;
+  scipy_sormqr_(&side, &trans, &m, &n, &k, a, &lda, tau, c, &ldc, &best, &lwork, &info, 1, 1);
+  work.resize(std::max<std::size_t>(1, std::size_t(best)));
+  lwork = int(work.size());
+  scipy_sormqr_(&side, &trans, &m, &n, &k, a, &lda, tau, c, &ldc, work.data(), &lwork, &info, 1, 1);
+}
+inline void ormqr(char side, char trans, int m, int n, int k, const double* a, int lda, const double* tau, double* c,
+                  int ldc, std::vector<double>& work) {
+  int info = 0, lwork = -1;
+  double best = 0;
+  scipy_dormqr_(&side, &trans, &m, &n, &k, a, &lda, tau, c, &ldc, &best, &lwork, &info, 1, 1);
+  work.resize(std::max<std::size_t>(1, std::size_t(best)));
+  lwork = int(work.size());
+  scipy_dormqr_(&side, &trans, &m, &n, &k, a, &lda, tau, c, &ldc, work.data(), &lwork, &info, 1, 1);
 }
 
 // The SVD by divide and conquer; jobz 'A' (all of U and V^T), 'S' (the first

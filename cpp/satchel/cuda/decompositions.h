@@ -75,6 +75,11 @@ TensorT orgqr(const TensorT& self, const TensorT& input2) {
 }
 
 template <class TensorT>
+TensorT ormqr(const TensorT& self, const TensorT& input2, const TensorT& input3, bool left, bool transpose) {
+  return to_device(satchel::native::ormqr(to_host(self), to_host(input2), to_host(input3), left, transpose));
+}
+
+template <class TensorT>
 auto svd(const TensorT& self, bool full_matrices) {
   return detail::to_devices(satchel::native::svd(to_host(self), full_matrices));
 }

@@ -67,6 +67,7 @@ void bind_shard26(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& 
 void bind_shard27(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard28(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard29(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
+void bind_shard30(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 void bind_shard31(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& doc);
 
 }  // namespace satchel_cpu_bool
@@ -116,5 +117,6 @@ NB_MODULE(cpu_bool, m) {
   bind_shard27(m, cls, doc);
   bind_shard28(m, cls, doc);
   bind_shard29(m, cls, doc);
+  bind_shard30(m, cls, doc);
   bind_shard31(m, cls, doc);
 }

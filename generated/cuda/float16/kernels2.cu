@@ -2,7 +2,7 @@
 // Unit satchel.cuda.float16, kernels 2: compiled by nvcc, the functions of
 // sumall, asin, sinh, maxall, var, logcumsumexp, abs, maximum, nan_to_num, sin, sinc,
 // logit, clamp_max, floor, isfinite, logical_or, lgamma, argmax, signbit, rsqrt,
-// varall, gt, remainder, clamp, log2, hypot, sign, asinh, float_power.
+// varall, gt, remainder, clamp, log2, hypot, sign, asinh, cinv, isclose, float_power.
 // Their shards' shard<K>.cpp declare them and bind them to Python.
 #include "satchel/cuda/kernels.cuh"
 
@@ -28,6 +28,7 @@ using satchel::math::clamp;
 using satchel::math::exceeds;
 using satchel::math::floor;
 using satchel::math::hypot;
+using satchel::math::is_close;
 using satchel::math::is_finite;
 using satchel::math::is_nan;
 using satchel::math::lgamma;
@@ -38,6 +39,7 @@ using satchel::math::maximum;
 using satchel::math::minimum;
 using satchel::math::nan_to_num;
 using satchel::math::pow;
+using satchel::math::reciprocal;
 using satchel::math::remainder;
 using satchel::math::rsqrt;
 using satchel::math::sign;
@@ -256,6 +258,20 @@ struct Asinh {
   static auto lanes(V self) -> decltype(asinh(self)) { return asinh(self); }
 };
 
+struct Cinv {
+  SATCHEL_HD compute operator()(compute self) const { return reciprocal(self); }
+  // Over SIMD registers, where every function it calls has that form (satchel/math.h).
+  template <class V>
+  static auto lanes(V self) -> decltype(reciprocal(self)) { return reciprocal(self); }
+};
+
+struct Isclose {
+  double rtol;
+  double atol;
+  bool equal_nan;
+  SATCHEL_HD bool operator()(compute self, compute other) const { return is_close(self, other, rtol, atol, equal_nan); }
+};
+
 struct FloatPower {
   SATCHEL_HD double operator()(compute self, compute exponent) const { return pow(double(self), double(exponent)); }
 };
@@ -466,6 +482,19 @@ Tensor asinh(const Tensor& self) {
 Tensor& asinh_(Tensor& self) {
   satchel::cuda::map_into<compute>(kernels::Asinh{}, self, In(self));
   return self;
+}
+
+Tensor cinv(const Tensor& self) {
+  return satchel::cuda::map<compute, Tensor>(kernels::Cinv{}, In(self));
+}
+
+Tensor& cinv_(Tensor& self) {
+  satchel::cuda::map_into<compute>(kernels::Cinv{}, self, In(self));
+  return self;
+}
+
+BoolTensor isclose(const Tensor& self, In other, double rtol, double atol, bool equal_nan) {
+  return satchel::cuda::map<compute, BoolTensor>(kernels::Isclose{rtol, atol, equal_nan}, In(self), other);
 }
 
 DoubleTensor float_power(const Tensor& self, In exponent) {

@@ -288,6 +288,10 @@ class FloatTensor:
         """Elementwise -1, 0 or 1 as self is negative, zero or positive; NaN stays NaN."""
     def sign_(self) -> FloatTensor:
         """In-place sign: writes the result into self and returns it."""
+    def sgn(self) -> FloatTensor:
+        """PyTorch's name of sign on real tensors."""
+    def sgn_(self) -> FloatTensor:
+        """In-place sgn: writes the result into self and returns it."""
     def signbit(self) -> BoolTensor:
         """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
     def maximum(self, other: FloatTensor | float) -> FloatTensor:
@@ -302,6 +306,10 @@ class FloatTensor:
         """self bounded below by min and above by max, each a number or a tensor that broadcasts (max where min > max, as PyTorch and NumPy); a NaN propagates."""
     def clamp_(self, min: FloatTensor | float, max: FloatTensor | float) -> FloatTensor:
         """In-place clamp: writes the result into self and returns it."""
+    def clip(self, min: FloatTensor | float, max: FloatTensor | float) -> FloatTensor:
+        """PyTorch's and NumPy's name of clamp."""
+    def clip_(self, min: FloatTensor | float, max: FloatTensor | float) -> FloatTensor:
+        """In-place clip: writes the result into self and returns it."""
     def clamp_min(self, min: FloatTensor | float) -> FloatTensor:
         """self bounded below by min (a number or a tensor); a NaN propagates."""
     def clamp_min_(self, min: FloatTensor | float) -> FloatTensor:
@@ -430,6 +438,10 @@ class FloatTensor:
         """Elementwise reciprocal 1 / self (TH's cinv)."""
     def reciprocal_(self) -> FloatTensor:
         """In-place reciprocal: writes the result into self and returns it."""
+    def cinv(self) -> FloatTensor:
+        """TH's name of reciprocal."""
+    def cinv_(self) -> FloatTensor:
+        """In-place cinv: writes the result into self and returns it."""
     def frac(self) -> FloatTensor:
         """Elementwise fractional part self - trunc(self), with self's sign (NaN for infinities)."""
     def frac_(self) -> FloatTensor:
@@ -478,6 +490,10 @@ class FloatTensor:
         """Whether each element is +inf (never, for integers)."""
     def isneginf(self) -> BoolTensor:
         """Whether each element is -inf (never, for integers)."""
+    def isclose(self, other: FloatTensor | float, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> BoolTensor:
+        """Whether each element of self is close to other's (broadcast), as PyTorch's: equal (infinities included), both NaN where equal_nan, or |self - other| <= atol + rtol * |other|, computed in float64 for every dtype."""
+    def isreal(self) -> BoolTensor:
+        """Whether each element is real (imaginary part zero); always, on real units."""
     def float_power(self, exponent: FloatTensor | float) -> DoubleTensor:
         """Elementwise self to the power exponent in double precision, whatever the unit: a float64 tensor (PyTorch's float_power)."""
     def ldexp(self, other: FloatTensor | float) -> FloatTensor:
@@ -554,6 +570,8 @@ class FloatTensor:
         """The first n columns of the product of the Householder reflectors in the columns of self (m, n), m >= n, scaled by tau (k <= n of them) (orgqr): Q of geqrf's result."""
     def orgqr(self, input2: FloatTensor) -> FloatTensor:
         """TH's and PyTorch's name of householder_product(self, input2)."""
+    def ormqr(self, input2: FloatTensor, input3: FloatTensor, left: bool = True, transpose: bool = False) -> FloatTensor:
+        """Q @ input3 (or input3 @ Q with left=False; Q.T with transpose=True) for Q the product of geqrf's reflectors self and scales input2 (ormqr), without forming Q."""
     def svd(self, full_matrices: bool = True) -> SvdResult:
         """The singular value decomposition self = U @ diag(S) @ Vh of each matrix (gesdd), S descending (k = min(m, n) of them); U (m, m) and Vh (n, n), or with full_matrices=False U (m, k) and Vh (k, n). NaN or infinity raises."""
     def svdvals(self) -> FloatTensor:
@@ -1041,6 +1059,12 @@ def sign(self: FloatTensor) -> FloatTensor:
 def sign_(self: FloatTensor) -> FloatTensor:
     """In-place sign: writes the result into self and returns it."""
 
+def sgn(self: FloatTensor) -> FloatTensor:
+    """PyTorch's name of sign on real tensors."""
+
+def sgn_(self: FloatTensor) -> FloatTensor:
+    """In-place sgn: writes the result into self and returns it."""
+
 def signbit(self: FloatTensor) -> BoolTensor:
     """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
 
@@ -1061,6 +1085,12 @@ def clamp(self: FloatTensor, min: FloatTensor | float, max: FloatTensor | float)
 
 def clamp_(self: FloatTensor, min: FloatTensor | float, max: FloatTensor | float) -> FloatTensor:
     """In-place clamp: writes the result into self and returns it."""
+
+def clip(self: FloatTensor, min: FloatTensor | float, max: FloatTensor | float) -> FloatTensor:
+    """PyTorch's and NumPy's name of clamp."""
+
+def clip_(self: FloatTensor, min: FloatTensor | float, max: FloatTensor | float) -> FloatTensor:
+    """In-place clip: writes the result into self and returns it."""
 
 def clamp_min(self: FloatTensor, min: FloatTensor | float) -> FloatTensor:
     """self bounded below by min (a number or a tensor); a NaN propagates."""
@@ -1254,6 +1284,12 @@ def reciprocal(self: FloatTensor) -> FloatTensor:
 def reciprocal_(self: FloatTensor) -> FloatTensor:
     """In-place reciprocal: writes the result into self and returns it."""
 
+def cinv(self: FloatTensor) -> FloatTensor:
+    """TH's name of reciprocal."""
+
+def cinv_(self: FloatTensor) -> FloatTensor:
+    """In-place cinv: writes the result into self and returns it."""
+
 def frac(self: FloatTensor) -> FloatTensor:
     """Elementwise fractional part self - trunc(self), with self's sign (NaN for infinities)."""
 
@@ -1325,6 +1361,12 @@ def isposinf(self: FloatTensor) -> BoolTensor:
 
 def isneginf(self: FloatTensor) -> BoolTensor:
     """Whether each element is -inf (never, for integers)."""
+
+def isclose(self: FloatTensor, other: FloatTensor | float, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> BoolTensor:
+    """Whether each element of self is close to other's (broadcast), as PyTorch's: equal (infinities included), both NaN where equal_nan, or |self - other| <= atol + rtol * |other|, computed in float64 for every dtype."""
+
+def isreal(self: FloatTensor) -> BoolTensor:
+    """Whether each element is real (imaginary part zero); always, on real units."""
 
 def float_power(self: FloatTensor, exponent: FloatTensor | float) -> DoubleTensor:
     """Elementwise self to the power exponent in double precision, whatever the unit: a float64 tensor (PyTorch's float_power)."""
@@ -1439,6 +1481,9 @@ def householder_product(self: FloatTensor, tau: FloatTensor) -> FloatTensor:
 
 def orgqr(self: FloatTensor, input2: FloatTensor) -> FloatTensor:
     """TH's and PyTorch's name of householder_product(self, input2)."""
+
+def ormqr(self: FloatTensor, input2: FloatTensor, input3: FloatTensor, left: bool = True, transpose: bool = False) -> FloatTensor:
+    """Q @ input3 (or input3 @ Q with left=False; Q.T with transpose=True) for Q the product of geqrf's reflectors self and scales input2 (ormqr), without forming Q."""
 
 def svd(self: FloatTensor, full_matrices: bool = True) -> SvdResult:
     """The singular value decomposition self = U @ diag(S) @ Vh of each matrix (gesdd), S descending (k = min(m, n) of them); U (m, m) and Vh (n, n), or with full_matrices=False U (m, k) and Vh (k, n). NaN or infinity raises."""

@@ -287,6 +287,10 @@ class DoubleTensor:
         """Elementwise -1, 0 or 1 as self is negative, zero or positive; NaN stays NaN."""
     def sign_(self) -> DoubleTensor:
         """In-place sign: writes the result into self and returns it."""
+    def sgn(self) -> DoubleTensor:
+        """PyTorch's name of sign on real tensors."""
+    def sgn_(self) -> DoubleTensor:
+        """In-place sgn: writes the result into self and returns it."""
     def signbit(self) -> BoolTensor:
         """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
     def maximum(self, other: DoubleTensor | float) -> DoubleTensor:
@@ -301,6 +305,10 @@ class DoubleTensor:
         """self bounded below by min and above by max, each a number or a tensor that broadcasts (max where min > max, as PyTorch and NumPy); a NaN propagates."""
     def clamp_(self, min: DoubleTensor | float, max: DoubleTensor | float) -> DoubleTensor:
         """In-place clamp: writes the result into self and returns it."""
+    def clip(self, min: DoubleTensor | float, max: DoubleTensor | float) -> DoubleTensor:
+        """PyTorch's and NumPy's name of clamp."""
+    def clip_(self, min: DoubleTensor | float, max: DoubleTensor | float) -> DoubleTensor:
+        """In-place clip: writes the result into self and returns it."""
     def clamp_min(self, min: DoubleTensor | float) -> DoubleTensor:
         """self bounded below by min (a number or a tensor); a NaN propagates."""
     def clamp_min_(self, min: DoubleTensor | float) -> DoubleTensor:
@@ -429,6 +437,10 @@ class DoubleTensor:
         """Elementwise reciprocal 1 / self (TH's cinv)."""
     def reciprocal_(self) -> DoubleTensor:
         """In-place reciprocal: writes the result into self and returns it."""
+    def cinv(self) -> DoubleTensor:
+        """TH's name of reciprocal."""
+    def cinv_(self) -> DoubleTensor:
+        """In-place cinv: writes the result into self and returns it."""
     def frac(self) -> DoubleTensor:
         """Elementwise fractional part self - trunc(self), with self's sign (NaN for infinities)."""
     def frac_(self) -> DoubleTensor:
@@ -477,6 +489,10 @@ class DoubleTensor:
         """Whether each element is +inf (never, for integers)."""
     def isneginf(self) -> BoolTensor:
         """Whether each element is -inf (never, for integers)."""
+    def isclose(self, other: DoubleTensor | float, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> BoolTensor:
+        """Whether each element of self is close to other's (broadcast), as PyTorch's: equal (infinities included), both NaN where equal_nan, or |self - other| <= atol + rtol * |other|, computed in float64 for every dtype."""
+    def isreal(self) -> BoolTensor:
+        """Whether each element is real (imaginary part zero); always, on real units."""
     def float_power(self, exponent: DoubleTensor | float) -> DoubleTensor:
         """Elementwise self to the power exponent in double precision, whatever the unit: a float64 tensor (PyTorch's float_power)."""
     def ldexp(self, other: DoubleTensor | float) -> DoubleTensor:
@@ -553,6 +569,8 @@ class DoubleTensor:
         """The first n columns of the product of the Householder reflectors in the columns of self (m, n), m >= n, scaled by tau (k <= n of them) (orgqr): Q of geqrf's result."""
     def orgqr(self, input2: DoubleTensor) -> DoubleTensor:
         """TH's and PyTorch's name of householder_product(self, input2)."""
+    def ormqr(self, input2: DoubleTensor, input3: DoubleTensor, left: bool = True, transpose: bool = False) -> DoubleTensor:
+        """Q @ input3 (or input3 @ Q with left=False; Q.T with transpose=True) for Q the product of geqrf's reflectors self and scales input2 (ormqr), without forming Q."""
     def svd(self, full_matrices: bool = True) -> SvdResult:
         """The singular value decomposition self = U @ diag(S) @ Vh of each matrix (gesdd), S descending (k = min(m, n) of them); U (m, m) and Vh (n, n), or with full_matrices=False U (m, k) and Vh (k, n). NaN or infinity raises."""
     def svdvals(self) -> DoubleTensor:
@@ -1040,6 +1058,12 @@ def sign(self: DoubleTensor) -> DoubleTensor:
 def sign_(self: DoubleTensor) -> DoubleTensor:
     """In-place sign: writes the result into self and returns it."""
 
+def sgn(self: DoubleTensor) -> DoubleTensor:
+    """PyTorch's name of sign on real tensors."""
+
+def sgn_(self: DoubleTensor) -> DoubleTensor:
+    """In-place sgn: writes the result into self and returns it."""
+
 def signbit(self: DoubleTensor) -> BoolTensor:
     """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
 
@@ -1060,6 +1084,12 @@ def clamp(self: DoubleTensor, min: DoubleTensor | float, max: DoubleTensor | flo
 
 def clamp_(self: DoubleTensor, min: DoubleTensor | float, max: DoubleTensor | float) -> DoubleTensor:
     """In-place clamp: writes the result into self and returns it."""
+
+def clip(self: DoubleTensor, min: DoubleTensor | float, max: DoubleTensor | float) -> DoubleTensor:
+    """PyTorch's and NumPy's name of clamp."""
+
+def clip_(self: DoubleTensor, min: DoubleTensor | float, max: DoubleTensor | float) -> DoubleTensor:
+    """In-place clip: writes the result into self and returns it."""
 
 def clamp_min(self: DoubleTensor, min: DoubleTensor | float) -> DoubleTensor:
     """self bounded below by min (a number or a tensor); a NaN propagates."""
@@ -1253,6 +1283,12 @@ def reciprocal(self: DoubleTensor) -> DoubleTensor:
 def reciprocal_(self: DoubleTensor) -> DoubleTensor:
     """In-place reciprocal: writes the result into self and returns it."""
 
+def cinv(self: DoubleTensor) -> DoubleTensor:
+    """TH's name of reciprocal."""
+
+def cinv_(self: DoubleTensor) -> DoubleTensor:
+    """In-place cinv: writes the result into self and returns it."""
+
 def frac(self: DoubleTensor) -> DoubleTensor:
     """Elementwise fractional part self - trunc(self), with self's sign (NaN for infinities)."""
 
@@ -1324,6 +1360,12 @@ def isposinf(self: DoubleTensor) -> BoolTensor:
 
 def isneginf(self: DoubleTensor) -> BoolTensor:
     """Whether each element is -inf (never, for integers)."""
+
+def isclose(self: DoubleTensor, other: DoubleTensor | float, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> BoolTensor:
+    """Whether each element of self is close to other's (broadcast), as PyTorch's: equal (infinities included), both NaN where equal_nan, or |self - other| <= atol + rtol * |other|, computed in float64 for every dtype."""
+
+def isreal(self: DoubleTensor) -> BoolTensor:
+    """Whether each element is real (imaginary part zero); always, on real units."""
 
 def float_power(self: DoubleTensor, exponent: DoubleTensor | float) -> DoubleTensor:
     """Elementwise self to the power exponent in double precision, whatever the unit: a float64 tensor (PyTorch's float_power)."""
@@ -1438,6 +1480,9 @@ def householder_product(self: DoubleTensor, tau: DoubleTensor) -> DoubleTensor:
 
 def orgqr(self: DoubleTensor, input2: DoubleTensor) -> DoubleTensor:
     """TH's and PyTorch's name of householder_product(self, input2)."""
+
+def ormqr(self: DoubleTensor, input2: DoubleTensor, input3: DoubleTensor, left: bool = True, transpose: bool = False) -> DoubleTensor:
+    """Q @ input3 (or input3 @ Q with left=False; Q.T with transpose=True) for Q the product of geqrf's reflectors self and scales input2 (ormqr), without forming Q."""
 
 def svd(self: DoubleTensor, full_matrices: bool = True) -> SvdResult:
     """The singular value decomposition self = U @ diag(S) @ Vh of each matrix (gesdd), S descending (k = min(m, n) of them); U (m, m) and Vh (n, n), or with full_matrices=False U (m, k) and Vh (k, n). NaN or infinity raises."""

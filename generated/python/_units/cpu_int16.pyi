@@ -197,6 +197,10 @@ class ShortTensor:
         """Elementwise -1, 0 or 1 as self is negative, zero or positive; NaN stays NaN."""
     def sign_(self) -> ShortTensor:
         """In-place sign: writes the result into self and returns it."""
+    def sgn(self) -> ShortTensor:
+        """PyTorch's name of sign on real tensors."""
+    def sgn_(self) -> ShortTensor:
+        """In-place sgn: writes the result into self and returns it."""
     def signbit(self) -> BoolTensor:
         """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
     def maximum(self, other: ShortTensor | int) -> ShortTensor:
@@ -211,6 +215,10 @@ class ShortTensor:
         """self bounded below by min and above by max, each a number or a tensor that broadcasts (max where min > max, as PyTorch and NumPy); a NaN propagates."""
     def clamp_(self, min: ShortTensor | int, max: ShortTensor | int) -> ShortTensor:
         """In-place clamp: writes the result into self and returns it."""
+    def clip(self, min: ShortTensor | int, max: ShortTensor | int) -> ShortTensor:
+        """PyTorch's and NumPy's name of clamp."""
+    def clip_(self, min: ShortTensor | int, max: ShortTensor | int) -> ShortTensor:
+        """In-place clip: writes the result into self and returns it."""
     def clamp_min(self, min: ShortTensor | int) -> ShortTensor:
         """self bounded below by min (a number or a tensor); a NaN propagates."""
     def clamp_min_(self, min: ShortTensor | int) -> ShortTensor:
@@ -259,14 +267,26 @@ class ShortTensor:
         """Elementwise self & other (on bools, and)."""
     def bitwise_and_(self, other: ShortTensor | int) -> ShortTensor:
         """In-place bitwise_and: writes the result into self and returns it."""
+    def bitand(self, other: ShortTensor | int) -> ShortTensor:
+        """TH's name of bitwise_and."""
+    def bitand_(self, other: ShortTensor | int) -> ShortTensor:
+        """In-place bitand: writes the result into self and returns it."""
     def bitwise_or(self, other: ShortTensor | int) -> ShortTensor:
         """Elementwise self | other (on bools, or)."""
     def bitwise_or_(self, other: ShortTensor | int) -> ShortTensor:
         """In-place bitwise_or: writes the result into self and returns it."""
+    def bitor(self, other: ShortTensor | int) -> ShortTensor:
+        """TH's name of bitwise_or."""
+    def bitor_(self, other: ShortTensor | int) -> ShortTensor:
+        """In-place bitor: writes the result into self and returns it."""
     def bitwise_xor(self, other: ShortTensor | int) -> ShortTensor:
         """Elementwise self ^ other (on bools, exclusive or)."""
     def bitwise_xor_(self, other: ShortTensor | int) -> ShortTensor:
         """In-place bitwise_xor: writes the result into self and returns it."""
+    def bitxor(self, other: ShortTensor | int) -> ShortTensor:
+        """TH's name of bitwise_xor."""
+    def bitxor_(self, other: ShortTensor | int) -> ShortTensor:
+        """In-place bitxor: writes the result into self and returns it."""
     def bitwise_not(self) -> ShortTensor:
         """Elementwise ~self (on bools, not)."""
     def bitwise_not_(self) -> ShortTensor:
@@ -275,10 +295,18 @@ class ShortTensor:
         """Elementwise self << other, wrapping around; a shift by a negative amount or by the width or more gives 0."""
     def bitwise_left_shift_(self, other: ShortTensor | int) -> ShortTensor:
         """In-place bitwise_left_shift: writes the result into self and returns it."""
+    def lshift(self, other: ShortTensor | int) -> ShortTensor:
+        """TH's name of bitwise_left_shift."""
+    def lshift_(self, other: ShortTensor | int) -> ShortTensor:
+        """In-place lshift: writes the result into self and returns it."""
     def bitwise_right_shift(self, other: ShortTensor | int) -> ShortTensor:
         """Elementwise self >> other, arithmetic (sign-filling) on signed integers; a shift by a negative amount or by the width or more gives the fill, 0 or -1."""
     def bitwise_right_shift_(self, other: ShortTensor | int) -> ShortTensor:
         """In-place bitwise_right_shift: writes the result into self and returns it."""
+    def rshift(self, other: ShortTensor | int) -> ShortTensor:
+        """TH's name of bitwise_right_shift."""
+    def rshift_(self, other: ShortTensor | int) -> ShortTensor:
+        """In-place rshift: writes the result into self and returns it."""
     def logical_and(self, other: ShortTensor | int) -> BoolTensor:
         """Whether both self and other are nonzero (NaN is), as a bool tensor."""
     def logical_or(self, other: ShortTensor | int) -> BoolTensor:
@@ -291,6 +319,10 @@ class ShortTensor:
         """Whether each element is +inf (never, for integers)."""
     def isneginf(self) -> BoolTensor:
         """Whether each element is -inf (never, for integers)."""
+    def isclose(self, other: ShortTensor | int, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> BoolTensor:
+        """Whether each element of self is close to other's (broadcast), as PyTorch's: equal (infinities included), both NaN where equal_nan, or |self - other| <= atol + rtol * |other|, computed in float64 for every dtype."""
+    def isreal(self) -> BoolTensor:
+        """Whether each element is real (imaginary part zero); always, on real units."""
     def float_power(self, exponent: ShortTensor | int) -> DoubleTensor:
         """Elementwise self to the power exponent in double precision, whatever the unit: a float64 tensor (PyTorch's float_power)."""
     def tril(self, diagonal: int = 0) -> ShortTensor:
@@ -712,6 +744,12 @@ def sign(self: ShortTensor) -> ShortTensor:
 def sign_(self: ShortTensor) -> ShortTensor:
     """In-place sign: writes the result into self and returns it."""
 
+def sgn(self: ShortTensor) -> ShortTensor:
+    """PyTorch's name of sign on real tensors."""
+
+def sgn_(self: ShortTensor) -> ShortTensor:
+    """In-place sgn: writes the result into self and returns it."""
+
 def signbit(self: ShortTensor) -> BoolTensor:
     """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
 
@@ -732,6 +770,12 @@ def clamp(self: ShortTensor, min: ShortTensor | int, max: ShortTensor | int) -> 
 
 def clamp_(self: ShortTensor, min: ShortTensor | int, max: ShortTensor | int) -> ShortTensor:
     """In-place clamp: writes the result into self and returns it."""
+
+def clip(self: ShortTensor, min: ShortTensor | int, max: ShortTensor | int) -> ShortTensor:
+    """PyTorch's and NumPy's name of clamp."""
+
+def clip_(self: ShortTensor, min: ShortTensor | int, max: ShortTensor | int) -> ShortTensor:
+    """In-place clip: writes the result into self and returns it."""
 
 def clamp_min(self: ShortTensor, min: ShortTensor | int) -> ShortTensor:
     """self bounded below by min (a number or a tensor); a NaN propagates."""
@@ -805,17 +849,35 @@ def bitwise_and(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
 def bitwise_and_(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
     """In-place bitwise_and: writes the result into self and returns it."""
 
+def bitand(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """TH's name of bitwise_and."""
+
+def bitand_(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """In-place bitand: writes the result into self and returns it."""
+
 def bitwise_or(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
     """Elementwise self | other (on bools, or)."""
 
 def bitwise_or_(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
     """In-place bitwise_or: writes the result into self and returns it."""
 
+def bitor(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """TH's name of bitwise_or."""
+
+def bitor_(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """In-place bitor: writes the result into self and returns it."""
+
 def bitwise_xor(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
     """Elementwise self ^ other (on bools, exclusive or)."""
 
 def bitwise_xor_(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
     """In-place bitwise_xor: writes the result into self and returns it."""
+
+def bitxor(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """TH's name of bitwise_xor."""
+
+def bitxor_(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """In-place bitxor: writes the result into self and returns it."""
 
 def bitwise_not(self: ShortTensor) -> ShortTensor:
     """Elementwise ~self (on bools, not)."""
@@ -829,11 +891,23 @@ def bitwise_left_shift(self: ShortTensor, other: ShortTensor | int) -> ShortTens
 def bitwise_left_shift_(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
     """In-place bitwise_left_shift: writes the result into self and returns it."""
 
+def lshift(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """TH's name of bitwise_left_shift."""
+
+def lshift_(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """In-place lshift: writes the result into self and returns it."""
+
 def bitwise_right_shift(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
     """Elementwise self >> other, arithmetic (sign-filling) on signed integers; a shift by a negative amount or by the width or more gives the fill, 0 or -1."""
 
 def bitwise_right_shift_(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
     """In-place bitwise_right_shift: writes the result into self and returns it."""
+
+def rshift(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """TH's name of bitwise_right_shift."""
+
+def rshift_(self: ShortTensor, other: ShortTensor | int) -> ShortTensor:
+    """In-place rshift: writes the result into self and returns it."""
 
 def logical_and(self: ShortTensor, other: ShortTensor | int) -> BoolTensor:
     """Whether both self and other are nonzero (NaN is), as a bool tensor."""
@@ -852,6 +926,12 @@ def isposinf(self: ShortTensor) -> BoolTensor:
 
 def isneginf(self: ShortTensor) -> BoolTensor:
     """Whether each element is -inf (never, for integers)."""
+
+def isclose(self: ShortTensor, other: ShortTensor | int, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> BoolTensor:
+    """Whether each element of self is close to other's (broadcast), as PyTorch's: equal (infinities included), both NaN where equal_nan, or |self - other| <= atol + rtol * |other|, computed in float64 for every dtype."""
+
+def isreal(self: ShortTensor) -> BoolTensor:
+    """Whether each element is real (imaginary part zero); always, on real units."""
 
 def float_power(self: ShortTensor, exponent: ShortTensor | int) -> DoubleTensor:
     """Elementwise self to the power exponent in double precision, whatever the unit: a float64 tensor (PyTorch's float_power)."""

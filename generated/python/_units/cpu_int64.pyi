@@ -196,6 +196,10 @@ class LongTensor:
         """Elementwise -1, 0 or 1 as self is negative, zero or positive; NaN stays NaN."""
     def sign_(self) -> LongTensor:
         """In-place sign: writes the result into self and returns it."""
+    def sgn(self) -> LongTensor:
+        """PyTorch's name of sign on real tensors."""
+    def sgn_(self) -> LongTensor:
+        """In-place sgn: writes the result into self and returns it."""
     def signbit(self) -> BoolTensor:
         """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
     def maximum(self, other: LongTensor | int) -> LongTensor:
@@ -210,6 +214,10 @@ class LongTensor:
         """self bounded below by min and above by max, each a number or a tensor that broadcasts (max where min > max, as PyTorch and NumPy); a NaN propagates."""
     def clamp_(self, min: LongTensor | int, max: LongTensor | int) -> LongTensor:
         """In-place clamp: writes the result into self and returns it."""
+    def clip(self, min: LongTensor | int, max: LongTensor | int) -> LongTensor:
+        """PyTorch's and NumPy's name of clamp."""
+    def clip_(self, min: LongTensor | int, max: LongTensor | int) -> LongTensor:
+        """In-place clip: writes the result into self and returns it."""
     def clamp_min(self, min: LongTensor | int) -> LongTensor:
         """self bounded below by min (a number or a tensor); a NaN propagates."""
     def clamp_min_(self, min: LongTensor | int) -> LongTensor:
@@ -258,14 +266,26 @@ class LongTensor:
         """Elementwise self & other (on bools, and)."""
     def bitwise_and_(self, other: LongTensor | int) -> LongTensor:
         """In-place bitwise_and: writes the result into self and returns it."""
+    def bitand(self, other: LongTensor | int) -> LongTensor:
+        """TH's name of bitwise_and."""
+    def bitand_(self, other: LongTensor | int) -> LongTensor:
+        """In-place bitand: writes the result into self and returns it."""
     def bitwise_or(self, other: LongTensor | int) -> LongTensor:
         """Elementwise self | other (on bools, or)."""
     def bitwise_or_(self, other: LongTensor | int) -> LongTensor:
         """In-place bitwise_or: writes the result into self and returns it."""
+    def bitor(self, other: LongTensor | int) -> LongTensor:
+        """TH's name of bitwise_or."""
+    def bitor_(self, other: LongTensor | int) -> LongTensor:
+        """In-place bitor: writes the result into self and returns it."""
     def bitwise_xor(self, other: LongTensor | int) -> LongTensor:
         """Elementwise self ^ other (on bools, exclusive or)."""
     def bitwise_xor_(self, other: LongTensor | int) -> LongTensor:
         """In-place bitwise_xor: writes the result into self and returns it."""
+    def bitxor(self, other: LongTensor | int) -> LongTensor:
+        """TH's name of bitwise_xor."""
+    def bitxor_(self, other: LongTensor | int) -> LongTensor:
+        """In-place bitxor: writes the result into self and returns it."""
     def bitwise_not(self) -> LongTensor:
         """Elementwise ~self (on bools, not)."""
     def bitwise_not_(self) -> LongTensor:
@@ -274,10 +294,18 @@ class LongTensor:
         """Elementwise self << other, wrapping around; a shift by a negative amount or by the width or more gives 0."""
     def bitwise_left_shift_(self, other: LongTensor | int) -> LongTensor:
         """In-place bitwise_left_shift: writes the result into self and returns it."""
+    def lshift(self, other: LongTensor | int) -> LongTensor:
+        """TH's name of bitwise_left_shift."""
+    def lshift_(self, other: LongTensor | int) -> LongTensor:
+        """In-place lshift: writes the result into self and returns it."""
     def bitwise_right_shift(self, other: LongTensor | int) -> LongTensor:
         """Elementwise self >> other, arithmetic (sign-filling) on signed integers; a shift by a negative amount or by the width or more gives the fill, 0 or -1."""
     def bitwise_right_shift_(self, other: LongTensor | int) -> LongTensor:
         """In-place bitwise_right_shift: writes the result into self and returns it."""
+    def rshift(self, other: LongTensor | int) -> LongTensor:
+        """TH's name of bitwise_right_shift."""
+    def rshift_(self, other: LongTensor | int) -> LongTensor:
+        """In-place rshift: writes the result into self and returns it."""
     def logical_and(self, other: LongTensor | int) -> BoolTensor:
         """Whether both self and other are nonzero (NaN is), as a bool tensor."""
     def logical_or(self, other: LongTensor | int) -> BoolTensor:
@@ -290,6 +318,10 @@ class LongTensor:
         """Whether each element is +inf (never, for integers)."""
     def isneginf(self) -> BoolTensor:
         """Whether each element is -inf (never, for integers)."""
+    def isclose(self, other: LongTensor | int, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> BoolTensor:
+        """Whether each element of self is close to other's (broadcast), as PyTorch's: equal (infinities included), both NaN where equal_nan, or |self - other| <= atol + rtol * |other|, computed in float64 for every dtype."""
+    def isreal(self) -> BoolTensor:
+        """Whether each element is real (imaginary part zero); always, on real units."""
     def float_power(self, exponent: LongTensor | int) -> DoubleTensor:
         """Elementwise self to the power exponent in double precision, whatever the unit: a float64 tensor (PyTorch's float_power)."""
     def tril(self, diagonal: int = 0) -> LongTensor:
@@ -711,6 +743,12 @@ def sign(self: LongTensor) -> LongTensor:
 def sign_(self: LongTensor) -> LongTensor:
     """In-place sign: writes the result into self and returns it."""
 
+def sgn(self: LongTensor) -> LongTensor:
+    """PyTorch's name of sign on real tensors."""
+
+def sgn_(self: LongTensor) -> LongTensor:
+    """In-place sgn: writes the result into self and returns it."""
+
 def signbit(self: LongTensor) -> BoolTensor:
     """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
 
@@ -731,6 +769,12 @@ def clamp(self: LongTensor, min: LongTensor | int, max: LongTensor | int) -> Lon
 
 def clamp_(self: LongTensor, min: LongTensor | int, max: LongTensor | int) -> LongTensor:
     """In-place clamp: writes the result into self and returns it."""
+
+def clip(self: LongTensor, min: LongTensor | int, max: LongTensor | int) -> LongTensor:
+    """PyTorch's and NumPy's name of clamp."""
+
+def clip_(self: LongTensor, min: LongTensor | int, max: LongTensor | int) -> LongTensor:
+    """In-place clip: writes the result into self and returns it."""
 
 def clamp_min(self: LongTensor, min: LongTensor | int) -> LongTensor:
     """self bounded below by min (a number or a tensor); a NaN propagates."""
@@ -804,17 +848,35 @@ def bitwise_and(self: LongTensor, other: LongTensor | int) -> LongTensor:
 def bitwise_and_(self: LongTensor, other: LongTensor | int) -> LongTensor:
     """In-place bitwise_and: writes the result into self and returns it."""
 
+def bitand(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """TH's name of bitwise_and."""
+
+def bitand_(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """In-place bitand: writes the result into self and returns it."""
+
 def bitwise_or(self: LongTensor, other: LongTensor | int) -> LongTensor:
     """Elementwise self | other (on bools, or)."""
 
 def bitwise_or_(self: LongTensor, other: LongTensor | int) -> LongTensor:
     """In-place bitwise_or: writes the result into self and returns it."""
 
+def bitor(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """TH's name of bitwise_or."""
+
+def bitor_(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """In-place bitor: writes the result into self and returns it."""
+
 def bitwise_xor(self: LongTensor, other: LongTensor | int) -> LongTensor:
     """Elementwise self ^ other (on bools, exclusive or)."""
 
 def bitwise_xor_(self: LongTensor, other: LongTensor | int) -> LongTensor:
     """In-place bitwise_xor: writes the result into self and returns it."""
+
+def bitxor(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """TH's name of bitwise_xor."""
+
+def bitxor_(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """In-place bitxor: writes the result into self and returns it."""
 
 def bitwise_not(self: LongTensor) -> LongTensor:
     """Elementwise ~self (on bools, not)."""
@@ -828,11 +890,23 @@ def bitwise_left_shift(self: LongTensor, other: LongTensor | int) -> LongTensor:
 def bitwise_left_shift_(self: LongTensor, other: LongTensor | int) -> LongTensor:
     """In-place bitwise_left_shift: writes the result into self and returns it."""
 
+def lshift(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """TH's name of bitwise_left_shift."""
+
+def lshift_(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """In-place lshift: writes the result into self and returns it."""
+
 def bitwise_right_shift(self: LongTensor, other: LongTensor | int) -> LongTensor:
     """Elementwise self >> other, arithmetic (sign-filling) on signed integers; a shift by a negative amount or by the width or more gives the fill, 0 or -1."""
 
 def bitwise_right_shift_(self: LongTensor, other: LongTensor | int) -> LongTensor:
     """In-place bitwise_right_shift: writes the result into self and returns it."""
+
+def rshift(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """TH's name of bitwise_right_shift."""
+
+def rshift_(self: LongTensor, other: LongTensor | int) -> LongTensor:
+    """In-place rshift: writes the result into self and returns it."""
 
 def logical_and(self: LongTensor, other: LongTensor | int) -> BoolTensor:
     """Whether both self and other are nonzero (NaN is), as a bool tensor."""
@@ -851,6 +925,12 @@ def isposinf(self: LongTensor) -> BoolTensor:
 
 def isneginf(self: LongTensor) -> BoolTensor:
     """Whether each element is -inf (never, for integers)."""
+
+def isclose(self: LongTensor, other: LongTensor | int, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> BoolTensor:
+    """Whether each element of self is close to other's (broadcast), as PyTorch's: equal (infinities included), both NaN where equal_nan, or |self - other| <= atol + rtol * |other|, computed in float64 for every dtype."""
+
+def isreal(self: LongTensor) -> BoolTensor:
+    """Whether each element is real (imaginary part zero); always, on real units."""
 
 def float_power(self: LongTensor, exponent: LongTensor | int) -> DoubleTensor:
     """Elementwise self to the power exponent in double precision, whatever the unit: a float64 tensor (PyTorch's float_power)."""

@@ -197,6 +197,10 @@ class CharTensor:
         """Elementwise -1, 0 or 1 as self is negative, zero or positive; NaN stays NaN."""
     def sign_(self) -> CharTensor:
         """In-place sign: writes the result into self and returns it."""
+    def sgn(self) -> CharTensor:
+        """PyTorch's name of sign on real tensors."""
+    def sgn_(self) -> CharTensor:
+        """In-place sgn: writes the result into self and returns it."""
     def signbit(self) -> BoolTensor:
         """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
     def maximum(self, other: CharTensor | int) -> CharTensor:
@@ -211,6 +215,10 @@ class CharTensor:
         """self bounded below by min and above by max, each a number or a tensor that broadcasts (max where min > max, as PyTorch and NumPy); a NaN propagates."""
     def clamp_(self, min: CharTensor | int, max: CharTensor | int) -> CharTensor:
         """In-place clamp: writes the result into self and returns it."""
+    def clip(self, min: CharTensor | int, max: CharTensor | int) -> CharTensor:
+        """PyTorch's and NumPy's name of clamp."""
+    def clip_(self, min: CharTensor | int, max: CharTensor | int) -> CharTensor:
+        """In-place clip: writes the result into self and returns it."""
     def clamp_min(self, min: CharTensor | int) -> CharTensor:
         """self bounded below by min (a number or a tensor); a NaN propagates."""
     def clamp_min_(self, min: CharTensor | int) -> CharTensor:
@@ -259,14 +267,26 @@ class CharTensor:
         """Elementwise self & other (on bools, and)."""
     def bitwise_and_(self, other: CharTensor | int) -> CharTensor:
         """In-place bitwise_and: writes the result into self and returns it."""
+    def bitand(self, other: CharTensor | int) -> CharTensor:
+        """TH's name of bitwise_and."""
+    def bitand_(self, other: CharTensor | int) -> CharTensor:
+        """In-place bitand: writes the result into self and returns it."""
     def bitwise_or(self, other: CharTensor | int) -> CharTensor:
         """Elementwise self | other (on bools, or)."""
     def bitwise_or_(self, other: CharTensor | int) -> CharTensor:
         """In-place bitwise_or: writes the result into self and returns it."""
+    def bitor(self, other: CharTensor | int) -> CharTensor:
+        """TH's name of bitwise_or."""
+    def bitor_(self, other: CharTensor | int) -> CharTensor:
+        """In-place bitor: writes the result into self and returns it."""
     def bitwise_xor(self, other: CharTensor | int) -> CharTensor:
         """Elementwise self ^ other (on bools, exclusive or)."""
     def bitwise_xor_(self, other: CharTensor | int) -> CharTensor:
         """In-place bitwise_xor: writes the result into self and returns it."""
+    def bitxor(self, other: CharTensor | int) -> CharTensor:
+        """TH's name of bitwise_xor."""
+    def bitxor_(self, other: CharTensor | int) -> CharTensor:
+        """In-place bitxor: writes the result into self and returns it."""
     def bitwise_not(self) -> CharTensor:
         """Elementwise ~self (on bools, not)."""
     def bitwise_not_(self) -> CharTensor:
@@ -275,10 +295,18 @@ class CharTensor:
         """Elementwise self << other, wrapping around; a shift by a negative amount or by the width or more gives 0."""
     def bitwise_left_shift_(self, other: CharTensor | int) -> CharTensor:
         """In-place bitwise_left_shift: writes the result into self and returns it."""
+    def lshift(self, other: CharTensor | int) -> CharTensor:
+        """TH's name of bitwise_left_shift."""
+    def lshift_(self, other: CharTensor | int) -> CharTensor:
+        """In-place lshift: writes the result into self and returns it."""
     def bitwise_right_shift(self, other: CharTensor | int) -> CharTensor:
         """Elementwise self >> other, arithmetic (sign-filling) on signed integers; a shift by a negative amount or by the width or more gives the fill, 0 or -1."""
     def bitwise_right_shift_(self, other: CharTensor | int) -> CharTensor:
         """In-place bitwise_right_shift: writes the result into self and returns it."""
+    def rshift(self, other: CharTensor | int) -> CharTensor:
+        """TH's name of bitwise_right_shift."""
+    def rshift_(self, other: CharTensor | int) -> CharTensor:
+        """In-place rshift: writes the result into self and returns it."""
     def logical_and(self, other: CharTensor | int) -> BoolTensor:
         """Whether both self and other are nonzero (NaN is), as a bool tensor."""
     def logical_or(self, other: CharTensor | int) -> BoolTensor:
@@ -291,6 +319,10 @@ class CharTensor:
         """Whether each element is +inf (never, for integers)."""
     def isneginf(self) -> BoolTensor:
         """Whether each element is -inf (never, for integers)."""
+    def isclose(self, other: CharTensor | int, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> BoolTensor:
+        """Whether each element of self is close to other's (broadcast), as PyTorch's: equal (infinities included), both NaN where equal_nan, or |self - other| <= atol + rtol * |other|, computed in float64 for every dtype."""
+    def isreal(self) -> BoolTensor:
+        """Whether each element is real (imaginary part zero); always, on real units."""
     def float_power(self, exponent: CharTensor | int) -> DoubleTensor:
         """Elementwise self to the power exponent in double precision, whatever the unit: a float64 tensor (PyTorch's float_power)."""
     def tril(self, diagonal: int = 0) -> CharTensor:
@@ -712,6 +744,12 @@ def sign(self: CharTensor) -> CharTensor:
 def sign_(self: CharTensor) -> CharTensor:
     """In-place sign: writes the result into self and returns it."""
 
+def sgn(self: CharTensor) -> CharTensor:
+    """PyTorch's name of sign on real tensors."""
+
+def sgn_(self: CharTensor) -> CharTensor:
+    """In-place sgn: writes the result into self and returns it."""
+
 def signbit(self: CharTensor) -> BoolTensor:
     """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
 
@@ -732,6 +770,12 @@ def clamp(self: CharTensor, min: CharTensor | int, max: CharTensor | int) -> Cha
 
 def clamp_(self: CharTensor, min: CharTensor | int, max: CharTensor | int) -> CharTensor:
     """In-place clamp: writes the result into self and returns it."""
+
+def clip(self: CharTensor, min: CharTensor | int, max: CharTensor | int) -> CharTensor:
+    """PyTorch's and NumPy's name of clamp."""
+
+def clip_(self: CharTensor, min: CharTensor | int, max: CharTensor | int) -> CharTensor:
+    """In-place clip: writes the result into self and returns it."""
 
 def clamp_min(self: CharTensor, min: CharTensor | int) -> CharTensor:
     """self bounded below by min (a number or a tensor); a NaN propagates."""
@@ -805,17 +849,35 @@ def bitwise_and(self: CharTensor, other: CharTensor | int) -> CharTensor:
 def bitwise_and_(self: CharTensor, other: CharTensor | int) -> CharTensor:
     """In-place bitwise_and: writes the result into self and returns it."""
 
+def bitand(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """TH's name of bitwise_and."""
+
+def bitand_(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """In-place bitand: writes the result into self and returns it."""
+
 def bitwise_or(self: CharTensor, other: CharTensor | int) -> CharTensor:
     """Elementwise self | other (on bools, or)."""
 
 def bitwise_or_(self: CharTensor, other: CharTensor | int) -> CharTensor:
     """In-place bitwise_or: writes the result into self and returns it."""
 
+def bitor(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """TH's name of bitwise_or."""
+
+def bitor_(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """In-place bitor: writes the result into self and returns it."""
+
 def bitwise_xor(self: CharTensor, other: CharTensor | int) -> CharTensor:
     """Elementwise self ^ other (on bools, exclusive or)."""
 
 def bitwise_xor_(self: CharTensor, other: CharTensor | int) -> CharTensor:
     """In-place bitwise_xor: writes the result into self and returns it."""
+
+def bitxor(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """TH's name of bitwise_xor."""
+
+def bitxor_(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """In-place bitxor: writes the result into self and returns it."""
 
 def bitwise_not(self: CharTensor) -> CharTensor:
     """Elementwise ~self (on bools, not)."""
@@ -829,11 +891,23 @@ def bitwise_left_shift(self: CharTensor, other: CharTensor | int) -> CharTensor:
 def bitwise_left_shift_(self: CharTensor, other: CharTensor | int) -> CharTensor:
     """In-place bitwise_left_shift: writes the result into self and returns it."""
 
+def lshift(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """TH's name of bitwise_left_shift."""
+
+def lshift_(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """In-place lshift: writes the result into self and returns it."""
+
 def bitwise_right_shift(self: CharTensor, other: CharTensor | int) -> CharTensor:
     """Elementwise self >> other, arithmetic (sign-filling) on signed integers; a shift by a negative amount or by the width or more gives the fill, 0 or -1."""
 
 def bitwise_right_shift_(self: CharTensor, other: CharTensor | int) -> CharTensor:
     """In-place bitwise_right_shift: writes the result into self and returns it."""
+
+def rshift(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """TH's name of bitwise_right_shift."""
+
+def rshift_(self: CharTensor, other: CharTensor | int) -> CharTensor:
+    """In-place rshift: writes the result into self and returns it."""
 
 def logical_and(self: CharTensor, other: CharTensor | int) -> BoolTensor:
     """Whether both self and other are nonzero (NaN is), as a bool tensor."""
@@ -852,6 +926,12 @@ def isposinf(self: CharTensor) -> BoolTensor:
 
 def isneginf(self: CharTensor) -> BoolTensor:
     """Whether each element is -inf (never, for integers)."""
+
+def isclose(self: CharTensor, other: CharTensor | int, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> BoolTensor:
+    """Whether each element of self is close to other's (broadcast), as PyTorch's: equal (infinities included), both NaN where equal_nan, or |self - other| <= atol + rtol * |other|, computed in float64 for every dtype."""
+
+def isreal(self: CharTensor) -> BoolTensor:
+    """Whether each element is real (imaginary part zero); always, on real units."""
 
 def float_power(self: CharTensor, exponent: CharTensor | int) -> DoubleTensor:
     """Elementwise self to the power exponent in double precision, whatever the unit: a float64 tensor (PyTorch's float_power)."""

@@ -138,14 +138,26 @@ class BoolTensor:
         """Elementwise self & other (on bools, and)."""
     def bitwise_and_(self, other: BoolTensor | bool) -> BoolTensor:
         """In-place bitwise_and: writes the result into self and returns it."""
+    def bitand(self, other: BoolTensor | bool) -> BoolTensor:
+        """TH's name of bitwise_and."""
+    def bitand_(self, other: BoolTensor | bool) -> BoolTensor:
+        """In-place bitand: writes the result into self and returns it."""
     def bitwise_or(self, other: BoolTensor | bool) -> BoolTensor:
         """Elementwise self | other (on bools, or)."""
     def bitwise_or_(self, other: BoolTensor | bool) -> BoolTensor:
         """In-place bitwise_or: writes the result into self and returns it."""
+    def bitor(self, other: BoolTensor | bool) -> BoolTensor:
+        """TH's name of bitwise_or."""
+    def bitor_(self, other: BoolTensor | bool) -> BoolTensor:
+        """In-place bitor: writes the result into self and returns it."""
     def bitwise_xor(self, other: BoolTensor | bool) -> BoolTensor:
         """Elementwise self ^ other (on bools, exclusive or)."""
     def bitwise_xor_(self, other: BoolTensor | bool) -> BoolTensor:
         """In-place bitwise_xor: writes the result into self and returns it."""
+    def bitxor(self, other: BoolTensor | bool) -> BoolTensor:
+        """TH's name of bitwise_xor."""
+    def bitxor_(self, other: BoolTensor | bool) -> BoolTensor:
+        """In-place bitxor: writes the result into self and returns it."""
     def bitwise_not(self) -> BoolTensor:
         """Elementwise ~self (on bools, not)."""
     def bitwise_not_(self) -> BoolTensor:
@@ -158,6 +170,10 @@ class BoolTensor:
         """Whether exactly one of self and other is nonzero (NaN is), as a bool tensor."""
     def logical_not(self) -> BoolTensor:
         """Whether self is zero, as a bool tensor."""
+    def isclose(self, other: BoolTensor | bool, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> BoolTensor:
+        """Whether each element of self is close to other's (broadcast), as PyTorch's: equal (infinities included), both NaN where equal_nan, or |self - other| <= atol + rtol * |other|, computed in float64 for every dtype."""
+    def isreal(self) -> BoolTensor:
+        """Whether each element is real (imaginary part zero); always, on real units."""
     def tril(self, diagonal: int = 0) -> BoolTensor:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
     def triu(self, diagonal: int = 0) -> BoolTensor:
@@ -444,17 +460,35 @@ def bitwise_and(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
 def bitwise_and_(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
     """In-place bitwise_and: writes the result into self and returns it."""
 
+def bitand(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
+    """TH's name of bitwise_and."""
+
+def bitand_(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
+    """In-place bitand: writes the result into self and returns it."""
+
 def bitwise_or(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
     """Elementwise self | other (on bools, or)."""
 
 def bitwise_or_(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
     """In-place bitwise_or: writes the result into self and returns it."""
 
+def bitor(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
+    """TH's name of bitwise_or."""
+
+def bitor_(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
+    """In-place bitor: writes the result into self and returns it."""
+
 def bitwise_xor(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
     """Elementwise self ^ other (on bools, exclusive or)."""
 
 def bitwise_xor_(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
     """In-place bitwise_xor: writes the result into self and returns it."""
+
+def bitxor(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
+    """TH's name of bitwise_xor."""
+
+def bitxor_(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
+    """In-place bitxor: writes the result into self and returns it."""
 
 def bitwise_not(self: BoolTensor) -> BoolTensor:
     """Elementwise ~self (on bools, not)."""
@@ -473,6 +507,12 @@ def logical_xor(self: BoolTensor, other: BoolTensor | bool) -> BoolTensor:
 
 def logical_not(self: BoolTensor) -> BoolTensor:
     """Whether self is zero, as a bool tensor."""
+
+def isclose(self: BoolTensor, other: BoolTensor | bool, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> BoolTensor:
+    """Whether each element of self is close to other's (broadcast), as PyTorch's: equal (infinities included), both NaN where equal_nan, or |self - other| <= atol + rtol * |other|, computed in float64 for every dtype."""
+
+def isreal(self: BoolTensor) -> BoolTensor:
+    """Whether each element is real (imaginary part zero); always, on real units."""
 
 def tril(self: BoolTensor, diagonal: int = 0) -> BoolTensor:
     """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""

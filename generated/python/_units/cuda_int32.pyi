@@ -198,6 +198,10 @@ class IntTensor:
         """Elementwise -1, 0 or 1 as self is negative, zero or positive; NaN stays NaN."""
     def sign_(self) -> IntTensor:
         """In-place sign: writes the result into self and returns it."""
+    def sgn(self) -> IntTensor:
+        """PyTorch's name of sign on real tensors."""
+    def sgn_(self) -> IntTensor:
+        """In-place sgn: writes the result into self and returns it."""
     def signbit(self) -> BoolTensor:
         """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
     def maximum(self, other: IntTensor | int) -> IntTensor:
@@ -212,6 +216,10 @@ class IntTensor:
         """self bounded below by min and above by max, each a number or a tensor that broadcasts (max where min > max, as PyTorch and NumPy); a NaN propagates."""
     def clamp_(self, min: IntTensor | int, max: IntTensor | int) -> IntTensor:
         """In-place clamp: writes the result into self and returns it."""
+    def clip(self, min: IntTensor | int, max: IntTensor | int) -> IntTensor:
+        """PyTorch's and NumPy's name of clamp."""
+    def clip_(self, min: IntTensor | int, max: IntTensor | int) -> IntTensor:
+        """In-place clip: writes the result into self and returns it."""
     def clamp_min(self, min: IntTensor | int) -> IntTensor:
         """self bounded below by min (a number or a tensor); a NaN propagates."""
     def clamp_min_(self, min: IntTensor | int) -> IntTensor:
@@ -260,14 +268,26 @@ class IntTensor:
         """Elementwise self & other (on bools, and)."""
     def bitwise_and_(self, other: IntTensor | int) -> IntTensor:
         """In-place bitwise_and: writes the result into self and returns it."""
+    def bitand(self, other: IntTensor | int) -> IntTensor:
+        """TH's name of bitwise_and."""
+    def bitand_(self, other: IntTensor | int) -> IntTensor:
+        """In-place bitand: writes the result into self and returns it."""
     def bitwise_or(self, other: IntTensor | int) -> IntTensor:
         """Elementwise self | other (on bools, or)."""
     def bitwise_or_(self, other: IntTensor | int) -> IntTensor:
         """In-place bitwise_or: writes the result into self and returns it."""
+    def bitor(self, other: IntTensor | int) -> IntTensor:
+        """TH's name of bitwise_or."""
+    def bitor_(self, other: IntTensor | int) -> IntTensor:
+        """In-place bitor: writes the result into self and returns it."""
     def bitwise_xor(self, other: IntTensor | int) -> IntTensor:
         """Elementwise self ^ other (on bools, exclusive or)."""
     def bitwise_xor_(self, other: IntTensor | int) -> IntTensor:
         """In-place bitwise_xor: writes the result into self and returns it."""
+    def bitxor(self, other: IntTensor | int) -> IntTensor:
+        """TH's name of bitwise_xor."""
+    def bitxor_(self, other: IntTensor | int) -> IntTensor:
+        """In-place bitxor: writes the result into self and returns it."""
     def bitwise_not(self) -> IntTensor:
         """Elementwise ~self (on bools, not)."""
     def bitwise_not_(self) -> IntTensor:
@@ -276,10 +296,18 @@ class IntTensor:
         """Elementwise self << other, wrapping around; a shift by a negative amount or by the width or more gives 0."""
     def bitwise_left_shift_(self, other: IntTensor | int) -> IntTensor:
         """In-place bitwise_left_shift: writes the result into self and returns it."""
+    def lshift(self, other: IntTensor | int) -> IntTensor:
+        """TH's name of bitwise_left_shift."""
+    def lshift_(self, other: IntTensor | int) -> IntTensor:
+        """In-place lshift: writes the result into self and returns it."""
     def bitwise_right_shift(self, other: IntTensor | int) -> IntTensor:
         """Elementwise self >> other, arithmetic (sign-filling) on signed integers; a shift by a negative amount or by the width or more gives the fill, 0 or -1."""
     def bitwise_right_shift_(self, other: IntTensor | int) -> IntTensor:
         """In-place bitwise_right_shift: writes the result into self and returns it."""
+    def rshift(self, other: IntTensor | int) -> IntTensor:
+        """TH's name of bitwise_right_shift."""
+    def rshift_(self, other: IntTensor | int) -> IntTensor:
+        """In-place rshift: writes the result into self and returns it."""
     def logical_and(self, other: IntTensor | int) -> BoolTensor:
         """Whether both self and other are nonzero (NaN is), as a bool tensor."""
     def logical_or(self, other: IntTensor | int) -> BoolTensor:
@@ -292,6 +320,10 @@ class IntTensor:
         """Whether each element is +inf (never, for integers)."""
     def isneginf(self) -> BoolTensor:
         """Whether each element is -inf (never, for integers)."""
+    def isclose(self, other: IntTensor | int, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> BoolTensor:
+        """Whether each element of self is close to other's (broadcast), as PyTorch's: equal (infinities included), both NaN where equal_nan, or |self - other| <= atol + rtol * |other|, computed in float64 for every dtype."""
+    def isreal(self) -> BoolTensor:
+        """Whether each element is real (imaginary part zero); always, on real units."""
     def float_power(self, exponent: IntTensor | int) -> DoubleTensor:
         """Elementwise self to the power exponent in double precision, whatever the unit: a float64 tensor (PyTorch's float_power)."""
     def tril(self, diagonal: int = 0) -> IntTensor:
@@ -716,6 +748,12 @@ def sign(self: IntTensor) -> IntTensor:
 def sign_(self: IntTensor) -> IntTensor:
     """In-place sign: writes the result into self and returns it."""
 
+def sgn(self: IntTensor) -> IntTensor:
+    """PyTorch's name of sign on real tensors."""
+
+def sgn_(self: IntTensor) -> IntTensor:
+    """In-place sgn: writes the result into self and returns it."""
+
 def signbit(self: IntTensor) -> BoolTensor:
     """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
 
@@ -736,6 +774,12 @@ def clamp(self: IntTensor, min: IntTensor | int, max: IntTensor | int) -> IntTen
 
 def clamp_(self: IntTensor, min: IntTensor | int, max: IntTensor | int) -> IntTensor:
     """In-place clamp: writes the result into self and returns it."""
+
+def clip(self: IntTensor, min: IntTensor | int, max: IntTensor | int) -> IntTensor:
+    """PyTorch's and NumPy's name of clamp."""
+
+def clip_(self: IntTensor, min: IntTensor | int, max: IntTensor | int) -> IntTensor:
+    """In-place clip: writes the result into self and returns it."""
 
 def clamp_min(self: IntTensor, min: IntTensor | int) -> IntTensor:
     """self bounded below by min (a number or a tensor); a NaN propagates."""
@@ -809,17 +853,35 @@ def bitwise_and(self: IntTensor, other: IntTensor | int) -> IntTensor:
 def bitwise_and_(self: IntTensor, other: IntTensor | int) -> IntTensor:
     """In-place bitwise_and: writes the result into self and returns it."""
 
+def bitand(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """TH's name of bitwise_and."""
+
+def bitand_(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """In-place bitand: writes the result into self and returns it."""
+
 def bitwise_or(self: IntTensor, other: IntTensor | int) -> IntTensor:
     """Elementwise self | other (on bools, or)."""
 
 def bitwise_or_(self: IntTensor, other: IntTensor | int) -> IntTensor:
     """In-place bitwise_or: writes the result into self and returns it."""
 
+def bitor(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """TH's name of bitwise_or."""
+
+def bitor_(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """In-place bitor: writes the result into self and returns it."""
+
 def bitwise_xor(self: IntTensor, other: IntTensor | int) -> IntTensor:
     """Elementwise self ^ other (on bools, exclusive or)."""
 
 def bitwise_xor_(self: IntTensor, other: IntTensor | int) -> IntTensor:
     """In-place bitwise_xor: writes the result into self and returns it."""
+
+def bitxor(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """TH's name of bitwise_xor."""
+
+def bitxor_(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """In-place bitxor: writes the result into self and returns it."""
 
 def bitwise_not(self: IntTensor) -> IntTensor:
     """Elementwise ~self (on bools, not)."""
@@ -833,11 +895,23 @@ def bitwise_left_shift(self: IntTensor, other: IntTensor | int) -> IntTensor:
 def bitwise_left_shift_(self: IntTensor, other: IntTensor | int) -> IntTensor:
     """In-place bitwise_left_shift: writes the result into self and returns it."""
 
+def lshift(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """TH's name of bitwise_left_shift."""
+
+def lshift_(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """In-place lshift: writes the result into self and returns it."""
+
 def bitwise_right_shift(self: IntTensor, other: IntTensor | int) -> IntTensor:
     """Elementwise self >> other, arithmetic (sign-filling) on signed integers; a shift by a negative amount or by the width or more gives the fill, 0 or -1."""
 
 def bitwise_right_shift_(self: IntTensor, other: IntTensor | int) -> IntTensor:
     """In-place bitwise_right_shift: writes the result into self and returns it."""
+
+def rshift(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """TH's name of bitwise_right_shift."""
+
+def rshift_(self: IntTensor, other: IntTensor | int) -> IntTensor:
+    """In-place rshift: writes the result into self and returns it."""
 
 def logical_and(self: IntTensor, other: IntTensor | int) -> BoolTensor:
     """Whether both self and other are nonzero (NaN is), as a bool tensor."""
@@ -856,6 +930,12 @@ def isposinf(self: IntTensor) -> BoolTensor:
 
 def isneginf(self: IntTensor) -> BoolTensor:
     """Whether each element is -inf (never, for integers)."""
+
+def isclose(self: IntTensor, other: IntTensor | int, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> BoolTensor:
+    """Whether each element of self is close to other's (broadcast), as PyTorch's: equal (infinities included), both NaN where equal_nan, or |self - other| <= atol + rtol * |other|, computed in float64 for every dtype."""
+
+def isreal(self: IntTensor) -> BoolTensor:
+    """Whether each element is real (imaginary part zero); always, on real units."""
 
 def float_power(self: IntTensor, exponent: IntTensor | int) -> DoubleTensor:
     """Elementwise self to the power exponent in double precision, whatever the unit: a float64 tensor (PyTorch's float_power)."""

@@ -198,6 +198,10 @@ class ByteTensor:
         """Elementwise -1, 0 or 1 as self is negative, zero or positive; NaN stays NaN."""
     def sign_(self) -> ByteTensor:
         """In-place sign: writes the result into self and returns it."""
+    def sgn(self) -> ByteTensor:
+        """PyTorch's name of sign on real tensors."""
+    def sgn_(self) -> ByteTensor:
+        """In-place sgn: writes the result into self and returns it."""
     def signbit(self) -> BoolTensor:
         """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
     def maximum(self, other: ByteTensor | int) -> ByteTensor:
@@ -212,6 +216,10 @@ class ByteTensor:
         """self bounded below by min and above by max, each a number or a tensor that broadcasts (max where min > max, as PyTorch and NumPy); a NaN propagates."""
     def clamp_(self, min: ByteTensor | int, max: ByteTensor | int) -> ByteTensor:
         """In-place clamp: writes the result into self and returns it."""
+    def clip(self, min: ByteTensor | int, max: ByteTensor | int) -> ByteTensor:
+        """PyTorch's and NumPy's name of clamp."""
+    def clip_(self, min: ByteTensor | int, max: ByteTensor | int) -> ByteTensor:
+        """In-place clip: writes the result into self and returns it."""
     def clamp_min(self, min: ByteTensor | int) -> ByteTensor:
         """self bounded below by min (a number or a tensor); a NaN propagates."""
     def clamp_min_(self, min: ByteTensor | int) -> ByteTensor:
@@ -260,14 +268,26 @@ class ByteTensor:
         """Elementwise self & other (on bools, and)."""
     def bitwise_and_(self, other: ByteTensor | int) -> ByteTensor:
         """In-place bitwise_and: writes the result into self and returns it."""
+    def bitand(self, other: ByteTensor | int) -> ByteTensor:
+        """TH's name of bitwise_and."""
+    def bitand_(self, other: ByteTensor | int) -> ByteTensor:
+        """In-place bitand: writes the result into self and returns it."""
     def bitwise_or(self, other: ByteTensor | int) -> ByteTensor:
         """Elementwise self | other (on bools, or)."""
     def bitwise_or_(self, other: ByteTensor | int) -> ByteTensor:
         """In-place bitwise_or: writes the result into self and returns it."""
+    def bitor(self, other: ByteTensor | int) -> ByteTensor:
+        """TH's name of bitwise_or."""
+    def bitor_(self, other: ByteTensor | int) -> ByteTensor:
+        """In-place bitor: writes the result into self and returns it."""
     def bitwise_xor(self, other: ByteTensor | int) -> ByteTensor:
         """Elementwise self ^ other (on bools, exclusive or)."""
     def bitwise_xor_(self, other: ByteTensor | int) -> ByteTensor:
         """In-place bitwise_xor: writes the result into self and returns it."""
+    def bitxor(self, other: ByteTensor | int) -> ByteTensor:
+        """TH's name of bitwise_xor."""
+    def bitxor_(self, other: ByteTensor | int) -> ByteTensor:
+        """In-place bitxor: writes the result into self and returns it."""
     def bitwise_not(self) -> ByteTensor:
         """Elementwise ~self (on bools, not)."""
     def bitwise_not_(self) -> ByteTensor:
@@ -276,10 +296,18 @@ class ByteTensor:
         """Elementwise self << other, wrapping around; a shift by a negative amount or by the width or more gives 0."""
     def bitwise_left_shift_(self, other: ByteTensor | int) -> ByteTensor:
         """In-place bitwise_left_shift: writes the result into self and returns it."""
+    def lshift(self, other: ByteTensor | int) -> ByteTensor:
+        """TH's name of bitwise_left_shift."""
+    def lshift_(self, other: ByteTensor | int) -> ByteTensor:
+        """In-place lshift: writes the result into self and returns it."""
     def bitwise_right_shift(self, other: ByteTensor | int) -> ByteTensor:
         """Elementwise self >> other, arithmetic (sign-filling) on signed integers; a shift by a negative amount or by the width or more gives the fill, 0 or -1."""
     def bitwise_right_shift_(self, other: ByteTensor | int) -> ByteTensor:
         """In-place bitwise_right_shift: writes the result into self and returns it."""
+    def rshift(self, other: ByteTensor | int) -> ByteTensor:
+        """TH's name of bitwise_right_shift."""
+    def rshift_(self, other: ByteTensor | int) -> ByteTensor:
+        """In-place rshift: writes the result into self and returns it."""
     def logical_and(self, other: ByteTensor | int) -> BoolTensor:
         """Whether both self and other are nonzero (NaN is), as a bool tensor."""
     def logical_or(self, other: ByteTensor | int) -> BoolTensor:
@@ -292,6 +320,10 @@ class ByteTensor:
         """Whether each element is +inf (never, for integers)."""
     def isneginf(self) -> BoolTensor:
         """Whether each element is -inf (never, for integers)."""
+    def isclose(self, other: ByteTensor | int, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> BoolTensor:
+        """Whether each element of self is close to other's (broadcast), as PyTorch's: equal (infinities included), both NaN where equal_nan, or |self - other| <= atol + rtol * |other|, computed in float64 for every dtype."""
+    def isreal(self) -> BoolTensor:
+        """Whether each element is real (imaginary part zero); always, on real units."""
     def float_power(self, exponent: ByteTensor | int) -> DoubleTensor:
         """Elementwise self to the power exponent in double precision, whatever the unit: a float64 tensor (PyTorch's float_power)."""
     def tril(self, diagonal: int = 0) -> ByteTensor:
@@ -716,6 +748,12 @@ def sign(self: ByteTensor) -> ByteTensor:
 def sign_(self: ByteTensor) -> ByteTensor:
     """In-place sign: writes the result into self and returns it."""
 
+def sgn(self: ByteTensor) -> ByteTensor:
+    """PyTorch's name of sign on real tensors."""
+
+def sgn_(self: ByteTensor) -> ByteTensor:
+    """In-place sgn: writes the result into self and returns it."""
+
 def signbit(self: ByteTensor) -> BoolTensor:
     """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
 
@@ -736,6 +774,12 @@ def clamp(self: ByteTensor, min: ByteTensor | int, max: ByteTensor | int) -> Byt
 
 def clamp_(self: ByteTensor, min: ByteTensor | int, max: ByteTensor | int) -> ByteTensor:
     """In-place clamp: writes the result into self and returns it."""
+
+def clip(self: ByteTensor, min: ByteTensor | int, max: ByteTensor | int) -> ByteTensor:
+    """PyTorch's and NumPy's name of clamp."""
+
+def clip_(self: ByteTensor, min: ByteTensor | int, max: ByteTensor | int) -> ByteTensor:
+    """In-place clip: writes the result into self and returns it."""
 
 def clamp_min(self: ByteTensor, min: ByteTensor | int) -> ByteTensor:
     """self bounded below by min (a number or a tensor); a NaN propagates."""
@@ -809,17 +853,35 @@ def bitwise_and(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
 def bitwise_and_(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
     """In-place bitwise_and: writes the result into self and returns it."""
 
+def bitand(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """TH's name of bitwise_and."""
+
+def bitand_(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """In-place bitand: writes the result into self and returns it."""
+
 def bitwise_or(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
     """Elementwise self | other (on bools, or)."""
 
 def bitwise_or_(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
     """In-place bitwise_or: writes the result into self and returns it."""
 
+def bitor(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """TH's name of bitwise_or."""
+
+def bitor_(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """In-place bitor: writes the result into self and returns it."""
+
 def bitwise_xor(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
     """Elementwise self ^ other (on bools, exclusive or)."""
 
 def bitwise_xor_(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
     """In-place bitwise_xor: writes the result into self and returns it."""
+
+def bitxor(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """TH's name of bitwise_xor."""
+
+def bitxor_(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """In-place bitxor: writes the result into self and returns it."""
 
 def bitwise_not(self: ByteTensor) -> ByteTensor:
     """Elementwise ~self (on bools, not)."""
@@ -833,11 +895,23 @@ def bitwise_left_shift(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
 def bitwise_left_shift_(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
     """In-place bitwise_left_shift: writes the result into self and returns it."""
 
+def lshift(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """TH's name of bitwise_left_shift."""
+
+def lshift_(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """In-place lshift: writes the result into self and returns it."""
+
 def bitwise_right_shift(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
     """Elementwise self >> other, arithmetic (sign-filling) on signed integers; a shift by a negative amount or by the width or more gives the fill, 0 or -1."""
 
 def bitwise_right_shift_(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
     """In-place bitwise_right_shift: writes the result into self and returns it."""
+
+def rshift(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """TH's name of bitwise_right_shift."""
+
+def rshift_(self: ByteTensor, other: ByteTensor | int) -> ByteTensor:
+    """In-place rshift: writes the result into self and returns it."""
 
 def logical_and(self: ByteTensor, other: ByteTensor | int) -> BoolTensor:
     """Whether both self and other are nonzero (NaN is), as a bool tensor."""
@@ -856,6 +930,12 @@ def isposinf(self: ByteTensor) -> BoolTensor:
 
 def isneginf(self: ByteTensor) -> BoolTensor:
     """Whether each element is -inf (never, for integers)."""
+
+def isclose(self: ByteTensor, other: ByteTensor | int, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> BoolTensor:
+    """Whether each element of self is close to other's (broadcast), as PyTorch's: equal (infinities included), both NaN where equal_nan, or |self - other| <= atol + rtol * |other|, computed in float64 for every dtype."""
+
+def isreal(self: ByteTensor) -> BoolTensor:
+    """Whether each element is real (imaginary part zero); always, on real units."""
 
 def float_power(self: ByteTensor, exponent: ByteTensor | int) -> DoubleTensor:
     """Elementwise self to the power exponent in double precision, whatever the unit: a float64 tensor (PyTorch's float_power)."""

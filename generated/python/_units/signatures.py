@@ -173,17 +173,35 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTenso
     def bitwise_and_(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
         """In-place bitwise_and: writes the result into self and returns it."""
 
+    def bitand(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """TH's name of bitwise_and."""
+
+    def bitand_(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """In-place bitand: writes the result into self and returns it."""
+
     def bitwise_or(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
         """Elementwise self | other (on bools, or)."""
 
     def bitwise_or_(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
         """In-place bitwise_or: writes the result into self and returns it."""
 
+    def bitor(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """TH's name of bitwise_or."""
+
+    def bitor_(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """In-place bitor: writes the result into self and returns it."""
+
     def bitwise_xor(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
         """Elementwise self ^ other (on bools, exclusive or)."""
 
     def bitwise_xor_(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
         """In-place bitwise_xor: writes the result into self and returns it."""
+
+    def bitxor(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """TH's name of bitwise_xor."""
+
+    def bitxor_(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """In-place bitxor: writes the result into self and returns it."""
 
     def bitwise_not(self, tensor: TensorT, /) -> TensorT:
         """Elementwise ~self (on bools, not)."""
@@ -202,6 +220,12 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTenso
 
     def logical_not(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether self is zero, as a bool tensor."""
+
+    def isclose(self, tensor: TensorT, other: TensorT | bool, /, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> BoolTensorInvT:
+        """Whether each element of self is close to other's (broadcast), as PyTorch's: equal (infinities included), both NaN where equal_nan, or |self - other| <= atol + rtol * |other|, computed in float64 for every dtype."""
+
+    def isreal(self, tensor: TensorT, /) -> BoolTensorInvT:
+        """Whether each element is real (imaginary part zero); always, on real units."""
 
     def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
@@ -639,6 +663,12 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def sign_(self, tensor: TensorT, /) -> TensorT:
         """In-place sign: writes the result into self and returns it."""
 
+    def sgn(self, tensor: TensorT, /) -> TensorT:
+        """PyTorch's name of sign on real tensors."""
+
+    def sgn_(self, tensor: TensorT, /) -> TensorT:
+        """In-place sgn: writes the result into self and returns it."""
+
     def signbit(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
 
@@ -659,6 +689,12 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
 
     def clamp_(self, tensor: TensorT, min: TensorT | int, max: TensorT | int, /) -> TensorT:
         """In-place clamp: writes the result into self and returns it."""
+
+    def clip(self, tensor: TensorT, min: TensorT | int, max: TensorT | int, /) -> TensorT:
+        """PyTorch's and NumPy's name of clamp."""
+
+    def clip_(self, tensor: TensorT, min: TensorT | int, max: TensorT | int, /) -> TensorT:
+        """In-place clip: writes the result into self and returns it."""
 
     def clamp_min(self, tensor: TensorT, min: TensorT | int, /) -> TensorT:
         """self bounded below by min (a number or a tensor); a NaN propagates."""
@@ -732,17 +768,35 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def bitwise_and_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """In-place bitwise_and: writes the result into self and returns it."""
 
+    def bitand(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """TH's name of bitwise_and."""
+
+    def bitand_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place bitand: writes the result into self and returns it."""
+
     def bitwise_or(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self | other (on bools, or)."""
 
     def bitwise_or_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """In-place bitwise_or: writes the result into self and returns it."""
 
+    def bitor(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """TH's name of bitwise_or."""
+
+    def bitor_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place bitor: writes the result into self and returns it."""
+
     def bitwise_xor(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self ^ other (on bools, exclusive or)."""
 
     def bitwise_xor_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """In-place bitwise_xor: writes the result into self and returns it."""
+
+    def bitxor(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """TH's name of bitwise_xor."""
+
+    def bitxor_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place bitxor: writes the result into self and returns it."""
 
     def bitwise_not(self, tensor: TensorT, /) -> TensorT:
         """Elementwise ~self (on bools, not)."""
@@ -756,11 +810,23 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def bitwise_left_shift_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """In-place bitwise_left_shift: writes the result into self and returns it."""
 
+    def lshift(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """TH's name of bitwise_left_shift."""
+
+    def lshift_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place lshift: writes the result into self and returns it."""
+
     def bitwise_right_shift(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self >> other, arithmetic (sign-filling) on signed integers; a shift by a negative amount or by the width or more gives the fill, 0 or -1."""
 
     def bitwise_right_shift_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """In-place bitwise_right_shift: writes the result into self and returns it."""
+
+    def rshift(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """TH's name of bitwise_right_shift."""
+
+    def rshift_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place rshift: writes the result into self and returns it."""
 
     def logical_and(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Whether both self and other are nonzero (NaN is), as a bool tensor."""
@@ -779,6 +845,12 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
 
     def isneginf(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is -inf (never, for integers)."""
+
+    def isclose(self, tensor: TensorT, other: TensorT | int, /, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> BoolTensorInvT:
+        """Whether each element of self is close to other's (broadcast), as PyTorch's: equal (infinities included), both NaN where equal_nan, or |self - other| <= atol + rtol * |other|, computed in float64 for every dtype."""
+
+    def isreal(self, tensor: TensorT, /) -> BoolTensorInvT:
+        """Whether each element is real (imaginary part zero); always, on real units."""
 
     def float_power(self, tensor: TensorT, exponent: TensorT | int, /) -> DoubleTensorT:
         """Elementwise self to the power exponent in double precision, whatever the unit: a float64 tensor (PyTorch's float_power)."""
@@ -1282,6 +1354,12 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTen
     def sign_(self, tensor: TensorT, /) -> TensorT:
         """In-place sign: writes the result into self and returns it."""
 
+    def sgn(self, tensor: TensorT, /) -> TensorT:
+        """PyTorch's name of sign on real tensors."""
+
+    def sgn_(self, tensor: TensorT, /) -> TensorT:
+        """In-place sgn: writes the result into self and returns it."""
+
     def signbit(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
 
@@ -1302,6 +1380,12 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTen
 
     def clamp_(self, tensor: TensorT, min: TensorT | int, max: TensorT | int, /) -> TensorT:
         """In-place clamp: writes the result into self and returns it."""
+
+    def clip(self, tensor: TensorT, min: TensorT | int, max: TensorT | int, /) -> TensorT:
+        """PyTorch's and NumPy's name of clamp."""
+
+    def clip_(self, tensor: TensorT, min: TensorT | int, max: TensorT | int, /) -> TensorT:
+        """In-place clip: writes the result into self and returns it."""
 
     def clamp_min(self, tensor: TensorT, min: TensorT | int, /) -> TensorT:
         """self bounded below by min (a number or a tensor); a NaN propagates."""
@@ -1375,17 +1459,35 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTen
     def bitwise_and_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """In-place bitwise_and: writes the result into self and returns it."""
 
+    def bitand(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """TH's name of bitwise_and."""
+
+    def bitand_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place bitand: writes the result into self and returns it."""
+
     def bitwise_or(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self | other (on bools, or)."""
 
     def bitwise_or_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """In-place bitwise_or: writes the result into self and returns it."""
 
+    def bitor(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """TH's name of bitwise_or."""
+
+    def bitor_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place bitor: writes the result into self and returns it."""
+
     def bitwise_xor(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self ^ other (on bools, exclusive or)."""
 
     def bitwise_xor_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """In-place bitwise_xor: writes the result into self and returns it."""
+
+    def bitxor(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """TH's name of bitwise_xor."""
+
+    def bitxor_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place bitxor: writes the result into self and returns it."""
 
     def bitwise_not(self, tensor: TensorT, /) -> TensorT:
         """Elementwise ~self (on bools, not)."""
@@ -1399,11 +1501,23 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTen
     def bitwise_left_shift_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """In-place bitwise_left_shift: writes the result into self and returns it."""
 
+    def lshift(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """TH's name of bitwise_left_shift."""
+
+    def lshift_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place lshift: writes the result into self and returns it."""
+
     def bitwise_right_shift(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self >> other, arithmetic (sign-filling) on signed integers; a shift by a negative amount or by the width or more gives the fill, 0 or -1."""
 
     def bitwise_right_shift_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """In-place bitwise_right_shift: writes the result into self and returns it."""
+
+    def rshift(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """TH's name of bitwise_right_shift."""
+
+    def rshift_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place rshift: writes the result into self and returns it."""
 
     def logical_and(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Whether both self and other are nonzero (NaN is), as a bool tensor."""
@@ -1422,6 +1536,12 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTen
 
     def isneginf(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is -inf (never, for integers)."""
+
+    def isclose(self, tensor: TensorT, other: TensorT | int, /, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> BoolTensorInvT:
+        """Whether each element of self is close to other's (broadcast), as PyTorch's: equal (infinities included), both NaN where equal_nan, or |self - other| <= atol + rtol * |other|, computed in float64 for every dtype."""
+
+    def isreal(self, tensor: TensorT, /) -> BoolTensorInvT:
+        """Whether each element is real (imaginary part zero); always, on real units."""
 
     def float_power(self, tensor: TensorT, exponent: TensorT | int, /) -> DoubleTensorT:
         """Elementwise self to the power exponent in double precision, whatever the unit: a float64 tensor (PyTorch's float_power)."""
@@ -1997,6 +2117,12 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, IntTe
     def sign_(self, tensor: TensorT, /) -> TensorT:
         """In-place sign: writes the result into self and returns it."""
 
+    def sgn(self, tensor: TensorT, /) -> TensorT:
+        """PyTorch's name of sign on real tensors."""
+
+    def sgn_(self, tensor: TensorT, /) -> TensorT:
+        """In-place sgn: writes the result into self and returns it."""
+
     def signbit(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
 
@@ -2017,6 +2143,12 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, IntTe
 
     def clamp_(self, tensor: TensorT, min: TensorT | float, max: TensorT | float, /) -> TensorT:
         """In-place clamp: writes the result into self and returns it."""
+
+    def clip(self, tensor: TensorT, min: TensorT | float, max: TensorT | float, /) -> TensorT:
+        """PyTorch's and NumPy's name of clamp."""
+
+    def clip_(self, tensor: TensorT, min: TensorT | float, max: TensorT | float, /) -> TensorT:
+        """In-place clip: writes the result into self and returns it."""
 
     def clamp_min(self, tensor: TensorT, min: TensorT | float, /) -> TensorT:
         """self bounded below by min (a number or a tensor); a NaN propagates."""
@@ -2210,6 +2342,12 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, IntTe
     def reciprocal_(self, tensor: TensorT, /) -> TensorT:
         """In-place reciprocal: writes the result into self and returns it."""
 
+    def cinv(self, tensor: TensorT, /) -> TensorT:
+        """TH's name of reciprocal."""
+
+    def cinv_(self, tensor: TensorT, /) -> TensorT:
+        """In-place cinv: writes the result into self and returns it."""
+
     def frac(self, tensor: TensorT, /) -> TensorT:
         """Elementwise fractional part self - trunc(self), with self's sign (NaN for infinities)."""
 
@@ -2281,6 +2419,12 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, IntTe
 
     def isneginf(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is -inf (never, for integers)."""
+
+    def isclose(self, tensor: TensorT, other: TensorT | float, /, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> BoolTensorInvT:
+        """Whether each element of self is close to other's (broadcast), as PyTorch's: equal (infinities included), both NaN where equal_nan, or |self - other| <= atol + rtol * |other|, computed in float64 for every dtype."""
+
+    def isreal(self, tensor: TensorT, /) -> BoolTensorInvT:
+        """Whether each element is real (imaginary part zero); always, on real units."""
 
     def float_power(self, tensor: TensorT, exponent: TensorT | float, /) -> DoubleTensorT:
         """Elementwise self to the power exponent in double precision, whatever the unit: a float64 tensor (PyTorch's float_power)."""
@@ -2395,6 +2539,9 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, IntTe
 
     def orgqr(self, tensor: TensorT, input2: TensorT, /) -> TensorT:
         """TH's and PyTorch's name of householder_product(self, input2)."""
+
+    def ormqr(self, tensor: TensorT, input2: TensorT, input3: TensorT, /, left: bool = True, transpose: bool = False) -> TensorT:
+        """Q @ input3 (or input3 @ Q with left=False; Q.T with transpose=True) for Q the product of geqrf's reflectors self and scales input2 (ormqr), without forming Q."""
 
     def svd(self, tensor: TensorT, /, full_matrices: bool = True) -> tuple[TensorT, TensorT, TensorT]:
         """The singular value decomposition self = U @ diag(S) @ Vh of each matrix (gesdd), S descending (k = min(m, n) of them); U (m, m) and Vh (n, n), or with full_matrices=False U (m, k) and Vh (k, n)."""
@@ -2919,6 +3066,12 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def sign_(self, tensor: TensorT, /) -> TensorT:
         """In-place sign: writes the result into self and returns it."""
 
+    def sgn(self, tensor: TensorT, /) -> TensorT:
+        """PyTorch's name of sign on real tensors."""
+
+    def sgn_(self, tensor: TensorT, /) -> TensorT:
+        """In-place sgn: writes the result into self and returns it."""
+
     def signbit(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
 
@@ -2939,6 +3092,12 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
 
     def clamp_(self, tensor: TensorT, min: TensorT | int, max: TensorT | int, /) -> TensorT:
         """In-place clamp: writes the result into self and returns it."""
+
+    def clip(self, tensor: TensorT, min: TensorT | int, max: TensorT | int, /) -> TensorT:
+        """PyTorch's and NumPy's name of clamp."""
+
+    def clip_(self, tensor: TensorT, min: TensorT | int, max: TensorT | int, /) -> TensorT:
+        """In-place clip: writes the result into self and returns it."""
 
     def clamp_min(self, tensor: TensorT, min: TensorT | int, /) -> TensorT:
         """self bounded below by min (a number or a tensor); a NaN propagates."""
@@ -3012,17 +3171,35 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def bitwise_and_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """In-place bitwise_and: writes the result into self and returns it."""
 
+    def bitand(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """TH's name of bitwise_and."""
+
+    def bitand_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place bitand: writes the result into self and returns it."""
+
     def bitwise_or(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self | other (on bools, or)."""
 
     def bitwise_or_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """In-place bitwise_or: writes the result into self and returns it."""
 
+    def bitor(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """TH's name of bitwise_or."""
+
+    def bitor_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place bitor: writes the result into self and returns it."""
+
     def bitwise_xor(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self ^ other (on bools, exclusive or)."""
 
     def bitwise_xor_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """In-place bitwise_xor: writes the result into self and returns it."""
+
+    def bitxor(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """TH's name of bitwise_xor."""
+
+    def bitxor_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place bitxor: writes the result into self and returns it."""
 
     def bitwise_not(self, tensor: TensorT, /) -> TensorT:
         """Elementwise ~self (on bools, not)."""
@@ -3036,11 +3213,23 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def bitwise_left_shift_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """In-place bitwise_left_shift: writes the result into self and returns it."""
 
+    def lshift(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """TH's name of bitwise_left_shift."""
+
+    def lshift_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place lshift: writes the result into self and returns it."""
+
     def bitwise_right_shift(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """Elementwise self >> other, arithmetic (sign-filling) on signed integers; a shift by a negative amount or by the width or more gives the fill, 0 or -1."""
 
     def bitwise_right_shift_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
         """In-place bitwise_right_shift: writes the result into self and returns it."""
+
+    def rshift(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """TH's name of bitwise_right_shift."""
+
+    def rshift_(self, tensor: TensorT, other: TensorT | int, /) -> TensorT:
+        """In-place rshift: writes the result into self and returns it."""
 
     def logical_and(self, tensor: TensorT, other: TensorT | int, /) -> BoolTensorInvT:
         """Whether both self and other are nonzero (NaN is), as a bool tensor."""
@@ -3059,6 +3248,12 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
 
     def isneginf(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is -inf (never, for integers)."""
+
+    def isclose(self, tensor: TensorT, other: TensorT | int, /, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> BoolTensorInvT:
+        """Whether each element of self is close to other's (broadcast), as PyTorch's: equal (infinities included), both NaN where equal_nan, or |self - other| <= atol + rtol * |other|, computed in float64 for every dtype."""
+
+    def isreal(self, tensor: TensorT, /) -> BoolTensorInvT:
+        """Whether each element is real (imaginary part zero); always, on real units."""
 
     def float_power(self, tensor: TensorT, exponent: TensorT | int, /) -> DoubleTensorT:
         """Elementwise self to the power exponent in double precision, whatever the unit: a float64 tensor (PyTorch's float_power)."""
@@ -3562,6 +3757,12 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTe
     def sign_(self, tensor: TensorT, /) -> TensorT:
         """In-place sign: writes the result into self and returns it."""
 
+    def sgn(self, tensor: TensorT, /) -> TensorT:
+        """PyTorch's name of sign on real tensors."""
+
+    def sgn_(self, tensor: TensorT, /) -> TensorT:
+        """In-place sgn: writes the result into self and returns it."""
+
     def signbit(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element's sign bit is set (true for -0.0; false for unsigned integers)."""
 
@@ -3582,6 +3783,12 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTe
 
     def clamp_(self, tensor: TensorT, min: TensorT | int, max: TensorT | int, /) -> TensorT:
         """In-place clamp: writes the result into self and returns it."""
+
+    def clip(self, tensor: TensorT, min: TensorT | int, max: TensorT | int, /) -> TensorT:
+        """PyTorch's and NumPy's name of clamp."""
+
+    def clip_(self, tensor: TensorT, min: TensorT | int, max: TensorT | int, /) -> TensorT:
+        """In-place clip: writes the result into self and returns it."""
 
     def clamp_min(self, tensor: TensorT, min: TensorT | int, /) -> TensorT:
         """self bounded below by min (a number or a tensor); a NaN propagates."""
@@ -3654,6 +3861,12 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTe
 
     def isneginf(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether each element is -inf (never, for integers)."""
+
+    def isclose(self, tensor: TensorT, other: TensorT | int, /, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> BoolTensorInvT:
+        """Whether each element of self is close to other's (broadcast), as PyTorch's: equal (infinities included), both NaN where equal_nan, or |self - other| <= atol + rtol * |other|, computed in float64 for every dtype."""
+
+    def isreal(self, tensor: TensorT, /) -> BoolTensorInvT:
+        """Whether each element is real (imaginary part zero); always, on real units."""
 
     def float_power(self, tensor: TensorT, exponent: TensorT | int, /) -> DoubleTensorT:
         """Elementwise self to the power exponent in double precision, whatever the unit: a float64 tensor (PyTorch's float_power)."""
@@ -4091,6 +4304,12 @@ class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInv
     def logical_not(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether self is zero, as a bool tensor."""
 
+    def isclose(self, tensor: TensorT, other: TensorT | bool, /, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> BoolTensorInvT:
+        """Whether each element of self is close to other's (broadcast), as PyTorch's: equal (infinities included), both NaN where equal_nan, or |self - other| <= atol + rtol * |other|, computed in float64 for every dtype."""
+
+    def isreal(self, tensor: TensorT, /) -> BoolTensorInvT:
+        """Whether each element is real (imaginary part zero); always, on real units."""
+
     def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
 
@@ -4458,17 +4677,35 @@ class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTe
     def bitwise_and_(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
         """In-place bitwise_and: writes the result into self and returns it."""
 
+    def bitand(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """TH's name of bitwise_and."""
+
+    def bitand_(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """In-place bitand: writes the result into self and returns it."""
+
     def bitwise_or(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
         """Elementwise self | other (on bools, or)."""
 
     def bitwise_or_(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
         """In-place bitwise_or: writes the result into self and returns it."""
 
+    def bitor(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """TH's name of bitwise_or."""
+
+    def bitor_(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """In-place bitor: writes the result into self and returns it."""
+
     def bitwise_xor(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
         """Elementwise self ^ other (on bools, exclusive or)."""
 
     def bitwise_xor_(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
         """In-place bitwise_xor: writes the result into self and returns it."""
+
+    def bitxor(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """TH's name of bitwise_xor."""
+
+    def bitxor_(self, tensor: TensorT, other: TensorT | bool, /) -> TensorT:
+        """In-place bitxor: writes the result into self and returns it."""
 
     def bitwise_not(self, tensor: TensorT, /) -> TensorT:
         """Elementwise ~self (on bools, not)."""
@@ -4487,6 +4724,12 @@ class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTe
 
     def logical_not(self, tensor: TensorT, /) -> BoolTensorInvT:
         """Whether self is zero, as a bool tensor."""
+
+    def isclose(self, tensor: TensorT, other: TensorT | bool, /, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> BoolTensorInvT:
+        """Whether each element of self is close to other's (broadcast), as PyTorch's: equal (infinities included), both NaN where equal_nan, or |self - other| <= atol + rtol * |other|, computed in float64 for every dtype."""
+
+    def isreal(self, tensor: TensorT, /) -> BoolTensorInvT:
+        """Whether each element is real (imaginary part zero); always, on real units."""
 
     def tril(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .signature import (ACCREAL, BOOL, INT, REAL, SCALAR, TENSOR, TENSOR_OUT, Arg, BaseKind, BaseType, ListType,
+from .signature import (ACCREAL, BOOL, FLOAT, INT, REAL, SCALAR, TENSOR, TENSOR_OUT, Arg, BaseKind, BaseType, ListType,
                         OptionalType, Return, Signature, SignatureError, TensorType)
 from .yamlload import Location, Node, SpecError, load_yaml
 
@@ -620,10 +620,10 @@ def _parse_body(node: Node, sig: Signature, what: str) -> Body:
         if not isinstance(value, Node):
             raise SpecError(where, f"{what}: {kind} needs a mapping with at least combine")
         return _parse_reduce(value, sig, where, what) if kind == "reduce" else _parse_scan(value, sig, where, what)
-    bad = [a for a in sig.args if a.type not in (TENSOR, TENSOR_OUT, SCALAR, OPTIONAL_SCALAR)]
+    bad = [a for a in sig.args if a.type not in (TENSOR, TENSOR_OUT, SCALAR, OPTIONAL_SCALAR, FLOAT, BOOL)]
     if bad:
-        raise SpecError(where, f"{what}: a pointwise op takes only Tensor, Scalar and Scalar? arguments, "
-                               f"not {bad[0].type} {bad[0].name}")
+        raise SpecError(where, f"{what}: a pointwise op takes only Tensor, Scalar, Scalar?, float and bool "
+                               f"arguments, not {bad[0].type} {bad[0].name}")
     if any(a.type == OPTIONAL_SCALAR and a.default != "None" for a in sig.args):
         raise SpecError(where, f"{what}: a Scalar? argument of a pointwise op defaults to None")
     ret = sig.return_type
