@@ -18,12 +18,20 @@ import pytest
 from conftest import SPEC, Unit, arrays, as_tensor, assert_same, elements, get_unit, to_numpy, units_where
 from hypothesis import given
 from hypothesis import strategies as st
-from test_linalg import exact, wide
 
 STRUCTURE_OPS = {"trace", "diagonal", "diag", "diag_embed", "eye", "vdot", "inner", "kron", "tensordot",
                  "chain_matmul", "multi_dot", "einsum"}
 
 sides = st.integers(0, 4)
+
+
+def exact(u: Unit, value: Any) -> np.ndarray:
+    """NumPy's result computed wide (float64, or int64 wrapping as the dtype does) in u's dtype."""
+    return np.asarray(value).astype(u.np_dtype)
+
+
+def wide(u: Unit, a: np.ndarray) -> np.ndarray:
+    return a.astype(np.float64 if u.is_float else np.int64)
 
 
 def units_of(name: str) -> list[Any]:
