@@ -304,6 +304,7 @@ TensorT einsum(const std::string& equation, const std::vector<TensorT>& operands
   // Left to right, as PyTorch without opt_einsum: each product keeps the labels
   // of the output and of the operands still to come.
   Named<TensorT> current = operand(0);
+  bool fresh = false;  // whether current is a result of ours (else a view of operand 0)
   for (size_t i = 1; i < views.size(); ++i) {
     std::vector<int> keep = eq.output;
     for (size_t j = i + 1; j < views.size(); ++j) keep.insert(keep.end(), views[j].labels.begin(), views[j].labels.end());
@@ -316,9 +317,13 @@ TensorT einsum(const std::string& equation, const std::vector<TensorT>& operands
     const structure::Pairwise p = structure::pairwise(current.base(), next.base(), keep);
     const TensorT a = native::reshape(TensorT(p.a), p.shape_a), b = native::reshape(TensorT(p.b), p.shape_b);
     current = Named<TensorT>{native::reshape(matmul_on(a, b), p.result_sizes), p.labels};
+    fresh = true;
   }
+  const size_t before = current.labels.size();
   current = structure::sum_to(current, eq.output);
-  return contiguous_copy(native::permute(current.t, structure::output_order(current.base(), eq.output)));
+  fresh = fresh || current.labels.size() != before;
+  const TensorT out = native::permute(current.t, structure::output_order(current.base(), eq.output));
+  return fresh && out.is_contiguous() ? out : contiguous_copy(out);
 }
 
 }  // namespace native
