@@ -5,7 +5,7 @@
 // core/product.h: the BLAS, float16 through float32, integers wrapping as their
 // type does) of operands permuted and reshaped for it, and each sum a product
 // with a vector of ones. Device-generic: what they ask of a device is
-// device.h's and matmul_on (here for the CPU, cuda/structure.h for CUDA).
+// device.h's, matmul_on and kron_on (here for the CPU, cuda/structure.h for CUDA).
 #pragma once
 
 #include <cstdint>
@@ -28,16 +28,26 @@
 
 namespace satchel {
 
-// a @ b by matmul's rules on the CPU. bool (kron's only product, of inner size 1)
-// multiplies as uint8, whose products of 0 and 1 are 0 and 1.
+// a @ b by matmul's rules on the CPU.
 template <class T>
 Tensor<T, Device::cpu> matmul_on(const Tensor<T, Device::cpu>& a, const Tensor<T, Device::cpu>& b) {
-  if constexpr (std::is_same_v<T, bool>) {
-    using U = Tensor<uint8_t, Device::cpu>;
-    return Tensor<T, Device::cpu>(TensorBase(native::matmul(U(TensorBase(a)), U(TensorBase(b)))));
-  } else {
-    return native::matmul(a, b);
-  }
+  return native::matmul(a, b);
+}
+
+// kron's elements on the CPU: one pass of a * b over the operands broadcast to the
+// interleaved shape (core/structure.h's kron_operands), written in the result's order.
+template <class T>
+Tensor<T, Device::cpu> kron_on(const Tensor<T, Device::cpu>& self, const Tensor<T, Device::cpu>& other) {
+  using TensorT = Tensor<T, Device::cpu>;
+  struct Multiply {
+    compute_t<T> operator()(compute_t<T> x, compute_t<T> y) const { return x * y; }
+  };
+  const structure::Kron k = structure::kron(self.sizes(), other.sizes());
+  const auto [va, vb] = structure::kron_operands(self, other);
+  const TensorT a(va), b(vb);
+  TensorT out = TensorT::empty(a.sizes());
+  if (out.numel()) map_into<compute_t<T>>(Multiply{}, out, Operand<TensorT>(a), Operand<TensorT>(b));
+  return TensorT(out.storage(), 0, k.result, contiguous_strides(k.result));
 }
 
 namespace structure {
@@ -247,6 +257,13 @@ TensorT inner(const TensorT& self, const TensorT& other) {
 
 template <class TensorT>
 TensorT kron(const TensorT& self, const TensorT& other) {
+  return kron_on(self, other);
+}
+
+// kron as one product of inner size 1 (self's elements by other's), permuted into
+// place: what a device without kron_on of its own runs.
+template <class TensorT>
+TensorT kron_by_product(const TensorT& self, const TensorT& other) {
   const structure::Kron k = structure::kron(self.sizes(), other.sizes());
   const TensorT col = native::reshape(self, Dims{self.numel(), 1});
   const TensorT row = native::reshape(other, Dims{1, other.numel()});

@@ -125,6 +125,19 @@ Kron kron(const Dims& a, const Dims& b) {
   return k;
 }
 
+std::pair<TensorBase, TensorBase> kron_operands(const TensorBase& a, const TensorBase& b) {
+  const int d = std::max(a.dim(), b.dim());
+  Dims sizes, sa, sb;
+  for (int i = 0; i < d; ++i) {
+    const int ia = i - (d - a.dim()), ib = i - (d - b.dim());
+    const int64_t na = ia >= 0 ? a.size(ia) : 1, nb = ib >= 0 ? b.size(ib) : 1;
+    sizes.push_back(na), sizes.push_back(nb);
+    sa.push_back(ia >= 0 ? a.stride(ia) : 0), sa.push_back(0);
+    sb.push_back(0), sb.push_back(ib >= 0 ? b.stride(ib) : 0);
+  }
+  return {TensorBase(a.storage(), a.storage_offset(), sizes, sa), TensorBase(b.storage(), b.storage_offset(), sizes, sb)};
+}
+
 std::vector<int> chain_order(const std::vector<int64_t>& p) {
   const int n = int(p.size()) - 1;
   std::vector<double> cost(n * n, 0.0);  // double: the counts of large chains overflow no int64

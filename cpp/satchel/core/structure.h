@@ -56,6 +56,11 @@ struct Kron {
 };
 SATCHEL_CORE Kron kron(const Dims& a, const Dims& b);
 
+// kron's operands as views of the interleaved shape (a_0, b_0, a_1, b_1, ...), each
+// broadcast (stride 0) along the other's dims: their elementwise product, written
+// contiguously, is the result (of shape Kron::result).
+SATCHEL_CORE std::pair<TensorBase, TensorBase> kron_operands(const TensorBase& a, const TensorBase& b);
+
 // The cheapest order of the products of a chain of matrices, matrix i being
 // p[i] x p[i + 1]: split[i * n + j] is where the product of matrices i..j splits
 // (NumPy's and PyTorch's multi_dot: fewest multiplications).

@@ -1,8 +1,9 @@
 // The structure and product natives of CUDA tensors: the CPU's templates
 // (../structure.h), which reach the device through runtime.h's new_empty,
 // copy_into and contiguous_copy and through matmul_on here (cuBLAS, or the
-// integer kernel, of cuda/linalg.h). trace sums its diagonal (n elements) on the
-// host; eye is made on the host and copied over.
+// integer kernel, of cuda/linalg.h); kron is one such product, permuted into
+// place. trace sums its diagonal (n elements) on the host; eye is made on the
+// host and copied over.
 #pragma once
 
 #include <optional>
@@ -14,6 +15,8 @@
 
 namespace satchel {
 
+// bool (only kron's product, of inner size 1) multiplies as uint8, whose
+// products of 0 and 1 are 0 and 1.
 template <class T>
 Tensor<T, Device::cuda> matmul_on(const Tensor<T, Device::cuda>& a, const Tensor<T, Device::cuda>& b) {
   if constexpr (std::is_same_v<T, bool>) {
@@ -22,6 +25,11 @@ Tensor<T, Device::cuda> matmul_on(const Tensor<T, Device::cuda>& a, const Tensor
   } else {
     return cuda::native::matmul(a, b);
   }
+}
+
+template <class T>
+Tensor<T, Device::cuda> kron_on(const Tensor<T, Device::cuda>& self, const Tensor<T, Device::cuda>& other) {
+  return native::kron_by_product(self, other);
 }
 
 template <class T>
