@@ -145,6 +145,8 @@ def test_diagonal_is_a_view(u: Unit) -> None:
         u.T.diagonal(t, 0, 0, 3)
     with pytest.raises(ValueError, match=r"diagonal: expected a tensor of at least 2 dims"):
         u.T.diagonal(u.T.zeros([3]))
+    for far in (2**63 - 1, -2**63, 5, -4):  # past the matrix: empty
+        assert u.T.diagonal(t, far, 1, 2).shape == (3, 0)
 
 
 @pytest.mark.parametrize("u", units_of("diag"))
@@ -187,6 +189,11 @@ def test_diag_embed_errors(u: Unit) -> None:
         u.T.diag_embed(u.T.zeros([2, 2]), 0, 2, -1)
     with pytest.raises(IndexError, match=r"diag_embed: dim 3 is out of range"):
         u.T.diag_embed(u.T.zeros([2, 2]), 0, 0, 3)
+    for far in (2**63 - 1, -2**63):
+        with pytest.raises(OverflowError, match=r"diag_embed: offset"):
+            u.T.diag_embed(u.T.zeros([2]), far)
+        with pytest.raises(OverflowError, match=r"diag_embed: offset"):
+            u.T.diag(u.T.zeros([2]), far)
 
 
 @pytest.mark.parametrize("u", units_of("eye"))

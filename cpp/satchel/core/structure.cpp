@@ -37,8 +37,8 @@ TensorBase diagonal(const char* op, const TensorBase& self, int64_t offset, int6
     throw std::invalid_argument(std::string(op) + ": dim1 and dim2 are both dim " + std::to_string(d1) +
                                 " (of shape " + to_string(self.sizes()) + ")");
   const int64_t rows = self.size(d1), cols = self.size(d2);
-  int64_t size = offset >= 0 ? std::min(rows, cols - std::min(offset, cols)) : std::min(rows - std::min(-offset, rows), cols);
-  size = std::max<int64_t>(size, 0);
+  offset = std::clamp(offset, -rows, cols);  // (past the matrix: an empty diagonal either way)
+  const int64_t size = offset >= 0 ? std::min(rows, cols - offset) : std::min(rows + offset, cols);
   int64_t start = self.storage_offset();
   if (size > 0) start += offset >= 0 ? offset * self.stride(d2) : -offset * self.stride(d1);
   Dims sizes, strides;
@@ -57,6 +57,8 @@ Dims diag_embed_shape(const TensorBase& self, int64_t offset, int64_t dim1, int6
   if (d1 == d2)
     throw std::invalid_argument("diag_embed: dim1 and dim2 are both dim " + std::to_string(d1) + " of the result");
   const int64_t last = self.size(self.dim() - 1);
+  if (offset < -(int64_t(1) << 40) || offset > (int64_t(1) << 40))
+    throw std::overflow_error("diag_embed: offset " + std::to_string(offset) + " makes matrices too large");
   const int64_t side = last + (offset < 0 ? -offset : offset);
   Dims shape;
   int k = 0;
