@@ -310,6 +310,8 @@ def test_tensordot(u: Unit, data: st.DataObject) -> None:
     same_type(got, u)
     assert_same(got, want, u)
     assert_same(ta.tensordot(tb, dims), want, u)
+    if dims == 2:
+        assert_same(u.T.tensordot(ta, tb), want, u)  # the default
 
 
 @pytest.mark.parametrize("u", units_of("tensordot"))

@@ -74,9 +74,9 @@ void bind_shard5(nb::module_& m, nb::class_<Tensor>& cls, const satchel::Docs& d
         doc["ger"]);
   cls.def("ger", &ops::ger, nb::arg("vec2"),
           doc["ger"]);
-  m.def("tensordot", &ops::tensordot, nb::arg("self"), nb::arg("other"), nb::arg("dims"),
+  m.def("tensordot", &ops::tensordot, nb::arg("self"), nb::arg("other"), nb::arg("dims") = 2,
         doc["tensordot"]);
-  cls.def("tensordot", &ops::tensordot, nb::arg("other"), nb::arg("dims"),
+  cls.def("tensordot", &ops::tensordot, nb::arg("other"), nb::arg("dims") = 2,
           doc["tensordot"]);
   m.def("empty_like", &ops::empty_like, nb::arg("self"),
         doc["empty_like"]);

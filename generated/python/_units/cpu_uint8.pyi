@@ -333,8 +333,8 @@ class ByteTensor:
         """The products of self and other summed over their last dims (of one size): shape self.shape[:-1] + other.shape[:-1]; a 0-d operand multiplies the other."""
     def kron(self, other: ByteTensor) -> ByteTensor:
         """The Kronecker product: self and other padded with leading dims of size 1 to one number of dims, element (i_0 * b_0 + j_0, ...) is self[i] * other[j]."""
-    def tensordot(self, other: ByteTensor, dims: object) -> ByteTensor:
-        """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other) or a pair of lists of dims; the result has self's other dims, then other's."""
+    def tensordot(self, other: ByteTensor, dims: object = 2) -> ByteTensor:
+        """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other; 2 by default) or a pair of lists of dims; the result has self's other dims, then other's."""
     def empty_like(self) -> ByteTensor:
         """An uninitialised tensor of self's shape (and dim order, when self is dense)."""
     def zeros_like(self) -> ByteTensor:
@@ -935,8 +935,8 @@ def inner(self: ByteTensor, other: ByteTensor) -> ByteTensor:
 def kron(self: ByteTensor, other: ByteTensor) -> ByteTensor:
     """The Kronecker product: self and other padded with leading dims of size 1 to one number of dims, element (i_0 * b_0 + j_0, ...) is self[i] * other[j]."""
 
-def tensordot(self: ByteTensor, other: ByteTensor, dims: object) -> ByteTensor:
-    """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other) or a pair of lists of dims; the result has self's other dims, then other's."""
+def tensordot(self: ByteTensor, other: ByteTensor, dims: object = 2) -> ByteTensor:
+    """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other; 2 by default) or a pair of lists of dims; the result has self's other dims, then other's."""
 
 def chain_matmul(matrices: Sequence[ByteTensor]) -> ByteTensor:
     """The product of the 2-D matrices, multiplied in the order of fewest multiplications."""

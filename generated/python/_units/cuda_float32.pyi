@@ -509,8 +509,8 @@ class FloatTensor:
         """The products of self and other summed over their last dims (of one size): shape self.shape[:-1] + other.shape[:-1]; a 0-d operand multiplies the other."""
     def kron(self, other: FloatTensor) -> FloatTensor:
         """The Kronecker product: self and other padded with leading dims of size 1 to one number of dims, element (i_0 * b_0 + j_0, ...) is self[i] * other[j]."""
-    def tensordot(self, other: FloatTensor, dims: object) -> FloatTensor:
-        """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other) or a pair of lists of dims; the result has self's other dims, then other's."""
+    def tensordot(self, other: FloatTensor, dims: object = 2) -> FloatTensor:
+        """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other; 2 by default) or a pair of lists of dims; the result has self's other dims, then other's."""
     def inv(self) -> FloatTensor:
         """The inverse of each square matrix of self (LAPACK's getrf and getrs; TH's getri)."""
     def det(self) -> FloatTensor:
@@ -1376,8 +1376,8 @@ def inner(self: FloatTensor, other: FloatTensor) -> FloatTensor:
 def kron(self: FloatTensor, other: FloatTensor) -> FloatTensor:
     """The Kronecker product: self and other padded with leading dims of size 1 to one number of dims, element (i_0 * b_0 + j_0, ...) is self[i] * other[j]."""
 
-def tensordot(self: FloatTensor, other: FloatTensor, dims: object) -> FloatTensor:
-    """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other) or a pair of lists of dims; the result has self's other dims, then other's."""
+def tensordot(self: FloatTensor, other: FloatTensor, dims: object = 2) -> FloatTensor:
+    """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other; 2 by default) or a pair of lists of dims; the result has self's other dims, then other's."""
 
 def chain_matmul(matrices: Sequence[FloatTensor]) -> FloatTensor:
     """The product of the 2-D matrices, multiplied in the order of fewest multiplications."""

@@ -334,8 +334,8 @@ class ShortTensor:
         """The products of self and other summed over their last dims (of one size): shape self.shape[:-1] + other.shape[:-1]; a 0-d operand multiplies the other."""
     def kron(self, other: ShortTensor) -> ShortTensor:
         """The Kronecker product: self and other padded with leading dims of size 1 to one number of dims, element (i_0 * b_0 + j_0, ...) is self[i] * other[j]."""
-    def tensordot(self, other: ShortTensor, dims: object) -> ShortTensor:
-        """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other) or a pair of lists of dims; the result has self's other dims, then other's."""
+    def tensordot(self, other: ShortTensor, dims: object = 2) -> ShortTensor:
+        """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other; 2 by default) or a pair of lists of dims; the result has self's other dims, then other's."""
     def empty_like(self) -> ShortTensor:
         """An uninitialised tensor of self's shape (and dim order, when self is dense)."""
     def zeros_like(self) -> ShortTensor:
@@ -939,8 +939,8 @@ def inner(self: ShortTensor, other: ShortTensor) -> ShortTensor:
 def kron(self: ShortTensor, other: ShortTensor) -> ShortTensor:
     """The Kronecker product: self and other padded with leading dims of size 1 to one number of dims, element (i_0 * b_0 + j_0, ...) is self[i] * other[j]."""
 
-def tensordot(self: ShortTensor, other: ShortTensor, dims: object) -> ShortTensor:
-    """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other) or a pair of lists of dims; the result has self's other dims, then other's."""
+def tensordot(self: ShortTensor, other: ShortTensor, dims: object = 2) -> ShortTensor:
+    """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other; 2 by default) or a pair of lists of dims; the result has self's other dims, then other's."""
 
 def chain_matmul(matrices: Sequence[ShortTensor]) -> ShortTensor:
     """The product of the 2-D matrices, multiplied in the order of fewest multiplications."""

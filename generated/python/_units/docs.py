@@ -235,7 +235,7 @@ DOCS = {
     'vdot': "The dot product of the 1-D self and other of one size, a 0-d tensor of the unit's dtype.",
     'inner': 'The products of self and other summed over their last dims (of one size): shape self.shape[:-1] + other.shape[:-1]; a 0-d operand multiplies the other.',
     'kron': 'The Kronecker product: self and other padded with leading dims of size 1 to one number of dims, element (i_0 * b_0 + j_0, ...) is self[i] * other[j].',
-    'tensordot': "The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other) or a pair of lists of dims; the result has self's other dims, then other's.",
+    'tensordot': "The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other; 2 by default) or a pair of lists of dims; the result has self's other dims, then other's.",
     'chain_matmul': 'The product of the 2-D matrices, multiplied in the order of fewest multiplications.',
     'multi_dot': "The product of two or more tensors, multiplied in the order of fewest multiplications (NumPy's and PyTorch's linalg.multi_dot): a 1-D first one is a row, a 1-D last one a column, their dims dropped from the result.",
     'einsum': 'The sum of products of the operands\' elements that the equation names, as PyTorch\'s einsum: "ij,jk->ik"; "..." for broadcast dims; without "->" the output is the ellipsis dims, then the letters found once, alphabetically; a letter repeated in one operand takes its diagonal; letters absent from the output are summed. Products left to right, each one matmul; sums in the unit\'s dtype (integers wrap).',

@@ -859,8 +859,8 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def kron(self, tensor: TensorT, other: TensorT, /) -> TensorT:
         """The Kronecker product: self and other padded with leading dims of size 1 to one number of dims, element (i_0 * b_0 + j_0, ...) is self[i] * other[j]."""
 
-    def tensordot(self, tensor: TensorT, other: TensorT, dims: object, /) -> TensorT:
-        """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other) or a pair of lists of dims; the result has self's other dims, then other's."""
+    def tensordot(self, tensor: TensorT, other: TensorT, /, dims: object = 2) -> TensorT:
+        """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other; 2 by default) or a pair of lists of dims; the result has self's other dims, then other's."""
 
     def chain_matmul(self, matrices: Sequence[TensorT], /) -> TensorT:
         """The product of the 2-D matrices, multiplied in the order of fewest multiplications."""
@@ -1538,8 +1538,8 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTen
     def kron(self, tensor: TensorT, other: TensorT, /) -> TensorT:
         """The Kronecker product: self and other padded with leading dims of size 1 to one number of dims, element (i_0 * b_0 + j_0, ...) is self[i] * other[j]."""
 
-    def tensordot(self, tensor: TensorT, other: TensorT, dims: object, /) -> TensorT:
-        """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other) or a pair of lists of dims; the result has self's other dims, then other's."""
+    def tensordot(self, tensor: TensorT, other: TensorT, /, dims: object = 2) -> TensorT:
+        """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other; 2 by default) or a pair of lists of dims; the result has self's other dims, then other's."""
 
     def chain_matmul(self, matrices: Sequence[TensorT], /) -> TensorT:
         """The product of the 2-D matrices, multiplied in the order of fewest multiplications."""
@@ -2463,8 +2463,8 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def kron(self, tensor: TensorT, other: TensorT, /) -> TensorT:
         """The Kronecker product: self and other padded with leading dims of size 1 to one number of dims, element (i_0 * b_0 + j_0, ...) is self[i] * other[j]."""
 
-    def tensordot(self, tensor: TensorT, other: TensorT, dims: object, /) -> TensorT:
-        """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other) or a pair of lists of dims; the result has self's other dims, then other's."""
+    def tensordot(self, tensor: TensorT, other: TensorT, /, dims: object = 2) -> TensorT:
+        """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other; 2 by default) or a pair of lists of dims; the result has self's other dims, then other's."""
 
     def chain_matmul(self, matrices: Sequence[TensorT], /) -> TensorT:
         """The product of the 2-D matrices, multiplied in the order of fewest multiplications."""
@@ -3196,8 +3196,8 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def kron(self, tensor: TensorT, other: TensorT, /) -> TensorT:
         """The Kronecker product: self and other padded with leading dims of size 1 to one number of dims, element (i_0 * b_0 + j_0, ...) is self[i] * other[j]."""
 
-    def tensordot(self, tensor: TensorT, other: TensorT, dims: object, /) -> TensorT:
-        """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other) or a pair of lists of dims; the result has self's other dims, then other's."""
+    def tensordot(self, tensor: TensorT, other: TensorT, /, dims: object = 2) -> TensorT:
+        """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other; 2 by default) or a pair of lists of dims; the result has self's other dims, then other's."""
 
     def chain_matmul(self, matrices: Sequence[TensorT], /) -> TensorT:
         """The product of the 2-D matrices, multiplied in the order of fewest multiplications."""
@@ -3827,8 +3827,8 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTe
     def kron(self, tensor: TensorT, other: TensorT, /) -> TensorT:
         """The Kronecker product: self and other padded with leading dims of size 1 to one number of dims, element (i_0 * b_0 + j_0, ...) is self[i] * other[j]."""
 
-    def tensordot(self, tensor: TensorT, other: TensorT, dims: object, /) -> TensorT:
-        """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other) or a pair of lists of dims; the result has self's other dims, then other's."""
+    def tensordot(self, tensor: TensorT, other: TensorT, /, dims: object = 2) -> TensorT:
+        """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other; 2 by default) or a pair of lists of dims; the result has self's other dims, then other's."""
 
     def chain_matmul(self, matrices: Sequence[TensorT], /) -> TensorT:
         """The product of the 2-D matrices, multiplied in the order of fewest multiplications."""
