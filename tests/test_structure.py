@@ -457,6 +457,19 @@ def test_einsum(u: Unit, data: st.DataObject) -> None:
     assert_same(got, exact(u, want), u)
 
 
+@pytest.mark.parametrize("u", units_where(lambda u: u.has("einsum") and u.dtype.name in ("float64", "int64")))
+@given(data=st.data())
+def test_einsum_as_pytorch(u: Unit, data: st.DataObject) -> None:
+    """PyTorch's semantics where NumPy has none: an explicit output without the ellipsis sums its dims."""
+    torch = pytest.importorskip("torch")
+    eq, shapes = data.draw(einsum_case(), label="equation, shapes")
+    if "->" in eq and data.draw(st.booleans(), label="drop the output's ellipsis"):
+        eq = eq.split("->")[0] + "->" + eq.split("->")[1].replace("...", "")
+    arrays_ = [data.draw(arrays(u, sh, small(u, 3)), label=f"operand {i}") for i, sh in enumerate(shapes)]
+    want = torch.einsum(eq, *[torch.from_numpy(a) for a in arrays_]).numpy()
+    assert_same(u.T.einsum(eq, [as_tensor(u, a) for a in arrays_]), want, u)
+
+
 @pytest.mark.parametrize("u", units_of("einsum"))
 def test_einsum_forms(u: Unit) -> None:
     rng = np.random.default_rng(0)
