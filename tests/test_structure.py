@@ -487,6 +487,19 @@ def test_einsum_forms(u: Unit) -> None:
     assert_same(u.T.einsum("i...,i...->...", [tm, tm]), exact(u, (wide(u, m) * wide(u, m)).sum(axis=0)), u)
 
 
+@pytest.mark.parametrize("u", units_where(lambda u: u.has("einsum") and u.dtype.name in ("float32", "float64")))
+def test_einsum_multiplies_the_cheapest_pair_first(u: Unit) -> None:
+    """(n x 1)(1 x m)(m x 1): the second pair multiplies m times, the first n * m, so it goes first.
+    The order shows in overflow: a @ b overflows to inf, b @ c is m and a @ (b @ c) finite."""
+    big = 1e30 if u.dtype.name == "float32" else 1e200
+    a, b, c = u.T.full([3, 1], big), u.T.full([1, 4], big), u.T.full([4, 1], 1 / big)
+    assert np.isinf(to_numpy(u.T.einsum("ij,jk->ik", [a, b]))).all()
+    got = to_numpy(u.T.einsum("ij,jk,kl->il", [a, b, c]))
+    np.testing.assert_allclose(got, np.full((3, 1), 4 * big), rtol=1e-6)
+    got = to_numpy(u.T.einsum("kl,ij,jk->il", [c, a, b]))  # wherever the pair stands
+    np.testing.assert_allclose(got, np.full((3, 1), 4 * big), rtol=1e-6)
+
+
 @pytest.mark.parametrize("u", units_of("einsum"))
 def test_einsum_errors(u: Unit) -> None:
     z = u.T.zeros

@@ -317,25 +317,22 @@ TensorT einsum(const std::string& equation, const std::vector<TensorT>& operands
   std::vector<structure::Labelled> views;
   for (size_t i = 0; i < operands.size(); ++i) views.push_back(structure::distinct(operands[i], eq.inputs[i], int(i)));
   structure::check_sizes(views);
-  const auto operand = [&](size_t i) { return Named<TensorT>{TensorT(views[i].t), views[i].labels}; };
-  // Left to right, as PyTorch without opt_einsum: each product keeps the labels
-  // of the output and of the operands still to come.
-  Named<TensorT> current = operand(0);
-  bool fresh = false;  // whether current is a result of ours (else a view of operand 0)
-  for (size_t i = 1; i < views.size(); ++i) {
-    std::vector<int> keep = eq.output;
-    for (size_t j = i + 1; j < views.size(); ++j) keep.insert(keep.end(), views[j].labels.begin(), views[j].labels.end());
-    Named<TensorT> next = operand(i);
-    std::vector<int> keep_current = keep, keep_next = keep;
-    keep_current.insert(keep_current.end(), next.labels.begin(), next.labels.end());
-    keep_next.insert(keep_next.end(), current.labels.begin(), current.labels.end());
-    current = structure::sum_to(current, keep_current);
-    next = structure::sum_to(next, keep_next);
-    const structure::Pairwise p = structure::pairwise(current.base(), next.base(), keep);
+  std::vector<Named<TensorT>> items;  // the operands, then each product
+  for (const structure::Labelled& v : views) items.push_back(Named<TensorT>{TensorT(v.t), v.labels});
+  // Pairs in the order of fewest multiplications (left to right for two operands, as PyTorch).
+  const std::vector<structure::Step> steps = structure::contraction_order(views, eq.output);
+  for (const structure::Step& step : steps) {
+    std::vector<int> keep_a = step.keep, keep_b = step.keep;
+    keep_a.insert(keep_a.end(), items[step.b].labels.begin(), items[step.b].labels.end());
+    keep_b.insert(keep_b.end(), items[step.a].labels.begin(), items[step.a].labels.end());
+    const Named<TensorT> x = structure::sum_to(items[step.a], keep_a), y = structure::sum_to(items[step.b], keep_b);
+    const structure::Pairwise p = structure::pairwise(x.base(), y.base(), step.keep);
     const TensorT a = native::reshape(TensorT(p.a), p.shape_a), b = native::reshape(TensorT(p.b), p.shape_b);
-    current = Named<TensorT>{native::reshape(matmul_on(a, b), p.result_sizes), p.labels};
-    fresh = true;
+    items.push_back(Named<TensorT>{native::reshape(matmul_on(a, b), p.result_sizes), p.labels});
+    items[step.a] = items[step.b] = Named<TensorT>{};  // (their memory may go)
   }
+  Named<TensorT> current = items.back();
+  bool fresh = !steps.empty();  // whether current is a result of ours (else a view of the operand)
   const size_t before = current.labels.size();
   current = structure::sum_to(current, eq.output);
   fresh = fresh || current.labels.size() != before;

@@ -355,6 +355,46 @@ Pairwise pairwise(const Labelled& x, const Labelled& y, const std::vector<int>& 
   return p;
 }
 
+std::vector<Step> contraction_order(const std::vector<Labelled>& operands, const std::vector<int>& output) {
+  std::vector<double> size(52 + kMaxDims, 1.0);  // each label's size, the broadcast one
+  std::vector<std::vector<int>> labels;
+  for (const Labelled& x : operands) {
+    for (int d = 0; d < x.t.dim(); ++d) size[x.labels[d]] = std::max(size[x.labels[d]], double(x.t.size(d)));
+    labels.push_back(x.labels);
+  }
+  std::vector<int> alive;
+  for (int i = 0; i < int(operands.size()); ++i) alive.push_back(i);
+  const auto joined = [](std::vector<int> a, const std::vector<int>& b) {
+    for (int l : b)
+      if (!contains(a, l)) a.push_back(l);
+    return a;
+  };
+  std::vector<Step> steps;
+  while (alive.size() > 1) {
+    int best_i = 0, best_j = 1;
+    double best = std::numeric_limits<double>::infinity();
+    for (int i = 0; i < int(alive.size()); ++i) {
+      for (int j = i + 1; j < int(alive.size()); ++j) {
+        double cost = 1;
+        for (int l : joined(labels[alive[i]], labels[alive[j]])) cost *= size[l];
+        if (cost < best) best = cost, best_i = i, best_j = j;
+      }
+    }
+    Step step{alive[best_i], alive[best_j], output};
+    for (int k = 0; k < int(alive.size()); ++k)
+      if (k != best_i && k != best_j) step.keep = joined(step.keep, labels[alive[k]]);
+    std::vector<int> kept;
+    for (int l : joined(labels[step.a], labels[step.b]))
+      if (contains(step.keep, l)) kept.push_back(l);
+    labels.push_back(kept);
+    alive.erase(alive.begin() + best_j);
+    alive.erase(alive.begin() + best_i);
+    alive.push_back(int(labels.size()) - 1);
+    steps.push_back(std::move(step));
+  }
+  return steps;
+}
+
 Dims output_order(const Labelled& x, const std::vector<int>& output) {
   Dims perm;
   for (int l : output) perm.push_back(std::find(x.labels.begin(), x.labels.end(), l) - x.labels.begin());

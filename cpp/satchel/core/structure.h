@@ -118,6 +118,20 @@ struct Pairwise {
 };
 SATCHEL_CORE Pairwise pairwise(const Labelled& x, const Labelled& y, const std::vector<int>& keep);
 
+// One product of einsum's plan: the operands at positions a and b of a list that
+// starts as the operands and to which each product is appended, keeping the
+// labels `keep` (the output's and those of the operands still to multiply).
+struct Step {
+  int a = 0, b = 0;
+  std::vector<int> keep;
+};
+
+// The order of einsum's products: each step the pair whose product multiplies
+// fewest times (the product of the sizes of their labels; opt_einsum's greedy
+// choice, by cost), the first such pair on ties, so that two operands, or
+// several of equal cost, go left to right as PyTorch's.
+SATCHEL_CORE std::vector<Step> contraction_order(const std::vector<Labelled>& operands, const std::vector<int>& output);
+
 // The permutation of x's dims into the output's order (x has exactly the output's labels).
 SATCHEL_CORE Dims output_order(const Labelled& x, const std::vector<int>& output);
 

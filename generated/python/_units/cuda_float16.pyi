@@ -1386,7 +1386,7 @@ def multi_dot(tensors: Sequence[HalfTensor]) -> HalfTensor:
     """The product of two or more tensors, multiplied in the order of fewest multiplications (NumPy's and PyTorch's linalg.multi_dot): a 1-D first one is a row, a 1-D last one a column, their dims dropped from the result."""
 
 def einsum(equation: str, operands: Sequence[HalfTensor]) -> HalfTensor:
-    """The sum of products of the operands' elements that the equation names, as PyTorch's einsum: "ij,jk->ik"; "..." for broadcast dims; without "->" the output is the ellipsis dims, then the letters found once, alphabetically; a letter repeated in one operand takes its diagonal; letters absent from the output are summed. Products left to right, each one matmul; sums in the unit's dtype (integers wrap)."""
+    """The sum of products of the operands' elements that the equation names, as PyTorch's einsum: "ij,jk->ik"; "..." for broadcast dims; without "->" the output is the ellipsis dims, then the letters found once, alphabetically; a letter repeated in one operand takes its diagonal; letters absent from the output are summed. Each product is one matmul, of the pair of operands (or products) that multiplies fewest times first (left to right for two, or on ties); sums in the unit's dtype (integers wrap)."""
 
 def inv(self: HalfTensor) -> HalfTensor:
     """The inverse of each square matrix of self (LAPACK's getrf and getrs; TH's getri)."""
