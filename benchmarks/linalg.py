@@ -63,6 +63,7 @@ STRUCTURE = [
     ("einsum ij,ij-> 1000", "float32", [(1000, 1000), (1000, 1000)], ("einsum", "ij,ij->")),
     ("einsum ii->i 1000", "float32", [(1000, 1000)], ("einsum", "ii->i")),
     ("einsum bij,bjk->bik", "int32", [(64, 32, 32), (64, 32, 32)], ("einsum", "bij,bjk->bik")),
+    ("einsum ij,jk,kl->il", "float32", [(1000, 4), (4, 1000), (1000, 4)], ("einsum", "ij,jk,kl->il")),
 ]
 STRUCTURE_QUICK = {"trace 1000x1000", "einsum bij,bjk->bik", "tensordot dims=2", "kron 64x64, 64x64"}
 
