@@ -1,11 +1,12 @@
 // The structure and product ops (natives trace, diagonal, diag, diag_embed, eye,
 // vdot, inner, kron, tensordot, chain_matmul, multi_dot, einsum) as typed
 // functions of a unit. Their views, shapes, orders and einsum's plan are the
-// core's (core/structure.h); every product is one matmul (linalg.h over
+// core's (core/structure.h); every contraction is one matmul (linalg.h over
 // core/product.h: the BLAS, float16 through float32, integers wrapping as their
-// type does) of operands permuted and reshaped for it, and each sum a product
-// with a vector of ones. Device-generic: what they ask of a device is
-// device.h's, matmul_on and kron_on (here for the CPU, cuda/structure.h for CUDA).
+// type does) of operands permuted and reshaped for it, each sum a product with a
+// vector of ones, and kron (on the CPU) one pointwise pass. Device-generic: what
+// they ask of a device is device.h's, matmul_on, kron_on and sum_of_diagonal
+// (here for the CPU, cuda/structure.h for CUDA).
 #pragma once
 
 #include <cstdint>
@@ -54,6 +55,8 @@ namespace structure {
 
 // The dtype of trace's result: that of sum (spec/types.yaml's `sum`), int64 for
 // bool and the integers, whose accumulators are integers, and the dtype itself else.
+// (Checked where it is used: the generated trace returns types.yaml's sum dtype,
+// and no tensor of one dtype converts to another's.)
 template <class T>
 using sum_type = std::conditional_t<std::is_integral_v<typename DType<T>::accreal>, int64_t, T>;
 
