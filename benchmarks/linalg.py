@@ -1,4 +1,5 @@
-"""Times satchel's matrix products and LAPACK ops against NumPy and PyTorch (CPU) in one process.
+"""Times satchel's matrix products, its structure ops (trace, kron, tensordot, einsum) and
+its LAPACK ops against NumPy and PyTorch (CPU) in one process.
 
     PYTHONPATH=python python benchmarks/linalg.py [--quick]
 
@@ -44,6 +45,40 @@ CASES = [  # (label, dtype, shape of a, shape of b)
     ("matmul 512x512", "int64", (512, 512), (512, 512)),
 ]
 QUICK = {"matmul 4x4", "matmul 256x256", "bmm 10000 of 4x4", "matmul 512x512"}
+
+# The structure ops (cpp/satchel/structure.h): (label, dtype, operand shapes, call), the call
+# (op, extra argument) the same for each library: satchel's T.<op>, NumPy's np.<op> (einsum with
+# optimize=True, which contracts by BLAS as satchel does), PyTorch's torch.<op>.
+STRUCTURE = [
+    ("trace 1000x1000", "float32", [(1000, 1000)], ("trace", None)),
+    ("trace 1000x1000", "int32", [(1000, 1000)], ("trace", None)),
+    ("kron 64x64, 64x64", "float32", [(64, 64), (64, 64)], ("kron", None)),
+    ("kron 30x30, 30x30", "int32", [(30, 30), (30, 30)], ("kron", None)),
+    ("tensordot dims=2", "float32", [(64, 64, 64), (64, 64, 32)], ("tensordot", 2)),
+    ("tensordot ([0,2],[1,0])", "float32", [(64, 32, 64), (64, 64, 48)], ("tensordot", ([0, 2], [1, 0]))),
+    ("einsum ij,jk->ik 256", "float32", [(256, 256), (256, 256)], ("einsum", "ij,jk->ik")),
+    ("einsum bij,bjk->bik", "float32", [(64, 64, 64), (64, 64, 64)], ("einsum", "bij,bjk->bik")),
+    ("einsum attention", "float32", [(8, 8, 128, 64), (8, 8, 128, 64)], ("einsum", "bhqd,bhkd->bhqk")),
+    ("einsum ijk,jl->ikl", "float32", [(64, 64, 64), (64, 64)], ("einsum", "ijk,jl->ikl")),
+    ("einsum ij,ij-> 1000", "float32", [(1000, 1000), (1000, 1000)], ("einsum", "ij,ij->")),
+    ("einsum ii->i 1000", "float32", [(1000, 1000)], ("einsum", "ii->i")),
+    ("einsum bij,bjk->bik", "int32", [(64, 32, 32), (64, 32, 32)], ("einsum", "bij,bjk->bik")),
+    ("einsum ij,jk,kl->il", "float32", [(1000, 4), (4, 1000), (1000, 4)], ("einsum", "ij,jk,kl->il")),
+]
+STRUCTURE_QUICK = {"trace 1000x1000", "einsum bij,bjk->bik", "tensordot dims=2", "kron 64x64, 64x64"}
+
+
+def structure_calls(T: Any, call: tuple[str, Any], ours: list[Any], arrays: list[np.ndarray],
+                    xs: list[Any]) -> tuple[Callable[[], Any], Callable[[], Any], Callable[[], Any] | None]:
+    op, extra = call
+    if op == "einsum":
+        return (lambda: T.einsum(extra, ours), lambda: np.einsum(extra, *arrays, optimize=True),
+                (lambda: torch.einsum(extra, *xs)) if torch is not None else None)
+    if op == "tensordot":
+        return (lambda: T.tensordot(*ours, extra), lambda: np.tensordot(*arrays, extra),
+                (lambda: torch.tensordot(*xs, dims=extra)) if torch is not None else None)
+    return (lambda: getattr(T, op)(*ours), lambda: getattr(np, op)(*arrays),
+            (lambda: getattr(torch, op)(*xs)) if torch is not None else None)
 
 # The LAPACK ops: (name, how satchel, NumPy and PyTorch call it on a matrix a and a right side b).
 SOLVERS: list[tuple[str, Callable[[Any, Any, Any], Any], Callable[[Any, Any], Any], Callable[[Any, Any], Any]]] = [
@@ -135,6 +170,23 @@ def main() -> None:
                 xa = torch.from_numpy(a.T.copy()).t()
             torch_time = median_time(lambda: getattr(torch, op)(xa, xb), budget)
         row(label, dtype, ours, theirs, torch_time)
+    print()
+    print(f"{'structure op':<26} {'dtype':<8} {'satchel':>10} {'numpy':>10} {'torch':>10} {'vs numpy':>9} {'vs torch':>9}")
+    for label, dtype, shapes, call in STRUCTURE:
+        if args.quick and label not in STRUCTURE_QUICK:
+            continue
+        rng = np.random.default_rng(1)
+        arrays = [(rng.integers(-9, 10, size=sh) if "int" in dtype else rng.standard_normal(sh)).astype(dtype)
+                  for sh in shapes]
+        T = satchel.unit(dtype)
+        mine = [T.from_numpy(x) for x in arrays]
+        xs = [torch.from_numpy(x) for x in arrays] if torch is not None else []
+        f_ours, f_numpy, f_torch = structure_calls(T, call, mine, arrays, xs)
+        ours, theirs = median_time(f_ours, budget), median_time(f_numpy, budget)
+        torch_time = median_time(f_torch, budget) if f_torch is not None else None
+        row(label, dtype, ours, theirs, torch_time, width=26)
+    print()
+    print(f"{'LAPACK op':<26} {'dtype':<8} {'satchel':>10} {'numpy':>10} {'torch':>10} {'vs numpy':>9} {'vs torch':>9}")
     for size, dtype, shape in SOLVER_SIZES[:1] if args.quick else SOLVER_SIZES:
         rng = np.random.default_rng(0)
         m = rng.standard_normal(shape)
@@ -147,12 +199,12 @@ def main() -> None:
             ours = median_time(lambda: ours_fn(T, ta, tb), budget)
             theirs = median_time(lambda: numpy_fn(a, b), budget)
             torch_time = median_time(lambda: torch_fn(xa, xb), budget) if torch is not None else None
-            row(f"{name} {size}", dtype, ours, theirs, torch_time)
+            row(f"{name} {size}", dtype, ours, theirs, torch_time, width=26)
 
 
-def row(label: str, dtype: str, ours: float, theirs: float, torch_time: float | None) -> None:
+def row(label: str, dtype: str, ours: float, theirs: float, torch_time: float | None, width: int = 20) -> None:
     vs_torch = f"{torch_time / ours:.2f}x" if torch_time else "n/a"
-    print(f"{label:<20} {dtype:<8} {fmt(ours):>10} {fmt(theirs):>10} {fmt(torch_time):>10} "
+    print(f"{label:<{width}} {dtype:<8} {fmt(ours):>10} {fmt(theirs):>10} {fmt(torch_time):>10} "
           f"{theirs / ours:>8.2f}x {vs_torch:>9}")
 
 

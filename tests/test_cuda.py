@@ -716,3 +716,34 @@ def test_products_match_cpu(dtype: str) -> None:
         (lu, pivots), (c_lu, c_pivots) = G.lu_factor(G.tensor(a)), C.lu_factor(C.tensor(a))
         np.testing.assert_allclose(_host(G.lu_solve(lu, pivots, G.tensor(b))).astype(np.float64),
                                    _host(C.lu_solve(c_lu, c_pivots, C.tensor(b))).astype(np.float64), rtol=1e-6)
+
+
+@needs_gpu
+@pytest.mark.parametrize("dtype", PAIRED)
+def test_structure_ops_match_cpu(dtype: str) -> None:
+    """cpp/satchel/structure.h's ops (test_structure.py's on the CPU) run on the device as on the host.
+    Elements are small integers, so the products agree exactly whichever BLAS sums them."""
+    C, G = _pair(dtype)
+    d = _dtype(dtype)
+    v = (lambda s: RNG.integers(0, 2, s).astype(bool)) if d.cls == "bool" else \
+        (lambda s: RNG.integers(-3, 4, s).astype(dtype))
+    a, b, m = v((3, 4, 5)), v((5, 2)), v((4, 4))
+    pairs = [(G.tensor(x), C.tensor(x)) for x in (a, b, m)]
+    (ga, ca), (gb, cb), (gm, cm) = pairs
+    calls: list[tuple[str, Any]] = [
+        ("diagonal", lambda T, x, y, s: T.diagonal(x, 1, 0, 2)), ("diag", lambda T, x, y, s: T.diag(s, -1)),
+        ("diag", lambda T, x, y, s: T.diag(s[0], 2)), ("diag_embed", lambda T, x, y, s: T.diag_embed(y, 1, 0, 2)),
+        ("eye", lambda T, x, y, s: T.eye(3, 5)), ("kron", lambda T, x, y, s: T.kron(y, s.t())),
+    ]
+    if d.cls != "bool":
+        calls += [
+            ("trace", lambda T, x, y, s: T.trace(s.t())), ("vdot", lambda T, x, y, s: T.vdot(s[0], s[:, 1])),
+            ("inner", lambda T, x, y, s: T.inner(x, s)), ("tensordot", lambda T, x, y, s: T.tensordot(x, y, 1)),
+            ("tensordot", lambda T, x, y, s: T.tensordot(x, s, ([1], [0]))),
+            ("multi_dot", lambda T, x, y, s: T.multi_dot([s[0], s, s, s[:, 0]])),
+            ("chain_matmul", lambda T, x, y, s: T.chain_matmul([s, s.t(), s])),
+            ("einsum", lambda T, x, y, s: T.einsum("bij,jk->bik", [x, y])),
+            ("einsum", lambda T, x, y, s: T.einsum("ii,bi...->b...", [s, x])),
+        ]
+    for name, f in calls:
+        _compare(name, dtype, f(G, ga, gb, gm), f(C, ca, cb, cm))

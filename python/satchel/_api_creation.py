@@ -151,12 +151,14 @@ def linspace(start: int | float, stop: int | float, /, num: int, *, dtype: objec
 
 
 def eye(n_rows: int, n_cols: int | None = None, /, *, k: int = 0, dtype: object = None, device: object = None) -> Any:
-    """Ones where column - row == k: the unit's comparisons on two aranges."""
+    """The unit's eye; for k != 0, its zeros with the k-th diagonal (the unit's diagonal, a view) set to one."""
     m = n_rows if n_cols is None else n_cols
-    i = unit_for(_dtypes.int64, device)
-    rows = i.arange(0, n_rows, 1)[:n_rows].reshape([n_rows, 1]) if n_rows else i.empty([0, 1])
-    cols = i.arange(0, m, 1)[:m].reshape([1, m]) if m else i.empty([1, 0])
-    return convert(cols - rows == k, _dtypes.dtype_of(dtype) if dtype is not None else _dtypes.DEFAULT_FLOAT)
+    T = unit_for(_dtypes.dtype_of(dtype) if dtype is not None else _dtypes.DEFAULT_FLOAT, device)
+    if k == 0:
+        return T.eye(n_rows, m)
+    out = T.zeros([n_rows, m])
+    out.diagonal(k).fill_(1)
+    return out
 
 
 def tril(x: Any, /, *, k: int = 0) -> Any:

@@ -382,28 +382,22 @@ def matrix_transpose(x: Any, /) -> Any:
 
 
 def vecdot(x1: Any, x2: Any, /, *, axis: int = -1) -> Any:
+    """The products summed along axis, the other dims broadcast: the unit's einsum (one batched matmul)."""
     (a, b), _ = promote_operands("vecdot", array(x1, "vecdot"), array(x2, "vecdot"))
     if a.shape[axis] != b.shape[axis]:
         raise ValueError(f"vecdot: axis {axis} has sizes {a.shape[axis]} and {b.shape[axis]}")
-    return (a * b).sum([axis])
+    unit = _UNIT_OF[type(a)]
+    if not hasattr(unit, "einsum"):  # (bool: no products; the error the operators give)
+        return (a * b).sum([axis])
+    return unit.einsum("...i,...i->...", [a.movedim(axis, -1), b.movedim(axis, -1)])
 
 
 def tensordot(x1: Any, x2: Any, /, *, axes: int | tuple[Sequence[int], Sequence[int]] = 2) -> Any:
-    """Contract the given axes by one matmul of the operands permuted and reshaped to matrices."""
+    """The unit's tensordot: one matmul of the operands permuted and reshaped to matrices."""
     (a, b), _ = promote_operands("tensordot", array(x1, "tensordot"), array(x2, "tensordot"))
     if isinstance(axes, int):
         if axes < 0:
             raise ValueError(f"tensordot: axes must be non-negative, got {axes}")
-        ax_a, ax_b = list(range(a.ndim - axes, a.ndim)), list(range(axes))
-    else:
-        ax_a, ax_b = [i % a.ndim for i in axes[0]], [i % b.ndim for i in axes[1]]
-    for i, j in zip(ax_a, ax_b):
-        if a.shape[i] != b.shape[j]:
-            raise ValueError(f"tensordot: contracted axes {i} and {j} have sizes {a.shape[i]} and {b.shape[j]}")
-    free_a = [i for i in range(a.ndim) if i not in ax_a]
-    free_b = [j for j in range(b.ndim) if j not in ax_b]
-    k = math.prod(a.shape[i] for i in ax_a)
-    ma = a.permute(free_a + ax_a).reshape([math.prod(a.shape[i] for i in free_a), k])
-    mb = b.permute(ax_b + free_b).reshape([k, math.prod(b.shape[j] for j in free_b)])
-    return ma.matmul(mb).reshape([a.shape[i] for i in free_a] + [b.shape[j] for j in free_b])
+        return a.tensordot(b, axes)
+    return a.tensordot(b, (list(axes[0]), list(axes[1])))
 

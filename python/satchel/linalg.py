@@ -122,15 +122,11 @@ def _shape(a: Any, b: Any) -> tuple[int, ...]:
 
 
 def diagonal(x: Any, /, *, offset: int = 0) -> Any:
-    """The diagonal of the last two dims: one index_select of the flattened matrices."""
+    """The diagonal of the last two dims: the unit's diagonal, a view."""
     array(x, "linalg.diagonal")
     if x.ndim < 2:
         raise ValueError(f"linalg.diagonal: expected a stack of matrices, got shape {x.shape}")
-    *batch, m, n = x.shape
-    rows = range(max(0, -offset), min(m, n - offset))
-    index = unit_for(_dtypes.int64, type(x).device).tensor([r * n + r + offset for r in rows]) if len(rows) else \
-        unit_for(_dtypes.int64, type(x).device).empty([0])
-    return x.reshape([*batch, m * n]).index_select(len(batch), index)
+    return x.diagonal(offset, -2, -1)
 
 
 def trace(x: Any, /, *, offset: int = 0, dtype: object = None) -> Any:

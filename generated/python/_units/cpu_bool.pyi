@@ -177,6 +177,14 @@ class BoolTensor:
         """self with the elements above the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
     def triu(self, diagonal: int = 0) -> BoolTensor:
         """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> BoolTensor:
+        """The view of the diagonal offset (0: the main one, positive above it, negative below) of the matrices of dims dim1 and dim2, which it removes, appending the diagonal as the last dim."""
+    def diag(self, diagonal: int = 0) -> BoolTensor:
+        """For a 1-D self, the square matrix with self on its diagonal-th diagonal and zeros elsewhere; for a 2-D self, a copy of its diagonal-th diagonal (1-D)."""
+    def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> BoolTensor:
+        """A tensor of one more dim whose matrices of dims dim1 and dim2 hold self's last dim on their offset-th diagonal, zeros elsewhere."""
+    def kron(self, other: BoolTensor) -> BoolTensor:
+        """The Kronecker product: self and other padded with leading dims of size 1 to one number of dims, element (i_0 * b_0 + j_0, ...) is self[i] * other[j]."""
     def empty_like(self) -> BoolTensor:
         """An uninitialised tensor of self's shape (and dim order, when self is dense)."""
     def zeros_like(self) -> BoolTensor:
@@ -515,6 +523,21 @@ def tril(self: BoolTensor, diagonal: int = 0) -> BoolTensor:
 
 def triu(self: BoolTensor, diagonal: int = 0) -> BoolTensor:
     """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+def diagonal(self: BoolTensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> BoolTensor:
+    """The view of the diagonal offset (0: the main one, positive above it, negative below) of the matrices of dims dim1 and dim2, which it removes, appending the diagonal as the last dim."""
+
+def diag(self: BoolTensor, diagonal: int = 0) -> BoolTensor:
+    """For a 1-D self, the square matrix with self on its diagonal-th diagonal and zeros elsewhere; for a 2-D self, a copy of its diagonal-th diagonal (1-D)."""
+
+def diag_embed(self: BoolTensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> BoolTensor:
+    """A tensor of one more dim whose matrices of dims dim1 and dim2 hold self's last dim on their offset-th diagonal, zeros elsewhere."""
+
+def eye(n: int, m: int | None = None) -> BoolTensor:
+    """The n x m matrix (n x n without m) with ones on its diagonal and zeros elsewhere."""
+
+def kron(self: BoolTensor, other: BoolTensor) -> BoolTensor:
+    """The Kronecker product: self and other padded with leading dims of size 1 to one number of dims, element (i_0 * b_0 + j_0, ...) is self[i] * other[j]."""
 
 def empty_like(self: BoolTensor) -> BoolTensor:
     """An uninitialised tensor of self's shape (and dim order, when self is dense)."""

@@ -351,6 +351,22 @@ class ShortTensor:
         """beta * self + alpha * bmm(batch1, batch2), self broadcast to the products' shape."""
     def addbmm(self, batch1: ShortTensor, batch2: ShortTensor, *, beta: int = 1, alpha: int = 1) -> ShortTensor:
         """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
+    def trace(self) -> LongTensor:
+        """The sum of the main diagonal of the 2-D self, a 0-d tensor accumulated as sum accumulates: int64 for the integer units (as PyTorch)."""
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> ShortTensor:
+        """The view of the diagonal offset (0: the main one, positive above it, negative below) of the matrices of dims dim1 and dim2, which it removes, appending the diagonal as the last dim."""
+    def diag(self, diagonal: int = 0) -> ShortTensor:
+        """For a 1-D self, the square matrix with self on its diagonal-th diagonal and zeros elsewhere; for a 2-D self, a copy of its diagonal-th diagonal (1-D)."""
+    def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> ShortTensor:
+        """A tensor of one more dim whose matrices of dims dim1 and dim2 hold self's last dim on their offset-th diagonal, zeros elsewhere."""
+    def vdot(self, other: ShortTensor) -> ShortTensor:
+        """The dot product of the 1-D self and other of one size, a 0-d tensor of the unit's dtype."""
+    def inner(self, other: ShortTensor) -> ShortTensor:
+        """The products of self and other summed over their last dims (of one size): shape self.shape[:-1] + other.shape[:-1]; a 0-d operand multiplies the other."""
+    def kron(self, other: ShortTensor) -> ShortTensor:
+        """The Kronecker product: self and other padded with leading dims of size 1 to one number of dims, element (i_0 * b_0 + j_0, ...) is self[i] * other[j]."""
+    def tensordot(self, other: ShortTensor, dims: object = 2) -> ShortTensor:
+        """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other; 2 by default) or a pair of lists of dims; the result has self's other dims, then other's."""
     def empty_like(self) -> ShortTensor:
         """An uninitialised tensor of self's shape (and dim order, when self is dense)."""
     def zeros_like(self) -> ShortTensor:
@@ -974,6 +990,42 @@ def baddbmm(self: ShortTensor, batch1: ShortTensor, batch2: ShortTensor, *, beta
 
 def addbmm(self: ShortTensor, batch1: ShortTensor, batch2: ShortTensor, *, beta: int = 1, alpha: int = 1) -> ShortTensor:
     """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
+
+def trace(self: ShortTensor) -> LongTensor:
+    """The sum of the main diagonal of the 2-D self, a 0-d tensor accumulated as sum accumulates: int64 for the integer units (as PyTorch)."""
+
+def diagonal(self: ShortTensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> ShortTensor:
+    """The view of the diagonal offset (0: the main one, positive above it, negative below) of the matrices of dims dim1 and dim2, which it removes, appending the diagonal as the last dim."""
+
+def diag(self: ShortTensor, diagonal: int = 0) -> ShortTensor:
+    """For a 1-D self, the square matrix with self on its diagonal-th diagonal and zeros elsewhere; for a 2-D self, a copy of its diagonal-th diagonal (1-D)."""
+
+def diag_embed(self: ShortTensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> ShortTensor:
+    """A tensor of one more dim whose matrices of dims dim1 and dim2 hold self's last dim on their offset-th diagonal, zeros elsewhere."""
+
+def eye(n: int, m: int | None = None) -> ShortTensor:
+    """The n x m matrix (n x n without m) with ones on its diagonal and zeros elsewhere."""
+
+def vdot(self: ShortTensor, other: ShortTensor) -> ShortTensor:
+    """The dot product of the 1-D self and other of one size, a 0-d tensor of the unit's dtype."""
+
+def inner(self: ShortTensor, other: ShortTensor) -> ShortTensor:
+    """The products of self and other summed over their last dims (of one size): shape self.shape[:-1] + other.shape[:-1]; a 0-d operand multiplies the other."""
+
+def kron(self: ShortTensor, other: ShortTensor) -> ShortTensor:
+    """The Kronecker product: self and other padded with leading dims of size 1 to one number of dims, element (i_0 * b_0 + j_0, ...) is self[i] * other[j]."""
+
+def tensordot(self: ShortTensor, other: ShortTensor, dims: object = 2) -> ShortTensor:
+    """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other; 2 by default) or a pair of lists of dims; the result has self's other dims, then other's."""
+
+def chain_matmul(matrices: Sequence[ShortTensor]) -> ShortTensor:
+    """The product of the 2-D matrices, multiplied in the order of fewest multiplications."""
+
+def multi_dot(tensors: Sequence[ShortTensor]) -> ShortTensor:
+    """The product of two or more tensors, multiplied in the order of fewest multiplications (NumPy's and PyTorch's linalg.multi_dot): a 1-D first one is a row, a 1-D last one a column, their dims dropped from the result."""
+
+def einsum(equation: str, operands: Sequence[ShortTensor]) -> ShortTensor:
+    """The sum of products of the operands' elements that the equation names, as PyTorch's einsum: "ij,jk->ik"; "..." for broadcast dims; without "->" the output is the ellipsis dims, then the letters found once, alphabetically; a letter repeated in one operand takes its diagonal; letters absent from the output are summed. Each product is one matmul, of the pair of operands (or products) that multiplies fewest times first (left to right for two, or on ties); sums in the unit's dtype (integers wrap)."""
 
 def empty_like(self: ShortTensor) -> ShortTensor:
     """An uninitialised tensor of self's shape (and dim order, when self is dense)."""

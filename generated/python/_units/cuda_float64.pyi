@@ -542,6 +542,22 @@ class DoubleTensor:
         """beta * self + alpha * bmm(batch1, batch2), self broadcast to the products' shape."""
     def addbmm(self, batch1: DoubleTensor, batch2: DoubleTensor, *, beta: float = 1, alpha: float = 1) -> DoubleTensor:
         """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
+    def trace(self) -> DoubleTensor:
+        """The sum of the main diagonal of the 2-D self, a 0-d tensor accumulated as sum accumulates: int64 for the integer units (as PyTorch)."""
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> DoubleTensor:
+        """The view of the diagonal offset (0: the main one, positive above it, negative below) of the matrices of dims dim1 and dim2, which it removes, appending the diagonal as the last dim."""
+    def diag(self, diagonal: int = 0) -> DoubleTensor:
+        """For a 1-D self, the square matrix with self on its diagonal-th diagonal and zeros elsewhere; for a 2-D self, a copy of its diagonal-th diagonal (1-D)."""
+    def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1) -> DoubleTensor:
+        """A tensor of one more dim whose matrices of dims dim1 and dim2 hold self's last dim on their offset-th diagonal, zeros elsewhere."""
+    def vdot(self, other: DoubleTensor) -> DoubleTensor:
+        """The dot product of the 1-D self and other of one size, a 0-d tensor of the unit's dtype."""
+    def inner(self, other: DoubleTensor) -> DoubleTensor:
+        """The products of self and other summed over their last dims (of one size): shape self.shape[:-1] + other.shape[:-1]; a 0-d operand multiplies the other."""
+    def kron(self, other: DoubleTensor) -> DoubleTensor:
+        """The Kronecker product: self and other padded with leading dims of size 1 to one number of dims, element (i_0 * b_0 + j_0, ...) is self[i] * other[j]."""
+    def tensordot(self, other: DoubleTensor, dims: object = 2) -> DoubleTensor:
+        """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other; 2 by default) or a pair of lists of dims; the result has self's other dims, then other's."""
     def inv(self) -> DoubleTensor:
         """The inverse of each square matrix of self (LAPACK's getrf and getrs; TH's getri)."""
     def det(self) -> DoubleTensor:
@@ -1442,6 +1458,42 @@ def baddbmm(self: DoubleTensor, batch1: DoubleTensor, batch2: DoubleTensor, *, b
 
 def addbmm(self: DoubleTensor, batch1: DoubleTensor, batch2: DoubleTensor, *, beta: float = 1, alpha: float = 1) -> DoubleTensor:
     """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
+
+def trace(self: DoubleTensor) -> DoubleTensor:
+    """The sum of the main diagonal of the 2-D self, a 0-d tensor accumulated as sum accumulates: int64 for the integer units (as PyTorch)."""
+
+def diagonal(self: DoubleTensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> DoubleTensor:
+    """The view of the diagonal offset (0: the main one, positive above it, negative below) of the matrices of dims dim1 and dim2, which it removes, appending the diagonal as the last dim."""
+
+def diag(self: DoubleTensor, diagonal: int = 0) -> DoubleTensor:
+    """For a 1-D self, the square matrix with self on its diagonal-th diagonal and zeros elsewhere; for a 2-D self, a copy of its diagonal-th diagonal (1-D)."""
+
+def diag_embed(self: DoubleTensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> DoubleTensor:
+    """A tensor of one more dim whose matrices of dims dim1 and dim2 hold self's last dim on their offset-th diagonal, zeros elsewhere."""
+
+def eye(n: int, m: int | None = None) -> DoubleTensor:
+    """The n x m matrix (n x n without m) with ones on its diagonal and zeros elsewhere."""
+
+def vdot(self: DoubleTensor, other: DoubleTensor) -> DoubleTensor:
+    """The dot product of the 1-D self and other of one size, a 0-d tensor of the unit's dtype."""
+
+def inner(self: DoubleTensor, other: DoubleTensor) -> DoubleTensor:
+    """The products of self and other summed over their last dims (of one size): shape self.shape[:-1] + other.shape[:-1]; a 0-d operand multiplies the other."""
+
+def kron(self: DoubleTensor, other: DoubleTensor) -> DoubleTensor:
+    """The Kronecker product: self and other padded with leading dims of size 1 to one number of dims, element (i_0 * b_0 + j_0, ...) is self[i] * other[j]."""
+
+def tensordot(self: DoubleTensor, other: DoubleTensor, dims: object = 2) -> DoubleTensor:
+    """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other; 2 by default) or a pair of lists of dims; the result has self's other dims, then other's."""
+
+def chain_matmul(matrices: Sequence[DoubleTensor]) -> DoubleTensor:
+    """The product of the 2-D matrices, multiplied in the order of fewest multiplications."""
+
+def multi_dot(tensors: Sequence[DoubleTensor]) -> DoubleTensor:
+    """The product of two or more tensors, multiplied in the order of fewest multiplications (NumPy's and PyTorch's linalg.multi_dot): a 1-D first one is a row, a 1-D last one a column, their dims dropped from the result."""
+
+def einsum(equation: str, operands: Sequence[DoubleTensor]) -> DoubleTensor:
+    """The sum of products of the operands' elements that the equation names, as PyTorch's einsum: "ij,jk->ik"; "..." for broadcast dims; without "->" the output is the ellipsis dims, then the letters found once, alphabetically; a letter repeated in one operand takes its diagonal; letters absent from the output are summed. Each product is one matmul, of the pair of operands (or products) that multiplies fewest times first (left to right for two, or on ties); sums in the unit's dtype (integers wrap)."""
 
 def inv(self: DoubleTensor) -> DoubleTensor:
     """The inverse of each square matrix of self (LAPACK's getrf and getrs; TH's getri)."""

@@ -233,6 +233,21 @@ class BoolSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTenso
     def triu(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
         """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
 
+    def diagonal(self, tensor: TensorT, /, offset: int = 0, dim1: int = 0, dim2: int = 1) -> TensorT:
+        """The view of the diagonal offset (0: the main one, positive above it, negative below) of the matrices of dims dim1 and dim2, which it removes, appending the diagonal as the last dim."""
+
+    def diag(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
+        """For a 1-D self, the square matrix with self on its diagonal-th diagonal and zeros elsewhere; for a 2-D self, a copy of its diagonal-th diagonal (1-D)."""
+
+    def diag_embed(self, tensor: TensorT, /, offset: int = 0, dim1: int = -2, dim2: int = -1) -> TensorT:
+        """A tensor of one more dim whose matrices of dims dim1 and dim2 hold self's last dim on their offset-th diagonal, zeros elsewhere."""
+
+    def eye(self, n: int, /, m: int | None = None) -> TensorT:
+        """The n x m matrix (n x n without m) with ones on its diagonal and zeros elsewhere."""
+
+    def kron(self, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """The Kronecker product: self and other padded with leading dims of size 1 to one number of dims, element (i_0 * b_0 + j_0, ...) is self[i] * other[j]."""
+
     def empty_like(self, tensor: TensorT, /) -> TensorT:
         """An uninitialised tensor of self's shape (and dim order, when self is dense)."""
 
@@ -893,6 +908,42 @@ class UnsignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
 
     def addbmm(self, tensor: TensorT, batch1: TensorT, batch2: TensorT, /, *, beta: int = 1, alpha: int = 1) -> TensorT:
         """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
+
+    def trace(self, tensor: TensorT, /) -> SumTensorT:
+        """The sum of the main diagonal of the 2-D self, a 0-d tensor accumulated as sum accumulates: int64 for the integer units (as PyTorch)."""
+
+    def diagonal(self, tensor: TensorT, /, offset: int = 0, dim1: int = 0, dim2: int = 1) -> TensorT:
+        """The view of the diagonal offset (0: the main one, positive above it, negative below) of the matrices of dims dim1 and dim2, which it removes, appending the diagonal as the last dim."""
+
+    def diag(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
+        """For a 1-D self, the square matrix with self on its diagonal-th diagonal and zeros elsewhere; for a 2-D self, a copy of its diagonal-th diagonal (1-D)."""
+
+    def diag_embed(self, tensor: TensorT, /, offset: int = 0, dim1: int = -2, dim2: int = -1) -> TensorT:
+        """A tensor of one more dim whose matrices of dims dim1 and dim2 hold self's last dim on their offset-th diagonal, zeros elsewhere."""
+
+    def eye(self, n: int, /, m: int | None = None) -> TensorT:
+        """The n x m matrix (n x n without m) with ones on its diagonal and zeros elsewhere."""
+
+    def vdot(self, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """The dot product of the 1-D self and other of one size, a 0-d tensor of the unit's dtype."""
+
+    def inner(self, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """The products of self and other summed over their last dims (of one size): shape self.shape[:-1] + other.shape[:-1]; a 0-d operand multiplies the other."""
+
+    def kron(self, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """The Kronecker product: self and other padded with leading dims of size 1 to one number of dims, element (i_0 * b_0 + j_0, ...) is self[i] * other[j]."""
+
+    def tensordot(self, tensor: TensorT, other: TensorT, /, dims: object = 2) -> TensorT:
+        """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other; 2 by default) or a pair of lists of dims; the result has self's other dims, then other's."""
+
+    def chain_matmul(self, matrices: Sequence[TensorT], /) -> TensorT:
+        """The product of the 2-D matrices, multiplied in the order of fewest multiplications."""
+
+    def multi_dot(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The product of two or more tensors, multiplied in the order of fewest multiplications (NumPy's and PyTorch's linalg.multi_dot): a 1-D first one is a row, a 1-D last one a column, their dims dropped from the result."""
+
+    def einsum(self, equation: str, operands: Sequence[TensorT], /) -> TensorT:
+        """The sum of products of the operands' elements that the equation names, as PyTorch's einsum: "ij,jk->ik"; "..." for broadcast dims; without "->" the output is the ellipsis dims, then the letters found once, alphabetically; a letter repeated in one operand takes its diagonal; letters absent from the output are summed."""
 
     def empty_like(self, tensor: TensorT, /) -> TensorT:
         """An uninitialised tensor of self's shape (and dim order, when self is dense)."""
@@ -1584,6 +1635,42 @@ class SignedSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTen
 
     def addbmm(self, tensor: TensorT, batch1: TensorT, batch2: TensorT, /, *, beta: int = 1, alpha: int = 1) -> TensorT:
         """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
+
+    def trace(self, tensor: TensorT, /) -> SumTensorT:
+        """The sum of the main diagonal of the 2-D self, a 0-d tensor accumulated as sum accumulates: int64 for the integer units (as PyTorch)."""
+
+    def diagonal(self, tensor: TensorT, /, offset: int = 0, dim1: int = 0, dim2: int = 1) -> TensorT:
+        """The view of the diagonal offset (0: the main one, positive above it, negative below) of the matrices of dims dim1 and dim2, which it removes, appending the diagonal as the last dim."""
+
+    def diag(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
+        """For a 1-D self, the square matrix with self on its diagonal-th diagonal and zeros elsewhere; for a 2-D self, a copy of its diagonal-th diagonal (1-D)."""
+
+    def diag_embed(self, tensor: TensorT, /, offset: int = 0, dim1: int = -2, dim2: int = -1) -> TensorT:
+        """A tensor of one more dim whose matrices of dims dim1 and dim2 hold self's last dim on their offset-th diagonal, zeros elsewhere."""
+
+    def eye(self, n: int, /, m: int | None = None) -> TensorT:
+        """The n x m matrix (n x n without m) with ones on its diagonal and zeros elsewhere."""
+
+    def vdot(self, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """The dot product of the 1-D self and other of one size, a 0-d tensor of the unit's dtype."""
+
+    def inner(self, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """The products of self and other summed over their last dims (of one size): shape self.shape[:-1] + other.shape[:-1]; a 0-d operand multiplies the other."""
+
+    def kron(self, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """The Kronecker product: self and other padded with leading dims of size 1 to one number of dims, element (i_0 * b_0 + j_0, ...) is self[i] * other[j]."""
+
+    def tensordot(self, tensor: TensorT, other: TensorT, /, dims: object = 2) -> TensorT:
+        """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other; 2 by default) or a pair of lists of dims; the result has self's other dims, then other's."""
+
+    def chain_matmul(self, matrices: Sequence[TensorT], /) -> TensorT:
+        """The product of the 2-D matrices, multiplied in the order of fewest multiplications."""
+
+    def multi_dot(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The product of two or more tensors, multiplied in the order of fewest multiplications (NumPy's and PyTorch's linalg.multi_dot): a 1-D first one is a row, a 1-D last one a column, their dims dropped from the result."""
+
+    def einsum(self, equation: str, operands: Sequence[TensorT], /) -> TensorT:
+        """The sum of products of the operands' elements that the equation names, as PyTorch's einsum: "ij,jk->ik"; "..." for broadcast dims; without "->" the output is the ellipsis dims, then the letters found once, alphabetically; a letter repeated in one operand takes its diagonal; letters absent from the output are summed."""
 
     def empty_like(self, tensor: TensorT, /) -> TensorT:
         """An uninitialised tensor of self's shape (and dim order, when self is dense)."""
@@ -2498,6 +2585,42 @@ class FloatingSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, IntTe
     def addbmm(self, tensor: TensorT, batch1: TensorT, batch2: TensorT, /, *, beta: float = 1, alpha: float = 1) -> TensorT:
         """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
 
+    def trace(self, tensor: TensorT, /) -> SumTensorT:
+        """The sum of the main diagonal of the 2-D self, a 0-d tensor accumulated as sum accumulates: int64 for the integer units (as PyTorch)."""
+
+    def diagonal(self, tensor: TensorT, /, offset: int = 0, dim1: int = 0, dim2: int = 1) -> TensorT:
+        """The view of the diagonal offset (0: the main one, positive above it, negative below) of the matrices of dims dim1 and dim2, which it removes, appending the diagonal as the last dim."""
+
+    def diag(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
+        """For a 1-D self, the square matrix with self on its diagonal-th diagonal and zeros elsewhere; for a 2-D self, a copy of its diagonal-th diagonal (1-D)."""
+
+    def diag_embed(self, tensor: TensorT, /, offset: int = 0, dim1: int = -2, dim2: int = -1) -> TensorT:
+        """A tensor of one more dim whose matrices of dims dim1 and dim2 hold self's last dim on their offset-th diagonal, zeros elsewhere."""
+
+    def eye(self, n: int, /, m: int | None = None) -> TensorT:
+        """The n x m matrix (n x n without m) with ones on its diagonal and zeros elsewhere."""
+
+    def vdot(self, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """The dot product of the 1-D self and other of one size, a 0-d tensor of the unit's dtype."""
+
+    def inner(self, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """The products of self and other summed over their last dims (of one size): shape self.shape[:-1] + other.shape[:-1]; a 0-d operand multiplies the other."""
+
+    def kron(self, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """The Kronecker product: self and other padded with leading dims of size 1 to one number of dims, element (i_0 * b_0 + j_0, ...) is self[i] * other[j]."""
+
+    def tensordot(self, tensor: TensorT, other: TensorT, /, dims: object = 2) -> TensorT:
+        """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other; 2 by default) or a pair of lists of dims; the result has self's other dims, then other's."""
+
+    def chain_matmul(self, matrices: Sequence[TensorT], /) -> TensorT:
+        """The product of the 2-D matrices, multiplied in the order of fewest multiplications."""
+
+    def multi_dot(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The product of two or more tensors, multiplied in the order of fewest multiplications (NumPy's and PyTorch's linalg.multi_dot): a 1-D first one is a row, a 1-D last one a column, their dims dropped from the result."""
+
+    def einsum(self, equation: str, operands: Sequence[TensorT], /) -> TensorT:
+        """The sum of products of the operands' elements that the equation names, as PyTorch's einsum: "ij,jk->ik"; "..." for broadcast dims; without "->" the output is the ellipsis dims, then the letters found once, alphabetically; a letter repeated in one operand takes its diagonal; letters absent from the output are summed."""
+
     def inv(self, tensor: TensorT, /) -> TensorT:
         """The inverse of each square matrix of self (LAPACK's getrf and getrs; TH's getri)."""
 
@@ -3297,6 +3420,42 @@ class IntegralSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongT
     def addbmm(self, tensor: TensorT, batch1: TensorT, batch2: TensorT, /, *, beta: int = 1, alpha: int = 1) -> TensorT:
         """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
 
+    def trace(self, tensor: TensorT, /) -> SumTensorT:
+        """The sum of the main diagonal of the 2-D self, a 0-d tensor accumulated as sum accumulates: int64 for the integer units (as PyTorch)."""
+
+    def diagonal(self, tensor: TensorT, /, offset: int = 0, dim1: int = 0, dim2: int = 1) -> TensorT:
+        """The view of the diagonal offset (0: the main one, positive above it, negative below) of the matrices of dims dim1 and dim2, which it removes, appending the diagonal as the last dim."""
+
+    def diag(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
+        """For a 1-D self, the square matrix with self on its diagonal-th diagonal and zeros elsewhere; for a 2-D self, a copy of its diagonal-th diagonal (1-D)."""
+
+    def diag_embed(self, tensor: TensorT, /, offset: int = 0, dim1: int = -2, dim2: int = -1) -> TensorT:
+        """A tensor of one more dim whose matrices of dims dim1 and dim2 hold self's last dim on their offset-th diagonal, zeros elsewhere."""
+
+    def eye(self, n: int, /, m: int | None = None) -> TensorT:
+        """The n x m matrix (n x n without m) with ones on its diagonal and zeros elsewhere."""
+
+    def vdot(self, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """The dot product of the 1-D self and other of one size, a 0-d tensor of the unit's dtype."""
+
+    def inner(self, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """The products of self and other summed over their last dims (of one size): shape self.shape[:-1] + other.shape[:-1]; a 0-d operand multiplies the other."""
+
+    def kron(self, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """The Kronecker product: self and other padded with leading dims of size 1 to one number of dims, element (i_0 * b_0 + j_0, ...) is self[i] * other[j]."""
+
+    def tensordot(self, tensor: TensorT, other: TensorT, /, dims: object = 2) -> TensorT:
+        """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other; 2 by default) or a pair of lists of dims; the result has self's other dims, then other's."""
+
+    def chain_matmul(self, matrices: Sequence[TensorT], /) -> TensorT:
+        """The product of the 2-D matrices, multiplied in the order of fewest multiplications."""
+
+    def multi_dot(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The product of two or more tensors, multiplied in the order of fewest multiplications (NumPy's and PyTorch's linalg.multi_dot): a 1-D first one is a row, a 1-D last one a column, their dims dropped from the result."""
+
+    def einsum(self, equation: str, operands: Sequence[TensorT], /) -> TensorT:
+        """The sum of products of the operands' elements that the equation names, as PyTorch's einsum: "ij,jk->ik"; "..." for broadcast dims; without "->" the output is the ellipsis dims, then the letters found once, alphabetically; a letter repeated in one operand takes its diagonal; letters absent from the output are summed."""
+
     def empty_like(self, tensor: TensorT, /) -> TensorT:
         """An uninitialised tensor of self's shape (and dim order, when self is dense)."""
 
@@ -3910,6 +4069,42 @@ class NumericSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTe
     def addbmm(self, tensor: TensorT, batch1: TensorT, batch2: TensorT, /, *, beta: int = 1, alpha: int = 1) -> TensorT:
         """beta * self + alpha * the sum over the batch of bmm(batch1, batch2), a 2-D result, self broadcast to its shape."""
 
+    def trace(self, tensor: TensorT, /) -> SumTensorT:
+        """The sum of the main diagonal of the 2-D self, a 0-d tensor accumulated as sum accumulates: int64 for the integer units (as PyTorch)."""
+
+    def diagonal(self, tensor: TensorT, /, offset: int = 0, dim1: int = 0, dim2: int = 1) -> TensorT:
+        """The view of the diagonal offset (0: the main one, positive above it, negative below) of the matrices of dims dim1 and dim2, which it removes, appending the diagonal as the last dim."""
+
+    def diag(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
+        """For a 1-D self, the square matrix with self on its diagonal-th diagonal and zeros elsewhere; for a 2-D self, a copy of its diagonal-th diagonal (1-D)."""
+
+    def diag_embed(self, tensor: TensorT, /, offset: int = 0, dim1: int = -2, dim2: int = -1) -> TensorT:
+        """A tensor of one more dim whose matrices of dims dim1 and dim2 hold self's last dim on their offset-th diagonal, zeros elsewhere."""
+
+    def eye(self, n: int, /, m: int | None = None) -> TensorT:
+        """The n x m matrix (n x n without m) with ones on its diagonal and zeros elsewhere."""
+
+    def vdot(self, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """The dot product of the 1-D self and other of one size, a 0-d tensor of the unit's dtype."""
+
+    def inner(self, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """The products of self and other summed over their last dims (of one size): shape self.shape[:-1] + other.shape[:-1]; a 0-d operand multiplies the other."""
+
+    def kron(self, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """The Kronecker product: self and other padded with leading dims of size 1 to one number of dims, element (i_0 * b_0 + j_0, ...) is self[i] * other[j]."""
+
+    def tensordot(self, tensor: TensorT, other: TensorT, /, dims: object = 2) -> TensorT:
+        """The products of self and other summed over pairs of dims: dims an int n (the last n of self with the first n of other; 2 by default) or a pair of lists of dims; the result has self's other dims, then other's."""
+
+    def chain_matmul(self, matrices: Sequence[TensorT], /) -> TensorT:
+        """The product of the 2-D matrices, multiplied in the order of fewest multiplications."""
+
+    def multi_dot(self, tensors: Sequence[TensorT], /) -> TensorT:
+        """The product of two or more tensors, multiplied in the order of fewest multiplications (NumPy's and PyTorch's linalg.multi_dot): a 1-D first one is a row, a 1-D last one a column, their dims dropped from the result."""
+
+    def einsum(self, equation: str, operands: Sequence[TensorT], /) -> TensorT:
+        """The sum of products of the operands' elements that the equation names, as PyTorch's einsum: "ij,jk->ik"; "..." for broadcast dims; without "->" the output is the ellipsis dims, then the letters found once, alphabetically; a letter repeated in one operand takes its diagonal; letters absent from the output are summed."""
+
     def empty_like(self, tensor: TensorT, /) -> TensorT:
         """An uninitialised tensor of self's shape (and dim order, when self is dense)."""
 
@@ -4315,6 +4510,21 @@ class Signature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTensorInv
 
     def triu(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
         """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+    def diagonal(self, tensor: TensorT, /, offset: int = 0, dim1: int = 0, dim2: int = 1) -> TensorT:
+        """The view of the diagonal offset (0: the main one, positive above it, negative below) of the matrices of dims dim1 and dim2, which it removes, appending the diagonal as the last dim."""
+
+    def diag(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
+        """For a 1-D self, the square matrix with self on its diagonal-th diagonal and zeros elsewhere; for a 2-D self, a copy of its diagonal-th diagonal (1-D)."""
+
+    def diag_embed(self, tensor: TensorT, /, offset: int = 0, dim1: int = -2, dim2: int = -1) -> TensorT:
+        """A tensor of one more dim whose matrices of dims dim1 and dim2 hold self's last dim on their offset-th diagonal, zeros elsewhere."""
+
+    def eye(self, n: int, /, m: int | None = None) -> TensorT:
+        """The n x m matrix (n x n without m) with ones on its diagonal and zeros elsewhere."""
+
+    def kron(self, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """The Kronecker product: self and other padded with leading dims of size 1 to one number of dims, element (i_0 * b_0 + j_0, ...) is self[i] * other[j]."""
 
     def empty_like(self, tensor: TensorT, /) -> TensorT:
         """An uninitialised tensor of self's shape (and dim order, when self is dense)."""
@@ -4736,6 +4946,21 @@ class BitwiseSignature(Protocol[TensorT, RealT, AccRealT, BoolTensorInvT, LongTe
 
     def triu(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
         """self with the elements below the diagonal-th diagonal set to zero (0: the main diagonal, positive above it, negative below), for each matrix of the last two dims."""
+
+    def diagonal(self, tensor: TensorT, /, offset: int = 0, dim1: int = 0, dim2: int = 1) -> TensorT:
+        """The view of the diagonal offset (0: the main one, positive above it, negative below) of the matrices of dims dim1 and dim2, which it removes, appending the diagonal as the last dim."""
+
+    def diag(self, tensor: TensorT, /, diagonal: int = 0) -> TensorT:
+        """For a 1-D self, the square matrix with self on its diagonal-th diagonal and zeros elsewhere; for a 2-D self, a copy of its diagonal-th diagonal (1-D)."""
+
+    def diag_embed(self, tensor: TensorT, /, offset: int = 0, dim1: int = -2, dim2: int = -1) -> TensorT:
+        """A tensor of one more dim whose matrices of dims dim1 and dim2 hold self's last dim on their offset-th diagonal, zeros elsewhere."""
+
+    def eye(self, n: int, /, m: int | None = None) -> TensorT:
+        """The n x m matrix (n x n without m) with ones on its diagonal and zeros elsewhere."""
+
+    def kron(self, tensor: TensorT, other: TensorT, /) -> TensorT:
+        """The Kronecker product: self and other padded with leading dims of size 1 to one number of dims, element (i_0 * b_0 + j_0, ...) is self[i] * other[j]."""
 
     def empty_like(self, tensor: TensorT, /) -> TensorT:
         """An uninitialised tensor of self's shape (and dim order, when self is dense)."""
