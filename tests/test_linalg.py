@@ -281,13 +281,17 @@ def test_matmul_of_other_units_is_refused(u: Unit) -> None:
 
 
 def test_blas_threads_follow_satchels() -> None:
-    """The BLAS runs with satchel's thread cap, whatever it is set to."""
+    """The BLAS runs with satchel's thread cap, whatever it is set to, LAPACK's calls included."""
     from satchel._units import _host
 
+    T = next((u.T for u in UNITS if u.has("solve")), None)
     try:
         for n in (1, 2, 3):
             satchel.set_num_threads(n)
             assert _host.blas_num_threads() == n
+            if T is not None:  # (an LU runs on one thread, and the BLAS goes back to satchel's count)
+                T.solve(T.ones([64, 64]) + T.eye(64) * 64, T.ones([64]))
+                assert _host.blas_num_threads() == n
     finally:
         satchel.set_num_threads(0)
     assert _host.blas_num_threads() == satchel.get_num_threads()

@@ -41,18 +41,31 @@ void run_jobs(int /*sync*/, openblas_dojob_callback dojob, int jobs, size_t size
 }
 
 std::atomic<int> blas_threads{0};
+std::atomic<int> serial_scopes{0};  // Serial scopes open: the BLAS keeps one thread meanwhile
+
+}  // namespace
 
 // Before every call: the callback once, and the BLAS's thread count kept equal
-// to satchel's (set_num_threads may have changed it since the last call).
+// to satchel's (set_num_threads may have changed it since the last call), but
+// within a Serial scope.
 void prepare() {
   static std::once_flag once;
   std::call_once(once, [] { scipy_openblas_set_threads_callback_function(run_jobs); });
-  const int want = host::threads();
+  const int want = serial_scopes.load(std::memory_order_relaxed) ? 1 : host::threads();
   if (blas_threads.load(std::memory_order_relaxed) != want) {
     scipy_openblas_set_num_threads(want);
     blas_threads.store(want, std::memory_order_relaxed);
   }
 }
+
+Serial::Serial() {
+  serial_scopes.fetch_add(1, std::memory_order_relaxed);
+  prepare();
+}
+
+Serial::~Serial() { serial_scopes.fetch_sub(1, std::memory_order_relaxed); }
+
+namespace {
 
 CBLAS_TRANSPOSE op(bool trans) { return trans ? CblasTrans : CblasNoTrans; }
 

@@ -1,12 +1,15 @@
 // OpenBLAS's LAPACK (and BLAS's trsm), as gfortran calls it: every argument by
 // address, a hidden length after the arguments for each character one; then
 // overloads by type that take column-major matrices with their leading dims and
-// return LAPACK's info. Private to the core's solvers (lapack.cpp, decompose.cpp).
+// return LAPACK's info, each running on satchel's threads (blas::prepare), getrf
+// on one (blas::Serial). Private to the core's solvers (lapack.cpp, decompose.cpp).
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
 #include <vector>
+
+#include "blas.h"  // prepare, Serial
 
 extern "C" {
 using Len = std::size_t;
@@ -65,13 +68,15 @@ namespace satchel::linalg::lapack {
 
 // Column-major matrices; every leading dim at least 1, as LAPACK requires.
 
-// n x n LU with partial pivoting, in place (rectangular m x n too).
+// The LU factorization with partial pivoting of an m x n matrix, in place.
 inline int getrf(int m, int n, float* a, int lda, int* ipiv) {
+  blas::Serial serial;
   int info = 0;
   scipy_sgetrf_(&m, &n, a, &lda, ipiv, &info);
   return info;
 }
 inline int getrf(int m, int n, double* a, int lda, int* ipiv) {
+  blas::Serial serial;
   int info = 0;
   scipy_dgetrf_(&m, &n, a, &lda, ipiv, &info);
   return info;
@@ -79,40 +84,48 @@ inline int getrf(int m, int n, double* a, int lda, int* ipiv) {
 
 // op(A) X = B from getrf's factors; trans: 'N' or 'T'.
 inline void getrs(char trans, int n, int nrhs, const float* lu, int lda, const int* ipiv, float* b, int ldb) {
+  blas::prepare();
   int info = 0;
   scipy_sgetrs_(&trans, &n, &nrhs, lu, &lda, ipiv, b, &ldb, &info, 1);
 }
 inline void getrs(char trans, int n, int nrhs, const double* lu, int lda, const int* ipiv, double* b, int ldb) {
+  blas::prepare();
   int info = 0;
   scipy_dgetrs_(&trans, &n, &nrhs, lu, &lda, ipiv, b, &ldb, &info, 1);
 }
 
 inline int potrf(char uplo, int n, float* a, int lda) {
+  blas::prepare();
   int info = 0;
   scipy_spotrf_(&uplo, &n, a, &lda, &info, 1);
   return info;
 }
 inline int potrf(char uplo, int n, double* a, int lda) {
+  blas::prepare();
   int info = 0;
   scipy_dpotrf_(&uplo, &n, a, &lda, &info, 1);
   return info;
 }
 
 inline void potrs(char uplo, int n, int nrhs, const float* a, int lda, float* b, int ldb) {
+  blas::prepare();
   int info = 0;
   scipy_spotrs_(&uplo, &n, &nrhs, a, &lda, b, &ldb, &info, 1);
 }
 inline void potrs(char uplo, int n, int nrhs, const double* a, int lda, double* b, int ldb) {
+  blas::prepare();
   int info = 0;
   scipy_dpotrs_(&uplo, &n, &nrhs, a, &lda, b, &ldb, &info, 1);
 }
 
 inline int potri(char uplo, int n, float* a, int lda) {
+  blas::prepare();
   int info = 0;
   scipy_spotri_(&uplo, &n, a, &lda, &info, 1);
   return info;
 }
 inline int potri(char uplo, int n, double* a, int lda) {
+  blas::prepare();
   int info = 0;
   scipy_dpotri_(&uplo, &n, a, &lda, &info, 1);
   return info;
@@ -120,10 +133,12 @@ inline int potri(char uplo, int n, double* a, int lda) {
 
 // B = op(A)^-1 B (side 'L') or B op(A)^-1 (side 'R') for a triangular A; no check for a zero diagonal.
 inline void trsm(char side, char uplo, char diag, int m, int n, const float* a, int lda, float* b, int ldb) {
+  blas::prepare();
   const float one = 1;
   scipy_strsm_(&side, &uplo, "N", &diag, &m, &n, &one, a, &lda, b, &ldb, 1, 1, 1, 1);
 }
 inline void trsm(char side, char uplo, char diag, int m, int n, const double* a, int lda, double* b, int ldb) {
+  blas::prepare();
   const double one = 1;
   scipy_dtrsm_(&side, &uplo, "N", &diag, &m, &n, &one, a, &lda, b, &ldb, 1, 1, 1, 1);
 }
@@ -131,6 +146,7 @@ inline void trsm(char side, char uplo, char diag, int m, int n, const double* a,
 // The routines with a workspace: each asks LAPACK for the best size first (lwork = -1).
 
 inline void geqrf(int m, int n, float* a, int lda, float* tau, std::vector<float>& work) {
+  blas::prepare();
   int info = 0, lwork = -1;
   float best = 0;
   scipy_sgeqrf_(&m, &n, a, &lda, tau, &best, &lwork, &info);
@@ -139,6 +155,7 @@ inline void geqrf(int m, int n, float* a, int lda, float* tau, std::vector<float
   scipy_sgeqrf_(&m, &n, a, &lda, tau, work.data(), &lwork, &info);
 }
 inline void geqrf(int m, int n, double* a, int lda, double* tau, std::vector<double>& work) {
+  blas::prepare();
   int info = 0, lwork = -1;
   double best = 0;
   scipy_dgeqrf_(&m, &n, a, &lda, tau, &best, &lwork, &info);
@@ -149,6 +166,7 @@ inline void geqrf(int m, int n, double* a, int lda, double* tau, std::vector<dou
 
 // The first n columns of the product of k reflectors left in a by geqrf.
 inline void orgqr(int m, int n, int k, float* a, int lda, const float* tau, std::vector<float>& work) {
+  blas::prepare();
   int info = 0, lwork = -1;
   float best = 0;
   scipy_sorgqr_(&m, &n, &k, a, &lda, tau, &best, &lwork, &info);
@@ -157,6 +175,7 @@ inline void orgqr(int m, int n, int k, float* a, int lda, const float* tau, std:
   scipy_sorgqr_(&m, &n, &k, a, &lda, tau, work.data(), &lwork, &info);
 }
 inline void orgqr(int m, int n, int k, double* a, int lda, const double* tau, std::vector<double>& work) {
+  blas::prepare();
   int info = 0, lwork = -1;
   double best = 0;
   scipy_dorgqr_(&m, &n, &k, a, &lda, tau, &best, &lwork, &info);
@@ -169,6 +188,7 @@ inline void orgqr(int m, int n, int k, double* a, int lda, const double* tau, st
 // in a (lda rows); trans 'N' or 'T'.
 inline void ormqr(char side, char trans, int m, int n, int k, const float* a, int lda, const float* tau, float* c,
                   int ldc, std::vector<float>& work) {
+  blas::prepare();
   int info = 0, lwork = -1;
   float best = 0;
   scipy_sormqr_(&side, &trans, &m, &n, &k, a, &lda, tau, c, &ldc, &best, &lwork, &info, 1, 1);
@@ -178,6 +198,7 @@ inline void ormqr(char side, char trans, int m, int n, int k, const float* a, in
 }
 inline void ormqr(char side, char trans, int m, int n, int k, const double* a, int lda, const double* tau, double* c,
                   int ldc, std::vector<double>& work) {
+  blas::prepare();
   int info = 0, lwork = -1;
   double best = 0;
   scipy_dormqr_(&side, &trans, &m, &n, &k, a, &lda, tau, c, &ldc, &best, &lwork, &info, 1, 1);
@@ -190,6 +211,7 @@ inline void ormqr(char side, char trans, int m, int n, int k, const double* a, i
 // min(m, n)) or 'N' (singular values only). A is destroyed.
 inline int gesdd(char jobz, int m, int n, float* a, int lda, float* s, float* u, int ldu, float* vt, int ldvt,
                  std::vector<float>& work, std::vector<int>& iwork) {
+  blas::prepare();
   int info = 0, lwork = -1;
   float best = 0;
   iwork.resize(std::size_t(8 * std::max(1, std::min(m, n))));
@@ -201,6 +223,7 @@ inline int gesdd(char jobz, int m, int n, float* a, int lda, float* s, float* u,
 }
 inline int gesdd(char jobz, int m, int n, double* a, int lda, double* s, double* u, int ldu, double* vt, int ldvt,
                  std::vector<double>& work, std::vector<int>& iwork) {
+  blas::prepare();
   int info = 0, lwork = -1;
   double best = 0;
   iwork.resize(std::size_t(8 * std::max(1, std::min(m, n))));
@@ -215,6 +238,7 @@ inline int gesdd(char jobz, int m, int n, double* a, int lda, double* s, double*
 // with jobz 'V' its eigenvectors, left in a's columns.
 inline int syevd(char jobz, char uplo, int n, float* a, int lda, float* w, std::vector<float>& work,
                  std::vector<int>& iwork) {
+  blas::prepare();
   int info = 0, lwork = -1, liwork = -1, ibest = 0;
   float best = 0;
   scipy_ssyevd_(&jobz, &uplo, &n, a, &lda, w, &best, &lwork, &ibest, &liwork, &info, 1, 1);
@@ -226,6 +250,7 @@ inline int syevd(char jobz, char uplo, int n, float* a, int lda, float* w, std::
 }
 inline int syevd(char jobz, char uplo, int n, double* a, int lda, double* w, std::vector<double>& work,
                  std::vector<int>& iwork) {
+  blas::prepare();
   int info = 0, lwork = -1, liwork = -1, ibest = 0;
   double best = 0;
   scipy_dsyevd_(&jobz, &uplo, &n, a, &lda, w, &best, &lwork, &ibest, &liwork, &info, 1, 1);
@@ -240,6 +265,7 @@ inline int syevd(char jobz, char uplo, int n, double* a, int lda, double* w, std
 // receives X in its first n rows; singular values at most rcond * the largest count as zero.
 inline int gelsd(int m, int n, int nrhs, float* a, int lda, float* b, int ldb, float* s, float rcond, int* rank,
                  std::vector<float>& work, std::vector<int>& iwork) {
+  blas::prepare();
   int info = 0, lwork = -1, ibest = 0;
   float best = 0;
   scipy_sgelsd_(&m, &n, &nrhs, a, &lda, b, &ldb, s, &rcond, rank, &best, &lwork, &ibest, &info);
@@ -251,6 +277,7 @@ inline int gelsd(int m, int n, int nrhs, float* a, int lda, float* b, int ldb, f
 }
 inline int gelsd(int m, int n, int nrhs, double* a, int lda, double* b, int ldb, double* s, double rcond, int* rank,
                  std::vector<double>& work, std::vector<int>& iwork) {
+  blas::prepare();
   int info = 0, lwork = -1, ibest = 0;
   double best = 0;
   scipy_dgelsd_(&m, &n, &nrhs, a, &lda, b, &ldb, s, &rcond, rank, &best, &lwork, &ibest, &info);
