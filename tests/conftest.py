@@ -299,3 +299,29 @@ def trunc_div(x: int, y: int) -> int:
         return 0
     q = abs(x) // abs(y)
     return q if (x >= 0) == (y >= 0) else -q
+
+
+@st.composite
+def viewed(draw: st.DrawFn, u: Unit, shape: tuple[int, ...], el: st.SearchStrategy[Any]) -> tuple[np.ndarray, Any]:
+    """An array of `shape`, elements drawn from el, and the same elements as a tensor, often a
+    view of another layout: transposed, stepped, flipped or expanded."""
+    nd = len(shape)
+    kind = draw(st.sampled_from(["plain", "t", "step", "flip", "expand"] if nd else ["plain"]))
+    if kind == "t" and nd >= 2:
+        base = draw(arrays(u, shape[:-2] + (shape[-1], shape[-2]), el))
+        return base.swapaxes(-1, -2), as_tensor(u, base).transpose(-1, -2)
+    d = draw(st.integers(0, nd - 1)) if nd else 0
+    index: list[Any] = [slice(None)] * nd
+    if kind == "step":
+        base = draw(arrays(u, shape[:d] + (2 * shape[d],) + shape[d + 1:], el))
+        index[d] = slice(None, None, 2)
+        return base[tuple(index)], as_tensor(u, base)[tuple(index)]
+    if kind == "flip":
+        base = draw(arrays(u, shape, el))
+        index[d] = slice(None, None, -1)
+        return base[tuple(index)], as_tensor(u, base)[tuple(index)]
+    if kind == "expand":
+        base = draw(arrays(u, shape[:d] + (1,) + shape[d + 1:], el))
+        return np.broadcast_to(base, shape), as_tensor(u, base).expand(list(shape))
+    base = draw(arrays(u, shape, el))
+    return base, as_tensor(u, base)

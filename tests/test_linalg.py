@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pytest
 from conftest import SPEC, UNITS, Unit, arrays, as_tensor, assert_same, elements, get_unit, requires, shape_broadcasting_to, \
-    to_numpy, units_where
+    to_numpy, units_where, viewed
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -62,30 +62,9 @@ def small(u: Unit) -> st.SearchStrategy[Any]:
     return st.integers(-8, 8).map(float) if u.is_float else elements(u)
 
 
-@st.composite
-def operand(draw: st.DrawFn, u: Unit, shape: tuple[int, ...]) -> tuple[np.ndarray, Any]:
-    """An array of `shape` and the same elements as a tensor, often a view of another layout."""
-    el = small(u)
-    nd = len(shape)
-    kind = draw(st.sampled_from(["plain", "t", "step", "flip", "expand"] if nd else ["plain"]))
-    if kind == "t" and nd >= 2:
-        base = draw(arrays(u, shape[:-2] + (shape[-1], shape[-2]), el))
-        return base.swapaxes(-1, -2), as_tensor(u, base).transpose(-1, -2)
-    d = draw(st.integers(0, nd - 1)) if nd else 0
-    index = [slice(None)] * nd
-    if kind == "step":
-        base = draw(arrays(u, shape[:d] + (2 * shape[d],) + shape[d + 1:], el))
-        index[d] = slice(None, None, 2)
-        return base[tuple(index)], as_tensor(u, base)[tuple(index)]
-    if kind == "flip":
-        base = draw(arrays(u, shape, el))
-        index[d] = slice(None, None, -1)
-        return base[tuple(index)], as_tensor(u, base)[tuple(index)]
-    if kind == "expand":
-        base = draw(arrays(u, shape[:d] + (1,) + shape[d + 1:], el))
-        return np.broadcast_to(base, shape), as_tensor(u, base).expand(list(shape))
-    base = draw(arrays(u, shape, el))
-    return base, as_tensor(u, base)
+def operand(u: Unit, shape: tuple[int, ...]) -> st.SearchStrategy[tuple[np.ndarray, Any]]:
+    """An array of `shape` and the same small elements as a tensor, often a view of another layout."""
+    return viewed(u, shape, small(u))
 
 
 def exact(u: Unit, value: Any) -> np.ndarray:

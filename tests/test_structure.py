@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import SPEC, Unit, arrays, as_tensor, assert_same, elements, get_unit, to_numpy, units_where
+from conftest import SPEC, Unit, arrays, as_tensor, assert_same, elements, get_unit, to_numpy, units_where, viewed
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -48,31 +48,10 @@ def special(u: Unit) -> st.SearchStrategy[Any]:
     return elements(u, nan=True, inf=True) if u.is_float else elements(u)
 
 
-@st.composite
-def operand(draw: st.DrawFn, u: Unit, shape: tuple[int, ...], el: st.SearchStrategy[Any] | None = None
-            ) -> tuple[np.ndarray, Any]:
+def operand(u: Unit, shape: tuple[int, ...], el: st.SearchStrategy[Any] | None = None
+            ) -> st.SearchStrategy[tuple[np.ndarray, Any]]:
     """An array of `shape` and the same elements as a tensor, often a view of another layout."""
-    el = small(u) if el is None else el
-    nd = len(shape)
-    kind = draw(st.sampled_from(["plain", "t", "step", "flip", "expand"] if nd else ["plain"]))
-    if kind == "t" and nd >= 2:
-        base = draw(arrays(u, shape[:-2] + (shape[-1], shape[-2]), el))
-        return base.swapaxes(-1, -2), as_tensor(u, base).transpose(-1, -2)
-    d = draw(st.integers(0, nd - 1)) if nd else 0
-    index: list[Any] = [slice(None)] * nd
-    if kind == "step":
-        base = draw(arrays(u, shape[:d] + (2 * shape[d],) + shape[d + 1:], el))
-        index[d] = slice(None, None, 2)
-        return base[tuple(index)], as_tensor(u, base)[tuple(index)]
-    if kind == "flip":
-        base = draw(arrays(u, shape, el))
-        index[d] = slice(None, None, -1)
-        return base[tuple(index)], as_tensor(u, base)[tuple(index)]
-    if kind == "expand":
-        base = draw(arrays(u, shape[:d] + (1,) + shape[d + 1:], el))
-        return np.broadcast_to(base, shape), as_tensor(u, base).expand(list(shape))
-    base = draw(arrays(u, shape, el))
-    return base, as_tensor(u, base)
+    return viewed(u, shape, small(u) if el is None else el)
 
 
 def shape(min_dims: int = 0, max_dims: int = 4) -> st.SearchStrategy[tuple[int, ...]]:
