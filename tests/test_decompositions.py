@@ -454,3 +454,24 @@ def test_decomposition_errors(u: Unit) -> None:
         T.pinv(T.ones([2, 2]), atol=-1.0)
     with pytest.raises(TypeError):
         T.solve_triangular(T.ones([2, 2]), T.ones([2, 1]))  # upper is required, as PyTorch's
+
+
+@pytest.mark.parametrize("u", FLOATING)
+def test_big_batches_of_small_matrices_split_across_threads(u: Unit) -> None:
+    """A batch of thousands of small matrices runs on several threads (core/lapack_batch.h):
+    each result as the matrix's alone, and the error the first bad matrix's, as in order."""
+    rng = np.random.default_rng(7)
+    a = f64(u, rng.uniform(-1, 1, size=(3000, 4, 4)) + 5 * np.eye(4))
+    ta = as_tensor(u, a.astype(u.np_dtype))
+    for op, args in (("inv", ()), ("slogdet", ()), ("svdvals", ()), ("qr", ()), ("eigvalsh", ()), ("pinv", ()),
+                     ("lstsq", (as_tensor(u, a[..., :2].astype(u.np_dtype)),))):
+        whole = getattr(u.T, op)(ta, *args)
+        for i in (0, 1499, 1500, 2999):
+            alone = getattr(u.T, op)(ta[i], *(x[i] for x in args))
+            for w, s in zip(whole, alone, strict=True) if isinstance(alone, tuple) else [(whole, alone)]:
+                if s.shape != (0,):  # (residuals: per batch, not per matrix)
+                    np.testing.assert_array_equal(to_numpy(w[i]), to_numpy(s))
+    bad = a.copy()
+    bad[[2000, 2500], 1, 1] = np.nan
+    with pytest.raises(satchel.LinAlgError, match=r"svd: matrix \(2000,\) of the batch holds NaN"):
+        u.T.svd(as_tensor(u, bad.astype(u.np_dtype)))

@@ -105,25 +105,27 @@ void slogdet(const TensorBase& self, Allocate sign_out, Allocate logabsdet_out) 
   const Dims batch = square_batch("slogdet", "self", self);
   const int64_t n = cols_of(self), count = checked_numel(batch);
   const TensorBase sign = sign_out(batch), logabsdet = logabsdet_out(batch);
-  std::vector<W> lu(static_cast<std::size_t>(n * n));
-  std::vector<int> pivots(static_cast<std::size_t>(n));
-  for (int64_t b = 0; b < count; ++b) {
-    double s = 1, l = 0;  // of the product of U's diagonal, the pivots' parity in s
-    if (n > 0) {
-      load_matrix<T>(self, batch, b, lu.data());
-      lapack::getrf(int(n), int(n), lu.data(), int(n), pivots.data());
-      for (int64_t i = 0; i < n; ++i) {
-        const double u = lu[std::size_t(i * n + i)];
-        if (pivots[std::size_t(i)] != i + 1) s = -s;
-        if (u < 0) s = -s;
-        if (std::isnan(u)) s = u;
-        l += std::log(std::abs(u));  // a zero gives -inf, as the determinant's log
+  for_matrices(count, kInOrder, [&](int64_t begin, int64_t end) {
+    auto lu = buffer<W>(n * n);
+    auto pivots = buffer<int>(n);
+    for (int64_t b = begin; b < end; ++b) {
+      double s = 1, l = 0;  // of the product of U's diagonal, the pivots' parity in s
+      if (n > 0) {
+        load_matrix<T>(self, batch, b, lu.data());
+        lapack::getrf(int(n), int(n), lu.data(), int(n), pivots.data());
+        for (int64_t i = 0; i < n; ++i) {
+          const double u = lu[std::size_t(i * n + i)];
+          if (pivots[std::size_t(i)] != i + 1) s = -s;
+          if (u < 0) s = -s;
+          if (std::isnan(u)) s = u;
+          l += std::log(std::abs(u));  // a zero gives -inf, as the determinant's log
+        }
+        if (l == -std::numeric_limits<double>::infinity()) s = 0;
       }
-      if (l == -std::numeric_limits<double>::infinity()) s = 0;
+      data_of<T>(sign)[b] = T(W(s));
+      data_of<T>(logabsdet)[b] = T(W(l));
     }
-    data_of<T>(sign)[b] = T(W(s));
-    data_of<T>(logabsdet)[b] = T(W(l));
-  }
+  });
 }
 
 template <class T>
@@ -135,17 +137,19 @@ void lu_factor(const TensorBase& self, bool pivot, Allocate lu_out, Allocate piv
   const Dims batch = matrix_batch("lu_factor", "self", self);
   const int64_t m = rows_of(self), n = cols_of(self), k = std::min(m, n), count = checked_numel(batch);
   const TensorBase lu = lu_out(self.sizes()), pivots = pivots_out(with(batch, {k}));
-  std::vector<W> a(static_cast<std::size_t>(m * n));
-  std::vector<int> p(static_cast<std::size_t>(k));
-  for (int64_t b = 0; b < count && k > 0; ++b) {
-    load_matrix<T>(self, batch, b, a.data());
-    if (const int info = lapack::getrf(int(m), int(n), a.data(), int(m), p.data()); info > 0)
-      throw LinAlgError(which("lu_factor", batch, b) + " is singular (U[" + std::to_string(info - 1) + ", " +
-                        std::to_string(info - 1) + "] of its LU factorization is zero, and lu_solve would divide "
-                        "by it)");
-    store(a.data(), m, n, data_of<T>(lu) + b * m * n);
-    std::copy(p.begin(), p.end(), data_of<int32_t>(pivots) + b * k);
-  }
+  for_matrices(count, kInOrder, [&](int64_t begin, int64_t end) {
+    auto a = buffer<W>(m * n);
+    auto p = buffer<int>(k);
+    for (int64_t b = begin; b < end && k > 0; ++b) {
+      load_matrix<T>(self, batch, b, a.data());
+      if (const int info = lapack::getrf(int(m), int(n), a.data(), int(m), p.data()); info > 0)
+        throw LinAlgError(which("lu_factor", batch, b) + " is singular (U[" + std::to_string(info - 1) + ", " +
+                          std::to_string(info - 1) + "] of its LU factorization is zero, and lu_solve would divide "
+                          "by it)");
+      store(a.data(), m, n, data_of<T>(lu) + b * m * n);
+      std::copy(p.begin(), p.end(), data_of<int32_t>(pivots) + b * k);
+    }
+  });
 }
 
 template <class T>
@@ -166,26 +170,28 @@ void lu_solve(const TensorBase& lu, const TensorBase& pivots, const TensorBase& 
   // X A = B is A^T X^T = B^T: the solve of B's transpose, whose result is X's transpose.
   const int64_t k = left ? cols_of(b_in) : rows_of(b_in), count = checked_numel(batch);
   const char trans = adjoint == left ? 'T' : 'N';
-  std::vector<W> a(static_cast<std::size_t>(n * n)), y(static_cast<std::size_t>(n * k));
-  std::vector<int> p(static_cast<std::size_t>(n));
-  for (int64_t b = 0; b < count && n > 0 && k > 0; ++b) {
-    load_matrix<T>(lu, batch, b, a.data());
-    const int32_t* pb = data_of<int32_t>(pivots) + batch_offset(pivots, 1, batch, b);
-    for (int64_t i = 0; i < n; ++i) {
-      const int32_t v = pb[i * pivots.stride(pivots.dim() - 1)];
-      if (v < 1 || v > n)
-        throw std::invalid_argument(which("lu_solve", batch, b) + ": pivot " + std::to_string(i) + " is " +
-                                    std::to_string(v) + ", outside [1, " + std::to_string(n) + "] (pivots are "
-                                    "lu_factor's, counted from 1)");
-      p[std::size_t(i)] = v;
+  for_matrices(count, kInOrder, [&](int64_t begin, int64_t end) {
+    auto a = buffer<W>(n * n), y = buffer<W>(n * k);
+    auto p = buffer<int>(n);
+    for (int64_t b = begin; b < end && n > 0 && k > 0; ++b) {
+      load_matrix<T>(lu, batch, b, a.data());
+      const int32_t* pb = data_of<int32_t>(pivots) + batch_offset(pivots, 1, batch, b);
+      for (int64_t i = 0; i < n; ++i) {
+        const int32_t v = pb[i * pivots.stride(pivots.dim() - 1)];
+        if (v < 1 || v > n)
+          throw std::invalid_argument(which("lu_solve", batch, b) + ": pivot " + std::to_string(i) + " is " +
+                                      std::to_string(v) + ", outside [1, " + std::to_string(n) + "] (pivots are "
+                                      "lu_factor's, counted from 1)");
+        p[std::size_t(i)] = v;
+      }
+      load_side<T>(b_in, batch, b, !left, y.data(), n);
+      lapack::getrs(trans, int(n), int(k), a.data(), int(n), p.data(), y.data(), int(n));
+      if (left)
+        store(y.data(), n, k, data_of<T>(x) + b * n * k);
+      else
+        store_in_order(y.data(), n * k, data_of<T>(x) + b * n * k);
     }
-    load_side<T>(b_in, batch, b, !left, y.data(), n);
-    lapack::getrs(trans, int(n), int(k), a.data(), int(n), p.data(), y.data(), int(n));
-    if (left)
-      store(y.data(), n, k, data_of<T>(x) + b * n * k);
-    else
-      store_in_order(y.data(), n * k, data_of<T>(x) + b * n * k);
-  }
+  });
 }
 
 template <class T>
@@ -200,13 +206,15 @@ void cholesky_solve(const TensorBase& self, const TensorBase& factor, bool upper
   const Dims batch = joint_batch("cholesky_solve", matrix_batch("cholesky_solve", "self", self), a_batch, shapes);
   const int64_t k = cols_of(self), count = checked_numel(batch);
   const TensorBase x = out(with(batch, {n, k}));
-  std::vector<W> a(static_cast<std::size_t>(n * n)), y(static_cast<std::size_t>(n * k));
-  for (int64_t b = 0; b < count && n > 0 && k > 0; ++b) {
-    load_matrix<T>(factor, batch, b, a.data());
-    load_matrix<T>(self, batch, b, y.data());
-    lapack::potrs(upper ? 'U' : 'L', int(n), int(k), a.data(), int(n), y.data(), int(n));
-    store(y.data(), n, k, data_of<T>(x) + b * n * k);
-  }
+  for_matrices(count, kInOrder, [&](int64_t begin, int64_t end) {
+    auto a = buffer<W>(n * n), y = buffer<W>(n * k);
+    for (int64_t b = begin; b < end && n > 0 && k > 0; ++b) {
+      load_matrix<T>(factor, batch, b, a.data());
+      load_matrix<T>(self, batch, b, y.data());
+      lapack::potrs(upper ? 'U' : 'L', int(n), int(k), a.data(), int(n), y.data(), int(n));
+      store(y.data(), n, k, data_of<T>(x) + b * n * k);
+    }
+  });
 }
 
 template <class T>
@@ -215,20 +223,22 @@ void cholesky_inverse(const TensorBase& self, bool upper, Allocate out) {
   const Dims batch = square_batch("cholesky_inverse", "self", self);
   const int64_t n = cols_of(self), count = checked_numel(batch);
   const TensorBase x = out(self.sizes());
-  std::vector<W> a(static_cast<std::size_t>(n * n));
-  for (int64_t b = 0; b < count && n > 0; ++b) {
-    load_matrix<T>(self, batch, b, a.data());
-    if (const int info = lapack::potri(upper ? 'U' : 'L', int(n), a.data(), int(n)); info > 0)
-      throw LinAlgError(which("cholesky_inverse", batch, b) + " is singular (its diagonal element " +
-                        std::to_string(info - 1) + " is zero)");
-    for (int64_t j = 0; j < n; ++j)  // potri leaves one triangle of the symmetric inverse: mirror it
-      for (int64_t i = j + 1; i < n; ++i) {
-        W& lower = a[std::size_t(j * n + i)];
-        W& above = a[std::size_t(i * n + j)];
-        (upper ? lower : above) = upper ? above : lower;
-      }
-    store(a.data(), n, n, data_of<T>(x) + b * n * n);
-  }
+  for_matrices(count, kInOrder, [&](int64_t begin, int64_t end) {
+    auto a = buffer<W>(n * n);
+    for (int64_t b = begin; b < end && n > 0; ++b) {
+      load_matrix<T>(self, batch, b, a.data());
+      if (const int info = lapack::potri(upper ? 'U' : 'L', int(n), a.data(), int(n)); info > 0)
+        throw LinAlgError(which("cholesky_inverse", batch, b) + " is singular (its diagonal element " +
+                          std::to_string(info - 1) + " is zero)");
+      for (int64_t j = 0; j < n; ++j)  // potri leaves one triangle of the symmetric inverse: mirror it
+        for (int64_t i = j + 1; i < n; ++i) {
+          W& lower = a[std::size_t(j * n + i)];
+          W& above = a[std::size_t(i * n + j)];
+          (upper ? lower : above) = upper ? above : lower;
+        }
+      store(a.data(), n, n, data_of<T>(x) + b * n * n);
+    }
+  });
 }
 
 template <class T>
@@ -244,14 +254,16 @@ void solve_triangular(const TensorBase& self, const TensorBase& b_in, bool upper
   const Dims batch = joint_batch("solve_triangular", a_batch, matrix_batch("solve_triangular", "B", b_in), shapes);
   const int64_t r = rows_of(b_in), c = cols_of(b_in), count = checked_numel(batch);
   const TensorBase x = out(with(batch, {r, c}));
-  std::vector<W> a(static_cast<std::size_t>(n * n)), y(static_cast<std::size_t>(r * c));
-  for (int64_t b = 0; b < count && r > 0 && c > 0; ++b) {
-    load_matrix<T>(self, batch, b, a.data());
-    load_matrix<T>(b_in, batch, b, y.data());
-    lapack::trsm(left ? 'L' : 'R', upper ? 'U' : 'L', unitriangular ? 'U' : 'N', int(r), int(c), a.data(), ld(n),
-                 y.data(), int(r));
-    store(y.data(), r, c, data_of<T>(x) + b * r * c);
-  }
+  for_matrices(count, kInOrder, [&](int64_t begin, int64_t end) {
+    auto a = buffer<W>(n * n), y = buffer<W>(r * c);
+    for (int64_t b = begin; b < end && r > 0 && c > 0; ++b) {
+      load_matrix<T>(self, batch, b, a.data());
+      load_matrix<T>(b_in, batch, b, y.data());
+      lapack::trsm(left ? 'L' : 'R', upper ? 'U' : 'L', unitriangular ? 'U' : 'N', int(r), int(c), a.data(), ld(n),
+                   y.data(), int(r));
+      store(y.data(), r, c, data_of<T>(x) + b * r * c);
+    }
+  });
 }
 
 template <class T>
@@ -265,18 +277,21 @@ void qr(const TensorBase& self, const std::string& mode, Allocate q_out, Allocat
   const int64_t q_cols = complete ? m : k, r_rows = complete ? m : k;
   const TensorBase q = q_out(mode == "r" ? Dims{0} : with(batch, {m, q_cols}));
   const TensorBase r = r_out(with(batch, {r_rows, n}));
-  std::vector<W> a(static_cast<std::size_t>(m * std::max(n, q_cols))), tau(static_cast<std::size_t>(k)), work;
-  for (int64_t b = 0; b < count && m > 0; ++b) {
-    std::fill(a.begin(), a.end(), W(0));
-    load_matrix<T>(self, batch, b, a.data());
-    lapack::geqrf(int(m), int(n), a.data(), int(m), tau.data(), work);
-    T* rb = data_of<T>(r) + b * r_rows * n;
-    for (int64_t i = 0; i < r_rows; ++i)
-      for (int64_t j = 0; j < n; ++j) rb[i * n + j] = i <= j ? T(a[std::size_t(j * m + i)]) : T(0);
-    if (mode == "r" || q_cols == 0) continue;
-    lapack::orgqr(int(m), int(q_cols), int(k), a.data(), int(m), tau.data(), work);
-    store(a.data(), m, q_cols, data_of<T>(q) + b * m * q_cols);
-  }
+  for_matrices(count, std::max(m, n), [&](int64_t begin, int64_t end) {
+    auto a = buffer<W>(m * std::max(n, q_cols)), tau = buffer<W>(k);
+    std::vector<W> work;
+    for (int64_t b = begin; b < end && m > 0; ++b) {
+      std::fill(a.begin(), a.end(), W(0));
+      load_matrix<T>(self, batch, b, a.data());
+      lapack::geqrf(int(m), int(n), a.data(), int(m), tau.data(), work);
+      T* rb = data_of<T>(r) + b * r_rows * n;
+      for (int64_t i = 0; i < r_rows; ++i)
+        for (int64_t j = 0; j < n; ++j) rb[i * n + j] = i <= j ? T(a[std::size_t(j * m + i)]) : T(0);
+      if (mode == "r" || q_cols == 0) continue;
+      lapack::orgqr(int(m), int(q_cols), int(k), a.data(), int(m), tau.data(), work);
+      store(a.data(), m, q_cols, data_of<T>(q) + b * m * q_cols);
+    }
+  });
 }
 
 template <class T>
@@ -285,13 +300,16 @@ void geqrf(const TensorBase& self, Allocate a_out, Allocate tau_out) {
   const Dims batch = matrix_batch("geqrf", "self", self);
   const int64_t m = rows_of(self), n = cols_of(self), k = std::min(m, n), count = checked_numel(batch);
   const TensorBase out = a_out(self.sizes()), taus = tau_out(with(batch, {k}));
-  std::vector<W> a(static_cast<std::size_t>(m * n)), tau(static_cast<std::size_t>(k)), work;
-  for (int64_t b = 0; b < count && k > 0; ++b) {
-    load_matrix<T>(self, batch, b, a.data());
-    lapack::geqrf(int(m), int(n), a.data(), int(m), tau.data(), work);
-    store(a.data(), m, n, data_of<T>(out) + b * m * n);
-    store_in_order(tau.data(), k, data_of<T>(taus) + b * k);
-  }
+  for_matrices(count, std::max(m, n), [&](int64_t begin, int64_t end) {
+    auto a = buffer<W>(m * n), tau = buffer<W>(k);
+    std::vector<W> work;
+    for (int64_t b = begin; b < end && k > 0; ++b) {
+      load_matrix<T>(self, batch, b, a.data());
+      lapack::geqrf(int(m), int(n), a.data(), int(m), tau.data(), work);
+      store(a.data(), m, n, data_of<T>(out) + b * m * n);
+      store_in_order(tau.data(), k, data_of<T>(taus) + b * k);
+    }
+  });
 }
 
 template <class T>
@@ -307,13 +325,16 @@ void householder_product(const TensorBase& self, const TensorBase& tau, Allocate
     throw std::invalid_argument("householder_product: tau must have shape (*batch, k) with self's batch dims and "
                                 "k <= " + std::to_string(n) + " (" + shapes_of("self", self, "tau", tau) + ")");
   const TensorBase q = out(self.sizes());
-  std::vector<W> a(static_cast<std::size_t>(m * n)), t(static_cast<std::size_t>(k)), work;
-  for (int64_t b = 0; b < count && n > 0; ++b) {
-    load_matrix<T>(self, batch, b, a.data());
-    load<T>(tau, batch_offset(tau, 1, batch, b), k, 1, tau.stride(tau.dim() - 1), 0, t.data());
-    lapack::orgqr(int(m), int(n), int(k), a.data(), int(m), t.data(), work);
-    store(a.data(), m, n, data_of<T>(q) + b * m * n);
-  }
+  for_matrices(count, m, [&](int64_t begin, int64_t end) {
+    auto a = buffer<W>(m * n), t = buffer<W>(k);
+    std::vector<W> work;
+    for (int64_t b = begin; b < end && n > 0; ++b) {
+      load_matrix<T>(self, batch, b, a.data());
+      load<T>(tau, batch_offset(tau, 1, batch, b), k, 1, tau.stride(tau.dim() - 1), 0, t.data());
+      lapack::orgqr(int(m), int(n), int(k), a.data(), int(m), t.data(), work);
+      store(a.data(), m, n, data_of<T>(q) + b * m * n);
+    }
+  });
 }
 
 template <class T>
@@ -334,16 +355,18 @@ void ormqr(const TensorBase& self, const TensorBase& tau, const TensorBase& othe
   const Dims batch = joint_batch("ormqr", a_batch, matrix_batch("ormqr", "input3", other), shapes);
   const int64_t m = rows_of(other), n = cols_of(other), count = checked_numel(batch);
   const TensorBase c = out(with(batch, {m, n}));
-  std::vector<W> a(static_cast<std::size_t>(mn * cols_of(self))), t(static_cast<std::size_t>(k)),
-      y(static_cast<std::size_t>(m * n)), work;
-  for (int64_t b = 0; b < count && m > 0 && n > 0; ++b) {
-    load_matrix<T>(self, batch, b, a.data());
-    load<T>(tau, batch_offset(tau, 1, batch, b), k, 1, tau.stride(tau.dim() - 1), 0, t.data());
-    load_matrix<T>(other, batch, b, y.data());
-    lapack::ormqr(left ? 'L' : 'R', transpose ? 'T' : 'N', int(m), int(n), int(k), a.data(), int(mn), t.data(),
-                  y.data(), int(m), work);
-    store(y.data(), m, n, data_of<T>(c) + b * m * n);
-  }
+  for_matrices(count, std::max(m, n), [&](int64_t begin, int64_t end) {
+    auto a = buffer<W>(mn * cols_of(self)), t = buffer<W>(k), y = buffer<W>(m * n);
+    std::vector<W> work;
+    for (int64_t b = begin; b < end && m > 0 && n > 0; ++b) {
+      load_matrix<T>(self, batch, b, a.data());
+      load<T>(tau, batch_offset(tau, 1, batch, b), k, 1, tau.stride(tau.dim() - 1), 0, t.data());
+      load_matrix<T>(other, batch, b, y.data());
+      lapack::ormqr(left ? 'L' : 'R', transpose ? 'T' : 'N', int(m), int(n), int(k), a.data(), int(mn), t.data(),
+                    y.data(), int(m), work);
+      store(y.data(), m, n, data_of<T>(c) + b * m * n);
+    }
+  });
 }
 
 template <class T>
@@ -354,25 +377,27 @@ void svd(const TensorBase& self, bool full_matrices, Allocate u_out, Allocate s_
   const int64_t u_cols = full_matrices ? m : k, v_rows = full_matrices ? n : k;
   const TensorBase u = u_out(with(batch, {m, u_cols})), s = s_out(with(batch, {k})),
                    vh = vh_out(with(batch, {v_rows, n}));
-  std::vector<W> a(static_cast<std::size_t>(m * n)), sv(static_cast<std::size_t>(k)), ub(static_cast<std::size_t>(m * u_cols)), vb(static_cast<std::size_t>(v_rows * n)),
-      work;
-  std::vector<int> iwork;
-  for (int64_t b = 0; b < count; ++b) {
-    if (k == 0) {  // nothing to factor: the full bases of an empty matrix are identities
-      std::fill(ub.begin(), ub.end(), W(0)), std::fill(vb.begin(), vb.end(), W(0));
-      for (int64_t i = 0; i < std::min(m, u_cols); ++i) ub[std::size_t(i * m + i)] = W(1);
-      for (int64_t i = 0; i < std::min(n, v_rows); ++i) vb[std::size_t(i * v_rows + i)] = W(1);
-    } else {
-      load_matrix<T>(self, batch, b, a.data());
-      check_finite(all_finite(a.data(), m * n), "svd", batch, b);
-      check_converged(lapack::gesdd(full_matrices ? 'A' : 'S', int(m), int(n), a.data(), int(m), sv.data(), ub.data(),
-                                    int(m), vb.data(), int(v_rows), work, iwork),
-                      "svd", batch, b);
+  for_matrices(count, std::max(m, n), [&](int64_t begin, int64_t end) {
+    auto a = buffer<W>(m * n), sv = buffer<W>(k), ub = buffer<W>(m * u_cols), vb = buffer<W>(v_rows * n);
+    std::vector<W> work;
+    std::vector<int> iwork;
+    for (int64_t b = begin; b < end; ++b) {
+      if (k == 0) {  // nothing to factor: the full bases of an empty matrix are identities
+        std::fill(ub.begin(), ub.end(), W(0)), std::fill(vb.begin(), vb.end(), W(0));
+        for (int64_t i = 0; i < std::min(m, u_cols); ++i) ub[std::size_t(i * m + i)] = W(1);
+        for (int64_t i = 0; i < std::min(n, v_rows); ++i) vb[std::size_t(i * v_rows + i)] = W(1);
+      } else {
+        load_matrix<T>(self, batch, b, a.data());
+        check_finite(all_finite(a.data(), m * n), "svd", batch, b);
+        check_converged(lapack::gesdd(full_matrices ? 'A' : 'S', int(m), int(n), a.data(), int(m), sv.data(), ub.data(),
+                                      int(m), vb.data(), int(v_rows), work, iwork),
+                        "svd", batch, b);
+      }
+      store(ub.data(), m, u_cols, data_of<T>(u) + b * m * u_cols);
+      store_in_order(sv.data(), k, data_of<T>(s) + b * k);
+      store(vb.data(), v_rows, n, data_of<T>(vh) + b * v_rows * n);
     }
-    store(ub.data(), m, u_cols, data_of<T>(u) + b * m * u_cols);
-    store_in_order(sv.data(), k, data_of<T>(s) + b * k);
-    store(vb.data(), v_rows, n, data_of<T>(vh) + b * v_rows * n);
-  }
+  });
 }
 
 template <class T>
@@ -381,12 +406,15 @@ void svdvals(const TensorBase& self, Allocate s_out) {
   const Dims batch = matrix_batch("svdvals", "self", self);
   const int64_t m = rows_of(self), n = cols_of(self), k = std::min(m, n), count = checked_numel(batch);
   const TensorBase s = s_out(with(batch, {k}));
-  std::vector<W> a(static_cast<std::size_t>(m * n)), sv(static_cast<std::size_t>(k)), work;
-  std::vector<int> iwork;
-  for (int64_t b = 0; b < count && k > 0; ++b) {
-    spectrum<T>("svdvals", self, batch, b, false, a, sv, work, iwork);
-    store_in_order(sv.data(), k, data_of<T>(s) + b * k);
-  }
+  for_matrices(count, std::max(m, n), [&](int64_t begin, int64_t end) {
+    auto a = buffer<W>(m * n), sv = buffer<W>(k);
+    std::vector<W> work;
+    std::vector<int> iwork;
+    for (int64_t b = begin; b < end && k > 0; ++b) {
+      spectrum<T>("svdvals", self, batch, b, false, a, sv, work, iwork);
+      store_in_order(sv.data(), k, data_of<T>(s) + b * k);
+    }
+  });
 }
 
 namespace {
@@ -403,20 +431,23 @@ void symmetric_eigen(const char* op, const TensorBase& self, const std::string& 
   const TensorBase values = values_out(with(batch, {n}));
   std::optional<TensorBase> vectors;
   if (vectors_out) vectors = (*vectors_out)(self.sizes());
-  std::vector<W> a(static_cast<std::size_t>(n * n)), w(static_cast<std::size_t>(n)), work;
-  std::vector<int> iwork;
-  for (int64_t b = 0; b < count && n > 0; ++b) {
-    load_matrix<T>(self, batch, b, a.data());
-    bool finite = true;  // of the triangle read
-    for (int64_t j = 0; j < n; ++j)
-      for (int64_t i = tri == 'L' ? j : 0; i < (tri == 'L' ? n : j + 1); ++i)
-        finite = finite && std::isfinite(a[std::size_t(j * n + i)]);
-    check_finite(finite, op, batch, b);
-    check_converged(lapack::syevd(vectors ? 'V' : 'N', tri, int(n), a.data(), int(n), w.data(), work, iwork), op,
-                    batch, b);
-    store_in_order(w.data(), n, data_of<T>(values) + b * n);
-    if (vectors) store(a.data(), n, n, data_of<T>(*vectors) + b * n * n);
-  }
+  for_matrices(count, n, [&](int64_t begin, int64_t end) {
+    auto a = buffer<W>(n * n), w = buffer<W>(n);
+    std::vector<W> work;
+    std::vector<int> iwork;
+    for (int64_t b = begin; b < end && n > 0; ++b) {
+      load_matrix<T>(self, batch, b, a.data());
+      bool finite = true;  // of the triangle read
+      for (int64_t j = 0; j < n; ++j)
+        for (int64_t i = tri == 'L' ? j : 0; i < (tri == 'L' ? n : j + 1); ++i)
+          finite = finite && std::isfinite(a[std::size_t(j * n + i)]);
+      check_finite(finite, op, batch, b);
+      check_converged(lapack::syevd(vectors ? 'V' : 'N', tri, int(n), a.data(), int(n), w.data(), work, iwork), op,
+                      batch, b);
+      store_in_order(w.data(), n, data_of<T>(values) + b * n);
+      if (vectors) store(a.data(), n, n, data_of<T>(*vectors) + b * n * n);
+    }
+  });
 }
 
 }  // namespace
@@ -452,35 +483,38 @@ void lstsq(const TensorBase& self, const TensorBase& b_in, std::optional<double>
   const double cut = rcond.value_or(epsilon<T>() * double(std::max(m, n)));
   const TensorBase x = solution_out(vector ? with(batch, {n}) : with(batch, {n, k}));
   const TensorBase rank = rank_out(batch), s = singular_values_out(with(batch, {k_min}));
+  auto sums = buffer<W>(count * k);  // of each matrix's columns' squared residuals
   const int64_t ldb = std::max<int64_t>({1, m, n});
   const int64_t nrhs = std::max<int64_t>(k, 1);  // (gelsd gives no rank for no right side: give it a zero one)
-  std::vector<W> a(static_cast<std::size_t>(m * n)), y(static_cast<std::size_t>(ldb * nrhs)), sv(static_cast<std::size_t>(k_min)), work, sums;
-  std::vector<int> iwork;
-  bool full_rank = true;
-  for (int64_t b = 0; b < count; ++b) {
-    std::fill(y.begin(), y.end(), W(0));
-    const int64_t rs = b_in.stride(b_in.dim() - (vector ? 1 : 2)), cs = vector ? 0 : b_in.stride(b_in.dim() - 1);
-    load<T>(b_in, batch_offset(b_in, vector ? 1 : 2, batch, b), m, k, rs, cs, y.data(), ldb);
-    int r = 0;
-    if (k_min > 0) {
-      load_matrix<T>(self, batch, b, a.data());
-      check_finite(all_finite(a.data(), m * n) && all_finite(y.data(), ldb * k), "lstsq", batch, b);
-      check_converged(lapack::gelsd(int(m), int(n), int(nrhs), a.data(), int(m), y.data(), int(ldb), sv.data(), W(cut),
-                                    &r, work, iwork),
-                      "lstsq", batch, b);
+  for_matrices(count, std::max({m, n, k}), [&](int64_t begin, int64_t end) {
+    auto a = buffer<W>(m * n), y = buffer<W>(ldb * nrhs), sv = buffer<W>(k_min);
+    std::vector<W> work;
+    std::vector<int> iwork;
+    for (int64_t b = begin; b < end; ++b) {
+      std::fill(y.begin(), y.end(), W(0));
+      const int64_t rs = b_in.stride(b_in.dim() - (vector ? 1 : 2)), cs = vector ? 0 : b_in.stride(b_in.dim() - 1);
+      load<T>(b_in, batch_offset(b_in, vector ? 1 : 2, batch, b), m, k, rs, cs, y.data(), ldb);
+      int r = 0;
+      if (k_min > 0) {
+        load_matrix<T>(self, batch, b, a.data());
+        check_finite(all_finite(a.data(), m * n) && all_finite(y.data(), ldb * k), "lstsq", batch, b);
+        check_converged(lapack::gelsd(int(m), int(n), int(nrhs), a.data(), int(m), y.data(), int(ldb), sv.data(), W(cut),
+                                      &r, work, iwork),
+                        "lstsq", batch, b);
+      }
+      for (int64_t j = 0; j < k; ++j) {  // gelsd leaves each column's residual in its rows n..m-1
+        W sum = 0;
+        for (int64_t i = n; i < m; ++i) sum += y[std::size_t(j * ldb + i)] * y[std::size_t(j * ldb + i)];
+        sums[std::size_t(b * k + j)] = sum;
+      }
+      store(y.data(), n, k, data_of<T>(x) + b * n * k, ldb);
+      data_of<int64_t>(rank)[b] = r;
+      store_in_order(sv.data(), k_min, data_of<T>(s) + b * k_min);
     }
-    full_rank = full_rank && r == n;
-    for (int64_t j = 0; j < k; ++j) {  // gelsd leaves each column's residual in its rows n..m-1
-      W sum = 0;
-      for (int64_t i = n; i < m; ++i) sum += y[std::size_t(j * ldb + i)] * y[std::size_t(j * ldb + i)];
-      sums.push_back(sum);
-    }
-    store(y.data(), n, k, data_of<T>(x) + b * n * k, ldb);
-    data_of<int64_t>(rank)[b] = r;
-    store_in_order(sv.data(), k_min, data_of<T>(s) + b * k_min);
-  }
+  });
   // As PyTorch's and NumPy's: residuals when m > n and every matrix has full rank, else none.
-  const bool residuals = m > n && full_rank;
+  const int64_t* ranks = data_of<int64_t>(rank);
+  const bool residuals = m > n && std::all_of(ranks, ranks + count, [&](int64_t r) { return r == n; });
   const TensorBase res = residuals_out(residuals ? with(batch, {k}) : Dims{0});
   if (residuals) store_in_order(sums.data(), int64_t(sums.size()), data_of<T>(res));
 }
@@ -492,38 +526,41 @@ void pinv(const TensorBase& self, Tolerance tol, bool hermitian, Allocate out) {
   const Dims batch = hermitian ? square_batch("pinv", "self", self) : matrix_batch("pinv", "self", self);
   const int64_t m = rows_of(self), n = cols_of(self), k = std::min(m, n), count = checked_numel(batch);
   const TensorBase p = out(with(batch, {n, m}));
-  std::vector<W> a(static_cast<std::size_t>(m * n)), sv(static_cast<std::size_t>(k)), u(static_cast<std::size_t>(m * k)), vt(static_cast<std::size_t>(k * n)),
-      result(static_cast<std::size_t>(n * m)), work;
-  std::vector<int> iwork;
-  for (int64_t b = 0; b < count && k > 0; ++b) {
-    load_matrix<T>(self, batch, b, a.data());
-    check_finite(all_finite(a.data(), m * n), "pinv", batch, b);
-    if (hermitian) {  // A = Q diag(w) Q^T: u holds Q, vt (to be scaled) Q^T
-      check_converged(lapack::syevd('V', 'L', int(n), a.data(), int(n), sv.data(), work, iwork), "pinv", batch, b);
-      std::copy(a.begin(), a.end(), u.begin());
-      for (int64_t j = 0; j < n; ++j)
-        for (int64_t i = 0; i < n; ++i) vt[std::size_t(j * n + i)] = a[std::size_t(i * n + j)];
-    } else {
-      check_converged(lapack::gesdd('S', int(m), int(n), a.data(), int(m), sv.data(), u.data(), int(m), vt.data(),
-                                    int(k), work, iwork),
-                      "pinv", batch, b);
+  for_matrices(count, std::max(m, n), [&](int64_t begin, int64_t end) {
+    auto a = buffer<W>(m * n), sv = buffer<W>(k), u = buffer<W>(m * k), vt = buffer<W>(k * n);
+    auto result = buffer<W>(n * m);
+    std::vector<W> work;
+    std::vector<int> iwork;
+    for (int64_t b = begin; b < end && k > 0; ++b) {
+      load_matrix<T>(self, batch, b, a.data());
+      check_finite(all_finite(a.data(), m * n), "pinv", batch, b);
+      if (hermitian) {  // A = Q diag(w) Q^T: u holds Q, vt (to be scaled) Q^T
+        check_converged(lapack::syevd('V', 'L', int(n), a.data(), int(n), sv.data(), work, iwork), "pinv", batch, b);
+        std::copy(a.begin(), a.end(), u.begin());
+        for (int64_t j = 0; j < n; ++j)
+          for (int64_t i = 0; i < n; ++i) vt[std::size_t(j * n + i)] = a[std::size_t(i * n + j)];
+      } else {
+        check_converged(lapack::gesdd('S', int(m), int(n), a.data(), int(m), sv.data(), u.data(), int(m), vt.data(),
+                                      int(k), work, iwork),
+                        "pinv", batch, b);
+      }
+      W largest = 0;
+      for (W v : sv) largest = std::max(largest, std::abs(v));
+      const double cut = cutoff<T>(tol, double(largest), m, n);
+      for (int64_t i = 0; i < k; ++i) {  // row i of V^T over its singular value, or zero
+        const W v = sv[std::size_t(i)], scale = std::abs(v) > cut ? W(1) / v : W(0);
+        for (int64_t j = 0; j < n; ++j) vt[std::size_t(j * k + i)] *= scale;
+      }
+      // pinv = V diag(1/s) U^T (n x m). Row-major, the column-major vt is V (n x k, ld k)
+      // and the column-major u is U^T (k x m, ld m).
+      if constexpr (std::is_same_v<W, T>) {
+        blas::gemm(false, false, n, m, k, W(1), vt.data(), k, u.data(), m, W(0), data_of<T>(p) + b * n * m, m);
+      } else {
+        blas::gemm(false, false, n, m, k, W(1), vt.data(), k, u.data(), m, W(0), result.data(), m);
+        store_in_order(result.data(), n * m, data_of<T>(p) + b * n * m);
+      }
     }
-    W largest = 0;
-    for (W v : sv) largest = std::max(largest, std::abs(v));
-    const double cut = cutoff<T>(tol, double(largest), m, n);
-    for (int64_t i = 0; i < k; ++i) {  // row i of V^T over its singular value, or zero
-      const W v = sv[std::size_t(i)], scale = std::abs(v) > cut ? W(1) / v : W(0);
-      for (int64_t j = 0; j < n; ++j) vt[std::size_t(j * k + i)] *= scale;
-    }
-    // pinv = V diag(1/s) U^T (n x m). Row-major, the column-major vt is V (n x k, ld k)
-    // and the column-major u is U^T (k x m, ld m).
-    if constexpr (std::is_same_v<W, T>) {
-      blas::gemm(false, false, n, m, k, W(1), vt.data(), k, u.data(), m, W(0), data_of<T>(p) + b * n * m, m);
-    } else {
-      blas::gemm(false, false, n, m, k, W(1), vt.data(), k, u.data(), m, W(0), result.data(), m);
-      store_in_order(result.data(), n * m, data_of<T>(p) + b * n * m);
-    }
-  }
+  });
 }
 
 template <class T>
@@ -533,17 +570,20 @@ void matrix_rank(const TensorBase& self, Tolerance tol, bool hermitian, Allocate
   const Dims batch = hermitian ? square_batch("matrix_rank", "self", self) : matrix_batch("matrix_rank", "self", self);
   const int64_t m = rows_of(self), n = cols_of(self), k = std::min(m, n), count = checked_numel(batch);
   const TensorBase rank = out(batch);
-  std::vector<W> a(static_cast<std::size_t>(m * n)), sv(static_cast<std::size_t>(k)), work;
-  std::vector<int> iwork;
-  for (int64_t b = 0; b < count; ++b) {
-    int64_t r = 0;
-    if (k > 0) {
-      spectrum<T>("matrix_rank", self, batch, b, hermitian, a, sv, work, iwork);
-      const double cut = cutoff<T>(tol, double(sv[0]), m, n);
-      r = std::count_if(sv.begin(), sv.end(), [&](W v) { return double(v) > cut; });
+  for_matrices(count, std::max(m, n), [&](int64_t begin, int64_t end) {
+    auto a = buffer<W>(m * n), sv = buffer<W>(k);
+    std::vector<W> work;
+    std::vector<int> iwork;
+    for (int64_t b = begin; b < end; ++b) {
+      int64_t r = 0;
+      if (k > 0) {
+        spectrum<T>("matrix_rank", self, batch, b, hermitian, a, sv, work, iwork);
+        const double cut = cutoff<T>(tol, double(sv[0]), m, n);
+        r = std::count_if(sv.begin(), sv.end(), [&](W v) { return double(v) > cut; });
+      }
+      data_of<int64_t>(rank)[b] = r;
     }
-    data_of<int64_t>(rank)[b] = r;
-  }
+  });
 }
 
 SATCHEL_DECOMPOSE(, half)

@@ -18,18 +18,20 @@ void inv(const TensorBase& self, Allocate allocate) {
   const Dims batch = square_batch("inv", "self", self);
   const int64_t n = self.size(self.dim() - 1), count = checked_numel(batch);
   const TensorBase out = allocate(self.sizes());
-  std::vector<W> lu(std::size_t(n * n)), x(std::size_t(n * n));
-  std::vector<int> pivots(static_cast<std::size_t>(n));
-  for (int64_t b = 0; b < count && n > 0; ++b) {
-    load_matrix<T>(self, batch, b, lu.data());
-    if (const int info = lapack::getrf(int(n), int(n), lu.data(), int(n), pivots.data()); info > 0)
-      throw LinAlgError(which("inv", batch, b) + " is singular (U[" + std::to_string(info - 1) + ", " +
-                        std::to_string(info - 1) + "] of its LU factorization is zero)");
-    std::fill(x.begin(), x.end(), W(0));
-    for (int64_t i = 0; i < n; ++i) x[std::size_t(i * n + i)] = W(1);
-    lapack::getrs('N', int(n), int(n), lu.data(), int(n), pivots.data(), x.data(), int(n));
-    store(x.data(), n, n, data_of<T>(out) + b * n * n);
-  }
+  for_matrices(count, kInOrder, [&](int64_t begin, int64_t end) {
+    std::vector<W> lu(std::size_t(n * n)), x(std::size_t(n * n));
+    auto pivots = buffer<int>(n);
+    for (int64_t b = begin; b < end && n > 0; ++b) {
+      load_matrix<T>(self, batch, b, lu.data());
+      if (const int info = lapack::getrf(int(n), int(n), lu.data(), int(n), pivots.data()); info > 0)
+        throw LinAlgError(which("inv", batch, b) + " is singular (U[" + std::to_string(info - 1) + ", " +
+                          std::to_string(info - 1) + "] of its LU factorization is zero)");
+      std::fill(x.begin(), x.end(), W(0));
+      for (int64_t i = 0; i < n; ++i) x[std::size_t(i * n + i)] = W(1);
+      lapack::getrs('N', int(n), int(n), lu.data(), int(n), pivots.data(), x.data(), int(n));
+      store(x.data(), n, n, data_of<T>(out) + b * n * n);
+    }
+  });
 }
 
 template <class T>
@@ -38,18 +40,20 @@ void det(const TensorBase& self, Allocate allocate) {
   const Dims batch = square_batch("det", "self", self);
   const int64_t n = self.size(self.dim() - 1), count = checked_numel(batch);
   const TensorBase out = allocate(batch);
-  std::vector<W> lu(std::size_t(n * n));
-  std::vector<int> pivots(static_cast<std::size_t>(n));
-  for (int64_t b = 0; b < count; ++b) {
-    W d = 1;  // a singular matrix's U has a zero on its diagonal, so its product is 0
-    if (n > 0) {
-      load_matrix<T>(self, batch, b, lu.data());
-      lapack::getrf(int(n), int(n), lu.data(), int(n), pivots.data());
-      for (int64_t i = 0; i < n; ++i) d *= pivots[std::size_t(i)] != i + 1 ? -lu[std::size_t(i * n + i)]
-                                                                          : lu[std::size_t(i * n + i)];
+  for_matrices(count, kInOrder, [&](int64_t begin, int64_t end) {
+    std::vector<W> lu(std::size_t(n * n));
+    auto pivots = buffer<int>(n);
+    for (int64_t b = begin; b < end; ++b) {
+      W d = 1;  // a singular matrix's U has a zero on its diagonal, so its product is 0
+      if (n > 0) {
+        load_matrix<T>(self, batch, b, lu.data());
+        lapack::getrf(int(n), int(n), lu.data(), int(n), pivots.data());
+        for (int64_t i = 0; i < n; ++i) d *= pivots[std::size_t(i)] != i + 1 ? -lu[std::size_t(i * n + i)]
+                                                                            : lu[std::size_t(i * n + i)];
+      }
+      data_of<T>(out)[b] = T(d);
     }
-    data_of<T>(out)[b] = T(d);
-  }
+  });
 }
 
 template <class T>
@@ -75,17 +79,19 @@ void solve(const TensorBase& self, const TensorBase& other, Allocate allocate) {
   const TensorBase out = allocate(result);
   const int64_t count = checked_numel(batch);
   const int64_t brs = other.stride(other.dim() - (vector ? 1 : 2)), bcs = vector ? 0 : other.stride(other.dim() - 1);
-  std::vector<W> lu(std::size_t(n * n)), x(std::size_t(n * k));
-  std::vector<int> pivots(static_cast<std::size_t>(n));
-  for (int64_t b = 0; b < count && n > 0 && k > 0; ++b) {
-    load_matrix<T>(self, batch, b, lu.data());
-    if (const int info = lapack::getrf(int(n), int(n), lu.data(), int(n), pivots.data()); info > 0)
-      throw LinAlgError(which("solve", batch, b) + " (self) is singular (U[" + std::to_string(info - 1) + ", " +
-                        std::to_string(info - 1) + "] of its LU factorization is zero)");
-    load<T>(other, vector ? 0 : batch_offset(other, 2, batch, b), n, k, brs, bcs, x.data());
-    lapack::getrs('N', int(n), int(k), lu.data(), int(n), pivots.data(), x.data(), int(n));
-    store(x.data(), n, k, data_of<T>(out) + b * n * k);
-  }
+  for_matrices(count, kInOrder, [&](int64_t begin, int64_t end) {
+    std::vector<W> lu(std::size_t(n * n)), x(std::size_t(n * k));
+    auto pivots = buffer<int>(n);
+    for (int64_t b = begin; b < end && n > 0 && k > 0; ++b) {
+      load_matrix<T>(self, batch, b, lu.data());
+      if (const int info = lapack::getrf(int(n), int(n), lu.data(), int(n), pivots.data()); info > 0)
+        throw LinAlgError(which("solve", batch, b) + " (self) is singular (U[" + std::to_string(info - 1) + ", " +
+                          std::to_string(info - 1) + "] of its LU factorization is zero)");
+      load<T>(other, vector ? 0 : batch_offset(other, 2, batch, b), n, k, brs, bcs, x.data());
+      lapack::getrs('N', int(n), int(k), lu.data(), int(n), pivots.data(), x.data(), int(n));
+      store(x.data(), n, k, data_of<T>(out) + b * n * k);
+    }
+  });
 }
 
 template <class T>
@@ -94,17 +100,19 @@ void cholesky(const TensorBase& self, bool upper, Allocate allocate) {
   const Dims batch = square_batch("cholesky", "self", self);
   const int64_t n = self.size(self.dim() - 1), count = checked_numel(batch);
   const TensorBase out = allocate(self.sizes());
-  std::vector<W> a(std::size_t(n * n));
-  for (int64_t b = 0; b < count && n > 0; ++b) {
-    load_matrix<T>(self, batch, b, a.data());
-    if (const int info = lapack::potrf(upper ? 'U' : 'L', int(n), a.data(), int(n)); info > 0)
-      throw LinAlgError(which("cholesky", batch, b) + " is not positive-definite (its leading minor of order " +
-                        std::to_string(info) + " is not positive)");
-    for (int64_t j = 0; j < n; ++j)  // LAPACK leaves the other triangle as it was: zero it
-      for (int64_t i = 0; i < n; ++i)
-        if (upper ? i > j : i < j) a[std::size_t(j * n + i)] = W(0);
-    store(a.data(), n, n, data_of<T>(out) + b * n * n);
-  }
+  for_matrices(count, kInOrder, [&](int64_t begin, int64_t end) {
+    std::vector<W> a(std::size_t(n * n));
+    for (int64_t b = begin; b < end && n > 0; ++b) {
+      load_matrix<T>(self, batch, b, a.data());
+      if (const int info = lapack::potrf(upper ? 'U' : 'L', int(n), a.data(), int(n)); info > 0)
+        throw LinAlgError(which("cholesky", batch, b) + " is not positive-definite (its leading minor of order " +
+                          std::to_string(info) + " is not positive)");
+      for (int64_t j = 0; j < n; ++j)  // LAPACK leaves the other triangle as it was: zero it
+        for (int64_t i = 0; i < n; ++i)
+          if (upper ? i > j : i < j) a[std::size_t(j * n + i)] = W(0);
+      store(a.data(), n, n, data_of<T>(out) + b * n * n);
+    }
+  });
 }
 
 #define SATCHEL_LAPACK(T)                                                      \

@@ -5,14 +5,19 @@
 #pragma once
 
 #include <cmath>
+#include <exception>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "../half.h"
 #include "../shape.h"
 #include "../tensor.h"
+#include "blas.h"
 #include "blas_view.h"
+#include "iter.h"
 
 namespace satchel::linalg::batched {
 
@@ -128,6 +133,43 @@ template <class T, class W>
 void store_in_order(const W* in, int64_t n, T* out) {
   for (int64_t i = 0; i < n; ++i) out[i] = T(in[i]);
 }
+
+// n values of a work buffer (a matrix, a vector, pivots), value-initialised.
+template <class W>
+std::vector<W> buffer(int64_t n) {
+  return std::vector<W>(static_cast<std::size_t>(n));
+}
+
+// Runs body(begin, end) over the matrices [0, count) of a batch whose matrices
+// have at most `size` rows and columns. Small ones (size <= 64) are split across
+// satchel's threads, each LAPACK call on one thread (a blas::Serial scope), as
+// their calls are too short to thread; large ones go one after the other, the
+// BLAS threading each call. An error stops its chunk; the lowest matrix's is
+// rethrown, as a loop in order would have.
+template <class Body>
+void for_matrices(int64_t count, int64_t size, Body&& body) {
+  const int workers = size <= 64 ? worker_count(count * (size * size * size + 4096)) : 1;
+  if (workers <= 1) {
+    body(int64_t(0), count);
+    return;
+  }
+  const blas::Serial serial;
+  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(workers));
+  parallel_for(count, workers, 1, [&](int64_t begin, int64_t end, int worker) {
+    try {
+      body(begin, end);
+    } catch (...) {
+      errors[std::size_t(worker)] = std::current_exception();
+    }
+  });
+  for (const std::exception_ptr& e : errors)
+    if (e) std::rethrow_exception(e);
+}
+
+// for_matrices' size for OpenBLAS's own LU and Cholesky routines (getrf, getrs,
+// potrf, potrs, potri, trsm): two threads calling them ran slower than one (1000
+// inverses of 4x4: 480 us against 310), so their batches go in order.
+inline constexpr int64_t kInOrder = std::numeric_limits<int64_t>::max();
 
 // Whether n values are all finite.
 template <class W>
