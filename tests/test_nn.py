@@ -135,21 +135,23 @@ def check_loss(loss: Any, x_np: np.ndarray, target: Any) -> None:
     np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-8)
 
 
-def test_losses_against_torch_and_finite_differences() -> None:
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_losses_against_torch_and_finite_differences(reduction: str) -> None:
     x_np, t_np = randn(4, 3), randn(4, 3, seed=2)
     p_np, b_np = 1 / (1 + np.exp(-x_np)), (t_np > 0).astype(np.float64)
     y = L.tensor([2, 0, 1, 2])
     y_t = torch.tensor([2, 0, 1, 2])
+    F, r = torch.nn.functional, reduction
     cases: list[tuple[Any, np.ndarray, Any, float]] = [
-        (nn.MSELoss(unit=D), x_np, D.from_numpy(t_np),
-         torch.nn.functional.mse_loss(torch.tensor(x_np), torch.tensor(t_np)).item()),
-        (nn.BCELoss(unit=D), p_np, D.from_numpy(b_np),
-         torch.nn.functional.binary_cross_entropy(torch.tensor(p_np), torch.tensor(b_np)).item()),
-        (nn.BCEWithLogitsLoss(unit=D), x_np * 30, D.from_numpy(b_np),
-         torch.nn.functional.binary_cross_entropy_with_logits(torch.tensor(x_np * 30), torch.tensor(b_np)).item()),
-        (nn.CrossEntropyLoss(unit=D), x_np * 100, y,
-         torch.nn.functional.cross_entropy(torch.tensor(x_np * 100), y_t).item()),
-        (nn.NLLLoss(unit=D), x_np, y, torch.nn.functional.nll_loss(torch.tensor(x_np), y_t).item()),
+        (nn.MSELoss(unit=D, reduction=r), x_np, D.from_numpy(t_np),
+         F.mse_loss(torch.tensor(x_np), torch.tensor(t_np), reduction=r).item()),
+        (nn.BCELoss(unit=D, reduction=r), p_np, D.from_numpy(b_np),
+         F.binary_cross_entropy(torch.tensor(p_np), torch.tensor(b_np), reduction=r).item()),
+        (nn.BCEWithLogitsLoss(unit=D, reduction=r), x_np * 30, D.from_numpy(b_np),
+         F.binary_cross_entropy_with_logits(torch.tensor(x_np * 30), torch.tensor(b_np), reduction=r).item()),
+        (nn.CrossEntropyLoss(unit=D, reduction=r), x_np * 100, y,
+         F.cross_entropy(torch.tensor(x_np * 100), y_t, reduction=r).item()),
+        (nn.NLLLoss(unit=D, reduction=r), x_np, y, F.nll_loss(torch.tensor(x_np), y_t, reduction=r).item()),
     ]
     for loss, inp, target, expected in cases:
         assert loss.forward(D.from_numpy(inp.copy()), target) == pytest.approx(expected, rel=1e-12), type(loss)
@@ -161,6 +163,8 @@ def test_loss_errors() -> None:
         nn.CrossEntropyLoss(unit=D).forward(D.zeros([3, 4]), L.tensor([1, 2]))
     with pytest.raises(ValueError, match="input has shape"):
         nn.MSELoss(unit=D).forward(D.zeros([3]), D.zeros([4]))
+    with pytest.raises(ValueError, match=r"reduction must be 'mean' or 'sum', got 'none'"):
+        nn.NLLLoss(unit=D, reduction="none")
 
 
 def torch_twin(m: nn.Sequential[Any]) -> torch.nn.Sequential:
