@@ -324,3 +324,44 @@ def test_max_pool_gives_a_tie_to_the_first_largest() -> None:
     xt = torch.tensor(np.asarray(x), requires_grad=True)
     torch.nn.functional.max_pool2d(xt, 2, stride=1).sum().backward()
     np.testing.assert_array_equal(arr(m.backward(x, D.ones([1, 1, 2, 2]))), xt.grad.numpy())
+
+
+def test_lr_schedules_follow_pytorchs() -> None:
+    """Each schedule sets the optimizer's lr epoch by epoch as torch.optim.lr_scheduler's does."""
+    from satchel.nn import schedule
+
+    S = torch.optim.lr_scheduler
+    cases: list[tuple[Any, Any]] = [
+        (lambda o: schedule.StepLR(o, 3, gamma=0.5), lambda o: S.StepLR(o, 3, gamma=0.5)),
+        (lambda o: schedule.MultiStepLR(o, [2, 5, 5, 9], gamma=0.3), lambda o: S.MultiStepLR(o, [2, 5, 5, 9], 0.3)),
+        (lambda o: schedule.ExponentialLR(o, 0.9), lambda o: S.ExponentialLR(o, 0.9)),
+        (lambda o: schedule.CosineAnnealingLR(o, 7, eta_min=0.01), lambda o: S.CosineAnnealingLR(o, 7, 0.01)),
+        (lambda o: schedule.LambdaLR(o, lambda e: 1 / (1 + e)), lambda o: S.LambdaLR(o, lambda e: 1 / (1 + e))),
+    ]
+    for ours_of, theirs_of in cases:
+        opt = nn.SGD([nn.Parameter(D, D.zeros([2]))], lr=0.2)
+        topt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(2))], lr=0.2)
+        ours, theirs = ours_of(opt), theirs_of(topt)
+        for _ in range(20):
+            topt.step()
+            ours.step(), theirs.step()
+            assert ours.get_last_lr()[0] == pytest.approx(theirs.get_last_lr()[0], rel=1e-12, abs=1e-15), ours
+            assert opt.lr == ours.get_last_lr()[0]
+
+
+def test_reduce_lr_on_plateau_follows_pytorchs() -> None:
+    from satchel.nn import schedule
+
+    metrics = [5.0, 4.0, 4.0, 3.9999, 4.1, 4.2, 3.0, 3.0, 3.0, 3.0, 3.0, -1.0, -1.0, -0.5, -0.99995, -2.0] * 2
+    for kw in ({}, {"mode": "max", "threshold_mode": "abs", "threshold": 0.1}, {"patience": 1, "cooldown": 2},
+               {"patience": 0, "factor": 0.5, "min_lr": 0.03}):
+        opt = nn.SGD([nn.Parameter(D, D.zeros([2]))], lr=0.2)
+        topt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(2))], lr=0.2)
+        ours = schedule.ReduceLROnPlateau(opt, **{"patience": 2, **kw})
+        theirs = torch.optim.lr_scheduler.ReduceLROnPlateau(topt, **{"patience": 2, **kw})
+        for m in metrics:
+            topt.step()
+            ours.step(m), theirs.step(m)
+            assert opt.lr == pytest.approx(topt.param_groups[0]["lr"], rel=1e-12), (kw, m)
+    with pytest.raises(ValueError, match="mode must be 'min' or 'max'"):
+        schedule.ReduceLROnPlateau(opt, mode="up")

@@ -1,10 +1,11 @@
-"""satchel.nn: Torch7-style layers, losses and optimisers written once against FloatingSignature.
+"""satchel.nn: Torch7-style layers, losses and optimisers written once against FloatingSignature
+(learning-rate schedules in satchel.nn.schedule).
 
 Every module takes ``unit=T`` (any floating unit of any device) and runs unchanged on
 each; mypy checks it against all of them.
 """
 
-from . import init
+from . import init, schedule
 from .activation import GELU, LeakyReLU, LogSoftMax, ReLU, Sigmoid, SoftMax, Tanh
 from .conv import AvgPool2d, Conv2d, MaxPool2d
 from .data import DataLoader
@@ -21,4 +22,4 @@ __all__ = ["SGD", "Adam", "AdamW", "AvgPool2d", "BCELoss", "BatchNorm1d", "Batch
            "LayerNorm", "MaxPool2d", "BCEWithLogitsLoss", "CrossEntropyLoss", "DataLoader", "Dropout",
            "Flatten", "GELU", "Identity", "Index", "LeakyReLU", "Linear", "LogSoftMax", "Loss", "MSELoss", "Module",
            "NLLLoss", "Optimizer", "Parameter", "ReLU", "Sequential", "Sigmoid", "SoftMax", "Tanh", "Unit", "init", "load",
-           "save"]
+           "save", "schedule"]
