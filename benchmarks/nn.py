@@ -39,7 +39,7 @@ def torch_twin(model: nn.Sequential[Any], dtype: torch.dtype) -> torch.nn.Sequen
             t: torch.nn.Module = torch.nn.Linear(m.in_features, m.out_features, dtype=dtype)
         elif isinstance(m, nn.Conv2d):
             t = torch.nn.Conv2d(m.in_channels, m.out_channels, m.kernel_size, m.stride, m.padding, m.dilation,
-                                dtype=dtype)
+                                m.groups, dtype=dtype)
         elif isinstance(m, nn.MaxPool2d):
             t = torch.nn.MaxPool2d(m.kernel_size, m.stride, m.padding)
         elif isinstance(m, nn.ReLU):

@@ -85,6 +85,8 @@ def randn(*shape: int, seed: int = 1) -> np.ndarray:
     (lambda: nn.Sequential(nn.Linear(3, 4, unit=D), nn.Tanh(unit=D), nn.Linear(4, 2, unit=D)), (3, 3)),
     (lambda: nn.Conv2d(2, 3, 3, unit=D), (2, 2, 5, 4)),
     (lambda: nn.Conv2d(2, 2, (2, 3), stride=2, padding=1, dilation=(1, 2), unit=D), (1, 2, 5, 6)),
+    (lambda: nn.Conv2d(4, 6, 3, padding=1, groups=2, unit=D), (2, 4, 4, 3)),
+    (lambda: nn.Conv2d(3, 3, 2, groups=3, bias=False, unit=D), (1, 3, 4, 4)),  # depthwise
     (lambda: nn.MaxPool2d(2, unit=D), (2, 2, 4, 4)),
     (lambda: nn.MaxPool2d(3, stride=2, padding=1, unit=D), (1, 2, 5, 5)),
     (lambda: nn.AvgPool2d(2, unit=D), (2, 2, 4, 5)),
@@ -229,6 +231,10 @@ def test_forward_matches_torch_conv_pool_norm() -> None:
     w, b = torch.tensor(arr(conv.weight.data)), torch.tensor(arr(conv.bias.data) if conv.bias else 0)
     F = torch.nn.functional
     np.testing.assert_allclose(arr(conv.forward(x)), F.conv2d(xt, w, b, 2, 1, 2).numpy(), rtol=1e-12)
+    for groups, out in ((3, 6), (3, 3)):
+        grouped = nn.Conv2d(3, out, 2, padding=1, groups=groups, unit=D)
+        w, b = torch.tensor(arr(grouped.weight.data)), torch.tensor(arr(grouped.bias.data))
+        np.testing.assert_allclose(arr(grouped.forward(x)), F.conv2d(xt, w, b, 1, 1, 1, groups).numpy(), rtol=1e-12)
     np.testing.assert_allclose(arr(nn.MaxPool2d(3, 2, 1, unit=D).forward(x)), F.max_pool2d(xt, 3, 2, 1).numpy())
     np.testing.assert_allclose(arr(nn.AvgPool2d(2, unit=D).forward(x)), F.avg_pool2d(xt, 2).numpy(), rtol=1e-12)
     bn, tbn = nn.BatchNorm2d(3, unit=D), torch.nn.BatchNorm2d(3, dtype=torch.float64)
@@ -246,6 +252,8 @@ def test_shape_errors_name_the_problem() -> None:
         nn.Linear(3, 2, unit=D).forward(D.zeros([2, 4]))
     with pytest.raises(ValueError, match="does not fit"):
         nn.Conv2d(1, 1, 5, unit=D).forward(D.zeros([1, 1, 3, 3]))
+    with pytest.raises(ValueError, match=r"groups \(2\) must be >= 1 and divide in_channels \(3\)"):
+        nn.Conv2d(3, 4, 3, groups=2, unit=D)
     with pytest.raises(ValueError, match="channels"):
         nn.BatchNorm2d(3, unit=D).forward(D.zeros([2, 4, 2, 2]))
 

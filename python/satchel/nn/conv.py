@@ -12,15 +12,20 @@ from .module import Module
 
 
 class Conv2d(Module[TensorT]):
-    """Cross-correlation of (N, C, H, W) with a weight (O, C, KH, KW), as torch.nn.Conv2d (groups=1)."""
+    """Cross-correlation of (N, C, H, W) with a weight (O, C / groups, KH, KW), as torch.nn.Conv2d:
+    with groups > 1, each of `groups` blocks of input channels makes its block of output
+    channels (one batched product of the blocks; groups = C is a depthwise convolution)."""
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int | tuple[int, int],
                  stride: int | tuple[int, int] = 1, padding: int | tuple[int, int] = 0,
-                 dilation: int | tuple[int, int] = 1, bias: bool = True, *, unit: Unit[TensorT],
+                 dilation: int | tuple[int, int] = 1, groups: int = 1, bias: bool = True, *, unit: Unit[TensorT],
                  generator: object | None = None) -> None:
         super().__init__(unit)
         T = unit
-        self.in_channels, self.out_channels = in_channels, out_channels
+        if groups < 1 or in_channels % groups or out_channels % groups:
+            raise ValueError(f"Conv2d: groups ({groups}) must be >= 1 and divide in_channels ({in_channels}) and "
+                             f"out_channels ({out_channels})")
+        self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
         self.kernel_size, self.stride = pair(kernel_size, "Conv2d"), pair(stride, "Conv2d")
         self.padding, self.dilation = pair(padding, "Conv2d"), pair(dilation, "Conv2d")
         if min(self.kernel_size + self.stride + self.dilation) < 1 or min(self.padding) < 0 or in_channels < 1 \
@@ -29,10 +34,10 @@ class Conv2d(Module[TensorT]):
                              f"{in_channels}, {out_channels}, {kernel_size}, {stride}, {dilation}, {padding}")
         kh, kw = self.kernel_size
         self.weight = self.add_parameter("weight", init.kaiming_uniform_(
-            T, T.empty([out_channels, in_channels, kh, kw]), a=math.sqrt(5.0), generator=generator))
+            T, T.empty([out_channels, in_channels // groups, kh, kw]), a=math.sqrt(5.0), generator=generator))
         self.bias = None
         if bias:
-            bound = 1.0 / math.sqrt(in_channels * kh * kw)
+            bound = 1.0 / math.sqrt(in_channels // groups * kh * kw)
             self.bias = self.add_parameter("bias", T.uniform_(T.empty([out_channels]), -bound, bound,
                                                               generator=generator))
 
@@ -41,13 +46,26 @@ class Conv2d(Module[TensorT]):
             raise ValueError(f"Conv2d: expected {self.in_channels} input channels, got shape {tuple(x.shape)}")
         return Windows("Conv2d", tuple(x.shape), self.kernel_size, self.stride, self.padding, self.dilation)
 
+    def _by_group(self, t: TensorT) -> TensorT:
+        """Rows of a (rows, cols) matrix as (groups, rows / groups, cols): a view."""
+        return self.T.view(t, [self.groups, -1, t.shape[-1]])
+
+    def _weights(self) -> TensorT:
+        """The weight as (groups, O / groups, C / groups * KH * KW)."""
+        return self.T.view(self.weight.data, [self.groups, self.out_channels // self.groups, -1])
+
     def update_output(self, x: TensorT) -> TensorT:
         T = self.T
         win = self._windows(x)
         self._cols = win.columns(T, win.padded(T, x, 0.0))  # (C*KH*KW, N*OH*OW): channel-major, the faster copy
-        wmat = T.reshape(self.weight.data, [self.out_channels, -1])
-        out = T.mm(wmat, self._cols) if self.bias is None else \
-            T.addmm(T.view(self.bias.data, [-1, 1]), wmat, self._cols)
+        if self.groups == 1:
+            wmat = T.reshape(self.weight.data, [self.out_channels, -1])
+            out = T.mm(wmat, self._cols) if self.bias is None else \
+                T.addmm(T.view(self.bias.data, [-1, 1]), wmat, self._cols)
+        else:
+            out = T.view(T.bmm(self._weights(), self._by_group(self._cols)), [self.out_channels, -1])
+            if self.bias is not None:
+                T.add_(out, T.view(self.bias.data, [-1, 1]))
         return T.contiguous(T.permute(T.view(out, [self.out_channels, win.n, win.oh, win.ow]), [1, 0, 2, 3]))
 
     def _grad_rows(self, grad_output: TensorT) -> TensorT:
@@ -58,20 +76,28 @@ class Conv2d(Module[TensorT]):
         T = self.T
         win = self._windows(x)
         kh, kw = self.kernel_size
-        gcols = T.mm(T.t(T.reshape(self.weight.data, [self.out_channels, -1])), self._grad_rows(grad_output))
+        rows = self._grad_rows(grad_output)
+        if self.groups == 1:
+            gcols = T.mm(T.t(T.reshape(self.weight.data, [self.out_channels, -1])), rows)
+        else:
+            gcols = T.bmm(T.transpose(self._weights(), 1, 2), self._by_group(rows))
         gcols = T.view(gcols, [win.c, kh, kw, win.n, win.oh, win.ow])
         return win.fold(T, lambda i, j: T.transpose(T.select(T.select(gcols, 1, i), 1, j), 0, 1), tuple(x.shape))
 
     def acc_grad_parameters(self, x: TensorT, grad_output: TensorT) -> None:
         T = self.T
         g = self._grad_rows(grad_output)
-        T.add_(self.weight.grad, T.view(T.mm(g, T.t(self._cols)), list(self.weight.data.shape)))
+        if self.groups == 1:
+            grad = T.mm(g, T.t(self._cols))
+        else:
+            grad = T.bmm(self._by_group(g), T.transpose(self._by_group(self._cols), 1, 2))
+        T.add_(self.weight.grad, T.view(grad, list(self.weight.data.shape)))
         if self.bias is not None:
             T.add_(self.bias.grad, T.sum(g, 1))
 
     def extra_repr(self) -> str:
         return (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}, "
-                f"padding={self.padding}, dilation={self.dilation}")
+                f"padding={self.padding}, dilation={self.dilation}, groups={self.groups}")
 
 
 class _Pool2d(Module[TensorT]):
