@@ -14,27 +14,6 @@ namespace satchel::cuda {
 
 namespace detail {
 
-// A host copy of a device tensor of another unit's dtype (lu_solve's int32 pivots),
-// whatever its strides: a unit's device copy kernels are of its own dtype only, so
-// the span of memory the elements cover comes over whole and the host packs it.
-template <class T>
-HostTensor<T> to_host_packed(const DeviceTensor<T>& d) {
-  if (d.numel() == 0) return HostTensor<T>::empty(d.sizes());
-  int64_t lo = 0, hi = 0;  // the span's first and last elements, from d's first
-  for (int i = 0; i < d.dim(); ++i) {
-    const int64_t reach = (d.size(i) - 1) * d.stride(i);
-    (reach < 0 ? lo : hi) += reach;
-  }
-  const HostTensor<T> span = HostTensor<T>::empty(Dims{hi - lo + 1});
-  const cudaStream_t stream = current_stream();
-  ReleaseGil unlocked(span.numel());
-  check(cudaMemcpyAsync(span.data(), d.data() + lo, std::size_t(span.numel()) * sizeof(T), cudaMemcpyDeviceToHost,
-                        stream),
-        "cudaMemcpyAsync (device to host)");
-  check(cudaStreamSynchronize(stream), "cudaStreamSynchronize");
-  return contiguous_copy(HostTensor<T>(span.storage(), -lo, d.sizes(), d.strides()));
-}
-
 // Each host tensor of a tuple of results, on the device.
 template <class... T>
 auto to_devices(const std::tuple<HostTensor<T>...>& results) {
@@ -57,7 +36,7 @@ auto lu_factor(const TensorT& self, bool pivot) {
 
 template <class TensorT, class PivotsT>
 TensorT lu_solve(const TensorT& self, const PivotsT& pivots, const TensorT& B, bool left, bool adjoint) {
-  return to_device(satchel::native::lu_solve(to_host(self), detail::to_host_packed(pivots), to_host(B), left, adjoint));
+  return to_device(satchel::native::lu_solve(to_host(self), to_host_packed(pivots), to_host(B), left, adjoint));
 }
 
 template <class TensorT>
