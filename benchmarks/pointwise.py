@@ -34,9 +34,9 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], str, tuple[float, float]]] = {
     "atan2": (np.arctan2, "atan2", (-10, 10)), "hypot": (np.hypot, "hypot", (-10, 10)),
     "logaddexp": (np.logaddexp, "logaddexp", (-10, 10)), "maximum": (np.maximum, "maximum", (-10, 10)),
     "pow": (np.power, "pow", (0.1, 3)), "floor_divide": (np.floor_divide, "floor_divide", (1, 10)),
-    "remainder": (np.remainder, "remainder", (1, 10)),
+    "remainder": (np.remainder, "remainder", (1, 10)), "isclose": (np.isclose, "isclose", (0.999, 1.001)),
 }
-BINARY = {"atan2", "hypot", "logaddexp", "maximum", "pow", "floor_divide", "remainder"}
+BINARY = {"atan2", "hypot", "logaddexp", "maximum", "pow", "floor_divide", "remainder", "isclose"}
 
 
 def best(fn: Callable[[], Any], repeats: int = 7) -> float:
